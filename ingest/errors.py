@@ -1,0 +1,175 @@
+"""The project's error hierarchy (a leaf module: imports nothing from the project).
+
+Every error is an ``IngestError`` carrying its context as attributes. ``retryable`` is a class
+property: the pipeline decides between retry and give-up by the error's type alone. Messages are
+full sentences naming the file, the line or field, the bad value and what was expected. No error
+ever carries a credential: callers pass only method, path, status and Benchling's own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+class IngestError(Exception):
+    """Base of every error this project raises on purpose."""
+
+    retryable: ClassVar[bool] = False
+    #: Short machine-readable stage name written to ``<file>.error.json`` and the ledger.
+    stage: ClassVar[str] = "ingest"
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context: dict[str, Any] = dict(context)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description: type, stage, message, retryable and the context values."""
+        return {
+            "type": type(self).__name__,
+            "stage": self.stage,
+            "message": self.message,
+            "retryable": self.retryable,
+            "details": {k: _jsonable(v) for k, v in self.context.items()},
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+class ConfigError(IngestError):
+    """Settings, command-line flags or ``schemas_map.yaml`` are wrong."""
+
+    stage = "config"
+
+    def __init__(
+        self, message: str, *, file: Path | str | None = None, line: int | None = None, **context: Any
+    ) -> None:
+        super().__init__(message, file=file, line=line, **context)
+        self.file = file
+        self.line = line
+
+
+class ParseError(IngestError):
+    """An export could not be read. Names the file, and the line and column when known."""
+
+    stage = "parse"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str,
+        line: int | None = None,
+        column: str | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, file=file, line=line, column=column, **context)
+        self.file = file
+        self.line = line
+        self.column = column
+
+
+class NoParserError(ParseError):
+    """No parser, or more than one, claims a file."""
+
+    def __init__(self, message: str, *, file: Path | str, candidates: Sequence[str] = ()) -> None:
+        super().__init__(message, file=file, candidates=list(candidates))
+        self.candidates = list(candidates)
+
+
+class ResolveError(IngestError):
+    """A parsed file cannot be turned into Benchling requests (mapping, schema or value problems)."""
+
+    stage = "resolve"
+
+    def __init__(self, message: str, *, problems: Sequence[str] = (), **context: Any) -> None:
+        super().__init__(message, problems=list(problems), **context)
+        self.problems = list(problems)
+
+
+class EntitiesNotFoundError(ResolveError):
+    """Registry IDs that are not registered; lists every missing one at once."""
+
+    def __init__(self, message: str, *, missing: Sequence[str], **context: Any) -> None:
+        super().__init__(message, problems=[f"not registered: {m}" for m in missing], **context)
+        self.missing = list(missing)
+
+
+class AttachmentError(ResolveError):
+    """An attachment is missing or points outside the export's folder."""
+
+
+class BenchlingError(IngestError):
+    """Benchling answered with an error, or could not be reached."""
+
+    stage = "upload"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        status: int | None = None,
+        error_type: str | None = None,
+        benchling_message: str | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(
+            message,
+            method=method,
+            path=path,
+            status=status,
+            error_type=error_type,
+            benchling_message=benchling_message,
+            **context,
+        )
+        self.method = method
+        self.path = path
+        self.status = status
+        self.error_type = error_type
+        self.benchling_message = benchling_message
+
+
+class BenchlingRejectedError(BenchlingError):
+    """A 4xx other than 429: the request is wrong and sending it again will not help."""
+
+
+class BenchlingAuthError(BenchlingRejectedError):
+    """401/403: the credentials are wrong or lack permission."""
+
+
+class BenchlingNotFoundError(BenchlingRejectedError):
+    """404: the object does not exist."""
+
+
+class BenchlingUnavailableError(BenchlingError):
+    """429, 5xx, timeouts and dropped connections: worth trying again later."""
+
+    retryable = True
+
+
+class RateLimitedError(BenchlingUnavailableError):
+    """429: the tenant's rate limit was hit."""
+
+
+class AmbiguousWriteError(BenchlingUnavailableError):
+    """A create failed in a way that leaves unknown whether the server stored it."""
+
+
+class LedgerError(IngestError):
+    """The ledger database is unusable or a state transition is not allowed."""
+
+    stage = "ledger"
