@@ -1,0 +1,71 @@
+"""Chromatograms embedded in connector JSON (x/y arrays) -> ``ingest.models.Trace``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ingest.errors import ParseError
+from ingest.models import Trace
+from parsers.benchling_connector.fields import Fields
+
+
+def build_trace(
+    owner: Fields,
+    *,
+    channel: str,
+    times_min: Sequence[Any] | None,
+    signal: Sequence[Any] | None,
+    signal_unit: str | None,
+    field: str,
+) -> Trace | None:
+    """One trace from parallel time (minutes) and signal arrays; None when the export holds no points.
+
+    Nulls become NaN; text, booleans or arrays of different lengths are a ParseError naming the object.
+    """
+    if not times_min and not signal:
+        return None
+    times_min = times_min or []
+    signal = signal or []
+    if len(times_min) != len(signal):
+        raise ParseError(
+            f"Chromatogram '{field}' at {owner.where} in '{owner.file}' has {len(times_min)} time values and "
+            f"{len(signal)} signal values. Expected the same number of each.",
+            file=owner.file,
+            column=field,
+            json_path=owner.where,
+        )
+    return Trace(
+        channel=channel,
+        data=pd.DataFrame(
+            {
+                "time_min": _floats(owner, times_min, field=f"{field} (time)"),
+                "signal": _floats(owner, signal, field=f"{field} (signal)"),
+            }
+        ),
+        signal_unit=signal_unit,
+    )
+
+
+def _floats(owner: Fields, values: Sequence[Any], *, field: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+    bad = next(
+        (
+            (i, v)
+            for i, v in enumerate(values)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)))
+        ),
+        None,
+    )
+    if bad is not None:
+        index, value = bad
+        raise ParseError(
+            f"Chromatogram {field} at {owner.where} in '{owner.file}' holds {value!r} at position {index}. "
+            "Expected numbers only.",
+            file=owner.file,
+            column=field,
+            json_path=owner.where,
+        )
+    return np.array(values, dtype=np.float64)
