@@ -1,0 +1,1 @@
+"""Shimadzu LabSolutions / LCsolution ASCII exports."""

@@ -1,0 +1,68 @@
+"""Dates as Shimadzu writes them: in the Windows short-date format of the acquiring PC.
+
+Seen in the wild: ``02/08/2023 16:11:10`` (day first), ``3/10/2022 9:53:59 PM`` (US, month first),
+``21.2.2012. 13:16:57`` (Croatian, trailing dot) and ISO ``2023-08-02 16:11:10``. A slashed date is
+ambiguous on its own, so the day/month order is decided once per file from every date it holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_DATE_TIME = re.compile(
+    r"^\s*(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})\.?"
+    r"(?:[ T]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?)?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How slashed dates of one file are read; ``assumed`` when nothing in the file decides it."""
+
+    day_first: bool
+    assumed: bool
+
+
+def decide_order(values: Iterable[str]) -> DateOrder:
+    """Day-first or month-first for a file's slashed dates, from any unambiguous value in it."""
+    slashed = [m for m in (_DATE_TIME.match(v) for v in values) if m and m["sep"] == "/"]
+    for match in slashed:
+        if int(match["a"]) > 12:
+            return DateOrder(day_first=True, assumed=False)
+        if int(match["b"]) > 12:
+            return DateOrder(day_first=False, assumed=False)
+    # A 12-hour clock is the US locale's habit, which also writes the month first.
+    if any(match["ampm"] for match in slashed):
+        return DateOrder(day_first=False, assumed=False)
+    return DateOrder(day_first=True, assumed=bool(slashed))
+
+
+def parse_timestamp(value: str, order: DateOrder) -> dt.datetime | dt.date | None:
+    """A datetime (or date when no time is given), or None when ``value`` is not a recognised date."""
+    match = _DATE_TIME.match(value)
+    if not match:
+        return None
+    a, b, c = int(match["a"]), int(match["b"]), int(match["c"])
+    if match["sep"] == "-" or len(match["a"]) == 4:
+        year, month, day = a, b, c
+    elif match["sep"] == "." or order.day_first:
+        day, month, year = a, b, c
+    else:
+        month, day, year = a, b, c
+    if year < 100:
+        year += 2000
+    try:
+        date = dt.date(year, month, day)
+        if match["h"] is None:
+            return date
+        hour = int(match["h"])
+        if match["ampm"]:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
+        return dt.datetime(year, month, day, hour, int(match["mi"]), int(match["s"] or 0))
+    except ValueError:
+        return None
