@@ -1,0 +1,183 @@
+"""Reading a delimited text file into string columns: encoding, delimiter, header row, line numbers.
+
+Reading is done by pyarrow's multi-threaded CSV reader with every column as text, so the parser
+decides how each column is converted and can name the line and column of a bad value. UTF-8 (with or
+without BOM) is read directly; UTF-16 or legacy code pages (Excel's "CSV" on Windows) are decoded
+first and re-encoded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pacsv
+
+from ingest.errors import ParseError
+from parsers.decoding import decode_bytes, detect_encoding
+from parsers.lc_results_csv.constants import DELIMITERS, MISSING_MARKERS
+
+_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    """A delimited file as text columns ``c0..cN`` in ``table``, with what is needed to cite lines."""
+
+    file: Path
+    headers: tuple[str, ...]
+    table: pa.Table
+    encoding: str
+    delimiter: str
+    utf8: bytes
+
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether numbers may use a decimal comma (only when the comma is not the delimiter)."""
+        return self.delimiter != ","
+
+    def raw(self, index: int) -> pa.ChunkedArray:
+        return self.table.column(index)
+
+    def line_of(self, row: int) -> int:
+        """The 1-based physical line of data row ``row`` (0-based), counting blank lines and quotes."""
+        text = self.utf8.decode("utf-8", errors="replace")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
+        records = -1  # the header row is record -1
+        for record in reader:
+            if not record:
+                continue
+            if records == row:
+                return reader.line_num
+            records += 1
+        return reader.line_num
+
+
+def choose_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header row most often (outside quotes); ``,`` when none does."""
+    outside = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: outside.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def split_header(header_line: str, delimiter: str) -> list[str]:
+    row = next(csv.reader([header_line], delimiter=delimiter), [])
+    return [cell.strip() for cell in row]
+
+
+def _to_utf8(data: bytes, file: Path) -> tuple[bytes, str]:
+    """The file's bytes as UTF-8 without BOM, and the encoding it was written in."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+        if b"\x00" not in data:
+            return data, "utf-8"
+    if detect_encoding(data) is None and b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return data, "utf-8"
+    decoded = decode_bytes(data, file=file)
+    return decoded.text.encode("utf-8"), decoded.encoding
+
+
+def read_raw_table(path: Path) -> RawTable:
+    """Read ``path`` as a header row plus text columns; ParseError for unreadable or ragged files."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"File '{path.name}' could not be read: {exc.strerror}.", file=path) from exc
+    if not data.strip():
+        raise ParseError(f"File '{path.name}' is empty. Expected a header row and data rows.", file=path)
+    utf8, encoding = _to_utf8(data, path)
+    first_break = utf8.find(b"\n")
+    header_bytes = utf8 if first_break < 0 else utf8[:first_break]
+    header_line = header_bytes.decode("utf-8").rstrip("\r")
+    delimiter = choose_delimiter(header_line)
+    headers = tuple(split_header(header_line, delimiter))
+    names = [f"c{i}" for i in range(len(headers))]
+    bad_rows: list[tuple[int | None, int, int]] = []
+
+    def on_invalid_row(row: pacsv.InvalidRow) -> str:
+        bad_rows.append((row.number, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    body = b"" if first_break < 0 else utf8[first_break + 1 :]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid_row),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        raise ParseError(
+            f"Unable to read '{path.name}' as a {delimiter!r}-delimited table: {exc}.", file=path
+        ) from exc
+    if bad_rows:
+        number, expected, actual = bad_rows[0]
+        line = f" line {number + 1}" if number is not None else ""
+        raise ParseError(
+            f"Row of '{path.name}'{line} has {actual} fields. Expected {expected}, one per header column.",
+            file=path,
+            line=None if number is None else number + 1,
+        )
+    return RawTable(path, headers, table, encoding, delimiter, utf8)
+
+
+def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trimmed text with empty cells as nulls."""
+    trimmed = pc.utf8_trim_whitespace(raw)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def numeric_column(table: RawTable, index: int, column: str) -> pa.ChunkedArray:
+    """Column ``index`` as float64 (missing markers -> null); ParseError naming line and column otherwise."""
+    raw = table.raw(index)
+    trimmed = pc.utf8_trim_whitespace(raw)
+    missing = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(MISSING_MARKERS))
+    cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), trimmed)
+    if table.decimal_comma:
+        cleaned = pc.replace_substring(cleaned, ",", ".")
+    valid = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), True)
+    if not pc.all(valid).as_py():
+        row = pc.index(valid, False).as_py()
+        value = raw[row].as_py()
+        expected = (
+            "a decimal number (point or comma as the decimal mark)"
+            if table.decimal_comma
+            else "a decimal number with a point as the decimal mark (the comma is the delimiter)"
+        )
+        line = table.line_of(row)
+        raise ParseError(
+            f"Unable to read {value.strip()!r} as a number in '{table.file.name}' line {line} column "
+            f"'{column}'. Expected {expected}.",
+            file=table.file,
+            line=line,
+            column=column,
+        )
+    return pc.cast(cleaned, pa.float64())
+
+
+def looks_numeric(table: RawTable, index: int) -> bool:
+    """Whether every non-missing value of column ``index`` is a number (used for extra columns)."""
+    raw = pc.utf8_trim_whitespace(table.raw(index))
+    missing = pc.is_in(pc.utf8_lower(raw), value_set=pa.array(MISSING_MARKERS))
+    cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), raw)
+    if pc.all(pc.is_null(cleaned)).as_py():
+        return False
+    if table.decimal_comma:
+        cleaned = pc.replace_substring(cleaned, ",", ".")
+    return bool(pc.all(pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), True)).as_py())
