@@ -1,0 +1,256 @@
+"""Moving processed files out of the watched folder: archive on success, quarantine on failure, restore.
+
+Every move keeps the file's path relative to its watched root, never overwrites (a taken name becomes
+``name (1).ext``, ``name (2).ext``, ...) and never deletes anything but our own half-written copies.
+Within one volume a move is a single rename. Across volumes (archive on another drive) the data is
+copied to a hidden ``.<name>.partial`` beside the target, renamed into place, and only then removed
+from the source, so a crash at any point loses nothing; calling again finishes the job: when the
+source is gone and the target exists, the target is returned.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ingest.hashing import hash_unit
+from ingest.models import SourceFile
+
+ERROR_REPORT_SUFFIX = ".error.json"
+# Windows reports a rename across drives as ERROR_NOT_SAME_DEVICE rather than EXDEV.
+_WINDOWS_NOT_SAME_DEVICE = 17
+
+
+def archive(source: SourceFile | Path, root: Path, archive_dir: Path, *, now: datetime) -> Path:
+    """Move a file or unit folder to ``archive_dir/YYYY/MM/DD/<path relative to root>``; return where."""
+    path = _source_path(source)
+    relative = _relative_to_root(path, root)
+    wanted = archive_dir / f"{now:%Y}" / f"{now:%m}" / f"{now:%d}" / relative
+    if not path.exists():
+        return _find_moved(path, wanted, _sha_of(source), _member_names(source))
+    return _move_without_overwrite(path, wanted)
+
+
+def quarantine(
+    source: SourceFile | Path, root: Path, failed_dir: Path, *, error: Mapping[str, Any], now: datetime
+) -> Path:
+    """Move a file or unit to ``failed_dir/<relative path>`` and write ``<final name>.error.json`` beside it.
+
+    ``error`` is an ``IngestError.to_dict()``-like mapping: ``stage``, ``reason`` (or ``message``) and
+    ``details`` are copied into the report, with the original relative path, the time and the sha256.
+    """
+    path = _source_path(source)
+    relative = _relative_to_root(path, root)
+    wanted = failed_dir / relative
+    sha256 = _sha_of(source)
+    if path.exists():
+        if sha256 is None:
+            sha256 = hash_unit(path, _files_of(path))
+        target = _move_without_overwrite(path, wanted)
+    else:
+        target = _find_moved(path, wanted, sha256, _member_names(source))
+    report = {
+        "file": PurePosixPath(*relative.parts).as_posix(),
+        "stage": error.get("stage", "ingest"),
+        "reason": error.get("reason") or error.get("message") or "",
+        "details": error.get("details", {}),
+        "time": now.isoformat(),
+        "sha256": sha256,
+    }
+    _write_json_atomically(error_report_path(target), report)
+    return target
+
+
+def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
+    """Move a quarantined file or unit back to where it came from under ``root``; return its new path.
+
+    The original relative path comes from its ``.error.json`` (the quarantined name may carry a
+    conflict suffix). The report is removed only after the move succeeded. The restored file's mtime
+    is set to now so a running watcher sees a new version and offers it again.
+    """
+    report_path = error_report_path(quarantined)
+    report = _read_report(report_path)
+    relative = _restore_relative_path(quarantined, failed_dir, report)
+    wanted = root / relative
+    if quarantined.exists():
+        target = _move_without_overwrite(quarantined, wanted)
+        _touch(target)
+    else:
+        if not report_path.exists():
+            raise FileNotFoundError(
+                f"Cannot restore {quarantined}: it is not in quarantine "
+                f"and has no {ERROR_REPORT_SUFFIX} report either."
+            )
+        sha256 = report.get("sha256") if isinstance(report.get("sha256"), str) else None
+        target = _find_moved(quarantined, wanted, sha256, None)
+    report_path.unlink(missing_ok=True)
+    return target
+
+
+def error_report_path(target: Path) -> Path:
+    """Where the failure report of a quarantined file or unit lives: ``<name>.error.json`` beside it."""
+    return target.with_name(target.name + ERROR_REPORT_SUFFIX)
+
+
+def numbered_name(path: Path, number: int) -> Path:
+    """``run.csv`` -> ``run (1).csv``; ``RUN1.D`` -> ``RUN1 (1).D``; number 0 is the name itself."""
+    if number == 0:
+        return path
+    return path.with_name(f"{path.stem} ({number}){path.suffix}")
+
+
+# -- moving ------------------------------------------------------------------------------------------------
+
+
+def _move_without_overwrite(source: Path, wanted: Path) -> Path:
+    wanted.parent.mkdir(parents=True, exist_ok=True)
+    target = _free_name(wanted)
+    try:
+        os.rename(source, target)
+    except OSError as exc:
+        if not _is_cross_device(exc):
+            raise
+        _copy_then_remove(source, target)
+    return target
+
+
+def _copy_then_remove(source: Path, target: Path) -> None:
+    partial = target.with_name(f".{target.name}.partial")
+    if partial.is_dir():
+        # Left by a crash during an earlier copy; the source is still complete, so start over.
+        shutil.rmtree(partial)
+    elif partial.exists():
+        partial.unlink()
+    if source.is_dir():
+        shutil.copytree(source, partial, symlinks=True)
+    else:
+        shutil.copy2(source, partial)
+    os.rename(partial, target)
+    if source.is_dir():
+        shutil.rmtree(source)
+    else:
+        source.unlink()
+
+
+def _is_cross_device(exc: OSError) -> bool:
+    return exc.errno == errno.EXDEV or getattr(exc, "winerror", None) == _WINDOWS_NOT_SAME_DEVICE
+
+
+def _free_name(wanted: Path) -> Path:
+    number = 0
+    while True:
+        candidate = numbered_name(wanted, number)
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+def _find_moved(source: Path, wanted: Path, sha256: str | None, member_names: list[str] | None) -> Path:
+    """The target of a move that already happened: matched by content when the hash is known."""
+    existing = []
+    number = 0
+    while (candidate := numbered_name(wanted, number)).exists():
+        existing.append(candidate)
+        number += 1
+    if not existing:
+        raise FileNotFoundError(
+            f"Cannot move {source}: it does not exist, and no earlier move left it at {wanted}."
+        )
+    if sha256 is not None:
+        for candidate in existing:
+            if _content_hash(candidate, member_names) == sha256:
+                return candidate
+    # Unknown content: the highest number is the most recent move.
+    return existing[-1]
+
+
+def _content_hash(candidate: Path, member_names: list[str] | None) -> str | None:
+    try:
+        if candidate.is_dir():
+            members = [candidate / name for name in member_names] if member_names else _files_of(candidate)
+            return hash_unit(candidate, members)
+        return hash_unit(candidate, [candidate])
+    except OSError:
+        return None
+
+
+def _touch(target: Path) -> None:
+    for member in _files_of(target):
+        os.utime(member)
+
+
+# -- reports and paths -----------------------------------------------------------------------------------
+
+
+def _write_json_atomically(path: Path, value: Mapping[str, Any]) -> None:
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _read_report(report_path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(report_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"Cannot read the quarantine report {report_path}: {exc}.") from exc
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _restore_relative_path(quarantined: Path, failed_dir: Path, report: Mapping[str, Any]) -> Path:
+    recorded = report.get("file")
+    if isinstance(recorded, str) and recorded:
+        relative = Path(*PurePosixPath(recorded).parts)
+    else:
+        relative = _relative_to_root(quarantined, failed_dir)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise ValueError(
+            f"The quarantine report of {quarantined} names {recorded!r} as its original path; "
+            "expected a path relative to the watched folder."
+        )
+    return relative
+
+
+def _relative_to_root(path: Path, root: Path) -> Path:
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        raise ValueError(
+            f"{path} is not inside the watched folder {root}; cannot keep its relative path."
+        ) from None
+
+
+def _source_path(source: SourceFile | Path) -> Path:
+    return source.path if isinstance(source, SourceFile) else Path(source)
+
+
+def _sha_of(source: SourceFile | Path) -> str | None:
+    return source.sha256 if isinstance(source, SourceFile) else None
+
+
+def _member_names(source: SourceFile | Path) -> list[str] | None:
+    if not isinstance(source, SourceFile) or source.members in ((), (source.path,)):
+        return None
+    return [member.relative_to(source.path).as_posix() for member in source.members]
+
+
+def _files_of(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file())
