@@ -1,0 +1,237 @@
+"""``BenchlingClient``: the only code that speaks HTTP to Benchling (a small facade over the endpoints)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from ingest.benchling.blobs import DEFAULT_PART_BYTES, BlobEndpoints
+from ingest.benchling.credentials import Credentials
+from ingest.benchling.limiter import RequestLimiter
+from ingest.benchling.models import (
+    AssayResult,
+    AssayRun,
+    AssayRunCreate,
+    AssaySchema,
+    AsyncTask,
+    Blob,
+    BlobType,
+    RegisteredEntity,
+    Registry,
+)
+from ingest.benchling.registries import ENTITY_CHUNK, RegistryEndpoints
+from ingest.benchling.result_writer import DEFAULT_CHUNK, ResultInput, ResultWriter
+from ingest.benchling.results import ArchiveReason, ResultEndpoints
+from ingest.benchling.retry_policy import RetryPolicy
+from ingest.benchling.runs import RunEndpoints
+from ingest.benchling.schemas import SchemaEndpoints
+from ingest.benchling.settings import ClientSettings, RateLimit
+from ingest.benchling.stats import ClientStats, StatsRecorder
+from ingest.benchling.tasks import TaskEndpoints
+from ingest.benchling.transport import ApiTransport
+from ingest.errors import BenchlingError
+
+K = TypeVar("K", bound=Hashable)
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=60.0)
+
+
+class BenchlingClient:
+    """A thread-safe Benchling API client; share one per tenant between threads.
+
+    ``base_url`` is the tenant (``https://tenant.benchling.com``); ``/api/v2`` is appended.
+    ``transport`` is the one seam for tests (an in-process sandbox); ``clock`` (monotonic seconds)
+    and ``sleep`` are seams for time. Reads are retried with backoff; creates carry client ids and
+    are checked by id after an ambiguous failure, never sent twice blindly.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        rate_limit: RateLimit | None = None,
+        retry_policy: RetryPolicy | None = None,
+        maintenance_patience_seconds: float | None = None,
+        blob_part_bytes: int = DEFAULT_PART_BYTES,
+        entity_chunk: int = ENTITY_CHUNK,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        policy = retry_policy or RetryPolicy()
+        if maintenance_patience_seconds is not None:
+            policy = RetryPolicy(
+                initial_backoff=policy.initial_backoff,
+                max_backoff=policy.max_backoff,
+                jitter=policy.jitter,
+                max_attempts=policy.max_attempts,
+                rate_limited_attempts=policy.rate_limited_attempts,
+                maintenance_patience_seconds=maintenance_patience_seconds,
+            )
+        self._stats = StatsRecorder()
+        self._limiter = RequestLimiter(rate_limit or RateLimit(), clock=clock, sleep=sleep)
+        self._transport = ApiTransport(
+            base_url,
+            credentials,
+            limiter=self._limiter,
+            policy=policy,
+            clock=clock,
+            sleep=sleep,
+            stats=self._stats,
+            timeout=timeout,
+            transport=transport,
+        )
+        self._schemas = SchemaEndpoints(self._transport)
+        self._runs = RunEndpoints(self._transport, sleep)
+        self._results = ResultEndpoints(self._transport)
+        self._tasks = TaskEndpoints(self._transport, clock=clock, sleep=sleep)
+        self._writer = ResultWriter(self._results, self._tasks, policy=policy, sleep=sleep, stats=self._stats)
+        self._blobs = BlobEndpoints(self._transport, part_bytes=blob_part_bytes)
+        self._registries = RegistryEndpoints(self._transport, entity_chunk=entity_chunk)
+
+    @classmethod
+    def from_settings(cls, settings: ClientSettings, **options: Any) -> BenchlingClient:
+        return cls(settings.base_url, settings.credentials, rate_limit=settings.rate_limit, **options)
+
+    def __repr__(self) -> str:
+        return f"BenchlingClient({self._transport!r})"
+
+    def __enter__(self) -> BenchlingClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._transport.close()
+
+    @property
+    def stats(self) -> ClientStats:
+        """A snapshot of the requests, retries, 429s and bytes this client has spent."""
+        return self._stats.snapshot()
+
+    # Schemas
+    def list_run_schemas(self) -> list[AssaySchema]:
+        return list(self._schemas.run_schemas())
+
+    def list_result_schemas(self) -> list[AssaySchema]:
+        return list(self._schemas.result_schemas())
+
+    def get_run_schema(self, schema_id: str) -> AssaySchema:
+        return self._schemas.run_schema(schema_id)
+
+    def get_result_schema(self, schema_id: str) -> AssaySchema:
+        return self._schemas.result_schema(schema_id)
+
+    # Runs
+    def create_runs(self, runs: Sequence[Mapping[str, Any] | AssayRunCreate]) -> list[str]:
+        """Create runs in one request (ids generated where absent); returns their ids in order."""
+        return self._runs.create(runs)
+
+    def create_run(self, run: Mapping[str, Any] | AssayRunCreate) -> str:
+        return self._runs.create([run])[0]
+
+    def get_run(self, run_id: str) -> AssayRun:
+        return self._runs.get(run_id)
+
+    def list_runs(self, schema_id: str, *, ids: Sequence[str] = ()) -> Iterator[AssayRun]:
+        return self._runs.iterate(schema_id, ids=ids)
+
+    def bulk_get_runs(self, run_ids: Sequence[str]) -> list[AssayRun]:
+        return self._runs.bulk_get(run_ids)
+
+    def archive_runs(self, run_ids: Sequence[str], reason: ArchiveReason = "Made in error") -> list[str]:
+        return self._runs.archive(run_ids, reason)
+
+    # Results
+    def create_results(
+        self,
+        results: Sequence[ResultInput],
+        *,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_transaction: Callable[[str], None] | None = None,
+    ) -> list[str]:
+        """Create one file's results, all or none (one request ≤ ``chunk_size``, else a transaction
+        whose id goes to ``on_transaction`` before use); returns the ids in order."""
+        return self._writer.create(results, chunk_size=chunk_size, on_transaction=on_transaction)
+
+    def create_results_for_files(
+        self,
+        files: Mapping[K, Sequence[ResultInput]],
+        *,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_transaction: Callable[[K, str], None] | None = None,
+    ) -> dict[K, list[str] | BenchlingError]:
+        """Several files' results packed into few requests, all or none per file (for backfills)."""
+        return self._writer.create_for_files(files, chunk_size=chunk_size, on_transaction=on_transaction)
+
+    def bulk_create_results(
+        self, results: Sequence[ResultInput], *, task_timeout_seconds: float = 600.0
+    ) -> list[str]:
+        return self._writer.bulk_create(results, task_timeout_seconds=task_timeout_seconds)
+
+    def get_result(self, result_id: str) -> AssayResult:
+        return self._results.get(result_id)
+
+    def bulk_get_results(self, result_ids: Sequence[str]) -> list[AssayResult]:
+        return self._results.bulk_get(result_ids)
+
+    def list_results(
+        self, *, schema_id: str | None = None, assay_run_ids: Sequence[str] = (), ids: Sequence[str] = ()
+    ) -> Iterator[AssayResult]:
+        return self._results.iterate(schema_id=schema_id, assay_run_ids=assay_run_ids, ids=ids)
+
+    def archive_results(
+        self, result_ids: Sequence[str], reason: ArchiveReason = "Made in error"
+    ) -> list[str]:
+        return self._results.archive(result_ids, reason)
+
+    def start_result_transaction(self) -> str:
+        return self._results.start_transaction()
+
+    def abort_result_transaction(self, transaction_id: str) -> None:
+        self._results.abort_transaction(transaction_id)
+
+    # Blobs
+    def upload_blob(
+        self,
+        path: Path,
+        *,
+        name: str | None = None,
+        blob_type: BlobType = "RAW_FILE",
+        mime_type: str | None = None,
+    ) -> Blob:
+        """Upload a file (multipart above 10 MB, streamed from disk); record the returned id before
+        linking it. An ambiguous failure is re-uploaded, which at worst leaves an orphan blob."""
+        return self._blobs.upload_file(path, name=name, blob_type=blob_type, mime_type=mime_type)
+
+    def upload_blob_bytes(
+        self, data: bytes, *, name: str, blob_type: BlobType = "RAW_FILE", mime_type: str | None = None
+    ) -> Blob:
+        return self._blobs.upload_bytes(data, name=name, blob_type=blob_type, mime_type=mime_type)
+
+    def get_blob(self, blob_id: str) -> Blob:
+        return self._blobs.get(blob_id)
+
+    # Registries
+    def list_registries(self, name: str | None = None) -> list[Registry]:
+        return self._registries.registries(name)
+
+    def registered_entities(
+        self, registry_id: str, registry_ids: Sequence[str]
+    ) -> dict[str, RegisteredEntity]:
+        """Entities keyed by registry id; unknown ids are absent from the result."""
+        return self._registries.registered_entities(registry_id, registry_ids)
+
+    # Tasks
+    def wait_for_task(self, task_id: str, *, timeout_seconds: float = 600.0) -> AsyncTask:
+        return self._tasks.wait(task_id, timeout_seconds=timeout_seconds)

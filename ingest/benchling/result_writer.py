@@ -1,0 +1,239 @@
+"""All-or-none result creation for one file, and packing several files into few requests.
+
+A file's results appear all or none: up to ``chunk_size`` (Benchling takes 100 per request) go in one
+``POST /assay-results``; more go through a result transaction (start, append chunks, commit), which
+Benchling applies atomically. The transaction id is handed to ``on_transaction`` before it is used,
+so the ledger can store it. An ambiguous append aborts the transaction and starts a fresh one
+(nothing was visible yet); an ambiguous commit is resolved by asking for the result ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from ingest.benchling.models import AssayResultCreate
+from ingest.benchling.results import ResultEndpoints, prepare_results
+from ingest.benchling.retry_policy import RetryPolicy
+from ingest.benchling.stats import StatsRecorder
+from ingest.benchling.tasks import TaskEndpoints
+from ingest.benchling.verified_create import create_verified, looks_like_duplicate
+from ingest.errors import AmbiguousWriteError, BenchlingError, BenchlingRejectedError
+
+log = logging.getLogger("ingest.benchling")
+
+K = TypeVar("K", bound=Hashable)
+ResultInput = Mapping[str, Any] | AssayResultCreate
+DEFAULT_CHUNK = 100
+
+
+class ResultWriter:
+    def __init__(
+        self,
+        results: ResultEndpoints,
+        tasks: TaskEndpoints,
+        *,
+        policy: RetryPolicy,
+        sleep: Callable[[float], None],
+        stats: StatsRecorder,
+    ) -> None:
+        self._results = results
+        self._tasks = tasks
+        self._policy = policy
+        self._sleep = sleep
+        self._stats = stats
+
+    def create(
+        self,
+        results: Sequence[ResultInput],
+        *,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_transaction: Callable[[str], None] | None = None,
+    ) -> list[str]:
+        """Create one file's results, all or none; returns their ids in order."""
+        bodies = prepare_results(results)
+        if len(bodies) <= chunk_size:
+            self._post_verified(bodies)
+        else:
+            self._via_transaction(bodies, chunk_size, on_transaction)
+        return [b["id"] for b in bodies]
+
+    def create_for_files(
+        self,
+        files: Mapping[K, Sequence[ResultInput]],
+        *,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_transaction: Callable[[K, str], None] | None = None,
+    ) -> dict[K, list[str] | BenchlingError]:
+        """Create the results of several files in as few requests as possible, all or none per file.
+
+        Whole files are packed (first fit, in the given order) into requests of at most ``chunk_size``
+        results; a file above ``chunk_size`` goes through its own transaction. When Benchling rejects
+        a packed request, each of its files is sent alone so one bad file cannot fail the others.
+        Returns each file's result ids, or the error that stopped it.
+        """
+        prepared = {key: prepare_results(results) for key, results in files.items()}
+        outcome: dict[K, list[str] | BenchlingError] = {}
+        packs: list[list[K]] = []
+        sizes: list[int] = []
+        for key, bodies in prepared.items():
+            if len(bodies) > chunk_size:
+                try:
+                    callback = (lambda tx, k=key: on_transaction(k, tx)) if on_transaction else None
+                    self._via_transaction(bodies, chunk_size, callback)
+                    outcome[key] = [b["id"] for b in bodies]
+                except BenchlingError as exc:
+                    outcome[key] = exc
+                continue
+            for index, size in enumerate(sizes):
+                if size + len(bodies) <= chunk_size:
+                    packs[index].append(key)
+                    sizes[index] += len(bodies)
+                    break
+            else:
+                packs.append([key])
+                sizes.append(len(bodies))
+        for pack in packs:
+            self._send_pack(pack, prepared, outcome)
+        return {key: outcome[key] for key in files}
+
+    def bulk_create(
+        self, results: Sequence[ResultInput], *, task_timeout_seconds: float = 600.0
+    ) -> list[str]:
+        """``:bulk-create`` (up to 4000 per call) and wait for its task; verified like other creates."""
+        bodies = prepare_results(results)
+        by_id = {b["id"]: b for b in bodies}
+
+        def send(pending: list[str]) -> None:
+            task_id = self._results.bulk_create([by_id[i] for i in pending])
+            self._tasks.wait(task_id, timeout_seconds=task_timeout_seconds)
+
+        create_verified(
+            list(by_id),
+            send=send,
+            find_existing=self._results.existing,
+            policy=self._policy,
+            sleep=self._sleep,
+            stats=self._stats,
+        )
+        return list(by_id)
+
+    def _send_pack(
+        self,
+        pack: list[K],
+        prepared: Mapping[K, list[dict[str, Any]]],
+        outcome: dict[K, list[str] | BenchlingError],
+    ) -> None:
+        bodies = [body for key in pack for body in prepared[key]]
+        try:
+            self._post_verified(bodies)
+        except BenchlingRejectedError as exc:
+            if len(pack) == 1:
+                outcome[pack[0]] = exc
+                return
+            log.info("A request packing %d files was rejected; sending each file alone.", len(pack))
+            for key in pack:
+                self._send_pack([key], prepared, outcome)
+            return
+        except BenchlingError as exc:
+            for key in pack:
+                outcome[key] = exc
+            return
+        for key in pack:
+            outcome[key] = [b["id"] for b in prepared[key]]
+
+    def _post_verified(self, bodies: list[dict[str, Any]]) -> None:
+        by_id = {b["id"]: b for b in bodies}
+        create_verified(
+            list(by_id),
+            send=lambda pending: self._results.post([by_id[i] for i in pending]),
+            find_existing=self._results.existing,
+            policy=self._policy,
+            sleep=self._sleep,
+            stats=self._stats,
+        )
+
+    def _via_transaction(
+        self,
+        bodies: list[dict[str, Any]],
+        chunk_size: int,
+        on_transaction: Callable[[str], None] | None,
+    ) -> None:
+        ids = [b["id"] for b in bodies]
+        attempts = 0
+        while True:
+            attempts += 1
+            transaction_id = self._results.start_transaction()
+            if on_transaction:
+                on_transaction(transaction_id)
+            try:
+                for start in range(0, len(bodies), chunk_size):
+                    self._results.append_to_transaction(transaction_id, bodies[start : start + chunk_size])
+            except AmbiguousWriteError:
+                self._stats.ambiguous_write()
+                self._abort_quietly(transaction_id)
+                if attempts >= self._policy.max_attempts:
+                    raise
+                self._sleep(self._policy.backoff(attempts))
+                continue
+            except BenchlingRejectedError as exc:
+                self._abort_quietly(transaction_id)
+                if looks_like_duplicate(exc) and not (set(ids) - self._results.existing(ids)):
+                    return
+                raise
+            except BenchlingError:
+                self._abort_quietly(transaction_id)
+                raise
+            if self._commit_verified(transaction_id, ids):
+                return
+            if attempts >= self._policy.max_attempts:
+                raise AmbiguousWriteError(
+                    f"Result transaction for {len(ids)} results could not be committed after {attempts} "
+                    "attempts; none of its results exist.",
+                    method="POST",
+                    path="/result-transactions/{transaction_id}:commit",
+                    transaction_id=transaction_id,
+                )
+
+    def _commit_verified(self, transaction_id: str, ids: list[str]) -> bool:
+        """Commit; True when every result exists afterwards, False when a fresh transaction is needed."""
+        ambiguous = False
+        for attempt in range(1, self._policy.max_attempts + 1):
+            try:
+                self._results.commit_transaction(transaction_id)
+                return True
+            except AmbiguousWriteError:
+                self._stats.ambiguous_write()
+                ambiguous = True
+                self._sleep(self._policy.backoff(attempt))
+                if self._all_exist(transaction_id, ids):
+                    return True
+            except BenchlingRejectedError:
+                if not ambiguous:
+                    self._abort_quietly(transaction_id)
+                    raise
+                # After an ambiguous commit the transaction may be gone; the results decide.
+                return self._all_exist(transaction_id, ids)
+        self._abort_quietly(transaction_id)
+        return False
+
+    def _all_exist(self, transaction_id: str, ids: list[str]) -> bool:
+        """True when all results exist, False when none do; partly visible is impossible and raised."""
+        missing = set(ids) - self._results.existing(ids)
+        if missing and len(missing) != len(ids):
+            raise AmbiguousWriteError(
+                f"Result transaction {transaction_id} is partly visible ({len(ids) - len(missing)} of "
+                f"{len(ids)} results); expected all or none.",
+                method="POST",
+                path="/result-transactions/{transaction_id}:commit",
+                transaction_id=transaction_id,
+            )
+        return not missing
+
+    def _abort_quietly(self, transaction_id: str) -> None:
+        try:
+            self._results.abort_transaction(transaction_id)
+        except BenchlingError as exc:
+            # An unaborted transaction is never committed, so it stores nothing; it only expires.
+            log.warning("Could not abort result transaction %s: %s", transaction_id, exc)

@@ -1,0 +1,72 @@
+"""When and how long to wait before sending a failed request again (tenacity drives the loop)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import tenacity
+
+from ingest.errors import AmbiguousWriteError, BenchlingUnavailableError, RateLimitedError
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff settings.
+
+    Network errors and 5xx: exponential backoff from ``initial_backoff`` doubling up to
+    ``max_backoff`` (Benchling recommends capping near 60 s) plus up to ``jitter`` seconds of random
+    jitter, at most ``max_attempts`` tries. 429: the limiter holds every request until the server's
+    reset; up to ``rate_limited_attempts`` tries. 503 is how Benchling's monthly maintenance window
+    (about two hours) answers, so a 503 is retried for up to ``maintenance_patience_seconds`` instead.
+    """
+
+    initial_backoff: float = 1.0
+    max_backoff: float = 60.0
+    jitter: float = 1.0
+    max_attempts: int = 8
+    rate_limited_attempts: int = 30
+    maintenance_patience_seconds: float = 3 * 3600.0
+
+    def backoff(self, failures: int) -> float:
+        """Seconds to wait after the ``failures``-th consecutive failure (1-based)."""
+        base = self.initial_backoff * 2.0 ** max(0, failures - 1)
+        return float(min(self.max_backoff, base + random.uniform(0, self.jitter)))
+
+
+def is_safe_to_retry(exc: BaseException) -> bool:
+    """Retry unavailability, but never a create whose outcome is unknown (the caller checks first)."""
+    return isinstance(exc, BenchlingUnavailableError) and not isinstance(exc, AmbiguousWriteError)
+
+
+class RetryBudget:
+    """Per-call stop and wait rules for tenacity; uses the injected clock for the maintenance patience."""
+
+    def __init__(self, policy: RetryPolicy, clock: Callable[[], float]) -> None:
+        self._policy = policy
+        self._clock = clock
+        self._failures = 0
+        self._rate_limited = 0
+        self._maintenance_since: float | None = None
+
+    def should_stop(self, state: tenacity.RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimitedError):
+            self._rate_limited += 1
+            return self._rate_limited >= self._policy.rate_limited_attempts
+        if getattr(exc, "status", None) == 503:
+            self._failures += 1
+            if self._maintenance_since is None:
+                self._maintenance_since = self._clock()
+            return self._clock() - self._maintenance_since >= self._policy.maintenance_patience_seconds
+        self._maintenance_since = None
+        self._failures += 1
+        return self._failures >= self._policy.max_attempts
+
+    def wait_seconds(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimitedError):
+            # The limiter already blocks until the server's reset; only spread the threads a little.
+            return random.uniform(0, min(self._policy.jitter, 0.25))
+        return self._policy.backoff(self._failures)

@@ -1,0 +1,91 @@
+"""Assay run endpoints: create (client ids, verified), get, list, bulk-get, archive."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+from ingest.benchling.existence import existing_ids
+from ingest.benchling.models import AssayRun, AssayRunCreate
+from ingest.benchling.pages import chunked, iterate_pages
+from ingest.benchling.transport import ApiTransport
+from ingest.benchling.verified_create import create_verified
+
+ArchiveReason = Literal["Archived", "Made in error", "Other"]
+
+#: Ids per GET /assay-runs:bulk-get (no documented limit; 100 keeps URLs short).
+RUN_BULK_GET_CHUNK = 100
+
+
+class RunEndpoints:
+    def __init__(self, transport: ApiTransport, sleep: Callable[[float], None]) -> None:
+        self._t = transport
+        self._sleep = sleep
+
+    def create(self, runs: Sequence[Mapping[str, Any] | AssayRunCreate]) -> list[str]:
+        """Create runs in one request; each gets ``id`` if it has none. Returns the ids in order.
+
+        Never stores a run twice: an ambiguous failure is resolved by asking for the ids.
+        """
+        bodies = [_with_id(run) for run in runs]
+        by_id = {body["id"]: body for body in bodies}
+        ids = list(by_id)
+        if len(ids) != len(bodies):
+            raise ValueError("Two runs in one create carry the same id; expected unique run ids.")
+
+        def send(pending: list[str]) -> None:
+            payload = {"assayRuns": [by_id[i] for i in pending]}
+            self._t.request("POST", "/assay-runs", json=payload, write=True)
+
+        create_verified(
+            ids,
+            send=send,
+            find_existing=self.existing,
+            policy=self._t.policy,
+            sleep=self._sleep,
+            stats=self._t.stats,
+        )
+        return ids
+
+    def get(self, run_id: str) -> AssayRun:
+        response = self._t.request("GET", "/assay-runs/{run_id}", path_params={"run_id": run_id})
+        return AssayRun.model_validate(response.json())
+
+    def iterate(self, schema_id: str, *, ids: Sequence[str] = ()) -> Iterator[AssayRun]:
+        params: dict[str, str | int] = {"schemaId": schema_id}
+        if ids:
+            params["ids"] = ",".join(ids)
+        for item in iterate_pages(self._t, "/assay-runs", "assayRuns", params):
+            yield AssayRun.model_validate(item)
+
+    def bulk_get(self, run_ids: Sequence[str]) -> list[AssayRun]:
+        runs: list[AssayRun] = []
+        for chunk in chunked(list(run_ids), RUN_BULK_GET_CHUNK):
+            body = self._t.request(
+                "GET", "/assay-runs:bulk-get", params={"assayRunIds": ",".join(chunk)}
+            ).json()
+            runs.extend(AssayRun.model_validate(item) for item in body.get("assayRuns") or [])
+        return runs
+
+    def existing(self, run_ids: list[str]) -> set[str]:
+        """The subset of ``run_ids`` that Benchling holds."""
+        found: set[str] = set()
+        for chunk in chunked(run_ids, RUN_BULK_GET_CHUNK):
+            found |= existing_ids(
+                chunk, bulk_get=lambda c: [run.id for run in self.bulk_get(c)], get_one=self.get
+            )
+        return found
+
+    def archive(self, run_ids: Sequence[str], reason: ArchiveReason = "Made in error") -> list[str]:
+        body = self._t.request(
+            "POST", "/assay-runs:archive", json={"assayRunIds": list(run_ids), "reason": reason}
+        ).json()
+        return list(body.get("assayRunIds") or [])
+
+
+def _with_id(run: Mapping[str, Any] | AssayRunCreate) -> dict[str, Any]:
+    model = run if isinstance(run, AssayRunCreate) else AssayRunCreate.model_validate(dict(run))
+    body = model.to_wire()
+    body.setdefault("id", str(uuid.uuid4()))
+    return body

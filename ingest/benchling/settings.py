@@ -1,0 +1,97 @@
+"""Client settings read from an environment mapping (a pure function of the mapping given)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ingest.benchling.credentials import ApiKey, ClientCredentials, Credentials
+from ingest.errors import ConfigError
+
+_RATE_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``requests`` requests in any ``window_seconds`` window (Benchling default: 60 per 30 s)."""
+
+    requests: int = 60
+    window_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.requests < 1 or self.window_seconds <= 0:
+            raise ConfigError(
+                f"Rate limit {self.requests}/{self.window_seconds} is invalid; expected at least one "
+                "request per positive number of seconds."
+            )
+
+    @classmethod
+    def parse(cls, text: str, *, field: str = "BENCHLING_RATE_LIMIT") -> RateLimit:
+        """Parse ``"60/30"`` (requests per seconds)."""
+        match = _RATE_LIMIT.match(text)
+        if not match:
+            raise ConfigError(
+                f"{field} is {text!r}; expected '<requests>/<seconds>', for example '60/30'.", field=field
+            )
+        return cls(int(match.group(1)), float(match.group(2)))
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """What a :class:`BenchlingClient` needs from configuration."""
+
+    base_url: str
+    credentials: Credentials
+    rate_limit: RateLimit = RateLimit()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> ClientSettings:
+        """Read ``BENCHLING_URL``, ``BENCHLING_API_KEY`` or ``BENCHLING_CLIENT_ID`` +
+        ``BENCHLING_CLIENT_SECRET``, and ``BENCHLING_RATE_LIMIT`` (``"60/30"``) from ``environ``.
+
+        Raises ``ConfigError`` naming the variable when one is missing or malformed; the error never
+        contains a secret's value.
+        """
+        url = environ.get("BENCHLING_URL", "").strip()
+        if not url:
+            raise ConfigError(
+                "BENCHLING_URL is not set; expected the tenant URL, e.g. https://tenant.benchling.com.",
+                field="BENCHLING_URL",
+            )
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(
+                f"BENCHLING_URL is {url!r}; expected an http(s) URL such as https://tenant.benchling.com.",
+                field="BENCHLING_URL",
+            )
+        key = environ.get("BENCHLING_API_KEY", "").strip()
+        client_id = environ.get("BENCHLING_CLIENT_ID", "").strip()
+        client_secret = environ.get("BENCHLING_CLIENT_SECRET", "").strip()
+        credentials: Credentials
+        if key and (client_id or client_secret):
+            raise ConfigError(
+                "Both BENCHLING_API_KEY and BENCHLING_CLIENT_ID/BENCHLING_CLIENT_SECRET are set; expected "
+                "exactly one way to authenticate.",
+                field="BENCHLING_API_KEY",
+            )
+        if key:
+            credentials = ApiKey(key)
+        elif client_id and client_secret:
+            credentials = ClientCredentials(client_id, client_secret)
+        elif client_id or client_secret:
+            missing = "BENCHLING_CLIENT_SECRET" if client_id else "BENCHLING_CLIENT_ID"
+            raise ConfigError(
+                f"{missing} is not set; OAuth needs both BENCHLING_CLIENT_ID and BENCHLING_CLIENT_SECRET.",
+                field=missing,
+            )
+        else:
+            raise ConfigError(
+                "No Benchling credentials are set; expected BENCHLING_API_KEY, or BENCHLING_CLIENT_ID "
+                "and BENCHLING_CLIENT_SECRET.",
+                field="BENCHLING_API_KEY",
+            )
+        limit_text = environ.get("BENCHLING_RATE_LIMIT", "").strip()
+        rate_limit = RateLimit.parse(limit_text) if limit_text else RateLimit()
+        return cls(base_url=url.rstrip("/"), credentials=credentials, rate_limit=rate_limit)

@@ -1,0 +1,74 @@
+"""Thread-safe request counters, read by benchmarks and the status command."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ClientStats:
+    """A snapshot of what a client has spent so far.
+
+    ``requests`` counts every HTTP request sent, keyed by method and path template
+    (``"GET /assay-runs/{run_id}"``); ``retries`` every re-send after a retryable failure;
+    ``rate_limited`` the 429 answers received; ``ambiguous_writes`` creates whose outcome had to be
+    checked; ``bytes_sent`` request body bytes; ``blob_bytes`` raw file bytes uploaded as blobs.
+    """
+
+    requests: dict[str, int] = field(default_factory=dict)
+    retries: int = 0
+    rate_limited: int = 0
+    ambiguous_writes: int = 0
+    bytes_sent: int = 0
+    blob_bytes: int = 0
+
+    @property
+    def total_requests(self) -> int:
+        return sum(self.requests.values())
+
+
+class StatsRecorder:
+    """Mutable counters behind a lock; ``snapshot()`` returns a frozen copy."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requests: Counter[str] = Counter()
+        self._retries = 0
+        self._rate_limited = 0
+        self._ambiguous = 0
+        self._bytes_sent = 0
+        self._blob_bytes = 0
+
+    def request(self, endpoint: str, body_bytes: int) -> None:
+        with self._lock:
+            self._requests[endpoint] += 1
+            self._bytes_sent += body_bytes
+
+    def retry(self) -> None:
+        with self._lock:
+            self._retries += 1
+
+    def rate_limited(self) -> None:
+        with self._lock:
+            self._rate_limited += 1
+
+    def ambiguous_write(self) -> None:
+        with self._lock:
+            self._ambiguous += 1
+
+    def blob_bytes(self, count: int) -> None:
+        with self._lock:
+            self._blob_bytes += count
+
+    def snapshot(self) -> ClientStats:
+        with self._lock:
+            return ClientStats(
+                requests=dict(self._requests),
+                retries=self._retries,
+                rate_limited=self._rate_limited,
+                ambiguous_writes=self._ambiguous,
+                bytes_sent=self._bytes_sent,
+                blob_bytes=self._blob_bytes,
+            )

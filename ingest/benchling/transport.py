@@ -1,0 +1,224 @@
+"""The one place that sends HTTP: authentication, rate limiting, retries, error mapping, counters."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import tenacity
+
+from ingest.benchling.auth import AccessToken, Authenticator, authenticator_for
+from ingest.benchling.credentials import ClientCredentials, Credentials
+from ingest.benchling.error_mapping import error_from_exception, error_from_response
+from ingest.benchling.limiter import RequestLimiter
+from ingest.benchling.retry_policy import RetryBudget, RetryPolicy, is_safe_to_retry
+from ingest.benchling.stats import StatsRecorder
+from ingest.errors import BenchlingAuthError
+
+log = logging.getLogger("ingest.benchling")
+
+API_PREFIX = "/api/v2"
+
+
+def api_url(base_url: str) -> str:
+    """``https://tenant.benchling.com`` (or one already ending in ``/api/v2``) → the API root."""
+    root = base_url.rstrip("/")
+    if root.endswith(API_PREFIX):
+        root = root[: -len(API_PREFIX)]
+    return root + API_PREFIX
+
+
+class ApiTransport:
+    """Sends requests to ``<base_url>/api/v2``; thread-safe; shared by every endpoint group."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        limiter: RequestLimiter,
+        policy: RetryPolicy,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        stats: StatsRecorder,
+        timeout: httpx.Timeout,
+        transport: httpx.BaseTransport | None = None,
+        max_connections: int = 10,
+    ) -> None:
+        self._limiter = limiter
+        self._policy = policy
+        self._clock = clock
+        self._sleep = sleep
+        self._stats = stats
+        self._http = httpx.Client(
+            base_url=api_url(base_url),
+            transport=transport,
+            timeout=timeout,
+            verify=True,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            headers={"User-Agent": "benchling-ingest/0.1", "Accept": "application/json"},
+        )
+        self._auth: Authenticator = authenticator_for(credentials, self._fetch_token, clock)
+
+    def __repr__(self) -> str:
+        return f"ApiTransport(url={str(self._http.base_url)!r}, auth={self._auth!r})"
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return self._policy
+
+    @property
+    def stats(self) -> StatsRecorder:
+        return self._stats
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        template: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        write: bool = False,
+        ok: Collection[int] = (200,),
+    ) -> httpx.Response:
+        """Send one logical request and return its successful response.
+
+        Reads (and writes that failed before reaching the server, or drew a 429) are retried with
+        backoff per the policy. A write that failed after it may have been stored raises
+        ``AmbiguousWriteError``: the caller checks by id before sending again.
+        """
+        path = template.format(**{k: quote(v, safe="") for k, v in (path_params or {}).items()})
+        body = content if content is not None else (None if json is None else _dump(json))
+        budget = RetryBudget(self._policy, self._clock)
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(is_safe_to_retry),
+            stop=budget.should_stop,
+            wait=budget.wait_seconds,
+            sleep=self._sleep,
+            before_sleep=self._note_retry,
+            reraise=True,
+        )
+        response: httpx.Response = retrying(
+            self._send_authenticated, method, template, path, params, body, write, frozenset(ok)
+        )
+        return response
+
+    def _note_retry(self, state: tenacity.RetryCallState) -> None:
+        self._stats.retry()
+        exc = state.outcome.exception() if state.outcome else None
+        log.info("Retrying after attempt %d: %s", state.attempt_number, exc)
+
+    def _send_authenticated(
+        self,
+        method: str,
+        template: str,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        body: bytes | None,
+        write: bool,
+        ok: frozenset[int],
+    ) -> httpx.Response:
+        response = self._send_once(method, template, path, params, body, self._auth.header(), write)
+        if response.status_code == 401 and self._auth.invalidate():
+            # An OAuth token can be revoked or expire early: fetch a new one and try exactly once more.
+            response = self._send_once(method, template, path, params, body, self._auth.header(), write)
+        if response.status_code not in ok:
+            raise error_from_response(response, method=method, path=template, write=write)
+        return response
+
+    def _send_once(
+        self,
+        method: str,
+        template: str,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        body: bytes | None,
+        authorization: str,
+        write: bool,
+        content_type: str = "application/json",
+    ) -> httpx.Response:
+        headers = {"Authorization": authorization}
+        if body is not None:
+            headers["Content-Type"] = content_type
+        slot = self._limiter.acquire()
+        endpoint = f"{method} {template}"
+        self._stats.request(endpoint, len(body) if body else 0)
+        try:
+            response = self._http.request(method, path, params=params, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            slot.release()
+            log.debug("%s failed: %s", endpoint, type(exc).__name__)
+            raise error_from_exception(exc, method=method, path=template, write=write) from exc
+        rate_limited = response.status_code == 429
+        slot.release(response.headers, rate_limited=rate_limited)
+        if rate_limited:
+            self._stats.rate_limited()
+        log.debug("%s -> %d", endpoint, response.status_code)
+        return response
+
+    def _fetch_token(self, credentials: ClientCredentials) -> AccessToken:
+        body = b"grant_type=client_credentials"
+        template = "/token"
+        budget = RetryBudget(self._policy, self._clock)
+
+        def fetch_once() -> httpx.Response:
+            response = self._send_once(
+                "POST",
+                template,
+                template,
+                None,
+                body,
+                credentials.basic_header(),
+                False,
+                content_type="application/x-www-form-urlencoded",
+            )
+            if response.status_code != 200:
+                error = error_from_response(response, method="POST", path=template, write=False)
+                if response.status_code in (400, 401):
+                    raise BenchlingAuthError(
+                        f"Benchling refused the OAuth client {credentials.client_id!r} at POST {template} "
+                        f"with {response.status_code} ({error.error_type}); expected a valid client id "
+                        "and secret.",
+                        method="POST",
+                        path=template,
+                        status=response.status_code,
+                        error_type=error.error_type,
+                        benchling_message=error.benchling_message,
+                    ) from None
+                raise error
+            return response
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(is_safe_to_retry),
+            stop=budget.should_stop,
+            wait=budget.wait_seconds,
+            sleep=self._sleep,
+            before_sleep=self._note_retry,
+            reraise=True,
+        )
+        response: httpx.Response = retrying(fetch_once)
+        try:
+            return AccessToken.model_validate(response.json())
+        except ValueError:
+            # ``from None``: a validation error would quote the response body, token included.
+            raise BenchlingAuthError(
+                "Benchling's token endpoint answered POST /token without a usable token; expected "
+                "access_token, token_type and expires_in.",
+                method="POST",
+                path=template,
+                status=response.status_code,
+            ) from None
+
+
+def _dump(value: Any) -> bytes:
+    return jsonlib.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
