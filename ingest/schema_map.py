@@ -1,0 +1,246 @@
+"""``schemas_map.yaml``: which Benchling schemas and fields each parser's output goes to.
+
+The file holds no logic: per parser (optionally per watched folder), the run and result schemas, the
+project and registry, where each field's value comes from, which column names the sample, which
+result field links to the run, and which files become blobs. It is validated with pydantic at start-up;
+every error names the YAML line. Whether the named schemas and fields exist is checked later, against
+the live tenant, by ``resolver.check_mapping``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from pathlib import Path, PurePath
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ingest.errors import ConfigError
+
+PROVENANCE_KEYS = ("parser", "parser_version", "sha256", "file_name", "file_stem", "encoding")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class FieldSource(_Strict):
+    """Where one field's value comes from: exactly one of the source keys."""
+
+    metadata: str | None = None
+    column: str | None = None
+    value: Any = None
+    template: str | None = None
+    provenance: Literal["parser", "parser_version", "sha256", "file_name", "file_stem", "encoding"] | None = (
+        None
+    )
+    blob: str | None = None
+    json_columns: tuple[str, ...] | None = None
+    #: Used when the source gives no value for a file or row.
+    default: Any = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> FieldSource:
+        given = [k for k in _SOURCE_KEYS if k in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {list(_SOURCE_KEYS)} (found {given or 'none'})")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in _SOURCE_KEYS if k in self.model_fields_set)
+
+
+_SOURCE_KEYS = ("metadata", "column", "value", "template", "provenance", "blob", "json_columns")
+
+
+class SampleLink(_Strict):
+    """The result field that links to the sample entity, and where its registry ID is found."""
+
+    field: str
+    column: str | None = None
+    metadata: str | None = None
+    unknown: Literal["fail", "skip"] = "fail"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SampleLink:
+        if (self.column is None) == (self.metadata is None):
+            raise ValueError("give exactly one of 'column' or 'metadata' for the sample's registry ID")
+        return self
+
+
+class RunSection(_Strict):
+    schema_: str = Field(alias="schema")
+    fields: dict[str, FieldSource] = Field(default_factory=dict)
+    #: A text field that receives a note about rows skipped for unknown samples.
+    note_field: str | None = None
+
+
+class ResultSection(_Strict):
+    schema_: str = Field(alias="schema")
+    run_link: str
+    sample: SampleLink | None = None
+    fields: dict[str, FieldSource] = Field(default_factory=dict)
+
+
+class BlobSource(_Strict):
+    """A file that becomes a blob: the export itself, a sibling pattern, a column, the parser's
+    attachments, or the rendered chromatogram."""
+
+    from_: Literal["export", "pattern", "column", "parser_attachments", "render"] = Field(alias="from")
+    pattern: str | None = None
+    column: str | None = None
+    type: Literal["RAW_FILE", "VISUALIZATION"] = "RAW_FILE"
+    mime_type: str | None = None
+    required: bool = True
+
+    @model_validator(mode="after")
+    def _needs(self) -> BlobSource:
+        if self.from_ == "pattern" and not self.pattern:
+            raise ValueError("'from: pattern' needs 'pattern', e.g. '{stem}.png'")
+        if self.from_ == "column" and not self.column:
+            raise ValueError("'from: column' needs 'column', the results column naming the file")
+        return self
+
+
+class ParserMapping(_Strict):
+    parser: str
+    #: A glob on the watched folder's path; a mapping with a matching folder wins over one without.
+    folder: str | None = None
+    project: str | None = None
+    registry: str | None = None
+    run: RunSection
+    results: ResultSection | None = None
+    blobs: dict[str, BlobSource] = Field(default_factory=dict)
+
+
+class Defaults(_Strict):
+    project: str | None = None
+    registry: str | None = None
+
+
+class SchemaMap(_Strict):
+    version: Literal[1]
+    #: IANA zone for instrument times written without an offset.
+    timezone: str = "UTC"
+    defaults: Defaults = Field(default_factory=Defaults)
+    mappings: tuple[ParserMapping, ...]
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. 'Europe/Berlin', 'UTC')") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def parsers(self) -> list[str]:
+        return sorted({m.parser for m in self.mappings})
+
+    def for_parser(self, parser: str, folder: Path | None = None) -> ParserMapping | None:
+        """The most specific mapping for a parser: one whose folder glob matches wins over a general one."""
+        general: ParserMapping | None = None
+        for mapping in self.mappings:
+            if mapping.parser != parser:
+                continue
+            if mapping.folder is None:
+                general = general or mapping
+            elif folder is not None and _folder_matches(mapping.folder, folder):
+                return mapping
+        return general
+
+    def project_for(self, mapping: ParserMapping) -> str | None:
+        return mapping.project or self.defaults.project
+
+    def registry_for(self, mapping: ParserMapping) -> str | None:
+        return mapping.registry or self.defaults.registry
+
+
+def _folder_matches(pattern: str, folder: Path) -> bool:
+    posix = PurePath(folder).as_posix()
+    return fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(folder.name, pattern)
+
+
+def load_schema_map(path: Path, *, known_parsers: Iterable[str] | None = None) -> SchemaMap:
+    """Read and validate the map; a ConfigError names the file, the line and what was expected."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Mapping file '{path}' could not be read: {exc.strerror}.", file=path) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(
+            f"Mapping file '{path}' line {line} is not valid YAML: {exc}.", file=path, line=line
+        ) from exc
+    if node is None:
+        raise ConfigError(
+            f"Mapping file '{path}' is empty. Expected 'version: 1' and 'mappings:'.", file=path
+        )
+    lines: dict[tuple[str | int, ...], int] = {}
+    data = _to_data(node, (), lines)
+    try:
+        schema_map = SchemaMap.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(path, exc, lines) from None
+    if known_parsers is not None:
+        known = set(known_parsers)
+        for index, mapping in enumerate(schema_map.mappings):
+            if mapping.parser not in known:
+                line = lines.get(("mappings", index, "parser"))
+                raise ConfigError(
+                    f"Mapping file '{path}' line {line}: unknown parser {mapping.parser!r}. "
+                    f"Expected one of {sorted(known)}.",
+                    file=path,
+                    line=line,
+                )
+    return schema_map
+
+
+def _to_data(node: yaml.Node, at: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> Any:
+    lines[at] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node))
+            lines[(*at, key)] = key_node.start_mark.line + 1
+            out[key] = _to_data(value_node, (*at, key), lines)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_data(item, (*at, i), lines) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def _config_error(path: Path, exc: ValidationError, lines: dict[tuple[str | int, ...], int]) -> ConfigError:
+    problems = []
+    first_line: int | None = None
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # pydantic reports aliases ('schema', 'from'); the line table uses YAML keys, which are the same.
+        line = None
+        for cut in range(len(loc), -1, -1):
+            line = lines.get(tuple(loc[:cut]))
+            if line is not None:
+                break
+        first_line = first_line or line
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        problems.append(f"line {line}: {where}: {message}")
+    return ConfigError(
+        f"Mapping file '{path}' is invalid: " + "; ".join(problems) + ".",
+        file=path,
+        line=first_line,
+        problems=problems,
+    )
