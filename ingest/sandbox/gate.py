@@ -1,0 +1,157 @@
+"""The ASGI layer in front of every ``/api/v2`` route: faults, authentication, rate limit, request log.
+
+Order per request: maintenance window and fault rules (as infrastructure would fail, before anything
+else), then authentication (``/token`` excepted), then the rate limit (keyed per credential; failed
+authentications count against an anonymous bucket), then the route. Rate-limit headers go on every
+``/api/v2`` response, errors included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ingest.sandbox.auth import ANONYMOUS, authenticate
+from ingest.sandbox.envelopes import ApiError, rate_limited, unavailable
+from ingest.sandbox.faults import FaultDecision
+from ingest.sandbox.rate_limit import RateDecision
+from ingest.sandbox.state import SandboxState
+
+API_PREFIX = "/api/v2"
+#: ASGI scope extension holding a callable that closes the client connection (set by the server).
+CLOSE_CONNECTION_EXTENSION = "benchling_sandbox.close_connection"
+_UNGATED_AUTH = {f"{API_PREFIX}/token"}
+
+
+class ConnectionDropped(Exception):
+    """Raised when a ``drop`` fault fires and there is no socket to close (in-process use)."""
+
+
+class Gate:
+    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        method: str = scope["method"]
+        path: str = scope["path"]
+        state = self.state
+        status_seen: list[int] = []
+
+        decision = self._fault_for(method, path)
+        if decision.latency > 0:
+            await state.clock.sleep(decision.latency)
+        if decision.outcome == "drop":
+            state.request_log.record(method, path, 0)
+            await _drop_connection(scope)
+            return
+
+        rate: RateDecision | None = None
+        try:
+            maintenance_left = state.faults.in_maintenance(state.clock.monotonic())
+            if maintenance_left > 0:
+                raise ApiError(
+                    503,
+                    {
+                        "error": {
+                            "type": "server_error",
+                            "message": f"Benchling is down for maintenance for {math.ceil(maintenance_left)} s.",
+                            "userMessage": "Benchling is down for scheduled maintenance.",
+                        }
+                    },
+                )
+            if decision.outcome in ("429", "500", "502", "503"):
+                raise _injected(int(decision.outcome))
+            key = ANONYMOUS
+            auth_error: ApiError | None = None
+            if path not in _UNGATED_AUTH:
+                try:
+                    key = authenticate(
+                        _header(scope, b"authorization"), state.config.api_keys, state.tokens
+                    ).key
+                except ApiError as exc:
+                    auth_error = exc
+            rate = state.rate_limiter.hit(key)
+            if not rate.allowed:
+                raise rate_limited()
+            if auth_error is not None:
+                raise auth_error
+        except ApiError as exc:
+            headers = (rate or state.rate_limiter.peek(ANONYMOUS)).headers()
+            await _send_error(send, exc, headers, status_seen)
+            state.request_log.record(method, path, exc.status)
+            return
+
+        rate_headers = rate.headers()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_seen.append(message["status"])
+                headers = list(message.get("headers", []))
+                headers += [(k.encode(), v.encode()) for k, v in rate_headers.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if decision.outcome == "commit_then_502":
+            # The write happens, the answer is lost: the client must check before retrying.
+            await self.app(scope, receive, _discard)
+            await _send_error(send, _injected(502), rate_headers, status_seen)
+        else:
+            await self.app(scope, receive, send_with_headers)
+        state.request_log.record(method, path, status_seen[0] if status_seen else 0)
+
+    def _fault_for(self, method: str, path: str) -> FaultDecision:
+        return self.state.faults.decide(method, path.removeprefix(API_PREFIX) or "/")
+
+
+def _injected(status: int) -> ApiError:
+    if status == 429:
+        return rate_limited()
+    reason = {500: "Internal server error.", 502: "Bad gateway.", 503: "Service unavailable."}[status]
+    return unavailable(status, f"{reason} (injected by the sandbox fault configuration)")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+async def _send_error(send: Send, error: ApiError, headers: dict[str, str], status_seen: list[int]) -> None:
+    body = json.dumps(error.body).encode()
+    all_headers = {
+        **headers,
+        **error.headers,
+        "content-type": "application/json",
+        "content-length": str(len(body)),
+    }
+    status_seen.append(error.status)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [(k.encode(), v.encode()) for k, v in all_headers.items()],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _discard(message: Message) -> None:
+    return None
+
+
+async def _drop_connection(scope: Scope) -> None:
+    close = scope.get("extensions", {}).get(CLOSE_CONNECTION_EXTENSION)
+    if close is None:
+        raise ConnectionDropped("The sandbox dropped the connection (fault injection).")
+    close()
+    # Let connection_lost run so uvicorn sees the disconnect instead of writing a 500.
+    for _ in range(3):
+        await asyncio.sleep(0)
