@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import pytest
@@ -207,6 +207,12 @@ def test_peak_comparison_detects_a_wrong_area(tmp_path: Path) -> None:
     assert assert_peaks_match(pd.DataFrame([row]), [peak], injection_column="injection") == 1
     with pytest.raises(AssertionError, match="area"):
         assert_peaks_match(pd.DataFrame([{**row, "area": 2.1}]), [peak], injection_column="injection")
+
+
+class GoldenCheck(Protocol):
+    """The shape of the ``golden`` fixture from ``tests/conftest.py``."""
+
+    def check(self, name: str, value: Any) -> None: ...
 
 
 # --- the whole output as JSON for golden files (shared by the connector conformance tests) ----------

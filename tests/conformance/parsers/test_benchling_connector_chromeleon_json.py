@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_benchling_connector_asm import asm_peaks, assert_peaks_match, available_builtins, snapshot
+from test_benchling_connector_asm import (
+    GoldenCheck,
+    asm_peaks,
+    assert_peaks_match,
+    available_builtins,
+    snapshot,
+)
 
 from ingest.models import ParsedFile
 from parsers.base import validate_parsed
@@ -59,10 +65,10 @@ def test_peaks_match_allotropy_one_to_one(instrument_exports: Path, sample: str)
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: object) -> None:
+def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: GoldenCheck) -> None:
     golden.check(
         f"benchling_connector_chromeleon_json/{sample}", snapshot(parse(_input(instrument_exports, sample)))
-    )  # type: ignore[attr-defined]
+    )
 
 
 def test_sequence_of_21_injections(instrument_exports: Path) -> None:
