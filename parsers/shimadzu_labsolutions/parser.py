@@ -24,8 +24,8 @@ from parsers.shimadzu_labsolutions.tables import Chromatogram, TableRow, read_ch
 EXTRA_COLUMNS = (
     "concentration",
     "compound_id",
-    "peak_start_min",
-    "peak_end_min",
+    "start_time_min",
+    "end_time_min",
     "peak_mark",
     "plates",
     "tailing_factor",
@@ -163,8 +163,8 @@ class ShimadzuAsciiParser:
                             else (peak.number("concentration") if identified else None)
                         ),
                         "compound_id": compound.text("compound_id") if compound else peak.text("compound_id"),
-                        "peak_start_min": peak.number("start_time"),
-                        "peak_end_min": peak.number("end_time"),
+                        "start_time_min": peak.number("start_time"),
+                        "end_time_min": peak.number("end_time"),
                         "peak_mark": peak.text("mark"),
                         "plates": peak.number("plates"),
                         "tailing_factor": peak.number("tailing"),

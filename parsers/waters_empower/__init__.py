@@ -1,0 +1,1 @@
+"""Waters Empower ARW exports."""
