@@ -29,6 +29,9 @@ def normalize_key(key: str) -> str:
 class Fields:
     """One JSON object of the export, read through normalized keys.
 
+    A key spelt exactly as asked for wins; otherwise the one key with the same normalized form is
+    used, and two such keys (``"Area"`` and ``"AREA"``) are an error rather than a guess.
+
     ``where`` is the object's JSON path (``injections[2].signals[0].peaks[1]``), used in errors.
     """
 
