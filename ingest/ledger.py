@@ -66,9 +66,9 @@ CREATE TABLE IF NOT EXISTS files (
     final_path TEXT,
     forced INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    UNIQUE (path, size, mtime_ns, sha256)
+    updated_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS files_version ON files (path, size, mtime_ns);
 CREATE INDEX IF NOT EXISTS files_sha ON files (sha256);
 CREATE INDEX IF NOT EXISTS files_state ON files (state);
 CREATE TABLE IF NOT EXISTS events (
@@ -251,14 +251,16 @@ class Ledger:
     def record_discovered(
         self, source: SourceFile, *, root: Path | None = None, forced: bool = False
     ) -> FileRecord:
-        """Insert a row for this file version, or return the existing one (same path, size, mtime, hash)."""
+        """Insert a row for this file version, or return the newest existing one (same path, size,
+        mtime and hash). ``forced`` always inserts a new row: the file is ingested again."""
         now = self._now()
         with self._tx() as db:
             row = db.execute(
-                "SELECT * FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND sha256 = ?",
+                "SELECT * FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND sha256 = ?"
+                " ORDER BY id DESC LIMIT 1",
                 (str(source.path), source.size, source.mtime_ns, source.sha256),
             ).fetchone()
-            if row is not None:
+            if row is not None and not forced:
                 return _record(row)
             previous = db.execute(
                 "SELECT id FROM files WHERE path = ? ORDER BY id DESC LIMIT 1", (str(source.path),)

@@ -13,6 +13,7 @@ Every ``ParsedFile`` is checked by :func:`validate_parsed` before the pipeline u
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Scalar
+from ingest.models import ParsedFile
 
 STRING = pd.ArrowDtype(pa.string())
 FLOAT = pd.ArrowDtype(pa.float64())
@@ -62,6 +63,7 @@ METADATA_KEYS: tuple[str, ...] = (
 )
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SCALAR_TYPES = (str, int, float, bool, dt.date, dt.datetime, type(None))
 
 
 @runtime_checkable
@@ -159,7 +161,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
                 "Expected a snake_case name.",
                 file=file,
             )
-        if not isinstance(value, Scalar.__args__):  # type: ignore[attr-defined]  # union members
+        if not isinstance(value, _SCALAR_TYPES):
             raise ParseError(
                 f"Parser '{parsed.provenance.parser}' returned metadata '{key}' of type "
                 f"{type(value).__name__} for '{file}'. Expected a scalar (text, number, bool, date).",
