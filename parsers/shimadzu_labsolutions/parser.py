@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ingest.models import ParsedFile, Provenance, Trace
-from parsers.base import STRING, results_frame
+from parsers.base import FLOAT, STRING, results_frame
 from parsers.decoding import detect_encoding, read_text
 from parsers.shimadzu_labsolutions import constants as c
 from parsers.shimadzu_labsolutions.metadata import read_metadata
@@ -51,9 +51,10 @@ def raw_unit(unit: str | None, multiplier: float) -> str | None:
 
 
 def _with_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    # results_frame types an all-null column as float; these stay text whatever a file holds.
-    for column in TEXT_EXTRA_COLUMNS:
-        frame[column] = frame[column].astype(STRING)
+    # results_frame types extras by their values (an all-null column as float, any column of an
+    # empty frame as text); these keep one dtype whatever a file holds.
+    for column in EXTRA_COLUMNS:
+        frame[column] = frame[column].astype(STRING if column in TEXT_EXTRA_COLUMNS else FLOAT)
     return frame
 
 

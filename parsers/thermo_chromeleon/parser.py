@@ -13,7 +13,7 @@ import pandas as pd
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers.base import results_frame
+from parsers.base import FLOAT, STRING, results_frame
 from parsers.decoding import decode_bytes, detect_encoding, parse_number
 from parsers.shimadzu_labsolutions.timestamps import decide_order, parse_timestamp
 from parsers.thermo_chromeleon.peaks import read_peak_rows
@@ -68,6 +68,13 @@ def _sequence_name(path: str) -> str | None:
     return None
 
 
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    # results_frame types extras by their values; these keep one dtype whatever a file holds.
+    for column in EXTRA_COLUMNS:
+        frame[column] = frame[column].astype(STRING if column == "peak_type" else FLOAT)
+    return frame
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -110,7 +117,7 @@ class ChromeleonTextParser:
                 )
         return ParsedFile(
             metadata=metadata,
-            results=results_frame(rows, extra=EXTRA_COLUMNS),
+            results=_typed(results_frame(rows, extra=EXTRA_COLUMNS)),
             provenance=Provenance(self.name, self.version, path, encoding=decoded.encoding),
             traces=(trace,) if trace else (),
             warnings=tuple(warnings),

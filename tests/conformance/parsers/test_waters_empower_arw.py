@@ -1,0 +1,77 @@
+"""Waters Empower ARW parser against the real exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.models import ParsedFile
+from parsers.base import validate_parsed
+from parsers.waters_empower.parser import EmpowerArwParser
+
+FOLDER = "waters-empower-arw"
+
+
+def snapshot(parsed: ParsedFile) -> dict[str, Any]:
+    """The whole output as JSON-able data; traces summarised (count, ends, sum) to keep goldens small."""
+    return {
+        "provenance": {
+            "parser": parsed.provenance.parser,
+            "parser_version": parsed.provenance.parser_version,
+            "encoding": parsed.provenance.encoding,
+            "source": parsed.provenance.source.name,
+        },
+        "metadata": dict(parsed.metadata),
+        "result_columns": list(parsed.results.columns),
+        "results": len(parsed.results),
+        "traces": [
+            {
+                "channel": t.channel,
+                "signal_unit": t.signal_unit,
+                "points": len(t.data),
+                "first": t.data.head(3).round(9).values.tolist(),
+                "last": t.data.tail(3).round(9).values.tolist(),
+                "signal_sum": round(float(t.data["signal"].sum()), 6),
+            }
+            for t in parsed.traces
+        ],
+        "warnings": list(parsed.warnings),
+    }
+
+
+def parse(path: Path) -> ParsedFile:
+    parser = EmpowerArwParser()
+    assert parser.sniff(path.read_bytes()[:65536], path), f"{path.name} is not claimed by sniff()"
+    return validate_parsed(parser.parse(path), file=path)
+
+
+@pytest.mark.parametrize("name", ["results1844", "results_empty"])
+def test_real_export_matches_golden(instrument_exports: Path, golden: Any, name: str) -> None:
+    golden.check(f"waters_empower_arw/{name}", snapshot(parse(instrument_exports / FOLDER / f"{name}.arw")))
+
+
+def test_results1844_cr_only_export(instrument_exports: Path) -> None:
+    path = instrument_exports / FOLDER / "results1844.arw"
+    rows = path.read_bytes().count(b"\r") - 2  # every line ends in a lone CR; two are header lines
+    parsed = parse(path)
+    assert parsed.metadata["sample_name"] == "SEC_08"
+    assert parsed.metadata["sequence"] == "Exp105_ENaC_SEC"
+    assert parsed.metadata["method"] == "Sup6Inc_10_300_TrpGFP_LineA"
+    assert parsed.results.empty
+    (trace,) = parsed.traces
+    assert trace.channel == "2475ChA ex280/em350"
+    assert len(trace.data) == rows == 6601
+    assert trace.data.iloc[6].tolist() == [0.05, 0.1827927]
+    assert trace.data.iloc[-1].tolist() == [55.0, -10.73592]
+    assert parsed.warnings == ()
+
+
+def test_results_empty_is_valid_with_a_warning(instrument_exports: Path) -> None:
+    parsed = parse(instrument_exports / FOLDER / "results_empty.arw")
+    assert parsed.metadata["sample_name"] == "12"
+    assert parsed.metadata["sequence"] == "Exp106_SEC"
+    (trace,) = parsed.traces
+    assert trace.data.empty and list(trace.data.columns) == ["time_min", "signal"]
+    assert any("no data rows" in w for w in parsed.warnings)
