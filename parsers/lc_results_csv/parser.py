@@ -116,7 +116,7 @@ def _result_columns(table: RawTable, layout: ColumnLayout) -> dict[str, pa.Chunk
 
 def _as_int(table: RawTable, values: pa.ChunkedArray, column: str) -> pa.ChunkedArray:
     whole = pc.fill_null(pc.equal(pc.floor(values), values), True)
-    if not pc.all(whole).as_py():
+    if pc.any(pc.invert(whole)).as_py():
         row = pc.index(whole, False).as_py()
         line = table.line_of(row)
         raise ParseError(

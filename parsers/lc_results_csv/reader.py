@@ -111,11 +111,16 @@ def read_raw_table(path: Path) -> RawTable:
         return "skip"
 
     body = b"" if first_break < 0 else utf8[first_break + 1 :]
+    if not body.strip():
+        empty = pa.table({name: pa.array([], pa.string()) for name in names})
+        return RawTable(path, headers, empty, encoding, delimiter, utf8)
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid_row),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
@@ -128,13 +133,23 @@ def read_raw_table(path: Path) -> RawTable:
         ) from exc
     if bad_rows:
         number, expected, actual = bad_rows[0]
-        line = f" line {number + 1}" if number is not None else ""
+        # The threaded reader often does not know the line; find it again the slow way (errors only).
+        line = number + 1 if number is not None else _first_ragged_line(utf8, delimiter, expected)
         raise ParseError(
-            f"Row of '{path.name}'{line} has {actual} fields. Expected {expected}, one per header column.",
+            f"Row of '{path.name}' line {line} has {actual} fields. Expected {expected}, one per header column.",
             file=path,
-            line=None if number is None else number + 1,
+            line=line,
         )
     return RawTable(path, headers, table, encoding, delimiter, utf8)
+
+
+def _first_ragged_line(utf8: bytes, delimiter: str, expected: int) -> int | None:
+    text = utf8.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for record in reader:
+        if record and len(record) != expected:
+            return reader.line_num
+    return None
 
 
 def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -152,7 +167,7 @@ def numeric_column(table: RawTable, index: int, column: str) -> pa.ChunkedArray:
     if table.decimal_comma:
         cleaned = pc.replace_substring(cleaned, ",", ".")
     valid = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), True)
-    if not pc.all(valid).as_py():
+    if pc.any(pc.invert(valid)).as_py():
         row = pc.index(valid, False).as_py()
         value = raw[row].as_py()
         expected = (
@@ -176,7 +191,7 @@ def looks_numeric(table: RawTable, index: int) -> bool:
     raw = pc.utf8_trim_whitespace(table.raw(index))
     missing = pc.is_in(pc.utf8_lower(raw), value_set=pa.array(MISSING_MARKERS))
     cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), raw)
-    if pc.all(pc.is_null(cleaned)).as_py():
+    if cleaned.null_count == len(cleaned):
         return False
     if table.decimal_comma:
         cleaned = pc.replace_substring(cleaned, ",", ".")
