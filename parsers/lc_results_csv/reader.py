@@ -136,7 +136,8 @@ def read_raw_table(path: Path) -> RawTable:
         # The threaded reader often does not know the line; find it again the slow way (errors only).
         line = number + 1 if number is not None else _first_ragged_line(utf8, delimiter, expected)
         raise ParseError(
-            f"Row of '{path.name}' line {line} has {actual} fields. Expected {expected}, one per header column.",
+            f"Row of '{path.name}' line {line} has {actual} fields. "
+            f"Expected {expected}, one per header column.",
             file=path,
             line=line,
         )

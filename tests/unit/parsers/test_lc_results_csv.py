@@ -99,7 +99,7 @@ def test_line_numbers_count_blank_lines_and_quoted_line_breaks(tmp_path: Path) -
 
 def test_decimal_comma_is_not_accepted_in_comma_delimited_files(tmp_path: Path) -> None:
     path = write(tmp_path, 'Sample ID,RT (min),Area\nSMP-001,"1,5",10\n')
-    with pytest.raises(ParseError, match="with a point as the decimal mark"):
+    with pytest.raises(ParseError, match=r"with a point as the decimal mark"):
         parse(path)
 
 
@@ -111,7 +111,7 @@ def test_missing_markers_become_nulls(tmp_path: Path) -> None:
 
 def test_non_integer_peak_number_is_rejected(tmp_path: Path) -> None:
     path = write(tmp_path, "Sample ID,Peak,RT (min),Area\nSMP-001,1.5,1.2,10\n")
-    with pytest.raises(ParseError, match="as a whole number in 'run42.csv' line 2 column 'Peak'"):
+    with pytest.raises(ParseError, match=r"as a whole number in 'run42.csv' line 2 column 'Peak'"):
         parse(path)
 
 
@@ -125,7 +125,7 @@ def test_duplicated_header_is_rejected(tmp_path: Path) -> None:
 
 def test_two_aliases_of_one_column_are_rejected(tmp_path: Path) -> None:
     path = write(tmp_path, "Sample ID,RT,Retention Time,Area\nSMP-001,1,1,2\n")
-    with pytest.raises(ParseError, match="Columns 'RT' and 'Retention Time' of 'run42.csv' both mean 'RT"):
+    with pytest.raises(ParseError, match=r"Columns 'RT' and 'Retention Time' of 'run42.csv' both mean 'RT"):
         parse(path)
 
 
@@ -137,13 +137,13 @@ def test_a_file_must_hold_one_run(tmp_path: Path, column: str, values: tuple[str
     path = write(
         tmp_path, f"Sample ID,RT (min),Area,{column}\nSMP-001,1,2,{values[0]}\nSMP-002,1,2,{values[1]}\n"
     )
-    with pytest.raises(ParseError, match=f"several values in column '{column}'.*Expected one run per file"):
+    with pytest.raises(ParseError, match=rf"several values in column '{column}'.*Expected one run per file"):
         parse(path)
 
 
 def test_injection_date_must_be_a_date(tmp_path: Path) -> None:
     path = write(tmp_path, "Sample ID,RT (min),Area,Injection Date\nSMP-001,1,2,02.11.2026\n")
-    with pytest.raises(ParseError, match="'02.11.2026' as a date and time in 'run42.csv' line 2"):
+    with pytest.raises(ParseError, match=r"'02.11.2026' as a date and time in 'run42.csv' line 2"):
         parse(path)
 
 
@@ -175,7 +175,7 @@ def test_trailing_delimiter_columns_without_header_are_ignored(tmp_path: Path) -
 
 def test_ragged_row_is_rejected_with_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, "Sample ID,RT (min),Area\nSMP-001,1,2\nSMP-002,1\n")
-    with pytest.raises(ParseError, match="line 3 has 2 fields. Expected 3"):
+    with pytest.raises(ParseError, match=r"line 3 has 2 fields. Expected 3"):
         parse(path)
 
 
@@ -234,14 +234,14 @@ def test_chromatogram_outside_the_folder_is_rejected(tmp_path: Path, name: str) 
     folder.mkdir()
     (tmp_path / "outside.csv").write_text("time_min,signal\n0,1\n", encoding="utf-8")
     path = write(folder, f"Sample ID,RT (min),Area,Chromatogram\nSMP-001,0.5,2,{name}\n")
-    with pytest.raises(ParseError, match="points outside the export's folder"):
+    with pytest.raises(ParseError, match=r"points outside the export's folder"):
         parse(path)
 
 
 def test_bad_trace_file_is_a_parse_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text("time_min,signal\n0,1\n0.1,high\n", encoding="utf-8")
     path = write(tmp_path, "Sample ID,RT (min),Area,Chromatogram\nSMP-001,0.5,2,t.csv\n")
-    with pytest.raises(ParseError, match="'high' as a number in 't.csv' line 3 column 'signal'"):
+    with pytest.raises(ParseError, match=r"'high' as a number in 't.csv' line 3 column 'signal'"):
         parse(path)
 
 

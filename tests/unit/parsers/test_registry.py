@@ -109,12 +109,12 @@ def test_builtin_that_fails_to_import_is_a_config_error_naming_it() -> None:
 
 
 def test_builtin_with_missing_class_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="has no attribute 'NoSuchParser'"):
+    with pytest.raises(ConfigError, match=r"has no attribute 'NoSuchParser'"):
         discover_parsers(builtins=("parsers.lc_results_csv.parser:NoSuchParser",), include_entry_points=False)
 
 
 def test_malformed_spec_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="Expected 'package.module:ClassName'"):
+    with pytest.raises(ConfigError, match=r"Expected 'package.module:ClassName'"):
         discover_parsers(builtins=("parsers.lc_results_csv.parser",), include_entry_points=False)
 
 
@@ -155,7 +155,7 @@ def test_underscore_files_in_dropin_folder_are_skipped(tmp_path: Path) -> None:
 
 def test_dropin_file_without_parser_class_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "empty.py").write_text("X = 1\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="empty.py' defines no parser class"):
+    with pytest.raises(ConfigError, match=r"empty.py' defines no parser class"):
         lc_only(tmp_path)
 
 
@@ -166,7 +166,7 @@ def test_dropin_file_that_fails_to_import_names_the_file(tmp_path: Path) -> None
 
 
 def test_missing_dropin_folder_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="does not exist or is not a folder"):
+    with pytest.raises(ConfigError, match=r"does not exist or is not a folder"):
         lc_only(tmp_path / "nope")
 
 
@@ -224,7 +224,7 @@ def test_choose_with_two_claimants_is_an_error_naming_both(tmp_path: Path) -> No
     )
     export = tmp_path / "run42.csv"
     export.write_text(LC_HEADER + "SMP-001,1.5,10\n", encoding="utf-8")
-    with pytest.raises(NoParserError, match="Several parsers claim") as info:
+    with pytest.raises(NoParserError, match=r"Several parsers claim") as info:
         lc_only(tmp_path / "plugins").choose(export)
     assert sorted(info.value.candidates) == ["greedy_csv", "lc_results_csv"]
 
@@ -243,7 +243,7 @@ def test_a_sniff_that_raises_counts_as_no_and_is_reported(tmp_path: Path) -> Non
     assert isinstance(registry.choose(export), LcResultsCsvParser)
     other = tmp_path / "other.csv"
     other.write_text("nothing,here\n", encoding="utf-8")
-    with pytest.raises(NoParserError, match="raiser_csv .* sniff raised KeyError"):
+    with pytest.raises(NoParserError, match=r"raiser_csv .* sniff raised KeyError"):
         registry.choose(other)
 
 
@@ -295,7 +295,7 @@ def test_parse_rejects_output_that_breaks_the_contract(tmp_path: Path) -> None:
     write_plugin(tmp_path / "plugins", "shape.py", name="shape_txt", parse=bad)
     export = tmp_path / "run.txt"
     export.write_text("DROPIN data", encoding="utf-8")
-    with pytest.raises(ParseError, match="Expected the normalized columns first"):
+    with pytest.raises(ParseError, match=r"Expected the normalized columns first"):
         lc_only(tmp_path / "plugins").parse(export)
 
 
@@ -303,7 +303,7 @@ def test_parse_rejects_a_non_parsed_file_return(tmp_path: Path) -> None:
     write_plugin(tmp_path / "plugins", "none.py", name="none_txt", parse="return None")
     export = tmp_path / "run.txt"
     export.write_text("DROPIN data", encoding="utf-8")
-    with pytest.raises(ParseError, match="returned NoneType .* Expected a ParsedFile"):
+    with pytest.raises(ParseError, match=r"returned NoneType .* Expected a ParsedFile"):
         lc_only(tmp_path / "plugins").parse(export)
 
 
@@ -313,5 +313,5 @@ def test_parse_by_name_skips_choice(tmp_path: Path) -> None:
     export.write_text("anything", encoding="utf-8")
     registry = lc_only(tmp_path / "plugins")
     assert registry.parse(export, parser_name="named_txt").results["sample_id"].tolist() == ["SMP-001"]
-    with pytest.raises(ConfigError, match="No parser is named 'nope'"):
+    with pytest.raises(ConfigError, match=r"No parser is named 'nope'"):
         registry.parse(export, parser_name="nope")
