@@ -10,7 +10,19 @@ from starlette.routing import BaseRoute
 from ingest.sandbox.config import SandboxConfig
 from ingest.sandbox.envelopes import ApiError, error_body
 from ingest.sandbox.gate import Gate
-from ingest.sandbox.routes import dropdowns, schemas, token
+from ingest.sandbox.routes import (
+    blobs,
+    downloads,
+    dropdowns,
+    html,
+    registries,
+    results,
+    runs,
+    schemas,
+    tasks,
+    token,
+    transactions,
+)
 from ingest.sandbox.state import SandboxState
 
 
@@ -30,7 +42,19 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
-    for module in (token, schemas, dropdowns):
+    for module in (
+        token,
+        schemas,
+        dropdowns,
+        registries,
+        runs,
+        results,
+        transactions,
+        tasks,
+        blobs,
+        downloads,
+        html,
+    ):
         routes.extend(module.ROUTES)
     return routes
 

@@ -43,7 +43,8 @@ class RateLimit:
         except ValueError:
             pass
         raise ConfigError(
-            f"Rate limit '{text}' is not understood; expected REQUESTS/SECONDS[/sliding] such as 60/30, or off."
+            f"Rate limit '{text}' is not understood; "
+            "expected REQUESTS/SECONDS[/sliding] such as 60/30, or off."
         )
 
 
@@ -70,7 +71,7 @@ class SandboxConfig:
         default_factory=lambda: MappingProxyType({"sandbox-client": "sandbox-secret"})
     )
     rate_limit: RateLimit | None = RateLimit()
-    faults: FaultSpec = FaultSpec()
+    faults: FaultSpec = field(default_factory=FaultSpec)
     state_file: Path | None = None
     token_ttl_seconds: int = 900
     clock: Clock = field(default_factory=SystemClock)
@@ -86,7 +87,8 @@ class SandboxConfig:
     def __repr__(self) -> str:
         # Client secrets stay out of reprs and logs.
         return (
-            f"SandboxConfig(api_keys={len(self.api_keys)} key(s), oauth_clients={sorted(self.oauth_clients)}, "
+            f"SandboxConfig(api_keys={len(self.api_keys)} key(s), "
+            f"oauth_clients={sorted(self.oauth_clients)}, "
             f"rate_limit={self.rate_limit}, state_file={self.state_file}, clock={self.clock!r})"
         )
 

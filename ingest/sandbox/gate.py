@@ -61,7 +61,9 @@ class Gate:
                     {
                         "error": {
                             "type": "server_error",
-                            "message": f"Benchling is down for maintenance for {math.ceil(maintenance_left)} s.",
+                            "message": (
+                                f"Benchling is down for maintenance for {math.ceil(maintenance_left)} s."
+                            ),
                             "userMessage": "Benchling is down for scheduled maintenance.",
                         }
                     },

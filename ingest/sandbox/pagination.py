@@ -33,7 +33,9 @@ def page_size(query: Mapping[str, str], max_page_size: int) -> int:
     try:
         size = int(raw)
     except ValueError:
-        raise bad_request(f"Query parameter pageSize '{raw}' is not an integer; expected 0..{max_page_size}.")
+        raise bad_request(
+            f"Query parameter pageSize '{raw}' is not an integer; expected 0..{max_page_size}."
+        ) from None
     if not 0 <= size <= max_page_size:
         raise bad_request(f"Query parameter pageSize {size} is out of range; expected 0..{max_page_size}.")
     return size

@@ -10,6 +10,7 @@ import weakref
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.sandbox.auth import TokenIssuer
 from ingest.sandbox.blob_storage import BlobStorage
@@ -64,14 +65,13 @@ class SandboxState:
         self.clock = config.clock
         self.store = Store(config.state_file)
         blob_dir = config.blob_dir
+        self._cleanup: weakref.finalize[Any, Any] | None = None
         if blob_dir is None and config.state_file is not None:
             blob_dir = config.state_file.with_name(config.state_file.name + ".blobs")
         if blob_dir is None:
             blob_dir = Path(tempfile.mkdtemp(prefix="benchling-sandbox-blobs-"))
             # Removed on close(), or when the state is garbage collected (no ResourceWarning either way).
             self._cleanup = weakref.finalize(self, shutil.rmtree, blob_dir, True)
-        else:
-            self._cleanup = weakref.finalize(self, lambda: None)
         self.blobs = BlobStorage(blob_dir)
         self.tokens = TokenIssuer(config.oauth_clients, config.token_ttl_seconds, config.clock)
         self.rate_limiter = RateLimiter(config.rate_limit, config.clock)
@@ -92,4 +92,5 @@ class SandboxState:
 
     def close(self) -> None:
         self.store.close()
-        self._cleanup()
+        if self._cleanup is not None:
+            self._cleanup()

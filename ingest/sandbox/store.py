@@ -107,6 +107,23 @@ class Store:
             for kind, record_id, record in writes:
                 self._records[kind][record_id] = record
 
+    def delete_many(self, kind: Kind, record_ids: Iterable[str]) -> None:
+        """Remove records atomically (unknown ids are ignored)."""
+        ids = list(record_ids)
+        with self._lock:
+            if self._db is not None:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.executemany(
+                        "DELETE FROM records WHERE kind = ? AND id = ?", [(kind, i) for i in ids]
+                    )
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            for record_id in ids:
+                self._records[kind].pop(record_id, None)
+
     # -- read access for tests and the HTML page ------------------------------------------------------
 
     def runs(self) -> list[dict[str, Any]]:

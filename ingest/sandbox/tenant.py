@@ -123,7 +123,8 @@ class FieldDefinition(_Model):
     def _check_type_specific_keys(self) -> FieldDefinition:
         if self.type not in SUPPORTED_FIELD_TYPES:
             raise ValueError(
-                f"type {self.type!r} is not supported by the sandbox; use one of {sorted(SUPPORTED_FIELD_TYPES)}"
+                f"type {self.type!r} is not supported by the sandbox; "
+                f"use one of {sorted(SUPPORTED_FIELD_TYPES)}"
             )
         if (self.type == "dropdown") != (self.dropdown is not None):
             raise ValueError(
@@ -187,7 +188,8 @@ class Tenant(_Model):
                         )
                     if fd.type == "assay_run_link" and fd.schema_id not in run_schema_ids:
                         raise ValueError(
-                            f"{where}.schema_id {fd.schema_id!r} is not a run schema: {sorted(run_schema_ids)}"
+                            f"{where}.schema_id {fd.schema_id!r} is not a run schema: "
+                            f"{sorted(run_schema_ids)}"
                         )
         for i, registry in enumerate(self.registries):
             for j, entity in enumerate(registry.entities):

@@ -1,0 +1,43 @@
+"""Shared pieces of list and bulk-get endpoints: id lookups, unix-time filters, archive changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from ingest.sandbox.envelopes import ApiError, bad_request, error_body
+from ingest.sandbox.store import Kind, Store
+
+ARCHIVE_REASONS = ("Archived", "Made in error", "Other")
+
+
+def unix_filter(request: Request, name: str) -> float | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return float(int(raw))
+    except ValueError:
+        raise bad_request(f"Query parameter {name} '{raw}' is not a unix time in whole seconds.") from None
+
+
+def records_by_ids(store: Store, kind: Kind, ids: list[str], label: str) -> list[dict[str, Any]]:
+    """The records for ``ids`` in request order; 404 listing every unknown id when any is missing."""
+    records = [store.get(kind, i) for i in ids]
+    missing = [i for i, r in zip(ids, records, strict=True) if r is None]
+    if missing:
+        raise ApiError(
+            404,
+            error_body(f"{label} not found: {', '.join(missing)}.", invalidId=missing[0], invalidIds=missing),
+        )
+    return [r for r in records if r is not None]
+
+
+def archive_reason(body: dict[str, Any], *, required: bool) -> str:
+    reason = body.get("reason")
+    if reason is None and not required:
+        return "Other"
+    if reason not in ARCHIVE_REASONS:
+        raise bad_request(f"reason {reason!r} is not valid; expected one of {list(ARCHIVE_REASONS)}.")
+    return str(reason)
