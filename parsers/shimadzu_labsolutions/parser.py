@@ -43,9 +43,9 @@ def raw_unit(unit: str | None, multiplier: float) -> str | None:
     if multiplier == 1:
         return unit
     steps = math.log10(multiplier) / 3
-    if not steps.is_integer() or len(unit) < 2:
+    if not steps.is_integer():
         return None
-    prefix, base = (unit[0], unit[1:]) if unit[0] in "pnµumk" else ("", unit)
+    prefix, base = (unit[0], unit[1:]) if len(unit) > 1 and unit[0] in "pnµumk" else ("", unit)
     index = _PREFIX_STEPS.index("µ" if prefix == "u" else prefix) + int(steps)
     return _PREFIX_STEPS[index] + base if 0 <= index < len(_PREFIX_STEPS) else None
 
