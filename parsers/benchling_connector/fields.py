@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from parsers.decoding import parse_number
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)  # a file repeats the same few dozen keys in every peak
 def normalize_key(key: str) -> str:
     """``"Retention Time"``, ``"retention_time"`` and ``"RetentionTime"`` all become ``"retentiontime"``."""
     return _NOT_ALNUM.sub("", key.lower())

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from parsers.base import RESULT_COLUMNS
 
@@ -40,6 +41,12 @@ class ResultColumns:
 
     def frame(self) -> pd.DataFrame:
         """The accumulated rows as a DataFrame with pyarrow-backed dtypes."""
-        return pd.DataFrame(
-            {name: pd.Series(self._columns[name], dtype=dtype) for name, dtype in self._dtypes.items()}
+        # One pyarrow table converted at once is several times faster than a Series per column.
+        table = pa.table(
+            {
+                name: pa.array(self._columns[name], type=dtype.pyarrow_dtype)
+                for name, dtype in self._dtypes.items()
+            }
         )
+        frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
+        return frame

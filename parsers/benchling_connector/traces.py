@@ -38,15 +38,15 @@ def build_trace(
             column=field,
             json_path=owner.where,
         )
+    points = np.column_stack(
+        (
+            _floats(owner, times_min, field=f"{field} (time)"),
+            _floats(owner, signal, field=f"{field} (signal)"),
+        )
+    )
+    # One 2-D block: far cheaper than a frame built from two columns when a file holds many traces.
     return Trace(
-        channel=channel,
-        data=pd.DataFrame(
-            {
-                "time_min": _floats(owner, times_min, field=f"{field} (time)"),
-                "signal": _floats(owner, signal, field=f"{field} (signal)"),
-            }
-        ),
-        signal_unit=signal_unit,
+        channel=channel, data=pd.DataFrame(points, columns=["time_min", "signal"]), signal_unit=signal_unit
     )
 
 
