@@ -42,6 +42,8 @@ def _split(line: str) -> list[str]:
 
 def looks_like_arw(text: str) -> bool:
     """Whether decoded head text has a non-numeric tab-separated header line followed by a value line."""
+    if any(ch < " " and ch not in "\t\r\n" for ch in text):
+        return False  # control characters: a binary file, not an export
     lines = [ln for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
     if len(lines) < 2 or "\t" not in lines[0]:
         return False
