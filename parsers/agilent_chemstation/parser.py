@@ -1,0 +1,111 @@
+"""Agilent ChemStation CSV report (``Report00.CSV`` + ``REPORT01..nn.CSV``) -> ParsedFile.
+
+The unit is the ``.D`` folder (extension ``.d``) or ``Report00.CSV`` given alone, in which case the
+``REPORTnn.CSV`` files beside it are read. Each peak table becomes result rows whose ``signal`` is the
+description from ``Report00.CSV`` ("DAD1 A, Sig=210,4 Ref=425,50"). The number of peak tables must
+equal ``Number of Signals``. The ``.ch`` signal files of the ``.D`` folder are attachments and, when
+``rainbow-api`` is installed, traces. Which parser claims a ``.D`` folder holding both a CSV and a text
+report is decided in :mod:`parsers.agilent_chemstation.folder` (the CSV report wins).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ingest.errors import ParseError
+from ingest.models import ParsedFile, Provenance
+from parsers.agilent_chemstation.ch_traces import read_signal_traces
+from parsers.agilent_chemstation.columns import PeakLayout, peak_row, resolve_columns
+from parsers.agilent_chemstation.folder import (
+    DataFolder,
+    is_data_folder,
+    list_folder,
+    read_head,
+    signal_files_beside,
+)
+from parsers.agilent_chemstation.metadata import normalize_metadata
+from parsers.agilent_chemstation.reader import (
+    CsvReportHeader,
+    looks_like_csv_report,
+    read_header,
+    read_peak_table,
+)
+from parsers.agilent_chemstation.results import typed_results
+
+
+class ChemStationCsvReportParser:
+    """ChemStation "CSV report" export of a ``.D`` data folder (any report template)."""
+
+    name: ClassVar[str] = "agilent_chemstation_csv"
+    version: ClassVar[str] = "1.0.0"
+    extensions: ClassVar[tuple[str, ...]] = (".d", ".csv")
+    unit_suffixes: ClassVar[tuple[str, ...]] = (".d",)
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        try:
+            if path.is_dir():
+                if not is_data_folder(path):
+                    return False
+                header = list_folder(path).csv_header
+                return header is not None and looks_like_csv_report(read_head(header))
+            return looks_like_csv_report(head)
+        except Exception:  # sniff must never raise, whatever it is given
+            return False
+
+    def parse(self, path: Path) -> ParsedFile:
+        if path.is_dir():
+            folder = list_folder(path)
+            if folder.csv_header is None:
+                raise ParseError(
+                    f"Folder '{path}' has no Report00.CSV. Expected a ChemStation .D folder exported "
+                    "with a CSV report.",
+                    file=path,
+                )
+            header_path, signal_files = folder.csv_header, folder.signal_files
+        else:
+            folder = list_folder(path.parent)
+            header_path, signal_files = path, signal_files_beside(path)
+        header = read_header(header_path)
+        tables = _peak_table_paths(header, folder)
+        layout = resolve_columns(header.columns, file=header_path, line=header.columns_line)
+        metadata, warnings = normalize_metadata(header.fields, file_label=str(header_path))
+        metadata["signal_count"] = header.signal_count
+        signals = [header.signals.get(n) or f"Signal {n}" for n in range(1, header.signal_count + 1)]
+        rows: list[dict[str, Any]] = []
+        for number, table_path in tables.items():
+            rows.extend(_table_rows(table_path, header, layout, signals[number - 1], metadata))
+        traces, trace_warnings = read_signal_traces(signal_files, report_signals=signals)
+        return ParsedFile(
+            metadata=metadata,
+            results=typed_results(rows, layout),
+            provenance=Provenance(self.name, self.version, path, encoding=header.encoding),
+            traces=traces,
+            attachments=signal_files,
+            warnings=(*warnings, *trace_warnings),
+        )
+
+
+def _peak_table_paths(header: CsvReportHeader, folder: DataFolder) -> dict[int, Path]:
+    expected = list(range(1, header.signal_count + 1))
+    found = sorted(folder.peak_tables)
+    if found != expected:
+        names = [folder.peak_tables[n].name for n in found]
+        raise ParseError(
+            f"'{header.path}' declares {header.signal_count} signals but '{folder.root}' holds the peak "
+            f"tables {names}. Expected exactly REPORT01.CSV to REPORT{header.signal_count:02d}.CSV, "
+            "one per signal.",
+            file=header.path,
+            column="Number of Signals",
+        )
+    return {n: folder.peak_tables[n] for n in expected}
+
+
+def _table_rows(
+    table_path: Path, header: CsvReportHeader, layout: PeakLayout, signal: str, run: dict[str, Any]
+) -> list[dict[str, Any]]:
+    table = read_peak_table(table_path, delimiter=header.delimiter, columns=header.columns)
+    return [
+        peak_row(values, layout, file=table_path, line=line, position=position, signal=signal, run=run)
+        for position, (line, values) in enumerate(table.rows, start=1)
+    ]
