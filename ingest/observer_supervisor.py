@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -58,6 +59,7 @@ class ObserverSupervisor:
         self._polling_interval = polling_interval
         self._observers: dict[Path, BaseObserver | None] = dict.fromkeys(self._roots)
         self._polling: dict[Path, bool] = {}
+        self._identities: dict[Path, tuple[int, int] | None] = {}
         self._start_failure_logged: set[Path] = set()
         self.restarts = 0
 
@@ -71,10 +73,15 @@ class ObserverSupervisor:
         started = False
         for root in self._roots:
             current = self._observers[root]
-            if current is not None and _is_healthy(current):
+            same_folder = _identity(root) == self._identities.get(root)
+            if current is not None and same_folder and _is_healthy(current):
                 continue
             if current is not None:
-                log.warning("The file-system observer for %s stopped; restarting it.", root)
+                # A native observer keeps watching a deleted or replaced folder's old inode and would
+                # stay silent forever; the identity check catches that as well as dead threads.
+                log.warning(
+                    "The file-system observer for %s stopped or lost its folder; restarting it.", root
+                )
                 _stop(current)
                 self._observers[root] = None
                 self.restarts += 1
@@ -100,6 +107,7 @@ class ObserverSupervisor:
             polling = self._polling[root] = self._use_polling(root)
             log.info("Watching %s with %s.", root, "polling" if polling else "native file-system events")
         observer: BaseObserver = PollingObserver(timeout=self._polling_interval) if polling else Observer()
+        self._identities[root] = _identity(root)
         try:
             observer.schedule(self._handler, str(root), recursive=self._recursive)
             observer.start()
@@ -113,6 +121,14 @@ class ObserverSupervisor:
             return None
         self._start_failure_logged.discard(root)
         return observer
+
+
+def _identity(root: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(root)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _is_healthy(observer: BaseObserver) -> bool:
