@@ -15,6 +15,8 @@ _COMMAND_MODULES = (
     "ingest.commands.sandbox_cmd",
     "ingest.commands.parse_cmd",
     "ingest.commands.ingest_cmd",
+    "ingest.commands.service_cmd",
+    "ingest.commands.demo_cmd",
 )
 
 

@@ -21,6 +21,8 @@ from ingest.benchling.models import (
     AsyncTask,
     Blob,
     BlobType,
+    Dropdown,
+    Project,
     RegisteredEntity,
     Registry,
 )
@@ -33,6 +35,7 @@ from ingest.benchling.schemas import SchemaEndpoints
 from ingest.benchling.settings import ClientSettings, RateLimit
 from ingest.benchling.stats import ClientStats, StatsRecorder
 from ingest.benchling.tasks import TaskEndpoints
+from ingest.benchling.tenant_config import TenantConfigEndpoints
 from ingest.benchling.transport import ApiTransport
 from ingest.errors import BenchlingError
 
@@ -95,6 +98,7 @@ class BenchlingClient:
         self._writer = ResultWriter(self._results, self._tasks, policy=policy, sleep=sleep, stats=self._stats)
         self._blobs = BlobEndpoints(self._transport, part_bytes=blob_part_bytes)
         self._registries = RegistryEndpoints(self._transport, entity_chunk=entity_chunk)
+        self._tenant_config = TenantConfigEndpoints(self._transport)
 
     @classmethod
     def from_settings(cls, settings: ClientSettings, **options: Any) -> BenchlingClient:
@@ -132,6 +136,13 @@ class BenchlingClient:
     def get_result_schema(self, schema_id: str) -> AssaySchema:
         return self._schemas.result_schema(schema_id)
 
+    # Dropdowns and projects
+    def get_dropdown(self, dropdown_id: str) -> Dropdown:
+        return self._tenant_config.dropdown(dropdown_id)
+
+    def list_projects(self) -> list[Project]:
+        return self._tenant_config.projects()
+
     # Runs
     def create_runs(self, runs: Sequence[Mapping[str, Any] | AssayRunCreate]) -> list[str]:
         """Create runs in one request (ids generated where absent); returns their ids in order."""
@@ -148,6 +159,10 @@ class BenchlingClient:
 
     def bulk_get_runs(self, run_ids: Sequence[str]) -> list[AssayRun]:
         return self._runs.bulk_get(run_ids)
+
+    def existing_runs(self, run_ids: Sequence[str]) -> set[str]:
+        """Which of these (client-generated) run ids Benchling holds: the check after a crash."""
+        return self._runs.existing(list(run_ids))
 
     def archive_runs(self, run_ids: Sequence[str], reason: ArchiveReason = "Made in error") -> list[str]:
         return self._runs.archive(run_ids, reason)
@@ -184,6 +199,10 @@ class BenchlingClient:
 
     def bulk_get_results(self, result_ids: Sequence[str]) -> list[AssayResult]:
         return self._results.bulk_get(result_ids)
+
+    def existing_results(self, result_ids: Sequence[str]) -> set[str]:
+        """Which of these (client-generated) result ids Benchling holds (committed ones only)."""
+        return self._results.existing(list(result_ids))
 
     def list_results(
         self, *, schema_id: str | None = None, assay_run_ids: Sequence[str] = (), ids: Sequence[str] = ()

@@ -134,3 +134,22 @@ class AsyncTask(WireModel):
     response: dict[str, Any] | None = None
     message: str | None = None
     errors: Any = None
+
+
+class DropdownOption(WireModel):
+    id: str
+    name: str
+    archive_record: ArchiveRecord | None = None
+
+
+class Dropdown(WireModel):
+    id: str
+    name: str
+    options: tuple[DropdownOption, ...] = ()
+    archive_record: ArchiveRecord | None = None
+
+
+class Project(WireModel):
+    id: str
+    name: str
+    archive_record: ArchiveRecord | None = None

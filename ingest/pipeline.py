@@ -1,0 +1,248 @@
+"""The only composer: resume pending work, then take new files through parse -> resolve -> upload.
+
+Each file's progress is a ledger row; every state is saved before the step that depends on it, so a
+killed process resumes where it stopped and never creates anything twice. Errors decide by type:
+retryable ones (Benchling unavailable) schedule a later attempt and leave the file in place;
+everything else quarantines the file with its reason. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ingest import filing
+from ingest.benchling import BenchlingClient
+from ingest.errors import IngestError
+from ingest.ledger import FileRecord, Ledger
+from ingest.models import BlobUpload, ParsedFile, RunPlan, SourceFile
+from ingest.plan_codec import plan_to_json
+from ingest.resolver import RenderPng, new_uuid, resolve
+from ingest.schema_map import SchemaMap
+from ingest.tenant_lookup import EntityLookup, TenantLookup
+from ingest.uploader import Uploader
+from parsers.registry import ParserRegistry
+
+log = logging.getLogger("ingest.pipeline")
+
+OutcomeKind = Literal["done", "already_done", "duplicate", "failed", "waiting"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file in one pass."""
+
+    kind: OutcomeKind
+    record: FileRecord
+    message: str = ""
+
+    @property
+    def path(self) -> Path:
+        return self.record.path
+
+
+@dataclass(frozen=True)
+class FilingOptions:
+    """Where finished and failed files go; ``None`` leaves them where they are."""
+
+    archive_dir: Path | None = None
+    failed_dir: Path | None = None
+
+
+class Pipeline:
+    """Composes parser registry, resolver, uploader, ledger and filing. Thread-safe per file."""
+
+    def __init__(
+        self,
+        *,
+        parsers: ParserRegistry,
+        schema_map: SchemaMap,
+        tenant: TenantLookup,
+        entities: EntityLookup,
+        client: BenchlingClient,
+        ledger: Ledger,
+        work_dir: Path,
+        filing_options: FilingOptions | None = None,
+        render_png: RenderPng | None = None,
+        retry_base_seconds: float = 30.0,
+        retry_max_seconds: float = 3600.0,
+        clock: Callable[[], float] = time.time,
+        new_id: Callable[[], str] = new_uuid,
+    ) -> None:
+        self.parsers = parsers
+        self.schema_map = schema_map
+        self.tenant = tenant
+        self.entities = entities
+        self.client = client
+        self.ledger = ledger
+        self.work_dir = work_dir
+        self.filing = filing_options or FilingOptions()
+        self._render_png = render_png
+        self._retry_base = retry_base_seconds
+        self._retry_max = retry_max_seconds
+        self._clock = clock
+        self._new_id = new_id
+        self._renders = work_dir / "renders"
+        self._uploader = Uploader(client, ledger, scratch_dir=work_dir)
+        self._busy: set[int] = set()
+        self._busy_lock = threading.Lock()
+
+    # -- planning (no writes to Benchling) --------------------------------------------------------
+
+    def parse(self, path: Path) -> ParsedFile:
+        return self.parsers.parse(path)
+
+    def plan(self, parsed: ParsedFile, *, source: Path, sha256: str, folder: Path | None = None) -> RunPlan:
+        """Resolve a parsed file into its RunPlan; reads the tenant, writes nothing."""
+        return resolve(
+            parsed,
+            source=source,
+            sha256=sha256,
+            schema_map=self.schema_map,
+            tenant=self.tenant,
+            entities=self.entities,
+            folder=folder,
+            new_id=self._new_id,
+            render_png=self._render_png,
+        )
+
+    # -- ingestion ------------------------------------------------------------------------------
+
+    def ingest(self, source: SourceFile, *, root: Path | None = None, force: bool = False) -> Outcome:
+        """Take one file (new, or a version already recorded) as far as it can go now."""
+        record = self.ledger.record_discovered(source, root=root, forced=force)
+        if record.state == "done":
+            return Outcome("already_done", record, "already ingested; nothing created")
+        if record.state == "duplicate" and not force:
+            return Outcome("duplicate", record, f"same content as ledger row {record.duplicate_of}")
+        if record.state in ("failed", "duplicate"):
+            # Offering a failed (or forced duplicate) version again is a request to try it again.
+            record = self.ledger.transition(record.id, "discovered", last_error=None, detail="offered again")
+        if record.state == "discovered" and not record.forced:
+            original = self._original_of(record)
+            if original is not None:
+                return self._mark_duplicate(record, source, original)
+        return self.advance(record, source=source)
+
+    def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
+        """Finish every pending row (oldest first) before new work is taken."""
+        return [self.advance(r) for r in self.ledger.pending(include_waiting=include_waiting)]
+
+    def advance(self, record: FileRecord, *, source: SourceFile | None = None) -> Outcome:
+        with self._busy_lock:
+            if record.id in self._busy:
+                return Outcome("waiting", record, "already in progress in another worker")
+            self._busy.add(record.id)
+        try:
+            return self._advance(self.ledger.get(record.id), source)
+        finally:
+            with self._busy_lock:
+                self._busy.discard(record.id)
+
+    def _advance(self, record: FileRecord, source: SourceFile | None) -> Outcome:
+        try:
+            if record.state == "discovered":
+                record = self._plan_record(record)
+            if record.state in ("planned", "blobs_uploaded", "run_created"):
+                record = self._uploader.finish(record)
+        except IngestError as exc:
+            return self._failed(record, source, exc.to_dict(), retryable=exc.retryable)
+        except Exception as exc:  # a bug in a plugin or in this code must not stop the service
+            log.error("unexpected error on %s: %s", record.path, traceback.format_exc())
+            details = {"type": type(exc).__name__, "stage": "internal", "message": str(exc), "details": {}}
+            return self._failed(record, source, details, retryable=False)
+        if record.state == "done":
+            record = self._file_away(record, source)
+            return Outcome("done", record, f"run {record.run_id} with {len(record.result_ids)} result(s)")
+        return Outcome("waiting", record, f"left in state {record.state}")
+
+    def _plan_record(self, record: FileRecord) -> FileRecord:
+        folder = record.root or record.path.parent
+        parsed = self.parsers.parse(record.path)
+        plan = self.plan(parsed, source=record.path, sha256=record.sha256, folder=folder)
+        plan = self._store_rendered(plan, record.sha256)
+        return self.ledger.transition(
+            record.id,
+            "planned",
+            plan=plan_to_json(plan),
+            parser=plan.parser,
+            run_id=str(plan.run["id"]),
+            detail="; ".join(plan.warnings) or None,
+        )
+
+    def _store_rendered(self, plan: RunPlan, sha256: str) -> RunPlan:
+        """In-memory blobs (the rendered PNG) are written to the work folder so the plan can be stored."""
+        blobs: list[BlobUpload] = []
+        for blob in plan.blobs:
+            if blob.content is not None:
+                self._renders.mkdir(parents=True, exist_ok=True)
+                target = self._renders / f"{sha256[:16]}-{blob.key}{Path(blob.name).suffix}"
+                target.write_bytes(blob.content)
+                blob = BlobUpload(blob.key, blob.name, blob.blob_type, blob.mime_type, path=target)
+            blobs.append(blob)
+        return RunPlan(
+            source=plan.source,
+            sha256=plan.sha256,
+            parser=plan.parser,
+            run=plan.run,
+            results=plan.results,
+            blobs=tuple(blobs),
+            warnings=plan.warnings,
+            skipped_rows=plan.skipped_rows,
+        )
+
+    def _original_of(self, record: FileRecord) -> FileRecord | None:
+        for other in self.ledger.by_sha(record.sha256):
+            if other.id != record.id and other.state not in ("failed", "duplicate"):
+                return other
+        return None
+
+    def _mark_duplicate(self, record: FileRecord, source: SourceFile, original: FileRecord) -> Outcome:
+        record = self.ledger.transition(
+            record.id, "duplicate", duplicate_of=original.id, detail=f"same sha256 as row {original.id}"
+        )
+        record = self._file_away(record, source)
+        return Outcome("duplicate", record, f"same content as '{original.path}' (ledger row {original.id})")
+
+    def _failed(
+        self, record: FileRecord, source: SourceFile | None, error: dict[str, Any], *, retryable: bool
+    ) -> Outcome:
+        record = self.ledger.get(record.id)
+        if retryable:
+            delay = min(self._retry_base * 2 ** min(record.attempts, 20), self._retry_max)
+            record = self.ledger.record_transient_failure(record.id, error, retry_at=self._clock() + delay)
+            log.warning("%s: %s (will retry in %.0f s)", record.path, error.get("message"), delay)
+            return Outcome("waiting", record, f"{error.get('message')} (retry in {delay:.0f} s)")
+        record = self.ledger.transition(
+            record.id, "failed", last_error=error, detail=str(error.get("message"))
+        )
+        log.error("%s: %s", record.path, error.get("message"))
+        if self.filing.failed_dir is not None and record.root is not None and record.path.exists():
+            target = filing.quarantine(
+                source or record.path, record.root, self.filing.failed_dir, error=error, now=self._now()
+            )
+            record = self.ledger.update(record.id, final_path=target)
+        return Outcome("failed", record, str(error.get("message")))
+
+    def _file_away(self, record: FileRecord, source: SourceFile | None) -> FileRecord:
+        if self.filing.archive_dir is None or record.root is None:
+            return record
+        target = filing.archive(source or record.path, record.root, self.filing.archive_dir, now=self._now())
+        return self.ledger.update(record.id, final_path=target)
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._clock()).astimezone()
+
+
+def summarize(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
+    return counts
