@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ingest.benchling import ApiKey, BenchlingClient, ClientCredentials, RateLimit, RetryPolicy
+from ingest.benchling import ApiKey, BenchlingClient, ClientCredentials, RateLimit
 from ingest.sandbox import FaultSpec, SandboxConfig, SandboxServer
 from ingest.sandbox import RateLimit as SandboxRateLimit
-from tests.conftest import TENANT_FILE
+from tests.integration.client.wire_bodies import FAST, ClientFactory, SandboxFactory
 
-RUN_SCHEMA = "assaysch_chromrun01"
-RESULT_SCHEMA = "assaysch_chromres01"
-PROJECT = "src_lcproj01"
-
-FAST = RetryPolicy(
-    initial_backoff=0.01,
-    max_backoff=0.05,
-    jitter=0.01,
-    max_attempts=8,
-    rate_limited_attempts=200,
-    maintenance_patience_seconds=30.0,
-)
-
-SandboxFactory = Callable[..., SandboxServer]
-ClientFactory = Callable[..., BenchlingClient]
+TENANT_FILE = Path(__file__).resolve().parents[3] / "sample_data" / "tenant.yaml"
 
 
 @pytest.fixture
@@ -72,25 +58,3 @@ def make_client() -> Iterator[ClientFactory]:
 @pytest.fixture
 def client(sandbox: SandboxServer, make_client: ClientFactory) -> BenchlingClient:
     return make_client(sandbox)
-
-
-def run_body(**fields: Any) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "schemaId": RUN_SCHEMA,
-        "projectId": PROJECT,
-        "fields": {"instrument": "HPLC-01", **fields},
-    }
-
-
-def result_body(run_id: str, index: int = 0) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "schemaId": RESULT_SCHEMA,
-        "projectId": PROJECT,
-        "fields": {
-            "run": run_id,
-            "sample": f"bfi_smp{(index % 20) + 1:03d}",
-            "retention_time_min": 1.0 + index / 100,
-        },
-    }

@@ -8,7 +8,7 @@ import pytest
 from ingest.benchling import ApiKey, BenchlingClient, ClientCredentials
 from ingest.errors import BenchlingAuthError
 from ingest.sandbox import ManualClock, SandboxServer
-from tests.integration.client.conftest import FAST, RUN_SCHEMA, ClientFactory, SandboxFactory, run_body
+from tests.integration.client.wire_bodies import FAST, RUN_SCHEMA, ClientFactory, SandboxFactory, run_body
 
 API_KEY = "sk_live_integration_secret_4711"
 CLIENT_SECRET = "cs_integration_secret_0815"
@@ -98,11 +98,11 @@ def test_no_secret_in_logs_errors_or_reprs(
         with BenchlingClient(server.base_url, oauth, retry_policy=FAST) as app:
             app.list_result_schemas()
             texts += [repr(app), repr(oauth), str(oauth)]
-            with pytest.raises(BenchlingAuthError) as not_found:
-                BenchlingClient(
-                    server.base_url, ClientCredentials("app-1", CLIENT_SECRET + "x")
-                ).list_registries()
-            texts += [str(not_found.value), repr(not_found.value), str(not_found.value.to_dict())]
+        wrong = ClientCredentials("app-1", CLIENT_SECRET + "x")
+        with BenchlingClient(server.base_url, wrong, retry_policy=FAST) as refused:
+            with pytest.raises(BenchlingAuthError) as refused_error:
+                refused.list_registries()
+            texts += [str(refused_error.value), repr(refused_error.value), str(refused_error.value.to_dict())]
         with BenchlingClient(server.base_url, ApiKey(API_KEY + "x"), retry_policy=FAST) as bad:
             with pytest.raises(BenchlingAuthError) as caught:
                 bad.create_run(run_body())

@@ -8,7 +8,7 @@ from ingest.benchling import BenchlingClient, RateLimit, RetryPolicy
 from ingest.errors import BenchlingUnavailableError
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
 from ingest.sandbox import RateLimit as SandboxRateLimit
-from tests.integration.client.conftest import RUN_SCHEMA, ClientFactory, SandboxFactory
+from tests.integration.client.wire_bodies import RUN_SCHEMA, ClientFactory, SandboxFactory
 
 
 def test_client_limiter_at_the_tenant_limit_draws_no_429(
