@@ -11,6 +11,7 @@ import pytest
 
 from ingest.models import ParsedFile
 from parsers.base import validate_parsed
+from parsers.registry import discover_parsers
 from parsers.shimadzu_labsolutions.parser import ShimadzuAsciiParser
 
 REPO = Path(__file__).resolve().parents[3]
@@ -197,3 +198,15 @@ def test_demo_exports_parse(golden: Any, name: str) -> None:
     assert parsed.traces and len(parsed.traces[0].data) > 10
     assert parsed.warnings == ()
     golden.check(f"shimadzu_labsolutions_ascii/demo_{sample}", snapshot(parsed))
+
+
+@pytest.mark.parametrize("name", ["STD_25.txt", "new-shim-1.txt", "Output-sample 0.txt"])
+def test_registry_chooses_this_parser_for_real_exports(instrument_exports: Path, name: str) -> None:
+    parsed = discover_parsers().parse(instrument_exports / FOLDER / name)
+    assert parsed.provenance.parser == "shimadzu_labsolutions_ascii"
+
+
+@pytest.mark.parametrize("name", ["SMP-013.txt", "SMP-014.txt"])
+def test_registry_chooses_this_parser_for_demo_exports(name: str) -> None:
+    parsed = discover_parsers().parse(DEMO_DIR / name)
+    assert parsed.provenance.parser == "shimadzu_labsolutions_ascii"

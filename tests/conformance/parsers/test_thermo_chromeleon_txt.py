@@ -10,6 +10,7 @@ import pytest
 
 from ingest.models import ParsedFile
 from parsers.base import RESULT_COLUMNS, validate_parsed
+from parsers.registry import discover_parsers
 from parsers.thermo_chromeleon.parser import ChromeleonTextParser
 
 V7 = "thermo-chromeleon-7/05_20170526_MME_AA_STD-Mix2_ED_1.txt"
@@ -96,3 +97,9 @@ def test_chromeleon_6_8_metadata_and_trace(instrument_exports: Path) -> None:
     assert len(trace.data) == 26401
     assert trace.data.iloc[1].tolist() == [0.001667, -0.01855]
     assert math.isclose(float(trace.data["signal"].max()), 323.03872)  # "Signal Max. 323,038720"
+
+
+@pytest.mark.parametrize("relative", [V7, V68])
+def test_registry_chooses_this_parser(instrument_exports: Path, relative: str) -> None:
+    parsed = discover_parsers().parse(instrument_exports / relative)
+    assert parsed.provenance.parser == "thermo_chromeleon_txt"

@@ -9,6 +9,7 @@ import pytest
 
 from ingest.models import ParsedFile
 from parsers.base import validate_parsed
+from parsers.registry import discover_parsers
 from parsers.waters_empower.parser import EmpowerArwParser
 
 FOLDER = "waters-empower-arw"
@@ -75,3 +76,9 @@ def test_results_empty_is_valid_with_a_warning(instrument_exports: Path) -> None
     (trace,) = parsed.traces
     assert trace.data.empty and list(trace.data.columns) == ["time_min", "signal"]
     assert any("no data rows" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("name", ["results1844", "results_empty"])
+def test_registry_chooses_this_parser(instrument_exports: Path, name: str) -> None:
+    parsed = discover_parsers().parse(instrument_exports / FOLDER / f"{name}.arw")
+    assert parsed.provenance.parser == "waters_empower_arw"
