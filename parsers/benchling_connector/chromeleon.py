@@ -165,7 +165,7 @@ def _injection_record(injection: Fields) -> dict[str, Scalar]:
         "sample_id": injection.text("sample identifier", "sample id"),
         "sample_name": injection.text("injection name", "sample name"),
         "injection": str(number) if number is not None else injection.text("injection identifier"),
-        "injection_time": injection.text("injection time"),
+        "injection_time": injection.timestamp("injection time"),
         "sample_type": injection.text("injection type", "sample type"),
         "injection_volume": injection.number("injection volume setting", "injection volume"),
         "injection_volume_unit": injection.text("injection volume setting unit", "injection volume unit"),

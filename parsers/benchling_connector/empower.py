@@ -171,7 +171,7 @@ def _injection_record(injection: Fields) -> dict[str, Scalar]:
         "sample_name": injection.text("SampleName"),
         "injection": injection.text("InjectionId"),
         "injection_number": injection.integer("Injection"),
-        "injection_time": injection.text("DateAcquired"),
+        "injection_time": injection.timestamp("DateAcquired"),
         "sample_type": injection.text("SampleType"),
         "injection_volume": volume,
         "injection_volume_unit": INJECTION_VOLUME_UNIT if volume is not None else None,

@@ -8,6 +8,7 @@ JSON path of the object, the field, the value and what was expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -92,6 +93,17 @@ class Fields:
             stripped = value.strip()
             return stripped or None
         raise self._error(key, value, "a text value")
+
+    def timestamp(self, *names: str) -> str | None:
+        """An ISO 8601 date-time text field, kept as written (with its UTC offset only if it has one)."""
+        text = self.text(*names)
+        if text is None:
+            return None
+        try:
+            dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise self._error(self.raw(*names)[0], text, "an ISO 8601 date and time") from exc
+        return text
 
     def number(self, *names: str) -> float | None:
         """A numeric field; numeric text (decimal point or comma) is accepted, missing markers are None."""

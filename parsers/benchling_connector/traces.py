@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest.errors import ParseError
 from ingest.models import Trace
@@ -51,21 +52,24 @@ def build_trace(
 
 
 def _floats(owner: Fields, values: Sequence[Any], *, field: str) -> np.ndarray[Any, np.dtype[np.float64]]:
-    bad = next(
-        (
-            (i, v)
-            for i, v in enumerate(values)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)))
-        ),
-        None,
+    # pyarrow converts and type-checks a long list in C; the per-value scan runs only to name a bad value.
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        array = None
+    if array is not None and (pa.types.is_floating(array.type) or pa.types.is_integer(array.type)):
+        return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.float64)
+    if array is not None and pa.types.is_null(array.type):
+        return np.full(len(values), np.nan)
+    index, value = next(
+        (i, v)
+        for i, v in enumerate(values)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)))
     )
-    if bad is not None:
-        index, value = bad
-        raise ParseError(
-            f"Chromatogram {field} at {owner.where} in '{owner.file}' holds {value!r} at position {index}. "
-            "Expected numbers only.",
-            file=owner.file,
-            column=field,
-            json_path=owner.where,
-        )
-    return np.array(values, dtype=np.float64)
+    raise ParseError(
+        f"Chromatogram {field} at {owner.where} in '{owner.file}' holds {value!r} at position {index}. "
+        "Expected numbers only.",
+        file=owner.file,
+        column=field,
+        json_path=owner.where,
+    )

@@ -194,6 +194,13 @@ def test_non_numeric_area_names_path_field_and_value(tmp_path: Path) -> None:
     assert error.column == "area"
 
 
+def test_injection_time_that_is_not_iso(tmp_path: Path) -> None:
+    document = copy.deepcopy(DOCUMENT)
+    document["injections"][0]["injection time"] = "15.07.2011 16:27"
+    error = expect_error(write(tmp_path, document), "'injection time'", "'15.07.2011 16:27'", "ISO 8601")
+    assert error.context["json_path"] == "$.injections[0]"
+
+
 def test_boolean_where_a_number_belongs(tmp_path: Path) -> None:
     expect_error(write(tmp_path, with_peak(height=True)), "'height'", "True")
 
