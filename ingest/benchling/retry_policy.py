@@ -41,31 +41,46 @@ def is_safe_to_retry(exc: BaseException) -> bool:
 
 
 class RetryBudget:
-    """Per-call stop and wait rules for tenacity; uses the injected clock for the maintenance patience."""
+    """Per-call stop and wait rules for tenacity; uses the injected clock for the maintenance patience.
+
+    tenacity asks for the wait before it asks whether to stop, so each failed attempt is counted once,
+    by whichever question comes first.
+    """
 
     def __init__(self, policy: RetryPolicy, clock: Callable[[], float]) -> None:
         self._policy = policy
         self._clock = clock
+        self._seen_attempt = 0
         self._failures = 0
         self._rate_limited = 0
         self._maintenance_since: float | None = None
 
-    def should_stop(self, state: tenacity.RetryCallState) -> bool:
+    def _observe(self, state: tenacity.RetryCallState) -> BaseException | None:
         exc = state.outcome.exception() if state.outcome else None
+        if state.attempt_number == self._seen_attempt:
+            return exc
+        self._seen_attempt = state.attempt_number
         if isinstance(exc, RateLimitedError):
             self._rate_limited += 1
-            return self._rate_limited >= self._policy.rate_limited_attempts
-        if getattr(exc, "status", None) == 503:
+        elif getattr(exc, "status", None) == 503:
             self._failures += 1
             if self._maintenance_since is None:
                 self._maintenance_since = self._clock()
+        else:
+            self._failures += 1
+            self._maintenance_since = None
+        return exc
+
+    def should_stop(self, state: tenacity.RetryCallState) -> bool:
+        exc = self._observe(state)
+        if isinstance(exc, RateLimitedError):
+            return self._rate_limited >= self._policy.rate_limited_attempts
+        if self._maintenance_since is not None:
             return self._clock() - self._maintenance_since >= self._policy.maintenance_patience_seconds
-        self._maintenance_since = None
-        self._failures += 1
         return self._failures >= self._policy.max_attempts
 
     def wait_seconds(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
+        exc = self._observe(state)
         if isinstance(exc, RateLimitedError):
             # The limiter already blocks until the server's reset; only spread the threads a little.
             return random.uniform(0, min(self._policy.jitter, 0.25))
