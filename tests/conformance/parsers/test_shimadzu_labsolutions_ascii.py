@@ -210,3 +210,13 @@ def test_registry_chooses_this_parser_for_real_exports(instrument_exports: Path,
 def test_registry_chooses_this_parser_for_demo_exports(name: str) -> None:
     parsed = discover_parsers().parse(DEMO_DIR / name)
     assert parsed.provenance.parser == "shimadzu_labsolutions_ascii"
+
+
+def test_demo_export_values(golden: Any) -> None:
+    parsed = parse(DEMO_DIR / "SMP-013.txt")
+    assert parsed.metadata["sample_name"] == "Caffeine standard 13"
+    assert parsed.metadata["injection_time"] == "2025-03-11T09:42:17"
+    caffeine = parsed.results[parsed.results["peak_name"] == "Caffeine"].iloc[0]
+    assert (caffeine["retention_time_min"], caffeine["area"], caffeine["height"]) == (5.276, 669661, 74210)
+    assert (caffeine["area_percent"], caffeine["concentration"]) == (39.0553, 14.063)
+    assert math.isclose(float(parsed.results["area_percent"].sum()), 100.0, abs_tol=1e-3)
