@@ -1,0 +1,1 @@
+"""Agilent OpenLab CDS exports: the "Export data as CSV" chromatogram trace."""
