@@ -16,7 +16,8 @@ SECTION_FILES: Final = "original files"
 SECTION_CONFIGURATION: Final = "configuration"
 SECTION_PEAK_TABLE: Final = "peak table"
 SECTION_COMPOUNDS: Final = "compound results"
-SECTION_CHROMATOGRAM: Final = "lc chromatogram"
+#: GCsolution writes the same layout under "[GC Chromatogram(...)]".
+SECTION_CHROMATOGRAMS: Final = ("lc chromatogram", "gc chromatogram")
 
 PEAK_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "peak_number": ("peak#", "peakno.", "peakno", "peaknumber", "pkno."),

@@ -87,7 +87,8 @@ class ShimadzuAsciiParser:
         metadata, warnings = read_metadata(text, file=path)
         chromatograms = {
             s.qualifier: read_chromatogram(s, file=path, point_keys=c.POINT_COUNT_KEYS)
-            for s in text.all(c.SECTION_CHROMATOGRAM)
+            for s in text.sections
+            if s.kind in c.SECTION_CHROMATOGRAMS
         }
         rows = self._peak_rows(text, path, metadata, chromatograms, warnings)
         traces = tuple(

@@ -245,3 +245,12 @@ def test_sniff_never_raises_and_rejects_other_formats(tmp_path: Path) -> None:
     assert not parser.sniff(b"Injection Information:\r\nInjection\tX\r\n", path)
     assert not parser.sniff(b"[Header]\r\nApplication Name\tEmpower\r\n", path)
     assert parser.sniff(b"[Header]\r\nApplication Name\tLCsolution\r\nVer", path)
+
+
+def test_gcsolution_chromatogram_section_is_a_trace(tmp_path: Path) -> None:
+    text = build().replace("LabSolutions", "GCsolution").replace("[LC Chromatogram(", "[GC Chromatogram(")
+    path = write(tmp_path, text)
+    assert ShimadzuAsciiParser().sniff(text.encode("utf-8"), path)
+    parsed = parse(path)
+    assert [t.channel for t in parsed.traces] == ["Detector A-Ch1"]
+    assert parsed.results["area_unit"].tolist() == ["µV*s", "µV*s"]
