@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "ingest.commands.ingest_cmd",
     "ingest.commands.service_cmd",
     "ingest.commands.demo_cmd",
+    "ingest.commands.reprocess_cmd",
 )
 
 

@@ -90,7 +90,7 @@ class Pipeline:
         self._clock = clock
         self._new_id = new_id
         self._renders = work_dir / "renders"
-        self._uploader = Uploader(client, ledger, scratch_dir=work_dir)
+        self.uploader = Uploader(client, ledger, scratch_dir=work_dir)
         self._busy: set[int] = set()
         self._busy_lock = threading.Lock()
 
@@ -126,9 +126,9 @@ class Pipeline:
             # Offering a failed (or forced duplicate) version again is a request to try it again.
             record = self.ledger.transition(record.id, "discovered", last_error=None, detail="offered again")
         if record.state == "discovered" and not record.forced:
-            original = self._original_of(record)
+            original = self.original_of(record)
             if original is not None:
-                return self._mark_duplicate(record, source, original)
+                return self.mark_duplicate(record, source, original)
         return self.advance(record, source=source)
 
     def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
@@ -149,21 +149,21 @@ class Pipeline:
     def _advance(self, record: FileRecord, source: SourceFile | None) -> Outcome:
         try:
             if record.state == "discovered":
-                record = self._plan_record(record)
+                record = self.plan_record(record)
             if record.state in ("planned", "blobs_uploaded", "run_created"):
-                record = self._uploader.finish(record)
+                record = self.uploader.finish(record)
         except IngestError as exc:
-            return self._failed(record, source, exc.to_dict(), retryable=exc.retryable)
+            return self.record_failure(record, source, exc.to_dict(), retryable=exc.retryable)
         except Exception as exc:  # a bug in a plugin or in this code must not stop the service
             log.error("unexpected error on %s: %s", record.path, traceback.format_exc())
             details = {"type": type(exc).__name__, "stage": "internal", "message": str(exc), "details": {}}
-            return self._failed(record, source, details, retryable=False)
+            return self.record_failure(record, source, details, retryable=False)
         if record.state == "done":
-            record = self._file_away(record, source)
+            record = self.file_away(record, source)
             return Outcome("done", record, f"run {record.run_id} with {len(record.result_ids)} result(s)")
         return Outcome("waiting", record, f"left in state {record.state}")
 
-    def _plan_record(self, record: FileRecord) -> FileRecord:
+    def plan_record(self, record: FileRecord) -> FileRecord:
         folder = record.root or record.path.parent
         parsed = self.parsers.parse(record.path)
         plan = self.plan(parsed, source=record.path, sha256=record.sha256, folder=folder)
@@ -198,20 +198,20 @@ class Pipeline:
             skipped_rows=plan.skipped_rows,
         )
 
-    def _original_of(self, record: FileRecord) -> FileRecord | None:
+    def original_of(self, record: FileRecord) -> FileRecord | None:
         for other in self.ledger.by_sha(record.sha256):
             if other.id != record.id and other.state not in ("failed", "duplicate"):
                 return other
         return None
 
-    def _mark_duplicate(self, record: FileRecord, source: SourceFile, original: FileRecord) -> Outcome:
+    def mark_duplicate(self, record: FileRecord, source: SourceFile, original: FileRecord) -> Outcome:
         record = self.ledger.transition(
             record.id, "duplicate", duplicate_of=original.id, detail=f"same sha256 as row {original.id}"
         )
-        record = self._file_away(record, source)
+        record = self.file_away(record, source)
         return Outcome("duplicate", record, f"same content as '{original.path}' (ledger row {original.id})")
 
-    def _failed(
+    def record_failure(
         self, record: FileRecord, source: SourceFile | None, error: dict[str, Any], *, retryable: bool
     ) -> Outcome:
         record = self.ledger.get(record.id)
@@ -231,11 +231,29 @@ class Pipeline:
             record = self.ledger.update(record.id, final_path=target)
         return Outcome("failed", record, str(error.get("message")))
 
-    def _file_away(self, record: FileRecord, source: SourceFile | None) -> FileRecord:
+    def file_away(self, record: FileRecord, source: SourceFile | None) -> FileRecord:
+        """Move a finished export, and the attachment files it uploaded from its folder, to the archive."""
         if self.filing.archive_dir is None or record.root is None:
             return record
-        target = filing.archive(source or record.path, record.root, self.filing.archive_dir, now=self._now())
+        now = self._now()
+        target = filing.archive(source or record.path, record.root, self.filing.archive_dir, now=now)
+        for attachment in self._attachments_in_root(record):
+            filing.archive(attachment, record.root, self.filing.archive_dir, now=now)
         return self.ledger.update(record.id, final_path=target)
+
+    def _attachments_in_root(self, record: FileRecord) -> list[Path]:
+        if record.plan is None or record.root is None:
+            return []
+        root = record.root.resolve()
+        paths = {Path(b["path"]) for b in record.plan.get("blobs", [])}
+        return sorted(
+            p
+            for p in paths
+            if p != record.path
+            and p.is_file()
+            and p.resolve().is_relative_to(root)
+            and not p.is_relative_to(self.work_dir)
+        )
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock()).astimezone()

@@ -1,0 +1,60 @@
+"""A sandbox on 127.0.0.1, a client and a pipeline wired exactly as the CLI wires them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from ingest.assembly import open_pipeline
+from ingest.benchling import ApiKey, BenchlingClient, ClientSettings, RateLimit, RetryPolicy
+from ingest.pipeline import FilingOptions, Pipeline
+from ingest.sandbox import SandboxConfig, SandboxServer
+from ingest.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[3]
+EXPORTS = REPO / "sample_data" / "exports"
+FAST_RETRIES = RetryPolicy(initial_backoff=0.01, max_backoff=0.05, jitter=0.0)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    config = SandboxConfig.from_tenant_file(REPO / "sample_data" / "tenant.yaml", rate_limit=None)
+    with SandboxServer(config) as server:
+        yield server
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """A drop folder holding a copy of the demo exports."""
+    folder = tmp_path / "inbox"
+    shutil.copytree(EXPORTS, folder)
+    return folder
+
+
+MakePipeline = Callable[..., Pipeline]
+
+
+@pytest.fixture
+def make_pipeline(sandbox: SandboxServer, tmp_path: Path) -> Iterator[MakePipeline]:
+    stack = ExitStack()
+
+    def make(*, archive: bool = True, ledger: Path | None = None, map_path: Path | None = None) -> Pipeline:
+        client = stack.enter_context(
+            BenchlingClient(sandbox.base_url, ApiKey(sandbox.api_key), retry_policy=FAST_RETRIES)
+        )
+        settings = load_settings(
+            {},
+            map_path=map_path or REPO / "schemas_map.yaml",
+            home=tmp_path / "state",
+            ledger_path=ledger or tmp_path / "state" / "ledger.sqlite",
+            client=ClientSettings(sandbox.base_url, ApiKey(sandbox.api_key), RateLimit()),
+        )
+        filing = FilingOptions(tmp_path / "archive", tmp_path / "failed") if archive else None
+        return stack.enter_context(open_pipeline(settings, filing_options=filing, client=client))
+
+    with stack:
+        yield make
