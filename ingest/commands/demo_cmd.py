@@ -96,7 +96,7 @@ def demo_command(
                 console.print(_line(outcome, inbox), highlight=False)
             first_pass = pipeline.client.stats.total_requests
             console.print("\nOffering the same exports again (as a re-copied folder would):")
-            again = [pipeline.ingest(describe_path(p), root=archive) for p in _archived(outcomes)]
+            again = [pipeline.ingest(describe_path(p)) for p in _archived(outcomes)]
             for outcome in again:
                 console.print(_line(outcome, archive), highlight=False)
             stats = pipeline.client.stats
