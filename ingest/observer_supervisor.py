@@ -1,9 +1,10 @@
 """Keeps one watchdog observer per watched root alive; its events only wake the scanner.
 
-Events are hints, never the truth (see docs on watchdog's limits): a polling emitter stops itself when
-its root vanishes or a snapshot fails (watchdog #1065), and the native observers drop events on
-overflow. So each cycle the scanner calls :meth:`ObserverSupervisor.ensure_running`, which replaces any
-observer whose thread or emitter threads have died, once the root is back.
+Events are hints, never the truth: a polling emitter stops itself when its root vanishes or a snapshot
+fails (watchdog #1065), native observers drop events on overflow (#1019), and a native observer keeps
+watching a folder that was moved away and replaced. So each cycle the scanner calls
+:meth:`ObserverSupervisor.ensure_running`, which replaces any observer whose threads have died or whose
+folder is no longer the one it started on, once the root is back.
 """
 
 from __future__ import annotations

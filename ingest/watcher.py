@@ -75,6 +75,8 @@ class FolderWatcher:
     ``is_known(path, size, mtime_ns)`` is asked (from the thread calling ``scan_once``/``poll_ready``)
     before a settled version is hashed; True means the ledger already has it and it is skipped.
     ``clock`` drives the settle window and the rescan timer; waiting itself uses real time.
+    Yielded versions are remembered in memory for the watcher's lifetime (a few hundred bytes each);
+    after a restart, ``is_known`` is what prevents re-hashing files still lying in the folder.
     """
 
     def __init__(
@@ -105,7 +107,8 @@ class FolderWatcher:
             use_polling=self._polls,
             recursive=options.recursive,
             wake=self._wake.set,
-            polling_interval=min(1.0, options.rescan_seconds),
+            # Polling re-lists the whole tree each time; on a share that is costly and only saves latency.
+            polling_interval=min(options.rescan_seconds, max(1.0, options.settle_seconds / 2)),
         )
         self._started = False
 
@@ -247,7 +250,7 @@ class FolderWatcher:
             return False
         if listing.root in self._unavailable:
             self._unavailable.discard(listing.root)
-            log.warning("Watched folder %s is available again.", listing.root)
+            log.info("Watched folder %s is available again.", listing.root)
         return True
 
     def _due_at(self, when: float) -> None:
