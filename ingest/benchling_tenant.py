@@ -40,7 +40,9 @@ class ClientTenant:
         return [_schema(s) for s in self._client.list_result_schemas() if s.archive_record is None]
 
     def dropdown_options(self, dropdown_id: str) -> Mapping[str, str]:
-        return {o.name: o.id for o in self._client.get_dropdown(dropdown_id).options if o.archive_record is None}
+        return {
+            o.name: o.id for o in self._client.get_dropdown(dropdown_id).options if o.archive_record is None
+        }
 
     def registries(self) -> Mapping[str, str]:
         return {r.name: r.id for r in self._client.list_registries()}

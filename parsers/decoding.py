@@ -111,6 +111,9 @@ def parse_number(raw: str, *, file: Path, line: int | None = None, column: str |
     value = float(text.replace(",", "."))
     if math.isinf(value):
         raise ParseError(
-            f"Value {raw.strip()!r} in '{file}' line {line} is out of range.", file=file, line=line, column=column
+            f"Value {raw.strip()!r} in '{file}' line {line} is out of range.",
+            file=file,
+            line=line,
+            column=column,
         )
     return value
