@@ -60,16 +60,16 @@ class RssSampler(threading.Thread):
         super().__init__(name="rss-sampler", daemon=True)
         self._process = psutil.Process()
         self._interval = interval
-        self._stop = threading.Event()
+        self._done = threading.Event()
         self.peak = self._process.memory_info().rss
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             self.peak = max(self.peak, self._process.memory_info().rss)
-            self._stop.wait(self._interval)
+            self._done.wait(self._interval)
 
     def stop(self) -> int:
-        self._stop.set()
+        self._done.set()
         self.join()
         return self.peak
 

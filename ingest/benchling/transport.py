@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -98,7 +98,7 @@ class ApiTransport:
         ``AmbiguousWriteError``: the caller checks by id before sending again.
         """
         path = template.format(**{k: quote(v, safe="") for k, v in (path_params or {}).items()})
-        body = content if content is not None else (None if json is None else _dump(json))
+        payload = _Payload(content if content is not None else (None if json is None else _dump(json)))
         budget = RetryBudget(self._policy, self._clock)
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(is_safe_to_retry),
@@ -108,9 +108,14 @@ class ApiTransport:
             before_sleep=self._note_retry,
             reraise=True,
         )
-        response: httpx.Response = retrying(
-            self._send_authenticated, method, template, path, params, body, write, frozenset(ok)
-        )
+        try:
+            response: httpx.Response = retrying(
+                self._send_authenticated, method, template, path, params, payload, write, frozenset(ok)
+            )
+        finally:
+            # tenacity's call state forms reference cycles that only the cyclic GC frees; dropping the
+            # body here keeps a multipart upload's memory bounded by one part.
+            payload.data = None
         return response
 
     def _note_retry(self, state: tenacity.RetryCallState) -> None:
@@ -124,14 +129,14 @@ class ApiTransport:
         template: str,
         path: str,
         params: Mapping[str, str | int] | None,
-        body: bytes | None,
+        payload: _Payload,
         write: bool,
         ok: frozenset[int],
     ) -> httpx.Response:
-        response = self._send_once(method, template, path, params, body, self._auth.header(), write)
+        response = self._send_once(method, template, path, params, payload, self._auth.header(), write)
         if response.status_code == 401 and self._auth.invalidate():
             # An OAuth token can be revoked or expire early: fetch a new one and try exactly once more.
-            response = self._send_once(method, template, path, params, body, self._auth.header(), write)
+            response = self._send_once(method, template, path, params, payload, self._auth.header(), write)
         if response.status_code not in ok:
             raise error_from_response(response, method=method, path=template, write=write)
         return response
@@ -142,19 +147,25 @@ class ApiTransport:
         template: str,
         path: str,
         params: Mapping[str, str | int] | None,
-        body: bytes | None,
+        payload: _Payload,
         authorization: str,
         write: bool,
         content_type: str = "application/json",
     ) -> httpx.Response:
         headers = {"Authorization": authorization}
-        if body is not None:
+        if payload.data is not None:
             headers["Content-Type"] = content_type
         slot = self._limiter.acquire()
         endpoint = f"{method} {template}"
-        self._stats.request(endpoint, len(body) if body else 0)
+        self._stats.request(endpoint, len(payload.data) if payload.data else 0)
+        content: Iterator[bytes] | None = None
+        if payload.data is not None:
+            # A one-shot generator rather than bytes: httpx keeps each response and its request in a
+            # reference cycle, and with bytes that cycle would hold every blob part until a GC pass.
+            headers["Content-Length"] = str(len(payload.data))
+            content = payload.chunks()
         try:
-            response = self._http.request(method, path, params=params, content=body, headers=headers)
+            response = self._http.request(method, path, params=params, content=content, headers=headers)
         except httpx.HTTPError as exc:
             slot.release()
             log.debug("%s failed: %s", endpoint, type(exc).__name__)
@@ -167,7 +178,7 @@ class ApiTransport:
         return response
 
     def _fetch_token(self, credentials: ClientCredentials) -> AccessToken:
-        body = b"grant_type=client_credentials"
+        body = _Payload(b"grant_type=client_credentials")
         template = "/token"
         budget = RetryBudget(self._policy, self._clock)
 
@@ -218,6 +229,20 @@ class ApiTransport:
                 path=template,
                 status=response.status_code,
             ) from None
+
+
+class _Payload:
+    """A request body that can be dropped as soon as the request is done (see ``request``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes | None) -> None:
+        self.data = data
+
+    def chunks(self) -> Iterator[bytes]:
+        data = self.data
+        if data is not None:
+            yield data
 
 
 def _dump(value: Any) -> bytes:
