@@ -21,7 +21,9 @@ def test_brown_dad1a_matches_the_expected_csv(instrument_exports: Path) -> None:
         rows = list(csv.reader(handle))
     assert rows[0] == ["RT (min)", "254"]
     expected = [(float(t), float(v)) for t, v in rows[1:]]
-    info = json.loads((root / "expected_outputs" / "brown" / "info.json").read_text())["datafiles"]["dad1A.ch"]
+    info = json.loads((root / "expected_outputs" / "brown" / "info.json").read_text())["datafiles"][
+        "dad1A.ch"
+    ]
     assert len(trace.data) == len(expected) == info["shape"][0] == 1351
     assert trace.data["time_min"].tolist() == pytest.approx([t for t, _ in expected], abs=1e-9)
     assert trace.data["signal"].tolist() == pytest.approx([v for _, v in expected], abs=1e-9)

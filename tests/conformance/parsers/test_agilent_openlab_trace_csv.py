@@ -68,7 +68,12 @@ def test_registry_chooses_it_and_no_other_csv(instrument_exports: Path, export: 
         instrument_exports / "cytiva-unicorn-csv" / "2018_0809SEC-nanodisc-FLENaC 001.csv",
         instrument_exports / "agilent-chemstation-csv-report" / "2022-01-28_11-35-44_ba.D" / "Report00.CSV",
         instrument_exports / "agilent-chemstation-csv-report" / "2022-01-28_11-35-44_ba.D" / "REPORT01.CSV",
-        instrument_exports / "agilent-chemstation-ch" / "rainbow" / "expected_outputs" / "brown" / "dad1A.csv",
+        instrument_exports
+        / "agilent-chemstation-ch"
+        / "rainbow"
+        / "expected_outputs"
+        / "brown"
+        / "dad1A.csv",
     ]
     for other in others:
         assert not parser.sniff(other.read_bytes()[:65536], other), other.name
