@@ -33,8 +33,9 @@ def bulk_bad_request(message: str, errors: list[dict[str, Any]]) -> ApiError:
     return ApiError(400, error_body(message, errors=errors))
 
 
-def not_found(kind: str, object_id: str) -> ApiError:
-    return ApiError(404, error_body(f"{kind} '{object_id}' was not found.", invalidId=object_id))
+def not_found(kind: str, object_id: str, *, status: int = 404) -> ApiError:
+    """An unknown id: 404 NotFoundError where the spec documents 404 for the endpoint, else 400."""
+    return ApiError(status, error_body(f"{kind} '{object_id}' was not found.", invalidId=object_id))
 
 
 def unauthorized(message: str) -> ApiError:

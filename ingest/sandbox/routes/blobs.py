@@ -67,8 +67,8 @@ def _decode_checked(body: dict[str, Any], max_bytes: int | None, where: str) -> 
     return data
 
 
-def _blob_record(state: SandboxState, blob_id: str) -> dict[str, Any]:
-    return records_by_ids(state.store, "blobs", [blob_id], "Blobs")[0]
+def _blob_record(state: SandboxState, blob_id: str, *, status: int = 400) -> dict[str, Any]:
+    return records_by_ids(state.store, "blobs", [blob_id], "Blobs", status=status)[0]
 
 
 async def create_blob(request: Request) -> JSONResponse:
@@ -171,7 +171,7 @@ async def abort_upload(request: Request) -> JSONResponse:
 
 
 async def get_blob(request: Request) -> JSONResponse:
-    return JSONResponse(_blob_record(sandbox(request), request.path_params["blob_id"])["doc"])
+    return JSONResponse(_blob_record(sandbox(request), request.path_params["blob_id"], status=404)["doc"])
 
 
 async def bulk_get_blobs(request: Request) -> JSONResponse:
@@ -188,7 +188,7 @@ def sign_download(state: SandboxState, blob_id: str, expires_at: int) -> str:
 def _download_url(request: Request) -> tuple[str, int]:
     state = sandbox(request)
     blob_id = request.path_params["blob_id"]
-    record = _blob_record(state, blob_id)
+    record = _blob_record(state, blob_id, status=404)
     if record["doc"]["uploadStatus"] != "COMPLETE":
         raise bad_request(
             f"Blob '{blob_id}' is {record['doc']['uploadStatus']}; only COMPLETE blobs download."

@@ -22,13 +22,18 @@ def unix_filter(request: Request, name: str) -> float | None:
         raise bad_request(f"Query parameter {name} '{raw}' is not a unix time in whole seconds.") from None
 
 
-def records_by_ids(store: Store, kind: Kind, ids: list[str], label: str) -> list[dict[str, Any]]:
-    """The records for ``ids`` in request order; 404 listing every unknown id when any is missing."""
+def records_by_ids(
+    store: Store, kind: Kind, ids: list[str], label: str, *, status: int = 400
+) -> list[dict[str, Any]]:
+    """The records for ``ids`` in request order; an error listing every unknown id when any is missing.
+
+    ``status`` is 404 only where the spec documents 404 for the endpoint; elsewhere unknown ids are 400.
+    """
     records = [store.get(kind, i) for i in ids]
     missing = [i for i, r in zip(ids, records, strict=True) if r is None]
     if missing:
         raise ApiError(
-            404,
+            status,
             error_body(f"{label} not found: {', '.join(missing)}.", invalidId=missing[0], invalidIds=missing),
         )
     return [r for r in records if r is not None]

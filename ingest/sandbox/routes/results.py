@@ -169,7 +169,7 @@ def _visible_by_ids(state: SandboxState, ids: list[str]) -> list[dict[str, Any]]
     if hidden:
         # Uncommitted results do not exist for readers.
         raise ApiError(
-            404,
+            400,
             error_body(
                 f"Assay results not found: {', '.join(hidden)}.", invalidId=hidden[0], invalidIds=hidden
             ),
@@ -182,7 +182,7 @@ async def get_result(request: Request) -> JSONResponse:
     result_id = request.path_params["result_id"]
     record = state.store.get("results", result_id)
     if record is None or not record["committed"]:
-        raise not_found("Assay result", result_id)
+        raise not_found("Assay result", result_id, status=400)
     return JSONResponse(record["doc"])
 
 

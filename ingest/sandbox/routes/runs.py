@@ -56,7 +56,7 @@ async def get_run(request: Request) -> JSONResponse:
     run_id = request.path_params["run_id"]
     record = sandbox(request).store.get("runs", run_id)
     if record is None:
-        raise not_found("Assay run", run_id)
+        raise not_found("Assay run", run_id, status=400)
     return JSONResponse(record["doc"])
 
 

@@ -19,7 +19,7 @@ from ingest.sandbox.state import SandboxState
 def _open_transaction(state: SandboxState, transaction_id: str) -> dict[str, Any]:
     transaction = state.store.get("transactions", transaction_id)
     if transaction is None:
-        raise not_found("Result transaction", transaction_id)
+        raise not_found("Result transaction", transaction_id, status=400)
     if transaction["status"] != "OPEN":
         raise bad_request(f"Result transaction '{transaction_id}' is {transaction['status']}, not OPEN.")
     return transaction

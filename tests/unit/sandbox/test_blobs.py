@@ -121,3 +121,13 @@ def test_bulk_get_blobs_and_unknown_blob(sandbox: Sandbox) -> None:
     listed = sandbox.client.get("/blobs:bulk-get", params={"blobIds": f"{a},{b}"}).json()
     assert [x["id"] for x in listed["blobs"]] == [a, b]
     assert sandbox.client.get("/blobs/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_unknown_ids_are_404_only_where_the_spec_documents_404(sandbox: Sandbox) -> None:
+    unknown = "00000000-0000-0000-0000-000000000001"
+    assert sandbox.client.get(f"/blobs/{unknown}/download-url").status_code == 404
+    assert sandbox.client.get(f"/blobs:bulk-get?blobIds={unknown}").status_code == 400
+    part = sandbox.client.post(f"/blobs/{unknown}/parts", json=_part(1, b"a"))
+    assert part.status_code == 400 and part.json()["error"]["invalidId"] == unknown
+    assert sandbox.client.get(f"/assay-results/{unknown}").status_code == 400
+    assert sandbox.client.post(f"/result-transactions/{unknown}:commit").status_code == 400

@@ -152,9 +152,9 @@ def test_transaction_results_are_invisible_until_commit(sandbox: Sandbox) -> Non
     result_id = added.json()["assayResults"][0]
     params = {"schemaId": "assaysch_chromres01"}
     assert sandbox.client.get("/assay-results", params=params).json()["assayResults"] == []
-    assert sandbox.client.get(f"/assay-results/{result_id}").status_code == 404
+    assert sandbox.client.get(f"/assay-results/{result_id}").status_code == 400
     assert (
-        sandbox.client.get("/assay-results:bulk-get", params={"assayResultIds": result_id}).status_code == 404
+        sandbox.client.get("/assay-results:bulk-get", params={"assayResultIds": result_id}).status_code == 400
     )
     assert sandbox.state.store.results(include_uncommitted=True)[0]["id"] == result_id
     assert sandbox.client.post(f"/result-transactions/{transaction}:commit").json() == {"id": transaction}

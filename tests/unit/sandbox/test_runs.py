@@ -113,8 +113,8 @@ def test_list_requires_schema_id_and_filters(sandbox: Sandbox) -> None:
     assert other["assayRuns"] == []
     bulk = sandbox.client.get("/assay-runs:bulk-get", params={"assayRunIds": f"{second},{first}"}).json()
     assert [r["id"] for r in bulk["assayRuns"]] == [second, first]
-    assert sandbox.client.get("/assay-runs:bulk-get", params={"assayRunIds": "nope"}).status_code == 404
-    assert sandbox.client.get("/assay-runs/nope").status_code == 404
+    assert sandbox.client.get("/assay-runs:bulk-get", params={"assayRunIds": "nope"}).status_code == 400
+    assert sandbox.client.get("/assay-runs/nope").status_code == 400
 
 
 def test_archive_and_unarchive(sandbox: Sandbox) -> None:
