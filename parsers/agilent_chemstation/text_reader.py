@@ -23,6 +23,7 @@ _SIGNAL = re.compile(r"^\s*Signal\s+(?P<number>\d+)\s*:\s*(?P<description>\S.*?)
 _SEPARATOR = re.compile(r"^\s*-[-|]*\|[-|]*\s*$")
 _RULE = re.compile(r"^\s*={10,}\s*$")
 _END = re.compile(r"^\s*\*+\s*End of Report\s*\*+\s*$", re.IGNORECASE)
+_PAGE = re.compile(r"\bPage\s+\d+\s+of\s+\d+\b", re.IGNORECASE)
 _TOTALS = re.compile(r"^\s*Totals?\s*:", re.IGNORECASE)
 _DATA_FILE = re.compile(r"^\s*Data File\s+(?P<path>\S.*?)\s*$", re.IGNORECASE)
 # A key starts a line or follows two spaces; its colon is followed by a space or the line end, which
@@ -159,7 +160,21 @@ def _columns(header: list[str], spans: list[tuple[int, int | None]]) -> tuple[Co
     return tuple(columns)
 
 
-def _table(lines: list[str], first: int, last: int, file: Path) -> SignalTable:
+def _page_furniture(line: str, header_texts: frozenset[str], page_lines: frozenset[str]) -> bool:
+    # A table longer than a printed page is interrupted by a form feed, the page's header lines
+    # (data file, sample, instrument/date) and the repeated column header: none of them are peaks.
+    text = line.strip()
+    return (
+        not text
+        or "\f" in line
+        or bool(_PAGE.search(text))
+        or text in page_lines
+        or text in header_texts
+        or bool(_SEPARATOR.match(line))
+    )
+
+
+def _table(lines: list[str], first: int, last: int, file: Path, page_lines: frozenset[str]) -> SignalTable:
     heading = _SIGNAL.match(lines[first])
     assert heading is not None  # the caller found the heading with the same pattern
     number, description = int(heading["number"]), heading["description"]
@@ -177,11 +192,12 @@ def _table(lines: list[str], first: int, last: int, file: Path) -> SignalTable:
     columns = _columns(header, _spans(lines[separator_at]))
     rows: list[tuple[int, tuple[str, ...]]] = []
     totals: tuple[int, tuple[str, ...]] | None = None
+    header_texts = frozenset(line.strip() for line in header)
     for index in range(separator_at + 1, last):
         line = lines[index]
-        if not line.strip():
-            if rows:
-                break
+        if _RULE.match(line):
+            break
+        if _page_furniture(line, header_texts, page_lines):
             continue
         if _TOTALS.match(line):
             totals = (index + 1, _cut(line, columns))
@@ -207,8 +223,9 @@ def read_text_report(path: Path) -> TextReport:
     ends = [i for i, line in enumerate(lines) if _END.match(line)]
     stop = ends[0] if ends else len(lines)
     fields, title = _header_fields(lines[: headings[0]])
+    page_lines = frozenset([line.strip() for line in lines[: headings[0]] if line.strip()][:3])
     tables = tuple(
-        _table(lines, first, (headings[k + 1] if k + 1 < len(headings) else stop), path)
+        _table(lines, first, (headings[k + 1] if k + 1 < len(headings) else stop), path, page_lines)
         for k, first in enumerate(headings)
     )
     return TextReport(

@@ -247,3 +247,29 @@ def test_file_name_of_windows_paths() -> None:
     assert file_name("C:\\A\\B\\RAYKODTA.M (Sequence Method)") == "RAYKODTA.M"
     assert file_name("C:\\A\\run.D\\") == "run.D"
     assert file_name("plain.S") == "plain.S"
+
+
+def test_table_interrupted_by_a_page_break_keeps_all_peaks(tmp_path: Path) -> None:
+    text = """\
+Signal 1: DAD1 A, Sig=254,8 Ref=off
+
+Peak RetTime Type  Width     Area      Height     Area
+  #   [min]        [min]   [mAU*s]     [mAU]        %
+----|-------|----|-------|----------|----------|--------|
+   1   1.442 BV    0.4671  831.18597   22.49623  50.0000
+
+Instrument 1 3/4/2021 2:00:00 PM kim                                  Page 1 of 2
+\f
+Data File C:\\CHEM32\\1\\DATA\\RUN\\S-9.D
+Sample Name: S-9
+
+Peak RetTime Type  Width     Area      Height     Area
+  #   [min]        [min]   [mAU*s]     [mAU]        %
+----|-------|----|-------|----------|----------|--------|
+   2   2.348 BV    0.1901  831.18597   22.49623  50.0000
+Totals :                  1662.37194   44.99246
+"""
+    parsed = parse(write_report(tmp_path / "S.D", text))
+    assert parsed.results["peak_number"].tolist() == [1, 2]
+    assert parsed.results["retention_time_min"].tolist() == [1.442, 2.348]
+    assert parsed.warnings == ()
