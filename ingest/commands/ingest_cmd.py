@@ -139,8 +139,10 @@ def _print_plan(console: Console, plan: RunPlan) -> None:
     blobs = ", ".join(f"{b.name} ({b.blob_type})" for b in plan.blobs) or "none"
     console.print(f"Blobs to upload: {blobs}", highlight=False)
     if plan.results:
-        names = list(dict.fromkeys(k for r in plan.results for k in r["fields"]))
-        table = Table(title=f"{len(plan.results)} result(s) that would be created")
+        link = next((k for k, v in plan.results[0]["fields"].items() if v == plan.run["id"]), None)
+        names = [k for k in dict.fromkeys(k for r in plan.results for k in r["fields"]) if k != link]
+        linked = f", each linked to the run through '{link}'" if link else ""
+        table = Table(title=f"{len(plan.results)} result(s) that would be created{linked}")
         for name in names:
             table.add_column(name)
         for body in plan.results[:50]:
