@@ -13,7 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 from benchling_sdk.auth.api_key_auth import ApiKeyAuth
-from benchling_sdk.models import AssayFieldsCreate, AssayResultCreate, AssayRunCreate, BlobUploadStatus
+from benchling_sdk.models import (
+    AssayFieldsCreate,
+    AssayResultCreate,
+    AssayRunCreate,
+    BlobUploadStatus,
+    CustomEntityWithEntityType,
+)
 from conformance.sandbox.harness import MakeBenchling
 from conformance.sandbox.wire import PROJECT, REGISTRY, RESULT_SCHEMA, RUN_SCHEMA, new_uuid
 
@@ -88,6 +94,7 @@ def test_sdk_scenario_against_the_cli_sandbox(sandbox_process: str, make_benchli
     assert blob.upload_status == BlobUploadStatus.COMPLETE
 
     (sample,) = benchling.registry.entities(REGISTRY, ["SMP-003"])
+    assert isinstance(sample, CustomEntityWithEntityType)
     run_fields = AssayFieldsCreate.from_dict({"instrument": "LC-01", "source_file": blob.id})
     run_id = benchling.assay_runs.create(
         [AssayRunCreate(schema_id=RUN_SCHEMA, fields=run_fields, project_id=PROJECT)]

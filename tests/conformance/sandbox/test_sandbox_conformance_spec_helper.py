@@ -139,7 +139,7 @@ def test_both_field_forms_are_valid_run_creates(spec: OpenApiSpec) -> None:
 
 def test_nullable_reference_accepts_null_but_not_other_types(spec: OpenApiSpec) -> None:
     # Schema.archiveRecord is {"allOf": [{"$ref": ArchiveRecord}], "nullable": true} in the spec.
-    schema = {
+    schema: dict[str, Any] = {
         "id": "assaysch_x",
         "name": "X",
         "type": "assay_run",
