@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.benchling import ApiKey, BenchlingClient, RateLimit, RetryPolicy
-from ingest.errors import BenchlingNotFoundError
+from ingest.errors import BenchlingRejectedError
 from ingest.sandbox import FaultSpec, SandboxConfig, create_app, inprocess_transport
 from tests.unit.client.fake_time import FakeTime
 
@@ -54,12 +54,15 @@ def test_reads_back_off_exponentially_on_5xx() -> None:
         assert client.stats.retries == 3
 
 
-def test_unknown_run_is_not_found_not_retried() -> None:
+def test_unknown_run_is_rejected_not_retried() -> None:
     client, time = make()
-    with client, pytest.raises(BenchlingNotFoundError) as caught:
+    with client, pytest.raises(BenchlingRejectedError) as caught:
         client.get_run(str(uuid.uuid4()))
+    # The spec lists 400 for an unknown run id (404 elsewhere); either way it is terminal.
+    assert caught.value.status in (400, 404)
     assert caught.value.path == "/assay-runs/{run_id}"
     assert time.sleeps == []
+    assert client.stats.total_requests == 1
 
 
 def test_api_url_is_appended_once() -> None:
