@@ -27,7 +27,7 @@ from ingest.plan_codec import plan_to_json
 from ingest.resolver import RenderPng, new_uuid, resolve
 from ingest.schema_map import SchemaMap
 from ingest.tenant_lookup import EntityLookup, TenantLookup
-from ingest.uploader import Uploader
+from ingest.upload_steps import Uploader
 from parsers.registry import ParserRegistry
 
 log = logging.getLogger("ingest.pipeline")
@@ -199,9 +199,18 @@ class Pipeline:
         )
 
     def original_of(self, record: FileRecord) -> FileRecord | None:
+        """The row this content already belongs to, if any.
+
+        Two copies taken by two workers at once each find the other still ``discovered``; only the
+        earlier row counts as an original then, or each would mark itself a duplicate of the other and
+        the content would never be ingested.
+        """
         for other in self.ledger.by_sha(record.sha256):
-            if other.id != record.id and other.state not in ("failed", "duplicate"):
-                return other
+            if other.id == record.id or other.state in ("failed", "duplicate"):
+                continue
+            if other.state == "discovered" and other.id > record.id:
+                continue
+            return other
         return None
 
     def mark_duplicate(self, record: FileRecord, source: SourceFile, original: FileRecord) -> Outcome:

@@ -1,4 +1,6 @@
-"""Carrying out a stored RunPlan against Benchling, one ledger state at a time.
+"""The composer's upload steps: a stored RunPlan carried out against Benchling, one ledger state at a time.
+
+Part of the composition (it moves ledger rows and calls the client), used by ``pipeline`` and ``backfill``.
 
 blobs (each id saved as soon as it exists) -> run -> results (all or none). Before each create the
 step is written to the ledger's ``inflight`` column; finding it set on resume means the request may
