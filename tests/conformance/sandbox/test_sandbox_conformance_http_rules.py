@@ -144,12 +144,15 @@ def test_rate_headers_on_every_kind_of_response(start_sandbox: StartSandbox, mak
         client.get("/blobs/6a1e4e8e-2222-4333-8444-555566667777"),  # 404
         client.post("/assay-results:bulk-create", json={"assayResults": []}),  # 202 or 400
     ]
+    counted = list(responses)
+    responses.append(make_client(server).get("/assay-run-schemas"))  # 401 (counted under another key)
+    responses.append(token_request(make_client(server), "sandbox-client", "wrong"))  # OAuth 401
     for response in responses:
         missing = [h for h in RATE_HEADERS if h not in response.headers]
         assert not missing, (
             f"{response.request.method} {response.request.url.path} -> {response.status_code} lacks {missing}"
         )
-    assert [int(r.headers["x-rate-limit-remaining"]) for r in responses] == list(range(59, 53, -1))
+    assert [int(r.headers["x-rate-limit-remaining"]) for r in counted] == list(range(59, 53, -1))
 
 
 # --- pagination parameters -------------------------------------------------------------------------------
