@@ -25,6 +25,14 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]  # StreamHandler is generic only in stubs
+    """Writes to whatever ``sys.stderr`` is at the time of each record (it may be replaced)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -37,13 +45,15 @@ class JsonLines(logging.Formatter):
 
 
 def configure_logging(*, json_lines: bool, secrets: Sequence[str], verbose: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr(sys.stderr)
     handler.setFormatter(
         JsonLines() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     )
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for old in [h for h in root.handlers if isinstance(h, _CurrentStderr)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for noisy in ("httpx", "httpcore", "watchdog", "uvicorn.access", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
