@@ -42,12 +42,12 @@ def run_command(
                 try:
                     source = describe_path(path)
                 except IngestError as exc:
-                    console.print(f"[red]failed[/red]  {path}: {exc.message}")
+                    console.print(f"[red]failed[/red]  {path}: {exc.message}", soft_wrap=True)
                     continue
                 root = path.absolute().parent if (archive_dir or failed_dir) else None
                 outcome = pipeline.ingest(source, root=root, force=force)
                 outcomes.append(outcome)
-                console.print(_outcome_line(outcome), highlight=False)
+                console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
             stats = pipeline.client.stats
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
@@ -58,6 +58,7 @@ def run_command(
         + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         + f"; {stats.total_requests} request(s) to Benchling, {stats.rate_limited} rate-limited",
         highlight=False,
+        soft_wrap=True,
     )
     if len(outcomes) < len(files) or any(o.kind in ("failed", "waiting") for o in outcomes):
         sys.exit(1)
@@ -111,10 +112,10 @@ def validate_command(files: tuple[Path, ...], as_json: bool, **options: Any) -> 
 
 
 def _print_problems(console: Console, path: Path, exc: IngestError) -> None:
-    console.print(f"[red]PROBLEMS[/red] {path} ({exc.stage})", highlight=False)
+    console.print(f"[red]PROBLEMS[/red] {path} ({exc.stage})", highlight=False, soft_wrap=True)
     problems = exc.problems if isinstance(exc, ResolveError) and exc.problems else [exc.message]
     for problem in problems:
-        console.print(f"  - {problem}", highlight=False, markup=False)
+        console.print(f"  - {problem}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _plan_json(plan: RunPlan) -> dict[str, Any]:
