@@ -245,9 +245,16 @@ class Pipeline:
         if self.filing.archive_dir is None or record.root is None:
             return record
         now = self._now()
-        target = filing.archive(source or record.path, record.root, self.filing.archive_dir, now=now)
-        for attachment in self._attachments_in_root(record):
-            filing.archive(attachment, record.root, self.filing.archive_dir, now=now)
+        try:
+            target = filing.archive(source or record.path, record.root, self.filing.archive_dir, now=now)
+            for attachment in self._attachments_in_root(record):
+                filing.archive(attachment, record.root, self.filing.archive_dir, now=now)
+        except (OSError, ValueError) as exc:
+            # The file is in Benchling already; failing to move it must not fail it. It stays where it
+            # is (the ledger knows this version) and the reason is kept for `status`.
+            log.error("%s was ingested but could not be archived: %s", record.path, exc)
+            problem = {"stage": "archive", "message": f"ingested, but not archived: {exc}", "details": {}}
+            return self.ledger.update(record.id, last_error=problem)
         return self.ledger.update(record.id, final_path=target)
 
     def _attachments_in_root(self, record: FileRecord) -> list[Path]:
