@@ -1,0 +1,72 @@
+"""A fault mix on every endpoint (5% 429, 5% 5xx, 2% dropped connections, 1% commit-then-502): every good
+file still becomes exactly one run with exactly its results, through the one-file path (``run``/``watch``)
+and through the batched backfill path (``reprocess``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reliability.harness import assert_each_once, open_test_pipeline, sandbox_config
+
+from bench.corpus import write_corpus
+from ingest.backfill import Backfill
+from ingest.pipeline import Pipeline
+from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
+from ingest.source_file import describe_path
+
+FILES = 60
+MAX_ROUNDS = 30
+FAULT_MIX = FaultSpec(
+    rules=(
+        FaultRule(
+            method="*",
+            path="*",
+            probabilities={
+                "429": 0.05,
+                "500": 0.02,
+                "502": 0.015,
+                "503": 0.015,
+                "drop": 0.02,
+                "commit_then_502": 0.01,
+            },
+        ),
+    )
+)
+
+
+def finish_pending(pipeline: Pipeline) -> None:
+    """Retry waiting rows (transient failures) until none is left, as the service's next cycles would."""
+    for _ in range(MAX_ROUNDS):
+        if not pipeline.ledger.pending(include_waiting=True):
+            return
+        pipeline.resume(include_waiting=True)
+    left = [(r.path.name, r.state, (r.last_error or {}).get("message")) for r in pipeline.ledger.pending()]
+    pytest.fail(f"rows still pending after {MAX_ROUNDS} rounds: {left[:5]}")
+
+
+@pytest.mark.parametrize("path", ["one_file", "backfill"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_fault_mix_leaves_each_file_exactly_once(
+    tmp_path: Path, map_without_png: Path, path: str, seed: int
+) -> None:
+    folder = tmp_path / "inbox"
+    exports = write_corpus(folder, FILES, seed=seed)
+    with SandboxServer(sandbox_config(faults=FAULT_MIX, seed=seed)) as server:
+        with open_test_pipeline(server, tmp_path / "state", map_without_png) as pipeline:
+            if path == "one_file":
+                for export in exports:
+                    pipeline.ingest(describe_path(export.csv), root=folder)
+            else:
+                Backfill(pipeline, batch_files=10).run([e.csv for e in exports], root=folder)
+            finish_pending(pipeline)
+            assert pipeline.ledger.counts()["done"] == FILES
+            assert pipeline.ledger.counts()["failed"] == 0
+        log = server.request_log
+        injected = {
+            "429": log.count(status=429),
+            "5xx": log.count(status=500) + log.count(status=502) + log.count(status=503),
+            "dropped": log.count(status=0),
+        }
+        assert all(injected.values()), f"the fault mix did not show every fault kind: {injected}"
+        assert_each_once(server, exports)
