@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ingest import filing
-from ingest.benchling import BenchlingClient
+from ingest.benchling import BenchlingClient, ClientStats
 from ingest.errors import IngestError
 from ingest.ledger import FileRecord, Ledger
 from ingest.models import BlobUpload, ParsedFile, RunPlan, SourceFile
@@ -93,6 +93,13 @@ class Pipeline:
         self.uploader = Uploader(client, ledger, scratch_dir=work_dir)
         self._busy: set[int] = set()
         self._busy_lock = threading.Lock()
+
+    def save_client_counters(self) -> ClientStats:
+        """Add this process's request and 429 counts to the ledger (for ``status``); returns them."""
+        stats = self.client.stats
+        self.ledger.add_counter("requests", stats.total_requests)
+        self.ledger.add_counter("rate_limited", stats.rate_limited)
+        return stats
 
     # -- planning (no writes to Benchling) --------------------------------------------------------
 

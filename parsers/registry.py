@@ -118,6 +118,14 @@ class ParserRegistry:
         """The one parser that reads ``path`` (extension, then sniff); NoParserError otherwise."""
         return self._choose_entry(path).create()
 
+    def claims(self, path: Path) -> bool:
+        """True when exactly one parser reads ``path`` (what folder listings use to find exports)."""
+        try:
+            self._choose_entry(path)
+        except NoParserError:
+            return False
+        return True
+
     def _choose_entry(self, path: Path) -> ParserEntry:
         by_extension = [e for e in self._entries if e.matches_extension(path)]
         if not by_extension:

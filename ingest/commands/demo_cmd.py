@@ -19,7 +19,6 @@ from rich.console import Console
 
 from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
-from ingest.errors import NoParserError
 from ingest.log_setup import configure_logging
 from ingest.pipeline import FilingOptions, Outcome
 from ingest.sandbox import SandboxConfig, SandboxServer
@@ -32,16 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def find_exports(inbox: Path, registry: ParserRegistry) -> list[Path]:
     """Exports a parser claims, in name order; attachments (trace files) stay with their export."""
-    found: list[Path] = []
-    for path in sorted(inbox.rglob("*")):
-        if not path.is_file():
-            continue
-        try:
-            registry.choose(path)
-        except NoParserError:
-            continue
-        found.append(path)
-    return found
+    return [path for path in sorted(inbox.rglob("*")) if path.is_file() and registry.claims(path)]
 
 
 @click.command("demo")

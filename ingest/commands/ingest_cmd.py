@@ -48,7 +48,7 @@ def run_command(
                 outcome = pipeline.ingest(source, root=root, force=force)
                 outcomes.append(outcome)
                 console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
-            stats = pipeline.client.stats
+            stats = pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ingest.assembly import open_pipeline
 from ingest.backfill import Backfill, Selection, list_candidates
 from ingest.commands.options import common_options, settings_from
-from ingest.errors import IngestError, NoParserError
+from ingest.errors import IngestError
 from ingest.pipeline import Outcome, summarize
 from ingest.source_file import describe_path
 
@@ -67,15 +67,7 @@ def reprocess_command(
             selection = Selection(
                 _date(since), _date(until), globs, tuple(sorted(pipeline.parsers.unit_suffixes))
             )
-
-            def is_export(path: Path) -> bool:
-                try:
-                    pipeline.parsers.choose(path)
-                except NoParserError:
-                    return False
-                return True
-
-            paths = list_candidates(root, selection, is_export)
+            paths = list_candidates(root, selection, pipeline.parsers.claims)
             if dry_run:
                 problems = 0
                 for path in paths:
@@ -121,9 +113,7 @@ def reprocess_command(
                 Backfill(pipeline, batch_files=batch_files).run(
                     paths, root=root, force=force, on_outcome=tick
                 )
-            stats = pipeline.client.stats
-            pipeline.ledger.add_counter("requests", stats.total_requests)
-            pipeline.ledger.add_counter("rate_limited", stats.rate_limited)
+            stats = pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)

@@ -103,9 +103,7 @@ def watch_command(
             signal.signal(signal.SIGTERM, request_stop)
             click.echo(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).", err=True)
             counters = service.run()
-            stats = pipeline.client.stats
-            pipeline.ledger.add_counter("requests", stats.total_requests)
-            pipeline.ledger.add_counter("rate_limited", stats.rate_limited)
+            pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)
