@@ -35,6 +35,7 @@ def open_pipeline(
     filing_options: FilingOptions | None = None,
     client: BenchlingClient | None = None,
     ledger_path: Path | None = None,
+    archive_superseded: bool = False,
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit."""
     registry = discover_parsers(settings.parsers_dir)
@@ -54,6 +55,7 @@ def open_pipeline(
             work_dir=settings.home,
             filing_options=filing_options,
             render_png=render_png,
+            archive_superseded=archive_superseded,
         )
     finally:
         ledger.close()

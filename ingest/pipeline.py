@@ -71,6 +71,7 @@ class Pipeline:
         work_dir: Path,
         filing_options: FilingOptions | None = None,
         render_png: RenderPng | None = None,
+        archive_superseded: bool = False,
         retry_base_seconds: float = 30.0,
         retry_max_seconds: float = 3600.0,
         clock: Callable[[], float] = time.time,
@@ -85,6 +86,7 @@ class Pipeline:
         self.work_dir = work_dir
         self.filing = filing_options or FilingOptions()
         self._render_png = render_png
+        self._archive_superseded = archive_superseded
         self._retry_base = retry_base_seconds
         self._retry_max = retry_max_seconds
         self._clock = clock
@@ -166,9 +168,31 @@ class Pipeline:
             details = {"type": type(exc).__name__, "stage": "internal", "message": str(exc), "details": {}}
             return self.record_failure(record, source, details, retryable=False)
         if record.state == "done":
+            note = self._supersede(record) if self._archive_superseded else ""
             record = self.file_away(record, source)
-            return Outcome("done", record, f"run {record.run_id} with {len(record.result_ids)} result(s)")
+            message = f"run {record.run_id} with {len(record.result_ids)} result(s)" + note
+            return Outcome("done", record, message)
         return Outcome("waiting", record, f"left in state {record.state}")
+
+    def _supersede(self, record: FileRecord) -> str:
+        """Archive the results of the previous version of this path (a corrected export replaces them)."""
+        if record.previous_version is None:
+            return ""
+        previous = self.ledger.get(record.previous_version)
+        if previous.state != "done" or previous.sha256 == record.sha256 or not previous.result_ids:
+            return ""
+        try:
+            self.client.archive_results(previous.result_ids, reason="Archived")
+        except IngestError as exc:
+            log.error(
+                "%s: the previous version's results could not be archived: %s", record.path, exc.message
+            )
+            problem = {"stage": "supersede", "message": f"previous results not archived: {exc.message}"}
+            self.ledger.update(record.id, last_error=problem)
+            return "; the previous version's results could NOT be archived"
+        return (
+            f"; archived {len(previous.result_ids)} result(s) of the previous version (run {previous.run_id})"
+        )
 
     def plan_record(self, record: FileRecord) -> FileRecord:
         folder = record.root or record.path.parent

@@ -24,9 +24,19 @@ from ingest.source_file import describe_path
 @click.option("--force", is_flag=True, help="Ingest again even if the ledger has this content already.")
 @click.option("--archive", "archive_dir", type=click.Path(path_type=Path), help="Move ingested files here.")
 @click.option("--failed", "failed_dir", type=click.Path(path_type=Path), help="Move failed files here.")
+@click.option(
+    "--archive-superseded",
+    is_flag=True,
+    help="When a changed export arrives at a path already ingested, archive the older version's results.",
+)
 @common_options
 def run_command(
-    files: tuple[Path, ...], force: bool, archive_dir: Path | None, failed_dir: Path | None, **options: Any
+    files: tuple[Path, ...],
+    force: bool,
+    archive_dir: Path | None,
+    failed_dir: Path | None,
+    archive_superseded: bool,
+    **options: Any,
 ) -> None:
     """Ingest FILES now: one Benchling run with its results per file, recorded in the ledger.
 
@@ -35,7 +45,11 @@ def run_command(
     console = Console()
     try:
         settings = settings_from(**options)
-        with open_pipeline(settings, filing_options=FilingOptions(archive_dir, failed_dir)) as pipeline:
+        with open_pipeline(
+            settings,
+            filing_options=FilingOptions(archive_dir, failed_dir),
+            archive_superseded=archive_superseded,
+        ) as pipeline:
             outcomes: list[Outcome] = []
             outcomes += pipeline.resume()
             for path in files:

@@ -63,6 +63,11 @@ from ingest.watcher import FolderWatcher, WatchOptions
 )
 @click.option("--done-marker", default=None, help="Take a file only once '<name><MARKER>' exists beside it.")
 @click.option("--workers", type=int, default=None, help="Files in flight at once (default 4).")
+@click.option(
+    "--archive-superseded",
+    is_flag=True,
+    help="When a changed export arrives at a path already ingested, archive the older version's results.",
+)
 @common_options
 def watch_command(
     folders: tuple[Path, ...],
@@ -75,12 +80,17 @@ def watch_command(
     exclude: tuple[str, ...],
     done_marker: str | None,
     workers: int | None,
+    archive_superseded: bool,
     **options: Any,
 ) -> None:
     """Watch FOLDERS and ingest every export that lands there, exactly once, until stopped."""
     try:
         settings = settings_from(workers=workers, **options)
-        with open_pipeline(settings, filing_options=FilingOptions(archive_dir, failed_dir)) as pipeline:
+        with open_pipeline(
+            settings,
+            filing_options=FilingOptions(archive_dir, failed_dir),
+            archive_superseded=archive_superseded,
+        ) as pipeline:
             watch_options = WatchOptions(
                 settle_seconds=settle_seconds,
                 rescan_seconds=rescan_seconds,

@@ -42,7 +42,13 @@ MakePipeline = Callable[..., Pipeline]
 def make_pipeline(sandbox: SandboxServer, tmp_path: Path) -> Iterator[MakePipeline]:
     stack = ExitStack()
 
-    def make(*, archive: bool = True, ledger: Path | None = None, map_path: Path | None = None) -> Pipeline:
+    def make(
+        *,
+        archive: bool = True,
+        ledger: Path | None = None,
+        map_path: Path | None = None,
+        archive_superseded: bool = False,
+    ) -> Pipeline:
         client = stack.enter_context(
             BenchlingClient(sandbox.base_url, ApiKey(sandbox.api_key), retry_policy=FAST_RETRIES)
         )
@@ -54,7 +60,11 @@ def make_pipeline(sandbox: SandboxServer, tmp_path: Path) -> Iterator[MakePipeli
             client=ClientSettings(sandbox.base_url, ApiKey(sandbox.api_key), RateLimit()),
         )
         filing = FilingOptions(tmp_path / "archive", tmp_path / "failed") if archive else None
-        return stack.enter_context(open_pipeline(settings, filing_options=filing, client=client))
+        return stack.enter_context(
+            open_pipeline(
+                settings, filing_options=filing, client=client, archive_superseded=archive_superseded
+            )
+        )
 
     with stack:
         yield make

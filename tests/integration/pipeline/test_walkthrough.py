@@ -113,3 +113,22 @@ def test_commit_then_502_on_run_and_results_leaves_exactly_one_of_each(
     assert outcome.kind == "done", outcome.message
     assert len(sandbox.store.runs()) == 1
     assert sorted(r["id"] for r in sandbox.store.results()) == sorted(outcome.record.result_ids)
+
+
+def test_changed_file_at_same_path_is_a_new_run_and_can_supersede(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
+) -> None:
+    pipeline = make_pipeline(archive=False, archive_superseded=True)
+    export = inbox / "lc" / LC_FILES[0]
+    first = pipeline.ingest(describe_path(export))
+    assert first.kind == "done"
+    export.write_text(export.read_text(encoding="utf-8").replace("316.3", "317.0"), encoding="utf-8")
+    second = pipeline.ingest(describe_path(export))
+
+    assert second.kind == "done", second.message
+    assert second.record.previous_version == first.record.id
+    assert second.record.run_id != first.record.run_id
+    assert len(sandbox.store.runs()) == 2
+    archived = {r["id"] for r in sandbox.store.results() if r["archiveRecord"] is not None}
+    assert archived == set(first.record.result_ids)
+    assert "archived 8 result(s) of the previous version" in second.message
