@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers.agilent_chemstation.parser import ChemStationCsvReportParser
@@ -15,37 +16,6 @@ from parsers.base import validate_parsed
 from parsers.registry import discover_parsers
 
 FOLDER = "agilent-chemstation-csv-report/2022-01-28_11-35-44_ba.D"
-
-
-def snapshot(parsed: ParsedFile) -> dict[str, Any]:
-    """The whole output as JSON-able data; traces summarised (count, ends, sum) to keep goldens small."""
-    frame = parsed.results
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    traces = [
-        {
-            "channel": trace.channel,
-            "signal_unit": trace.signal_unit,
-            "points": len(trace.data),
-            "first": trace.data.head(3).round(9).values.tolist(),
-            "last": trace.data.tail(3).round(9).values.tolist(),
-            "signal_sum": round(float(trace.data["signal"].sum()), 6),
-        }
-        for trace in parsed.traces
-    ]
-    return {
-        "provenance": {
-            "parser": parsed.provenance.parser,
-            "parser_version": parsed.provenance.parser_version,
-            "encoding": parsed.provenance.encoding,
-            "source": parsed.provenance.source.name,
-        },
-        "metadata": dict(parsed.metadata),
-        "result_dtypes": {col: str(dtype) for col, dtype in frame.dtypes.items()},
-        "results": records,
-        "traces": traces,
-        "attachments": [path.name for path in parsed.attachments],
-        "warnings": list(parsed.warnings),
-    }
 
 
 def declared(report00: Path) -> dict[str, str]:
@@ -71,7 +41,7 @@ def peaks(parsed: ParsedFile, signal: str) -> pd.DataFrame:
 
 
 def test_folder_matches_golden(export: Path, golden: Any) -> None:
-    golden.check("agilent_chemstation_csv/2022-01-28_11-35-44_ba", snapshot(parse(export)))
+    golden.check("agilent_chemstation_csv/2022-01-28_11-35-44_ba", snapshot(parse(export), attachments=True))
 
 
 def test_report00_alone_reads_the_sibling_tables_like_the_folder(export: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from test_agilent_chemstation_csv import snapshot
+from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers.agilent_chemstation.text_report import ChemStationTextReportParser
@@ -55,7 +55,7 @@ def peaks(parsed: ParsedFile, signal: str) -> pd.DataFrame:
 
 
 def test_folder_matches_golden(export: Path, golden: Any) -> None:
-    golden.check("agilent_chemstation_txt/RUTIN2", snapshot(parse(export)))
+    golden.check("agilent_chemstation_txt/RUTIN2", snapshot(parse(export), attachments=True))
 
 
 def test_report_alone_parses_like_the_folder(export: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_agilent_chemstation_csv import snapshot
+from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers.agilent_openlab.parser import OpenLabTraceCsvParser
@@ -29,7 +29,7 @@ def parse(path: Path) -> ParsedFile:
 
 
 def test_matches_golden(export: Path, golden: Any) -> None:
-    golden.check("agilent_openlab_trace_csv/NAI-A594_1H_RT", snapshot(parse(export)))
+    golden.check("agilent_openlab_trace_csv/NAI-A594_1H_RT", snapshot(parse(export), attachments=True))
 
 
 def test_trace_holds_every_row_of_the_file(export: Path) -> None:

@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_benchling_connector_asm import (
-    GoldenCheck,
-    asm_peaks,
-    assert_peaks_match,
-    available_builtins,
-    snapshot,
-)
+from conformance.parsers.asm_reference import asm_peaks, assert_peaks_match
+from conformance.parsers.builtin_specs import available_builtins
+from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
 
 from ingest.models import ParsedFile
 from parsers.base import validate_parsed
@@ -67,7 +63,8 @@ def test_peaks_match_allotropy_one_to_one(instrument_exports: Path, sample: str)
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: GoldenCheck) -> None:
     golden.check(
-        f"benchling_connector_chromeleon_json/{sample}", snapshot(parse(_input(instrument_exports, sample)))
+        f"benchling_connector_chromeleon_json/{sample}",
+        connector_snapshot(parse(_input(instrument_exports, sample))),
     )
 
 

@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_benchling_connector_asm import (
-    GoldenCheck,
-    asm_peaks,
-    assert_peaks_match,
-    available_builtins,
-    snapshot,
-)
+from conformance.parsers.asm_reference import asm_peaks, assert_peaks_match
+from conformance.parsers.builtin_specs import available_builtins
+from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
 
 from ingest.models import ParsedFile
 from parsers.base import validate_parsed
@@ -63,7 +59,8 @@ def test_peaks_match_allotropy_one_to_one(instrument_exports: Path, sample: str)
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: GoldenCheck) -> None:
     golden.check(
-        f"benchling_connector_empower_json/{sample}", snapshot(parse(_input(instrument_exports, sample)))
+        f"benchling_connector_empower_json/{sample}",
+        connector_snapshot(parse(_input(instrument_exports, sample))),
     )
 
 
@@ -111,7 +108,7 @@ def test_sample_set_without_peaks_gives_empty_results_and_traces(instrument_expo
     meta = parsed.metadata
     assert (meta["sequence"], meta["project"], meta["injection_count"]) == ("example_set_2", "PROJECT_2", 7)
     # The connector echoes the database login in "metadata"; it must not reach our output.
-    assert "manager" not in json.dumps(snapshot(parsed), default=str)
+    assert "manager" not in json.dumps(connector_snapshot(parsed), default=str)
 
 
 @pytest.mark.parametrize("sample", SAMPLES)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers.base import RESULT_COLUMNS, validate_parsed
@@ -15,34 +16,6 @@ from parsers.thermo_chromeleon.parser import ChromeleonTextParser
 
 V7 = "thermo-chromeleon-7/05_20170526_MME_AA_STD-Mix2_ED_1.txt"
 V68 = "thermo-chromeleon-6.8/Adenosine Stadards_ 0.5 mM.txt"
-
-
-def snapshot(parsed: ParsedFile) -> dict[str, Any]:
-    """The whole output as JSON-able data; traces summarised (count, ends, sum) to keep goldens small."""
-    frame = parsed.results
-    return {
-        "provenance": {
-            "parser": parsed.provenance.parser,
-            "parser_version": parsed.provenance.parser_version,
-            "encoding": parsed.provenance.encoding,
-            "source": parsed.provenance.source.name,
-        },
-        "metadata": dict(parsed.metadata),
-        "result_dtypes": {col: str(dtype) for col, dtype in frame.dtypes.items()},
-        "results": frame.astype(object).where(frame.notna(), None).to_dict("records"),
-        "traces": [
-            {
-                "channel": t.channel,
-                "signal_unit": t.signal_unit,
-                "points": len(t.data),
-                "first": t.data.head(3).round(9).values.tolist(),
-                "last": t.data.tail(3).round(9).values.tolist(),
-                "signal_sum": round(float(t.data["signal"].sum()), 6),
-            }
-            for t in parsed.traces
-        ],
-        "warnings": list(parsed.warnings),
-    }
 
 
 def parse(path: Path) -> ParsedFile:
