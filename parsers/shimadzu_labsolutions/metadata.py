@@ -10,7 +10,7 @@ from parsers.decoding import parse_number
 from parsers.shimadzu_labsolutions import constants as c
 from parsers.shimadzu_labsolutions.reader import ShimadzuText
 from parsers.shimadzu_labsolutions.tables import key_values
-from parsers.shimadzu_labsolutions.timestamps import decide_order, parse_timestamp
+from parsers.timestamps import decide_order, parse_timestamp
 
 
 def _windows_name(path: str) -> str:

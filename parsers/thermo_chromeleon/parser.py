@@ -15,7 +15,6 @@ from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
 from parsers.base import FLOAT, STRING, results_frame
 from parsers.decoding import decode_bytes, detect_encoding, parse_number
-from parsers.shimadzu_labsolutions.timestamps import decide_order, parse_timestamp
 from parsers.thermo_chromeleon.peaks import read_peak_rows
 from parsers.thermo_chromeleon.reader import (
     DATA_SECTIONS,
@@ -27,6 +26,7 @@ from parsers.thermo_chromeleon.reader import (
     read_sections,
     unit_of,
 )
+from parsers.timestamps import decide_order, parse_timestamp
 
 #: Chromeleon PCs outside Central Europe write cp1252 when the export is not UTF-8.
 _ENCODINGS = ("utf-8", "cp1252", "cp1250", "latin-1")

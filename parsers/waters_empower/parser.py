@@ -18,7 +18,7 @@ from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
 from parsers.base import empty_results
 from parsers.decoding import detect_encoding, parse_number, read_text
-from parsers.shimadzu_labsolutions.timestamps import decide_order, parse_timestamp
+from parsers.timestamps import decide_order, parse_timestamp
 from parsers.waters_empower.reader import ArwText, looks_like_arw, read_arw
 
 #: Field name (lower case, no spaces/underscores) -> normalized metadata key.
