@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import random
 from collections.abc import Sequence
@@ -47,11 +48,12 @@ _EPOCH = dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC)
 
 @dataclass(frozen=True)
 class GoodExport:
-    """A generated export: the CSV, its trace file and how many results it must become."""
+    """A generated export: the CSV, its trace file, how many results it must become and its sha256."""
 
     csv: Path
     trace: Path
     results: int
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,9 @@ def write_export(folder: Path, index: int, *, seed: int = 0, results: int | None
     export = folder / f"{stem}.csv"
     folder.mkdir(parents=True, exist_ok=True)
     trace.write_text(trace_text(rng), encoding="utf-8")
-    text = csv_text(result_rows(index, rng, count, trace.name))
-    _write_atomically(export, text.encode("utf-8"))
-    return GoodExport(export, trace, count)
+    data = csv_text(result_rows(index, rng, count, trace.name)).encode("utf-8")
+    _write_atomically(export, data)
+    return GoodExport(export, trace, count, hashlib.sha256(data).hexdigest())
 
 
 def write_corpus(folder: Path, count: int, *, seed: int = 0, start: int = 0) -> list[GoodExport]:
@@ -278,14 +280,14 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
             ("is an absolute path",),
         )
     add(
-        "missing_trace",
+        "trace_missing",
         encoded(rows(n(), 6, "nowhere_trace.csv")),
         "missing trace file",
         ("'nowhere_trace.csv'", "does not exist"),
     )
     garbage = f"bad_{n():03d}_garbage{TRACE_SUFFIX}"
     (folder / garbage).write_bytes(b"\x00\xff" * 300)
-    add("binary_trace", encoded(rows(n(), 6, garbage)), "binary trace file", (garbage, "nul characters"))
+    add("trace_binary", encoded(rows(n(), 6, garbage)), "binary trace file", (garbage, "nul characters"))
     columns = f"bad_{n():03d}_columns{TRACE_SUFFIX}"
     (folder / columns).write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     add("trace_wrong_columns", encoded(rows(n(), 6, columns)), "bad trace file", (columns, "two columns"))

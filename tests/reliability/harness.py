@@ -88,7 +88,7 @@ def assert_each_once(server: SandboxServer, exports: Sequence[GoodExport]) -> No
     """Every export is exactly one run (by ``file_sha256``) holding exactly its results; nothing else."""
     runs = server.store.runs()
     by_sha = Counter(str(r["fields"]["file_sha256"]["value"]) for r in runs)
-    wanted = {sha256_of(e.csv): e for e in exports}
+    wanted = {e.sha256: e for e in exports}
     missing = [e.csv.name for sha, e in wanted.items() if by_sha[sha] == 0]
     doubled = {wanted[sha].csv.name if sha in wanted else sha: n for sha, n in by_sha.items() if n > 1}
     strangers = [sha for sha in by_sha if sha not in wanted]

@@ -20,7 +20,9 @@ KILLS_PER_TRIAL = 3
 FINISH_TIMEOUT = 240.0
 
 
-def run_until_done(folder: Path, home: Path, map_path: Path, server: SandboxServer, rng: random.Random) -> int:
+def run_until_done(
+    folder: Path, home: Path, map_path: Path, server: SandboxServer, rng: random.Random
+) -> int:
     """Start reprocess, SIGKILL it after a random delay (``KILLS_PER_TRIAL`` times), then let it finish.
 
     Returns how many times the process really was killed (it may finish before a kill lands).
