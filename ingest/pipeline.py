@@ -168,11 +168,19 @@ class Pipeline:
             details = {"type": type(exc).__name__, "stage": "internal", "message": str(exc), "details": {}}
             return self.record_failure(record, source, details, retryable=False)
         if record.state == "done":
+            self._drop_renders(record)
             note = self._supersede(record) if self._archive_superseded else ""
             record = self.file_away(record, source)
             message = f"run {record.run_id} with {len(record.result_ids)} result(s)" + note
             return Outcome("done", record, message)
         return Outcome("waiting", record, f"left in state {record.state}")
+
+    def _drop_renders(self, record: FileRecord) -> None:
+        """Rendered PNGs are this tool's own scratch copies; once uploaded they are not needed."""
+        for blob in (record.plan or {}).get("blobs", []):
+            path = Path(blob["path"])
+            if path.parent == self._renders:
+                path.unlink(missing_ok=True)
 
     def _supersede(self, record: FileRecord) -> str:
         """Archive the results of the previous version of this path (a corrected export replaces them)."""

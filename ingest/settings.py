@@ -54,7 +54,10 @@ def load_settings(
     """Build settings; Benchling settings are read only when ``BENCHLING_URL`` is set (or given)."""
     if client is None and environ.get("BENCHLING_URL", "").strip():
         client = ClientSettings.from_env(environ)
-    home = home or Path(environ.get("BENCHLING_INGEST_HOME", ".benchling-ingest"))
+    env_home = environ.get("BENCHLING_INGEST_HOME", "").strip()
+    if home is None and not env_home and ledger_path is not None:
+        home = ledger_path.parent  # work files live beside an explicitly placed ledger
+    home = home or Path(env_home or ".benchling-ingest")
     env_workers = environ.get("BENCHLING_INGEST_WORKERS", "").strip()
     if workers is None and env_workers:
         if not env_workers.isdigit() or int(env_workers) < 1:

@@ -24,7 +24,7 @@ def field_value(doc: dict, name: str) -> object:
 
 
 def test_each_file_becomes_one_linked_run(
-    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
 ) -> None:
     pipeline = make_pipeline()
     outcomes = [pipeline.ingest(describe_path(inbox / "lc" / name), root=inbox) for name in LC_FILES]
@@ -51,6 +51,8 @@ def test_each_file_becomes_one_linked_run(
         # the export left the drop folder for the dated archive, together with nothing deleted
         assert record.final_path is not None and record.final_path.is_file()
         assert not record.path.exists()
+    # the rendered PNGs were scratch copies: gone once uploaded
+    assert list((tmp_path / "state" / "renders").glob("*")) == []
 
 
 def test_second_pass_creates_nothing(
