@@ -76,13 +76,20 @@ def decode_bytes(data: bytes, *, file: Path, encodings: tuple[str, ...] = _FALLB
     )
 
 
-def read_text(path: Path) -> DecodedText:
-    """Read and decode a text export; an unreadable file is a ParseError naming it."""
+def read_text(path: Path, *, encodings: tuple[str, ...] = _FALLBACK_ENCODINGS) -> DecodedText:
+    """Read and decode a text export (``encodings`` as for ``decode_bytes``); an unreadable file is a
+    ParseError naming it."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"File '{path}' could not be read: {exc.strerror}.", file=path) from exc
-    return decode_bytes(data, file=path)
+    return decode_bytes(data, file=path, encodings=encodings)
+
+
+def decode_head(head: bytes) -> str:
+    """The first bytes of a file as text for sniffing: in the encoding a BOM announces, else latin-1
+    (which decodes any bytes), with undecodable bytes replaced; line endings are left as they are."""
+    return head.decode(detect_encoding(head) or "latin-1", errors="replace")
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")

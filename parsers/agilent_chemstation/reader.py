@@ -16,7 +16,7 @@ from pathlib import Path
 from ingest.errors import ParseError
 from parsers.agilent_chemstation.constants import canonical_name
 from parsers.agilent_chemstation.metadata import RawField
-from parsers.decoding import DecodedText, decode_bytes, detect_encoding, read_text
+from parsers.decoding import DecodedText, decode_bytes, decode_head, read_text
 
 _NUMBERED = re.compile(r"^(signal|column)(\d+)$")
 _STRUCTURE_KEYS = ("numberofsignals", "numberofcolumns")
@@ -173,8 +173,7 @@ _RUN_KEYS = frozenset({"samplename", "injectiondate", "datafile", "acq.instrumen
 def looks_like_csv_report(head: bytes) -> bool:
     """True when the bytes start a ChemStation CSV report header (cheap; never raises)."""
     try:
-        encoding = detect_encoding(head) or "latin-1"
-        text = head.decode(encoding, errors="replace")
+        text = decode_head(head)
     except Exception:  # an unknown codec or odd bytes: not ours
         return False
     keys = {canonical_name(m.group("key")) for m in _KEY_LINE.finditer(text)}

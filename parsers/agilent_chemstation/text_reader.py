@@ -17,7 +17,7 @@ from pathlib import Path
 from ingest.errors import ParseError
 from parsers.agilent_chemstation.constants import bracketed_unit, canonical_name
 from parsers.agilent_chemstation.metadata import RawField
-from parsers.decoding import DecodedText, detect_encoding, read_text
+from parsers.decoding import DecodedText, decode_head, read_text
 
 _SIGNAL = re.compile(r"^\s*Signal\s+(?P<number>\d+)\s*:\s*(?P<description>\S.*?)\s*$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^\s*-[-|]*\|[-|]*\s*$")
@@ -69,8 +69,7 @@ class TextReport:
 def looks_like_text_report(head: bytes) -> bool:
     """True when the bytes start a ChemStation text report (cheap; never raises)."""
     try:
-        encoding = detect_encoding(head) or "latin-1"
-        text = head.decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        text = decode_head(head).replace("\r\n", "\n").replace("\r", "\n")
     except Exception:  # an unknown codec or odd bytes: not ours
         return False
     lines = text.split("\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.errors import ParseError
-from parsers.decoding import DecodedText, decode_bytes, detect_encoding
+from parsers.decoding import DecodedText, detect_encoding, read_text
 
 _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
 _ROW = re.compile(rf"^\s*{_NUMBER}\t{_NUMBER}\s*$")
@@ -65,11 +65,7 @@ def _locate_problem(decoded: DecodedText, path: Path) -> ParseError:
 
 def read_trace(path: Path) -> tuple[pd.DataFrame, str]:
     """The trace as float64 columns ``time_min`` and ``signal``, and the file's encoding."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"File '{path}' could not be read: {exc.strerror}.", file=path) from exc
-    decoded = decode_bytes(data, file=path)
+    decoded = read_text(path)
     text = decoded.text
     if "," in text:
         # Tab is the delimiter, so a comma can only be a decimal comma (non-English Windows locales).

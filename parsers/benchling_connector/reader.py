@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
-from parsers.decoding import decode_bytes, detect_encoding
+from parsers.decoding import detect_encoding, read_text
 
 
 class _DuplicateKeyError(ValueError):
@@ -45,11 +45,7 @@ def load_document(path: Path) -> tuple[dict[str, Any], str]:
     Raises ParseError for unreadable, empty, binary or non-JSON content, duplicated keys, infinite
     numbers and a top level that is not an object.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"File '{path}' could not be read: {exc.strerror}.", file=path) from exc
-    decoded = decode_bytes(data, file=path, encodings=("utf-8", "cp1252", "latin-1"))
+    decoded = read_text(path, encodings=("utf-8", "cp1252", "latin-1"))
     text = decoded.text
     try:
         document = json.loads(text, object_pairs_hook=_unique_object, parse_constant=_constant)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ingest.models import ParsedFile, Provenance, Trace
 from parsers.base import FLOAT, STRING, results_frame
-from parsers.decoding import detect_encoding, read_text
+from parsers.decoding import decode_head, read_text
 from parsers.shimadzu_labsolutions import constants as c
 from parsers.shimadzu_labsolutions.metadata import read_metadata
 from parsers.shimadzu_labsolutions.reader import ShimadzuText, looks_like_shimadzu, read_sections
@@ -76,8 +76,7 @@ class ShimadzuAsciiParser:
 
     def sniff(self, head: bytes, path: Path) -> bool:
         try:
-            encoding = detect_encoding(head) or "latin-1"
-            return looks_like_shimadzu(head.decode(encoding, errors="replace"))
+            return looks_like_shimadzu(decode_head(head))
         except Exception:  # sniff must never raise, whatever bytes it is given
             return False
 

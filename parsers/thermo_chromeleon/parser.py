@@ -14,7 +14,7 @@ import pandas as pd
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
 from parsers.base import FLOAT, STRING, results_frame
-from parsers.decoding import decode_bytes, detect_encoding, parse_number
+from parsers.decoding import decode_head, parse_number, read_text
 from parsers.thermo_chromeleon.peaks import read_peak_rows
 from parsers.thermo_chromeleon.reader import (
     DATA_SECTIONS,
@@ -75,13 +75,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"File '{path}' could not be read: {exc.strerror}.", file=path) from exc
-
-
 class ChromeleonTextParser:
     """Chromeleon 6.8 and 7.x chromatogram text exports (tab separated, decimal comma or point)."""
 
@@ -91,13 +84,12 @@ class ChromeleonTextParser:
 
     def sniff(self, head: bytes, path: Path) -> bool:
         try:
-            encoding = detect_encoding(head) or "latin-1"
-            return looks_like_chromeleon(head.decode(encoding, errors="replace"))
+            return looks_like_chromeleon(decode_head(head))
         except Exception:  # sniff must never raise, whatever bytes it is given
             return False
 
     def parse(self, path: Path) -> ParsedFile:
-        decoded = decode_bytes(_read_bytes(path), file=path, encodings=_ENCODINGS)
+        decoded = read_text(path, encodings=_ENCODINGS)
         text = read_sections(decoded, file=path)
         info: dict[str, tuple[str, str, int]] = {}
         for block in (key_values(text.preamble), *(key_values(text.get(k)) for k in _INFO_SECTIONS)):

@@ -17,7 +17,7 @@ import pandas as pd
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
 from parsers.base import empty_results
-from parsers.decoding import detect_encoding, parse_number, read_text
+from parsers.decoding import decode_head, parse_number, read_text
 from parsers.timestamps import decide_order, parse_timestamp
 from parsers.waters_empower.reader import ArwText, looks_like_arw, read_arw
 
@@ -81,8 +81,7 @@ class EmpowerArwParser:
 
     def sniff(self, head: bytes, path: Path) -> bool:
         try:
-            encoding = detect_encoding(head) or "latin-1"
-            return looks_like_arw(head.decode(encoding, errors="replace"))
+            return looks_like_arw(decode_head(head))
         except Exception:  # sniff must never raise, whatever bytes it is given
             return False
 
