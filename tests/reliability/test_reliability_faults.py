@@ -45,22 +45,18 @@ def finish_pending(pipeline: Pipeline) -> None:
     pytest.fail(f"rows still pending after {MAX_ROUNDS} rounds: {left[:5]}")
 
 
-@pytest.mark.parametrize("path", ["one_file", "backfill"])
-@pytest.mark.parametrize("seed", [1, 2])
-def test_fault_mix_leaves_each_file_exactly_once(
-    tmp_path: Path, map_without_png: Path, path: str, seed: int
-) -> None:
+def ingest_under_faults(tmp_path: Path, map_path: Path, path: str, seed: int, files: int) -> None:
     folder = tmp_path / "inbox"
-    exports = write_corpus(folder, FILES, seed=seed)
+    exports = write_corpus(folder, files, seed=seed)
     with SandboxServer(sandbox_config(faults=FAULT_MIX, seed=seed)) as server:
-        with open_test_pipeline(server, tmp_path / "state", map_without_png) as pipeline:
+        with open_test_pipeline(server, tmp_path / "state", map_path) as pipeline:
             if path == "one_file":
                 for export in exports:
                     pipeline.ingest(describe_path(export.csv), root=folder)
             else:
                 Backfill(pipeline, batch_files=10).run([e.csv for e in exports], root=folder)
             finish_pending(pipeline)
-            assert pipeline.ledger.counts()["done"] == FILES
+            assert pipeline.ledger.counts()["done"] == files
             assert pipeline.ledger.counts()["failed"] == 0
         log = server.request_log
         injected = {
@@ -70,3 +66,15 @@ def test_fault_mix_leaves_each_file_exactly_once(
         }
         assert all(injected.values()), f"the fault mix did not show every fault kind: {injected}"
         assert_each_once(server, exports)
+
+
+@pytest.mark.parametrize("path", ["one_file", "backfill"])
+def test_fault_mix_leaves_each_file_exactly_once(tmp_path: Path, map_without_png: Path, path: str) -> None:
+    ingest_under_faults(tmp_path, map_without_png, path, seed=1, files=FILES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["one_file", "backfill"])
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_fault_mix_many_files(tmp_path: Path, map_without_png: Path, path: str, seed: int) -> None:
+    ingest_under_faults(tmp_path, map_without_png, path, seed=seed, files=200)
