@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ingest.models import Trace
+from parsers.traces import trace_from_points
 
 
 def _space_free(text: str) -> str:
@@ -79,17 +78,12 @@ def read_signal_traces(
                 "column per time point. It is attached without a trace."
             )
             continue
-        data = pd.DataFrame(
-            {
-                "time_min": pd.Series(datafile.xlabels, dtype="float64"),
-                "signal": pd.Series(values[:, 0], dtype="float64"),
-            }
-        )
         description = metadata.get("signal")
         traces.append(
-            Trace(
-                channel=_channel(path, description if isinstance(description, str) else None, report_signals),
-                data=data,
+            trace_from_points(
+                _channel(path, description if isinstance(description, str) else None, report_signals),
+                datafile.xlabels,
+                values[:, 0],
                 signal_unit=str(metadata["unit"]) if metadata.get("unit") else None,
             )
         )

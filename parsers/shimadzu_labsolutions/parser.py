@@ -13,13 +13,14 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from ingest.models import ParsedFile, Provenance, Trace
+from ingest.models import ParsedFile, Provenance
 from parsers.base import FLOAT, STRING, results_frame
 from parsers.decoding import decode_head, read_text
 from parsers.shimadzu_labsolutions import constants as c
 from parsers.shimadzu_labsolutions.metadata import read_metadata
 from parsers.shimadzu_labsolutions.reader import ShimadzuText, looks_like_shimadzu, read_sections
 from parsers.shimadzu_labsolutions.tables import Chromatogram, TableRow, read_chromatogram, read_table
+from parsers.traces import trace_from_points
 
 EXTRA_COLUMNS = (
     "concentration",
@@ -91,16 +92,7 @@ class ShimadzuAsciiParser:
         }
         rows = self._peak_rows(text, path, metadata, chromatograms, warnings)
         traces = tuple(
-            Trace(
-                channel=chrom.channel,
-                data=pd.DataFrame(
-                    {
-                        "time_min": pd.Series(chrom.times, dtype="float64"),
-                        "signal": pd.Series(chrom.signals, dtype="float64"),
-                    }
-                ),
-                signal_unit=chrom.unit,
-            )
+            trace_from_points(chrom.channel, chrom.times, chrom.signals, signal_unit=chrom.unit)
             for chrom in chromatograms.values()
         )
         return ParsedFile(

@@ -27,6 +27,7 @@ from parsers.thermo_chromeleon.reader import (
     unit_of,
 )
 from parsers.timestamps import decide_order, parse_timestamp
+from parsers.traces import trace_from_points
 
 #: Chromeleon PCs outside Central Europe write cp1252 when the export is not UTF-8.
 _ENCODINGS = ("utf-8", "cp1252", "cp1250", "latin-1")
@@ -183,10 +184,7 @@ class ChromeleonTextParser:
                     file=path,
                     line=expected[2],
                 )
-        data = pd.DataFrame(
-            {"time_min": pd.Series(times, dtype="float64"), "signal": pd.Series(values, dtype="float64")}
-        )
-        return Trace(channel=channel, data=data, signal_unit=unit)
+        return trace_from_points(channel, times, values, signal_unit=unit)
 
     def _data_points(self, section: Section, path: Path) -> tuple[list[float], list[float], str | None]:
         if not section.rows:

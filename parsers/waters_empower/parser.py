@@ -12,13 +12,12 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-import pandas as pd
-
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar, Trace
+from ingest.models import ParsedFile, Provenance, Scalar
 from parsers.base import empty_results
 from parsers.decoding import decode_head, parse_number, read_text
 from parsers.timestamps import decide_order, parse_timestamp
+from parsers.traces import trace_from_points
 from parsers.waters_empower.reader import ArwText, looks_like_arw, read_arw
 
 #: Field name (lower case, no spaces/underscores) -> normalized metadata key.
@@ -114,13 +113,7 @@ class EmpowerArwParser:
         if not times:
             warnings.append("The export has header lines but no data rows; its trace is empty.")
         channel = str(metadata.pop("channel", None) or "signal")
-        trace = Trace(
-            channel=channel,
-            data=pd.DataFrame(
-                {"time_min": pd.Series(times, dtype="float64"), "signal": pd.Series(signals, dtype="float64")}
-            ),
-            signal_unit=unit,
-        )
+        trace = trace_from_points(channel, times, signals, signal_unit=unit)
         metadata["channel"] = channel
         return ParsedFile(
             metadata=metadata,
