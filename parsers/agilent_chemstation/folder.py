@@ -14,6 +14,7 @@ File names are matched without regard to case: ChemStation writes ``Report00.CSV
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,23 @@ def signal_files_beside(report: Path) -> tuple[Path, ...]:
     if not is_data_folder(report.parent):
         return ()
     return list_folder(report.parent).signal_files
+
+
+def report_and_signal_files(
+    path: Path, report_of: Callable[[DataFolder], Path | None], *, missing: str
+) -> tuple[Path, tuple[Path, ...]]:
+    """The report a parser was given and the ``.ch`` files beside it.
+
+    ``path`` is the report file itself, or a ``.D`` folder whose report ``report_of`` picks; a folder
+    without that report is a ParseError, ``missing`` naming the report and what was expected.
+    """
+    if not path.is_dir():
+        return path, signal_files_beside(path)
+    folder = list_folder(path)
+    report = report_of(folder)
+    if report is None:
+        raise ParseError(f"Folder '{path}' has no {missing}", file=path)
+    return report, folder.signal_files
 
 
 def read_head(path: Path, size: int = 8192) -> bytes:

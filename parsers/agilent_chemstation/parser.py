@@ -15,14 +15,14 @@ from typing import Any, ClassVar
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance
-from parsers.agilent_chemstation.ch_traces import read_signal_traces
+from parsers.agilent_chemstation.assembly import report_parsed_file
 from parsers.agilent_chemstation.columns import PeakLayout, peak_row, resolve_columns
 from parsers.agilent_chemstation.folder import (
     DataFolder,
     is_data_folder,
     list_folder,
     read_head,
-    signal_files_beside,
+    report_and_signal_files,
 )
 from parsers.agilent_chemstation.metadata import normalize_metadata
 from parsers.agilent_chemstation.reader import (
@@ -54,20 +54,13 @@ class ChemStationCsvReportParser:
             return False
 
     def parse(self, path: Path) -> ParsedFile:
-        if path.is_dir():
-            folder = list_folder(path)
-            if folder.csv_header is None:
-                raise ParseError(
-                    f"Folder '{path}' has no Report00.CSV. Expected a ChemStation .D folder exported "
-                    "with a CSV report.",
-                    file=path,
-                )
-            header_path, signal_files = folder.csv_header, folder.signal_files
-        else:
-            folder = list_folder(path.parent)
-            header_path, signal_files = path, signal_files_beside(path)
+        header_path, signal_files = report_and_signal_files(
+            path,
+            lambda folder: folder.csv_header,
+            missing="Report00.CSV. Expected a ChemStation .D folder exported with a CSV report.",
+        )
         header = read_header(header_path)
-        tables = _peak_table_paths(header, folder)
+        tables = _peak_table_paths(header, list_folder(header_path.parent))
         layout = resolve_columns(header.columns, file=header_path, line=header.columns_line)
         metadata, warnings = normalize_metadata(header.fields, file_label=str(header_path))
         metadata["signal_count"] = header.signal_count
@@ -75,14 +68,13 @@ class ChemStationCsvReportParser:
         rows: list[dict[str, Any]] = []
         for number, table_path in tables.items():
             rows.extend(_table_rows(table_path, header, layout, signals[number - 1], metadata))
-        traces, trace_warnings = read_signal_traces(signal_files, report_signals=signals)
-        return ParsedFile(
+        return report_parsed_file(
             metadata=metadata,
             results=typed_results(rows, layout),
             provenance=Provenance(self.name, self.version, path, encoding=header.encoding),
-            traces=traces,
-            attachments=signal_files,
-            warnings=(*warnings, *trace_warnings),
+            signal_files=signal_files,
+            report_signals=signals,
+            warnings=warnings,
         )
 
 

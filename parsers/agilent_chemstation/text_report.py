@@ -22,9 +22,9 @@ from typing import Any, ClassVar
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance
-from parsers.agilent_chemstation.ch_traces import read_signal_traces
+from parsers.agilent_chemstation.assembly import report_parsed_file
 from parsers.agilent_chemstation.columns import PeakLayout, peak_row, resolve_columns
-from parsers.agilent_chemstation.folder import is_data_folder, list_folder, read_head, signal_files_beside
+from parsers.agilent_chemstation.folder import is_data_folder, list_folder, read_head, report_and_signal_files
 from parsers.agilent_chemstation.metadata import normalize_metadata
 from parsers.agilent_chemstation.reader import looks_like_csv_report
 from parsers.agilent_chemstation.results import typed_results
@@ -72,17 +72,11 @@ class ChemStationTextReportParser:
             return False
 
     def parse(self, path: Path) -> ParsedFile:
-        if path.is_dir():
-            folder = list_folder(path)
-            if folder.text_report is None:
-                raise ParseError(
-                    f"Folder '{path}' has no Report.TXT. "
-                    "Expected a ChemStation .D folder with a text report.",
-                    file=path,
-                )
-            report_path, signal_files = folder.text_report, folder.signal_files
-        else:
-            report_path, signal_files = path, signal_files_beside(path)
+        report_path, signal_files = report_and_signal_files(
+            path,
+            lambda folder: folder.text_report,
+            missing="Report.TXT. Expected a ChemStation .D folder with a text report.",
+        )
         report = read_text_report(report_path)
         metadata, warnings = normalize_metadata(report.fields, file_label=str(report_path))
         if report.title:
@@ -116,14 +110,13 @@ class ChemStationTextReportParser:
             rows.extend(table_rows)
         layout = _common_layout(layouts, report_path)
         signals = [table.description for table in report.tables]
-        traces, trace_warnings = read_signal_traces(signal_files, report_signals=signals)
-        return ParsedFile(
+        return report_parsed_file(
             metadata=metadata,
             results=typed_results(rows, layout),
             provenance=Provenance(self.name, self.version, path, encoding=report.encoding),
-            traces=traces,
-            attachments=signal_files,
-            warnings=(*warnings, *trace_warnings),
+            signal_files=signal_files,
+            report_signals=signals,
+            warnings=warnings,
         )
 
 
