@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ParseError
+from parsers.column_aliases import locate_columns
 from parsers.decoding import parse_number
 from parsers.shimadzu_labsolutions.reader import Row, Section, normalize_key
 
@@ -104,13 +105,7 @@ def _locate(
                 column=name,
             )
         seen[name.lower()] = index
-    located: dict[str, int] = {}
-    for index, name in enumerate(names):
-        canon = canonical_header(name)
-        for key, options in aliases.items():
-            if canon in options and key not in located:
-                located[key] = index
-                break
+    located = locate_columns(names, aliases, canonical=canonical_header)
     missing = [key for key in required if key not in located]
     if missing:
         wanted = ", ".join(repr(aliases[key][0]) for key in missing)

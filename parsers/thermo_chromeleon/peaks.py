@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
+from parsers.column_aliases import locate_columns
 from parsers.decoding import parse_number
 from parsers.thermo_chromeleon.reader import Section, unit_of
 
@@ -69,13 +70,7 @@ def read_peak_rows(section: Section, *, file: Path, signal: str | None) -> list[
             file=file,
             line=header.line,
         )
-    located: dict[str, int] = {}
-    for index, name in enumerate(names):
-        canon = _canonical(name)
-        for key, options in PEAK_COLUMNS.items():
-            if canon in options and key not in located:
-                located[key] = index
-                break
+    located = locate_columns(names, PEAK_COLUMNS, canonical=_canonical)
     missing = [key for key in REQUIRED if key not in located]
     if missing:
         raise ParseError(
