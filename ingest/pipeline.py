@@ -128,8 +128,10 @@ class Pipeline:
         """Take one file (new, or a version already recorded) as far as it can go now."""
         record = self.ledger.record_discovered(source, root=root, forced=force)
         if record.state == "done":
+            record = self.file_left_behind(record, source)
             return Outcome("already_done", record, "already ingested; nothing created")
         if record.state == "duplicate" and not force:
+            record = self.file_left_behind(record, source)
             return Outcome("duplicate", record, f"same content as ledger row {record.duplicate_of}")
         if record.state in ("failed", "duplicate"):
             # Offering a failed (or forced duplicate) version again is a request to try it again.
@@ -139,6 +141,35 @@ class Pipeline:
             if original is not None:
                 return self.mark_duplicate(record, source, original)
         return self.advance(record, source=source)
+
+    def is_finished(self, path: Path, size: int, mtime_ns: int) -> bool:
+        """For the watcher: the ledger has this version and nothing is left to do for it.
+
+        A process killed between saving ``done``/``duplicate``/``failed`` and moving the file leaves a
+        finished row whose file is still in the drop folder; such a version is offered again so that
+        ``ingest`` can move it (and a failed one is tried again, then quarantined with its report).
+        """
+        if not self.ledger.is_known(path, size, mtime_ns):
+            return False
+        record = self.ledger.latest_at_path(path)
+        if record is None or (record.size, record.mtime_ns) != (size, mtime_ns):
+            return True
+        if record.state == "failed":
+            return record.final_path is not None or record.root is None or self.filing.failed_dir is None
+        return not self._left_behind(record)
+
+    def file_left_behind(self, record: FileRecord, source: SourceFile) -> FileRecord:
+        """Archive a finished file that is still where it was found (see ``is_finished``)."""
+        return self.file_away(record, source) if self._left_behind(record) else record
+
+    def _left_behind(self, record: FileRecord) -> bool:
+        return (
+            record.state in ("done", "duplicate")
+            and record.final_path is None
+            and record.root is not None
+            and self.filing.archive_dir is not None
+            and record.path.exists()
+        )
 
     def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
         """Finish every pending row (oldest first) before new work is taken."""

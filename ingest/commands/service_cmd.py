@@ -101,7 +101,7 @@ def watch_command(
                 done_marker=done_marker,
             )
             watcher = FolderWatcher(
-                [f.absolute() for f in folders], watch_options, is_known=pipeline.ledger.is_known
+                [f.absolute() for f in folders], watch_options, is_known=pipeline.is_finished
             )
             service = IngestService(pipeline, watcher, workers=settings.workers)
 

@@ -4,6 +4,7 @@ file ends up as exactly one complete run, every bad one in quarantine, and no fi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from integration.service.conftest import posix_signals
+from integration.service.conftest import inprocess_pipeline, posix_signals
 from integration.service.service_rig import (
     LC_HEADER,
     ServiceRig,
@@ -23,6 +24,7 @@ from integration.service.service_rig import (
 )
 
 from ingest.ledger import TERMINAL
+from ingest.source_file import describe_path
 
 GOOD_FILES = 20
 #: Seconds after the first ledger row within which the kills fall (20 files take about 7 s here).
@@ -165,3 +167,36 @@ def test_a_stop_signal_ends_the_service_cleanly_and_a_restart_finishes_the_rest(
         second.wait_settled(everything.files)
         assert second.stop(sig) == 0, second.log()
     assert_everything_ingested_once(rig, everything, f"stopped with {sig.name}")
+
+
+def test_files_a_killed_service_had_finished_but_not_moved_are_moved_on_restart(rig: ServiceRig) -> None:
+    """A kill between saving ``done``/``failed`` and moving the file leaves a finished row whose file
+    is still in the drop folder; the restarted service must move it, and create nothing again."""
+    good, n_rows = write_lc_export(rig.inbox, "finished-not-archived", samples(1, 2), tag="-unmoved")
+    bad, _ = write_lc_export(rig.inbox, "failed-not-quarantined", samples(1, 944), tag="-unmoved-bad")
+    copy = rig.inbox / "duplicate-not-archived.csv"
+    copy.write_bytes(good.read_bytes())
+    # The ledger and the sandbox exactly as the kill left them: states saved, no file moved yet.
+    with inprocess_pipeline(rig.sandbox, rig.base) as pipeline:
+        outcomes = [pipeline.ingest(describe_path(p), root=rig.inbox) for p in (good, bad, copy)]
+    assert [o.kind for o in outcomes] == ["done", "failed", "duplicate"]
+    assert all(p.exists() for p in (good, bad, copy))
+    posts = rig.post_count()
+
+    with rig.start_watch() as watch:
+        watch.wait_for(
+            lambda: all(r.final_path is not None for r in rig.rows()), "every finished file to be moved"
+        )
+        assert watch.stop() == 0, watch.log()
+
+    assert not good.exists() and not bad.exists() and not copy.exists()
+    done, failed, duplicate = rig.rows()
+    assert (done.state, failed.state, duplicate.state) == ("done", "failed", "duplicate")
+    assert done.final_path is not None and done.final_path.is_relative_to(rig.archive)
+    assert duplicate.final_path is not None and duplicate.final_path.is_relative_to(rig.archive)
+    assert failed.final_path == rig.failed / "failed-not-quarantined.csv"
+    report = json.loads((rig.failed / "failed-not-quarantined.csv.error.json").read_text(encoding="utf-8"))
+    assert "SMP-944" in report["reason"]
+    assert len(rig.sandbox.store.runs()) == 1
+    assert len(rig.sandbox.store.results(done.run_id)) == n_rows
+    assert rig.post_count() == posts, "finishing the move sent a create again"
