@@ -136,7 +136,7 @@ def test_killed_at_a_random_point_and_restarted_every_file_is_ingested_exactly_o
 def test_a_stop_signal_ends_the_service_cleanly_and_a_restart_finishes_the_rest(
     rig: ServiceRig, sig: signal.Signals
 ) -> None:
-    drop = drop_files(rig.inbox, 8)
+    drop = drop_files(rig.inbox, 6)
 
     with rig.start_watch() as first:
         first.wait_for(
