@@ -36,6 +36,7 @@ def open_pipeline(
     client: BenchlingClient | None = None,
     ledger_path: Path | None = None,
     archive_superseded: bool = False,
+    attachment_grace_seconds: float = 0.0,
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit."""
     registry = discover_parsers(settings.parsers_dir)
@@ -56,6 +57,7 @@ def open_pipeline(
             filing_options=filing_options,
             render_png=render_png,
             archive_superseded=archive_superseded,
+            attachment_grace_seconds=attachment_grace_seconds,
         )
     finally:
         ledger.close()

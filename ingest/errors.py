@@ -17,6 +17,8 @@ class IngestError(Exception):
     """Base of every error this project raises on purpose."""
 
     retryable: ClassVar[bool] = False
+    #: The cause may go away by itself shortly (a file still arriving): wait once before giving up.
+    deferrable: ClassVar[bool] = False
     #: Short machine-readable stage name written to ``<file>.error.json`` and the ledger.
     stage: ClassVar[str] = "ingest"
 
@@ -82,7 +84,12 @@ class ParseError(IngestError):
 
 
 class NoParserError(ParseError):
-    """No parser, or more than one, claims a file."""
+    """No parser, or more than one, claims a file.
+
+    Deferrable: a file no parser claims may be an attachment of an export that has not been read yet.
+    """
+
+    deferrable = True
 
     def __init__(self, message: str, *, file: Path | str, candidates: Sequence[str] = ()) -> None:
         super().__init__(message, file=file, candidates=list(candidates))
@@ -109,6 +116,12 @@ class EntitiesNotFoundError(ResolveError):
 
 class AttachmentError(ResolveError):
     """An attachment is missing or points outside the export's folder."""
+
+
+class AttachmentMissingError(AttachmentError):
+    """Files an export names are not there (yet): deferrable, they may still be being copied."""
+
+    deferrable = True
 
 
 class BenchlingError(IngestError):

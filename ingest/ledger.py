@@ -4,6 +4,7 @@ States are literal and move forward only::
 
     discovered -> planned -> blobs_uploaded -> run_created -> done
         \\-> failed (quarantined, terminal until retried)      \\-> duplicate (same content seen before)
+        \\-> attachment (a file no parser reads that an ingested export uploaded as its attachment)
 
 ``planned`` stores the whole RunPlan, client-generated run and result ids included, so a resumed file
 sends the very same ids. Before each remote write the step is written to ``inflight``; a row found
@@ -27,12 +28,14 @@ from typing import Any, Literal, cast, get_args
 from ingest.errors import LedgerError
 from ingest.models import SourceFile
 
-State = Literal["discovered", "planned", "blobs_uploaded", "run_created", "done", "failed", "duplicate"]
+State = Literal[
+    "discovered", "planned", "blobs_uploaded", "run_created", "done", "failed", "duplicate", "attachment"
+]
 STATES: tuple[State, ...] = get_args(State)
-TERMINAL: frozenset[State] = frozenset({"done", "failed", "duplicate"})
+TERMINAL: frozenset[State] = frozenset({"done", "failed", "duplicate", "attachment"})
 
 _ALLOWED: dict[State, frozenset[State]] = {
-    "discovered": frozenset({"planned", "failed", "duplicate"}),
+    "discovered": frozenset({"planned", "failed", "duplicate", "attachment"}),
     "planned": frozenset({"blobs_uploaded", "failed"}),
     "blobs_uploaded": frozenset({"run_created", "failed"}),
     "run_created": frozenset({"done", "failed"}),
@@ -40,6 +43,7 @@ _ALLOWED: dict[State, frozenset[State]] = {
     # A quarantined file may be put back in line (retry) or found to be a duplicate on its next try.
     "failed": frozenset({"discovered"}),
     "duplicate": frozenset({"discovered"}),
+    "attachment": frozenset({"discovered"}),
 }
 
 _SCHEMA = """
@@ -78,6 +82,11 @@ CREATE TABLE IF NOT EXISTS events (
     from_state TEXT,
     to_state TEXT NOT NULL,
     detail TEXT
+);
+CREATE TABLE IF NOT EXISTS attachments (
+    path TEXT NOT NULL,
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    PRIMARY KEY (path, file_id)
 );
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
@@ -351,6 +360,31 @@ class Ledger:
             )
             out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
         return _record(out)
+
+    def record_attachments(self, file_id: int, paths: list[Path]) -> None:
+        """Remember which files in the drop folder an export will upload as its attachments."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO attachments (path, file_id) VALUES (?, ?)",
+                [(str(p), file_id) for p in paths],
+            )
+
+    def attachment_owners(self, path: Path) -> list[FileRecord]:
+        """Rows of exports that name ``path`` as an attachment, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT files.* FROM attachments JOIN files ON files.id = attachments.file_id"
+                " WHERE attachments.path = ? ORDER BY files.id DESC",
+                (str(path),),
+            ).fetchall()
+        return [_record(r) for r in rows]
+
+    def attachment_paths(self, file_id: int) -> list[Path]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT path FROM attachments WHERE file_id = ? ORDER BY path", (file_id,)
+            )
+            return [Path(r["path"]) for r in rows.fetchall()]
 
     def add_counter(self, name: str, amount: int = 1) -> None:
         with self._tx() as db:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from ingest import filing
 from ingest.benchling import BenchlingClient, ClientStats
-from ingest.errors import IngestError
+from ingest.errors import IngestError, NoParserError
 from ingest.ledger import FileRecord, Ledger
 from ingest.models import BlobUpload, ParsedFile, RunPlan, SourceFile
 from ingest.plan_codec import plan_to_json
@@ -32,7 +32,7 @@ from parsers.registry import ParserRegistry
 
 log = logging.getLogger("ingest.pipeline")
 
-OutcomeKind = Literal["done", "already_done", "duplicate", "failed", "waiting"]
+OutcomeKind = Literal["done", "already_done", "duplicate", "failed", "waiting", "attachment"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class Pipeline:
         filing_options: FilingOptions | None = None,
         render_png: RenderPng | None = None,
         archive_superseded: bool = False,
+        attachment_grace_seconds: float = 0.0,
         retry_base_seconds: float = 30.0,
         retry_max_seconds: float = 3600.0,
         clock: Callable[[], float] = time.time,
@@ -87,6 +88,7 @@ class Pipeline:
         self.filing = filing_options or FilingOptions()
         self._render_png = render_png
         self._archive_superseded = archive_superseded
+        self._attachment_grace = attachment_grace_seconds
         self._retry_base = retry_base_seconds
         self._retry_max = retry_max_seconds
         self._clock = clock
@@ -136,7 +138,9 @@ class Pipeline:
         if record.state in ("failed", "duplicate"):
             # Offering a failed (or forced duplicate) version again is a request to try it again.
             record = self.ledger.transition(record.id, "discovered", last_error=None, detail="offered again")
-        if record.state == "discovered" and not record.forced:
+        # Only exports can be duplicates: a file no parser reads (a trace file beside its export) may
+        # share its bytes with another one and still be needed where it is.
+        if record.state == "discovered" and not record.forced and self.parsers.claims(record.path):
             original = self.original_of(record)
             if original is not None:
                 return self.mark_duplicate(record, source, original)
@@ -187,12 +191,22 @@ class Pipeline:
                 self._busy.discard(record.id)
 
     def _advance(self, record: FileRecord, source: SourceFile | None) -> Outcome:
+        if record.state == "discovered" and not record.path.exists():
+            owner = next((o for o in self.ledger.attachment_owners(record.path) if o.state == "done"), None)
+            if owner is not None:  # already uploaded and archived with the export that names it
+                record = self.ledger.transition(
+                    record.id, "attachment", detail=f"uploaded with ledger row {owner.id} ({owner.path})"
+                )
+        if record.state == "attachment":
+            return Outcome("attachment", record, "uploaded as an attachment of another export")
         try:
             if record.state == "discovered":
                 record = self.plan_record(record)
             if record.state in ("planned", "blobs_uploaded", "run_created"):
                 record = self.uploader.finish(record)
         except IngestError as exc:
+            if exc.deferrable:
+                return self._defer(record, source, exc)
             return self.record_failure(record, source, exc.to_dict(), retryable=exc.retryable)
         except Exception as exc:  # a bug in a plugin or in this code must not stop the service
             log.error("unexpected error on %s: %s", record.path, traceback.format_exc())
@@ -200,11 +214,52 @@ class Pipeline:
             return self.record_failure(record, source, details, retryable=False)
         if record.state == "done":
             self._drop_renders(record)
+            self._settle_attachment_rows(record)
             note = self._supersede(record) if self._archive_superseded else ""
             record = self.file_away(record, source)
             message = f"run {record.run_id} with {len(record.result_ids)} result(s)" + note
             return Outcome("done", record, message)
         return Outcome("waiting", record, f"left in state {record.state}")
+
+    def _defer(self, record: FileRecord, source: SourceFile | None, exc: IngestError) -> Outcome:
+        """A cause that may go away by itself: a file no parser reads (perhaps another export's
+        attachment) or an export whose attachments are not there yet. Wait, then decide."""
+        record = self.ledger.get(record.id)
+        owners = [o for o in self.ledger.attachment_owners(record.path) if o.id != record.id]
+        if isinstance(exc, NoParserError) and owners:
+            owner = owners[0]
+            if owner.state == "done":
+                record = self.ledger.transition(
+                    record.id, "attachment", detail=f"uploaded with ledger row {owner.id} ({owner.path})"
+                )
+                return Outcome("attachment", record, f"attachment of '{owner.path}'")
+            if owner.state == "failed":
+                reason = (owner.last_error or {}).get("message", "see its error report")
+                error = {
+                    **exc.to_dict(),
+                    "message": f"'{record.path}' is an attachment of '{owner.path}', which failed: {reason}",
+                }
+                return self.record_failure(record, source, error, retryable=False)
+            # The export that names this file is still on its way: look again shortly.
+            retry_at = self._clock() + min(5.0, self._attachment_grace or 5.0)
+            record = self.ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
+            return Outcome("waiting", record, f"attachment of '{owner.path}', which is still in progress")
+        if self._attachment_grace > 0 and record.attempts == 0:
+            retry_at = self._clock() + self._attachment_grace
+            record = self.ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
+            return Outcome(
+                "waiting", record, f"{exc.message} Waiting {self._attachment_grace:.0f} s before giving up."
+            )
+        return self.record_failure(record, source, exc.to_dict(), retryable=False)
+
+    def _settle_attachment_rows(self, record: FileRecord) -> None:
+        """Rows of files this export uploaded as attachments are finished with it."""
+        for path in self.ledger.attachment_paths(record.id):
+            row = self.ledger.latest_at_path(path)
+            if row is not None and row.id != record.id and row.state == "discovered":
+                self.ledger.transition(
+                    row.id, "attachment", detail=f"uploaded with ledger row {record.id} ({record.path})"
+                )
 
     def _drop_renders(self, record: FileRecord) -> None:
         """Rendered PNGs are this tool's own scratch copies; once uploaded they are not needed."""
@@ -238,7 +293,7 @@ class Pipeline:
         parsed = self.parsers.parse(record.path)
         plan = self.plan(parsed, source=record.path, sha256=record.sha256, folder=folder)
         plan = self._store_rendered(plan, record.sha256)
-        return self.ledger.transition(
+        planned = self.ledger.transition(
             record.id,
             "planned",
             plan=plan_to_json(plan),
@@ -246,6 +301,8 @@ class Pipeline:
             run_id=str(plan.run["id"]),
             detail="; ".join(plan.warnings) or None,
         )
+        self.ledger.record_attachments(record.id, self._attachments_in_root(planned))
+        return planned
 
     def _store_rendered(self, plan: RunPlan, sha256: str) -> RunPlan:
         """In-memory blobs (the rendered PNG) are written to the work folder so the plan can be stored."""

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.attachments import check_inside, export_folder, resolve_attachment
-from ingest.errors import AttachmentError, EntitiesNotFoundError, ResolveError
+from ingest.errors import AttachmentError, AttachmentMissingError, EntitiesNotFoundError, ResolveError
 from ingest.field_coercion import CoercionError, coerce, is_missing
 from ingest.mapping_check import BoundMapping, bind_mapping
 from ingest.models import BlobUpload, ParsedFile, RunPlan, Trace
@@ -39,9 +39,14 @@ def blob_marker(key: str) -> dict[str, str]:
 class _Problems:
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.missing_files = 0
 
     def add(self, text: str) -> None:
         self.items.append(text)
+
+    def add_missing_file(self, text: str) -> None:
+        self.items.append(text)
+        self.missing_files += 1
 
 
 def resolve(
@@ -173,7 +178,9 @@ def resolve(
     if problems.items:
         listed = problems.items[:MAX_LISTED_PROBLEMS]
         more = len(problems.items) - len(listed)
-        raise ResolveError(
+        # Only missing files: they may still be arriving, so the pipeline may wait before giving up.
+        error = AttachmentMissingError if problems.missing_files == len(problems.items) else ResolveError
+        raise error(
             f"File '{source}' cannot be sent to Benchling: {len(problems.items)} problem(s): "
             + "; ".join(listed)
             + (f"; and {more} more" if more else "")
@@ -260,6 +267,10 @@ def _plan_blobs(
     for name, spec in bound.mapping.blobs.items():
         try:
             planned = _plan_blob(name, spec, parsed, source, render_png)
+        except AttachmentMissingError as exc:
+            if spec.required:
+                problems.add_missing_file(str(exc))
+            continue
         except AttachmentError as exc:
             if spec.required:
                 problems.add(str(exc))
@@ -293,7 +304,7 @@ def _plan_blob(
         path = resolve_attachment(source, relative, what=f"Blob '{name}' pattern")
         if not path.is_file():
             if spec.required:
-                raise AttachmentError(
+                raise AttachmentMissingError(
                     f"Blob '{name}': '{path}' does not exist beside '{source}'.", file=str(source)
                 )
             return []
@@ -307,7 +318,7 @@ def _plan_blob(
         for i, value in enumerate(v for v in values if v):
             path = resolve_attachment(source, value, what=f"Column '{spec.column}' value")
             if not path.is_file():
-                raise AttachmentError(
+                raise AttachmentMissingError(
                     f"Column '{spec.column}' of '{source}' names '{value}', "
                     f"which does not exist in '{export_folder(source)}'.",
                     file=str(source),

@@ -119,10 +119,11 @@ class ParserRegistry:
         return self._choose_entry(path).create()
 
     def claims(self, path: Path) -> bool:
-        """True when exactly one parser reads ``path`` (what folder listings use to find exports)."""
+        """True when exactly one parser reads ``path`` (what folder listings use to find exports);
+        False also when the file cannot be read (any more)."""
         try:
             self._choose_entry(path)
-        except NoParserError:
+        except ParseError:
             return False
         return True
 

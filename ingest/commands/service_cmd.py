@@ -61,6 +61,14 @@ from ingest.watcher import FolderWatcher, WatchOptions
 @click.option(
     "--exclude", multiple=True, help="Skip files matching this glob; repeatable (added to the defaults)."
 )
+@click.option(
+    "--attachment-grace",
+    "attachment_grace",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds a file no parser reads is kept waiting for an export that names it as an attachment.",
+)
 @click.option("--done-marker", default=None, help="Take a file only once '<name><MARKER>' exists beside it.")
 @click.option("--workers", type=int, default=None, help="Files in flight at once (default 4).")
 @click.option(
@@ -81,6 +89,7 @@ def watch_command(
     done_marker: str | None,
     workers: int | None,
     archive_superseded: bool,
+    attachment_grace: float,
     **options: Any,
 ) -> None:
     """Watch FOLDERS and ingest every export that lands there, exactly once, until stopped."""
@@ -90,6 +99,7 @@ def watch_command(
             settings,
             filing_options=FilingOptions(archive_dir, failed_dir),
             archive_superseded=archive_superseded,
+            attachment_grace_seconds=attachment_grace,
         ) as pipeline:
             watch_options = WatchOptions(
                 settle_seconds=settle_seconds,

@@ -48,6 +48,7 @@ def make_pipeline(sandbox: SandboxServer, tmp_path: Path) -> Iterator[MakePipeli
         ledger: Path | None = None,
         map_path: Path | None = None,
         archive_superseded: bool = False,
+        attachment_grace: float = 0.0,
     ) -> Pipeline:
         client = stack.enter_context(
             BenchlingClient(sandbox.base_url, ApiKey(sandbox.api_key), retry_policy=FAST_RETRIES)
@@ -62,7 +63,11 @@ def make_pipeline(sandbox: SandboxServer, tmp_path: Path) -> Iterator[MakePipeli
         filing = FilingOptions(tmp_path / "archive", tmp_path / "failed") if archive else None
         return stack.enter_context(
             open_pipeline(
-                settings, filing_options=filing, client=client, archive_superseded=archive_superseded
+                settings,
+                filing_options=filing,
+                client=client,
+                archive_superseded=archive_superseded,
+                attachment_grace_seconds=attachment_grace,
             )
         )
 

@@ -160,8 +160,9 @@ class ServiceRig:
             check=False,
         )
 
-    def start_watch(self, *extra: str | Path) -> WatchProcess:
+    def start_watch(self, *extra: str | Path, exclude_traces: bool = True) -> WatchProcess:
         """``watch INBOX`` with short windows, archive, quarantine and the scenario's ledger."""
+        excludes = ["--exclude", "*_trace.csv"] if exclude_traces else []
         args = [
             "watch",
             self.inbox,
@@ -169,8 +170,7 @@ class ServiceRig:
             "0.3",
             "--rescan",
             "0.5",
-            "--exclude",
-            "*_trace.csv",
+            *excludes,
             "--archive",
             self.archive,
             "--failed",

@@ -1,0 +1,70 @@
+"""Ledger rows of files that are another export's attachments, in every order they can arrive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from integration.pipeline.conftest import MakePipeline
+
+from ingest.models import SourceFile
+from ingest.sandbox import SandboxServer
+from ingest.source_file import describe_path
+
+EXPORT = "2026-11-02_caffeine_std.csv"
+TRACE = "2026-11-02_caffeine_std_trace.csv"
+
+
+def test_trace_seen_after_its_export_was_archived_is_an_attachment(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
+) -> None:
+    pipeline = make_pipeline(attachment_grace=60)
+    trace: SourceFile = describe_path(inbox / "lc" / TRACE)  # listed by the watcher before the move
+    assert pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
+    assert not trace.path.exists()
+    outcome = pipeline.ingest(trace, root=inbox)
+    assert outcome.kind == "attachment"
+    assert outcome.record.state == "attachment"
+
+
+def test_trace_waits_for_its_export_then_is_an_attachment(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
+) -> None:
+    pipeline = make_pipeline(attachment_grace=60)
+    first = pipeline.ingest(describe_path(inbox / "lc" / TRACE), root=inbox)
+    assert first.kind == "waiting" and "Waiting 60 s" in first.message
+    assert pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
+    assert pipeline.ledger.get(first.record.id).state == "attachment"
+
+
+def test_export_waits_for_a_trace_that_is_still_arriving(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
+) -> None:
+    pipeline = make_pipeline(attachment_grace=60)
+    trace = inbox / "lc" / TRACE
+    held = tmp_path / TRACE
+    trace.rename(held)
+    waiting = pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox)
+    assert waiting.kind == "waiting" and "does not exist" in waiting.message
+    assert sandbox.store.runs() == []
+    held.rename(trace)
+    [done] = pipeline.resume(include_waiting=True)
+    assert done.kind == "done", done.message
+    assert len(sandbox.store.runs()) == 1
+
+
+def test_attachment_of_a_failed_export_is_quarantined_with_that_reason(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
+) -> None:
+    pipeline = make_pipeline(attachment_grace=60)
+    export = inbox / "lc" / EXPORT
+    export.write_text(export.read_text(encoding="utf-8").replace("SMP-001", "SMP-999"), encoding="utf-8")
+    trace = pipeline.ingest(describe_path(inbox / "lc" / TRACE), root=inbox)
+    assert trace.kind == "waiting"
+    # a failed export has no plan, so nothing names the trace: it is quarantined when its grace ends
+    assert pipeline.ingest(describe_path(export), root=inbox).kind == "failed"
+    [outcome] = pipeline.resume(include_waiting=True)
+    assert outcome.kind == "failed"
+    report = json.loads((tmp_path / "failed" / "lc" / f"{TRACE}.error.json").read_text(encoding="utf-8"))
+    assert "No parser reads" in report["reason"]
+    assert sandbox.store.runs() == []
