@@ -1,0 +1,7 @@
+"""``python -m ingest`` runs the command line."""
+
+from __future__ import annotations
+
+from ingest.cli import main
+
+main()
