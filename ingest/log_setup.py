@@ -33,6 +33,17 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]  # Stream
         super().emit(record)
 
 
+class DropWatchdogStopNoise(logging.Filter):
+    """watchdog logs an ERROR when its inotify emitter is stopped while reading (upstream PR #963
+    chose "return as if no events, log an error"); on every clean stop it is noise, not a fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("watchdog.")
+            and "called when the thread is inactive" in record.getMessage()
+        )
+
+
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -50,6 +61,7 @@ def configure_logging(*, json_lines: bool, secrets: Sequence[str], verbose: bool
         JsonLines() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     )
     handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(DropWatchdogStopNoise())
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _CurrentStderr)]:
         root.removeHandler(old)
