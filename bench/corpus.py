@@ -287,15 +287,25 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
     )
     garbage = f"bad_{n():03d}_garbage{TRACE_SUFFIX}"
     (folder / garbage).write_bytes(b"\x00\xff" * 300)
-    add("trace_binary", encoded(rows(n(), 6, garbage)), "binary trace file", (garbage, "nul characters"))
+    add(
+        "trace_binary",
+        encoded(rows(n(), 6, garbage)),
+        "binary trace file",
+        (f"chromatogram file '{garbage}' named in", "nul characters"),
+    )
     columns = f"bad_{n():03d}_columns{TRACE_SUFFIX}"
     (folder / columns).write_text("a,b,c\n1,2,3\n", encoding="utf-8")
-    add("trace_wrong_columns", encoded(rows(n(), 6, columns)), "bad trace file", (columns, "two columns"))
+    add(
+        "trace_wrong_columns",
+        encoded(rows(n(), 6, columns)),
+        "bad trace file",
+        (f"chromatogram file '{columns}' named in", "two columns"),
+    )
     add(
         "huge_line",
         encoded(rows(n())) + b"SMP-001," + b"x" * 5_000_000 + b"\n",
         "huge line",
-        ("huge_line.csv", "unable to read"),
+        ("huge_line.csv", "line 8 is 5,000,008 bytes long", "one row per line"),
     )
     ragged = rows(n())
     ragged[4] = ragged[4][:5]

@@ -242,8 +242,28 @@ def _chromatograms(
         attachments.append(path)
         if path.suffix.lower() in _TRACE_SUFFIXES:
             channel = signals[0].as_py() if len(signals) == 1 else path.stem
-            traces.append(read_trace(path, channel=channel))
+            traces.append(_read_named_trace(table, header, names, value, path, channel))
     return tuple(traces), tuple(attachments), tuple(warnings)
+
+
+def _read_named_trace(
+    table: RawTable, header: str, names: pa.ChunkedArray, value: str, path: Path, channel: str
+) -> Trace:
+    """The trace file an export names; a broken one is reported as the export's error, naming both."""
+    try:
+        return read_trace(path, channel=channel)
+    except ParseError as exc:
+        line = table.line_of(pc.index(names, value).as_py())
+        raise ParseError(
+            f"Chromatogram file '{path.name}' named in '{table.file.name}' line {line} column '{header}' "
+            f"could not be read: {exc.message}",
+            file=table.file,
+            line=line,
+            column=header,
+            trace_file=path,
+            trace_line=exc.context.get("line"),
+            trace_column=exc.context.get("column"),
+        ) from exc
 
 
 __all__ = ["LcResultsCsvParser"]

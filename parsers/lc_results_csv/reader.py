@@ -24,6 +24,13 @@ from parsers.decoding import decode_bytes, detect_encoding
 from parsers.lc_results_csv.constants import DELIMITERS, MISSING_MARKERS
 
 _NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_LINE_BREAK = re.compile(rb"[\r\n]")
+
+#: The longest line a file may have. A row of an LC results table is a few hundred bytes; a longer line
+#: means a lost line break or a file that is not a table. pyarrow's reader reads blocks of this size and
+#: fails on a row that straddles more than two of them, so the limit is also its block size: every line
+#: within it is read, every line beyond it is reported by ``_first_overlong_line`` first.
+MAX_LINE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +105,16 @@ def read_raw_table(path: Path) -> RawTable:
     if not data.strip():
         raise ParseError(f"File '{path.name}' is empty. Expected a header row and data rows.", file=path)
     utf8, encoding = _to_utf8(data, path)
+    overlong = _first_overlong_line(utf8, MAX_LINE_BYTES)
+    if overlong is not None:
+        long_line, length = overlong
+        raise ParseError(
+            f"Unable to read '{path.name}': line {long_line} is {length:,} bytes long, more than the "
+            f"{MAX_LINE_BYTES:,} bytes a line may have. Expected one row per line "
+            "(is a line break missing?).",
+            file=path,
+            line=long_line,
+        )
     first_break = utf8.find(b"\n")
     header_bytes = utf8 if first_break < 0 else utf8[:first_break]
     header_line = header_bytes.decode("utf-8").rstrip("\r")
@@ -117,7 +134,7 @@ def read_raw_table(path: Path) -> RawTable:
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=names),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=MAX_LINE_BYTES),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
             ),
@@ -142,6 +159,20 @@ def read_raw_table(path: Path) -> RawTable:
             line=line,
         )
     return RawTable(path, headers, table, encoding, delimiter, utf8)
+
+
+def _first_overlong_line(utf8: bytes, limit: int) -> tuple[int, int] | None:
+    """(1-based line number, length in bytes) of the first line longer than ``limit``, else None."""
+    # Cheap test first: windows of limit/2 bytes at every limit/2 step; a line longer than ``limit``
+    # covers one of them whole, so when each holds a line break no line is that long. A window without
+    # one (a line of at least limit/2 bytes) calls for the exact count.
+    step = max(1, limit // 2)
+    if all(_LINE_BREAK.search(utf8, start, start + step) for start in range(0, len(utf8) - step + 1, step)):
+        return None
+    for number, line in enumerate(utf8.splitlines(), start=1):
+        if len(line) > limit:
+            return number, len(line)
+    return None
 
 
 def _first_ragged_line(utf8: bytes, delimiter: str, expected: int) -> int | None:
