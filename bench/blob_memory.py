@@ -21,7 +21,7 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import psutil
+import psutil  # type: ignore[import-untyped]  # no stubs installed
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"
@@ -61,11 +61,11 @@ class RssSampler(threading.Thread):
         self._process = psutil.Process()
         self._interval = interval
         self._done = threading.Event()
-        self.peak = self._process.memory_info().rss
+        self.peak: int = int(self._process.memory_info().rss)
 
     def run(self) -> None:
         while not self._done.is_set():
-            self.peak = max(self.peak, self._process.memory_info().rss)
+            self.peak = max(self.peak, int(self._process.memory_info().rss))
             self._done.wait(self._interval)
 
     def stop(self) -> int:

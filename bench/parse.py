@@ -69,10 +69,10 @@ def peak_rss_mb() -> float | None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return round(peak / 1024 / (1024 if sys.platform == "darwin" else 1), 1)
     except ImportError:
-        import psutil
+        import psutil  # type: ignore[import-untyped]  # no stubs installed
 
         info = psutil.Process().memory_info()
-        return round(getattr(info, "peak_wset", info.rss) / 1024 / 1024, 1)
+        return round(float(getattr(info, "peak_wset", info.rss)) / 1024 / 1024, 1)
 
 
 def main() -> None:

@@ -65,8 +65,12 @@ def median_ms(call: Callable[[], object], repeat: int) -> float:
 
 def time_allotropy(jobs: list[tuple[str, str]], repeat: int) -> dict[str, Any]:
     """Time allotropy on (path, vendor) jobs in this interpreter; needs only allotropy and the stdlib."""
-    import allotropy  # imported here: the parent process usually lacks it
-    from allotropy.to_allotrope import allotrope_from_file, allotrope_model_from_file
+    # imported here: the parent process usually lacks allotropy (and mypy never sees it)
+    import allotropy  # type: ignore[import-not-found]
+    from allotropy.to_allotrope import (  # type: ignore[import-not-found]
+        allotrope_from_file,
+        allotrope_model_from_file,
+    )
 
     timings = {}
     for path, vendor in jobs:

@@ -3,10 +3,18 @@
     .venv/bin/python -m bench.run_all                   # full sizes (the backfill: ~30 min at 60/30)
     .venv/bin/python -m bench.run_all --quick           # small sizes, ~10 minutes
     .venv/bin/python -m bench.run_all --quick --rate-limit 600/30
+    .venv/bin/python -m bench.run_all --only parse_allotropy   # run one, re-render from bench/out
+    .venv/bin/python -m bench.run_all --render-only            # run nothing, re-render from bench/out
 
 Each benchmark runs as its own process (``python -m bench.<name> ...``) so one's memory does not
-colour another's; its JSON is kept under ``bench/out/`` and every figure in the document comes from
-that one run.
+colour another's. Its JSON is kept as ``bench/out/<name>.json`` together with when and how it ran
+(``"run"``), and the document is rendered only from those files: each section names the run its
+figures come from.
+
+``parse_allotropy`` times allotropy, which is deliberately not a project dependency, under the
+interpreter of a separate virtualenv (``.venv-allotropy``, which ``make bench`` creates). When that
+interpreter cannot import allotropy, or the shared exports are absent, the benchmark is not run and
+its section says why.
 """
 
 from __future__ import annotations
@@ -26,19 +34,68 @@ import psutil  # type: ignore[import-untyped]  # no stubs installed; only used f
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "BENCHMARKS.md"
 OUT = REPO / "bench" / "out"
+EXPORTS = REPO.parent / "shared" / "instrument-exports"
+ALLOTROPY_VENV = ".venv-allotropy"
+BENCHMARKS = ("parse", "parse_allotropy", "blob_memory", "backfill", "latency")
 
 
-def commands(quick: bool, rate_limit: str) -> dict[str, list[str]]:
+def venv_python(venv: str) -> str:
+    """The interpreter of a virtualenv, relative to the repository (the benchmarks run with cwd=REPO)."""
+    return f"{venv}/Scripts/python.exe" if sys.platform == "win32" else f"{venv}/bin/python"
+
+
+def commands(quick: bool, rate_limit: str, allotropy_python: str) -> dict[str, list[str]]:
     return {
         "parse": ["bench.parse", "--rows", "200000" if quick else "1000000"],
+        "parse_allotropy": [
+            "bench.parse_allotropy",
+            "--allotropy-python",
+            allotropy_python,
+            "--repeat",
+            "20",
+        ],
         "blob_memory": ["bench.blob_memory", "--size-mb", "256" if quick else "1024"],
         "backfill": ["bench.backfill", *(["--quick"] if quick else []), "--rate-limit", rate_limit],
         "latency": ["bench.latency", *(["--quick"] if quick else [])],
     }
 
 
-def run(name: str, args: list[str]) -> dict[str, Any]:
+def allotropy_unavailable(allotropy_python: str) -> str | None:
+    """Why parse_allotropy cannot run here, or None when its inputs and its interpreter are in place."""
+    inputs = EXPORTS / "allotropy-asm"
+    if not any(inputs.glob("*/input/*.json")):
+        return (
+            "the shared connector exports are absent (no `*/input/*.json` under "
+            "`../shared/instrument-exports/allotropy-asm`), so there is "
+            "nothing to parse"
+        )
+    interpreter = REPO / allotropy_python
+    if not interpreter.is_file():
+        return (
+            f"the allotropy virtualenv is absent (no `{allotropy_python}`); `make bench` creates it "
+            f"(`python3 -m venv {ALLOTROPY_VENV}`, then `pip install allotropy` in it)"
+        )
+    probe = subprocess.run(
+        [str(interpreter), "-c", "import allotropy"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    if probe.returncode != 0:
+        return f"`{allotropy_python}` cannot import allotropy (is `pip install allotropy` done in that venv?)"
+    return None
+
+
+def save(name: str, figures: dict[str, Any]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{name}.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def run_record(args: list[str], quick: bool) -> dict[str, Any]:
+    when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    return {"at": when, "command": f".venv/bin/python -m {' '.join(args)}", "quick": quick}
+
+
+def run(name: str, args: list[str], quick: bool) -> dict[str, Any]:
     print(f"running {name}: python -m {' '.join(args)}", file=sys.stderr, flush=True)
+    record = run_record(args, quick)
     done = subprocess.run(
         [sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True, check=False
     )
@@ -47,9 +104,26 @@ def run(name: str, args: list[str]) -> dict[str, Any]:
     except json.JSONDecodeError:
         figures = {"error": f"exit {done.returncode}; no JSON output", "stderr": done.stderr[-2000:]}
     figures["exit_code"] = done.returncode
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"{name}.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    figures["run"] = record
+    save(name, figures)
     return figures
+
+
+def skip(name: str, args: list[str], quick: bool, reason: str) -> dict[str, Any]:
+    print(f"not running {name}: {reason}", file=sys.stderr, flush=True)
+    figures = {"skipped": reason, "exit_code": 0, "run": run_record(args, quick)}
+    save(name, figures)
+    return figures
+
+
+def saved() -> dict[str, dict[str, Any]]:
+    """Every benchmark's last recorded figures under bench/out (absent ones are left out)."""
+    kept = {}
+    for name in BENCHMARKS:
+        path = OUT / f"{name}.json"
+        if path.is_file():
+            kept[name] = json.loads(path.read_text(encoding="utf-8"))
+    return kept
 
 
 def machine() -> dict[str, str]:
@@ -65,14 +139,29 @@ def _met(flag: object) -> str:
     return "met" if flag is True else "**missed**" if flag is False else "n/a"
 
 
-def render(results: dict[str, dict[str, Any]], cmds: dict[str, list[str]], quick: bool) -> str:
+def _run_of(f: dict[str, Any]) -> dict[str, Any]:
+    run_: dict[str, Any] = f.get("run", {})
+    return run_
+
+
+def _provenance(name: str, f: dict[str, Any]) -> list[str]:
+    run_, raw = _run_of(f), f"raw `bench/out/{name}.json`"
+    if "at" not in run_:
+        return [f"_From a run whose time and command were not recorded; {raw}._", ""]
+    verb = "Checked, not run," if "skipped" in f else "From the run of"
+    return [f"_{verb} {run_['at']}: `{run_['command']}`; {raw}._", ""]
+
+
+def render(results: dict[str, dict[str, Any]]) -> str:
     when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    runs = [_run_of(results[name]) for name in BENCHMARKS if name in results]
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `bench/run_all.py` on {when} ({'quick sizes' if quick else 'full sizes'}); every figure "
-        "below comes from that one run. Regenerate with `make bench` (full) or "
-        "`.venv/bin/python -m bench.run_all --quick`. Raw JSON: `bench/out/*.json`.",
+        f"Written by `bench/run_all.py` on {when} from the figures recorded in `bench/out/*.json`; each "
+        "section names the run its figures come from (a benchmark can be re-run alone with "
+        "`--only NAME`, which re-renders this document from the other benchmarks' recorded runs). "
+        "Regenerate with `make bench` (full) or `.venv/bin/python -m bench.run_all --quick`.",
         "",
         "## Machine",
         "",
@@ -80,29 +169,75 @@ def render(results: dict[str, dict[str, Any]], cmds: dict[str, list[str]], quick
         "|---|---|",
         *(f"| {k} | {v} |" for k, v in machine().items()),
         "",
-        "## Commands",
+        "## Runs",
         "",
-        "```",
-        *(f".venv/bin/python -m {' '.join(args)}" for args in cmds.values()),
-        "```",
+        "| benchmark | run at | command |",
+        "|---|---|---|",
+        *(
+            f"| {name} | {_run_of(results[name]).get('at', 'not recorded')} "
+            f"| `{_run_of(results[name]).get('command', '?')}` |"
+            for name in BENCHMARKS
+            if name in results
+        ),
         "",
     ]
-    if quick:
+    if any(run_.get("quick") for run_ in runs):
         lines += [
             "Quick sizes were used: parse 200,000 rows (full: 1,000,000), blob 256 MB (full: 1 GB), backfill "
             "150 files (full: 1,000, which at 60/30 and ~3.1 requests per file needs about "
             "(3,130 - 60) / 2 s, roughly 26 minutes), latency 8 files (full: 20).",
             "",
         ]
-    lines += _parse_section(results.get("parse", {}))
-    lines += _blob_section(results.get("blob_memory", {}))
-    lines += _backfill_section(results.get("backfill", {}))
-    lines += _latency_section(results.get("latency", {}))
+    sections = {
+        "parse": _parse_section,
+        "parse_allotropy": _allotropy_section,
+        "blob_memory": _blob_section,
+        "backfill": _backfill_section,
+        "latency": _latency_section,
+    }
+    for name, section in sections.items():
+        figures = results.get(name, {})
+        body = section(figures)
+        # the heading first, then which run the figures come from
+        lines += [*body[:2], *(_provenance(name, figures) if figures else []), *body[2:]]
     return "\n".join(lines) + "\n"
 
 
 def _failed(name: str, figures: dict[str, Any]) -> list[str]:
     return [f"## {name}", "", f"Did not produce figures: {figures.get('error', 'not run')}.", ""]
+
+
+def _allotropy_section(f: dict[str, Any]) -> list[str]:
+    title = "Parsing: ours vs allotropy"
+    if "skipped" in f:
+        return [f"## {title}", "", f"Not measured: {f['skipped']}.", ""]
+    if "files" not in f:
+        return _failed(title, f)
+    total = f["total"]
+    return [
+        f"## {title}",
+        "",
+        "The Benchling connector JSON exports under `../shared/instrument-exports/allotropy-asm` parsed by "
+        f"our connector parsers (Python {f['python']}) and by allotropy {f['allotropy_version']} (Python "
+        f"{f['allotropy_python']}, in the separate `{ALLOTROPY_VENV}` virtualenv; allotropy is not a "
+        f"dependency of this project). Each figure is the median of {f['repeat']} timed calls after one "
+        "warm-up call. *allotropy model* is `allotrope_model_from_file` (to its in-memory model, the step "
+        "comparable to our `parse`); *allotropy full ASM* is `allotrope_from_file` (the model serialized "
+        "and schema-validated). Ratios are allotropy's time over ours: above 1, ours is faster.",
+        "",
+        "| file | size | result rows | ours ms | allotropy model ms | allotropy full ASM ms "
+        "| model / ours | full ASM / ours |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| `{x['file']}` | {x['bytes'] / 1024:.1f} KiB | {x['result_rows']} | {x['ours_ms']} "
+            f"| {x['allotropy_model_ms']} | {x['allotropy_asm_ms']} "
+            f"| {x['ratio_model']}x | {x['ratio_asm']}x |"
+            for x in f["files"]
+        ),
+        f"| **total** | | | {total['ours_ms']} | {total['allotropy_model_ms']} | {total['allotropy_asm_ms']} "
+        f"| {total['ratio_model']}x | {total['ratio_asm']}x |",
+        "",
+    ]
 
 
 def _parse_section(f: dict[str, Any]) -> list[str]:
@@ -216,18 +351,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--render-only", action="store_true", help="rewrite the document from bench/out/*.json, run nothing"
     )
+    parser.add_argument(
+        "--allotropy-python",
+        default=venv_python(ALLOTROPY_VENV),
+        help="interpreter of the virtualenv holding allotropy (relative to the repository or absolute)",
+    )
     args = parser.parse_args(argv)
-    cmds = commands(args.quick, args.rate_limit)
     if args.render_only:
-        kept = {name: json.loads((OUT / f"{name}.json").read_text(encoding="utf-8")) for name in cmds}
-        DOC.write_text(render(kept, cmds, args.quick), encoding="utf-8")
-        return 0
-    if args.only:
-        cmds = {k: v for k, v in cmds.items() if k in args.only}
-    results = {name: run(name, argv_) for name, argv_ in cmds.items()}
-    if not args.only:
-        DOC.write_text(render(results, cmds, args.quick), encoding="utf-8")
+        DOC.write_text(render(saved()), encoding="utf-8")
         print(f"wrote {DOC.relative_to(REPO)}", file=sys.stderr)
+        return 0
+    cmds = commands(args.quick, args.rate_limit, args.allotropy_python)
+    if args.only:
+        unknown = set(args.only) - set(cmds)
+        if unknown:
+            parser.error(f"unknown benchmark(s) {sorted(unknown)}; choose from {list(cmds)}")
+        cmds = {k: v for k, v in cmds.items() if k in args.only}
+    results = {}
+    for name, argv_ in cmds.items():
+        reason = allotropy_unavailable(args.allotropy_python) if name == "parse_allotropy" else None
+        results[name] = skip(name, argv_, args.quick, reason) if reason else run(name, argv_, args.quick)
+    DOC.write_text(render({**saved(), **results}), encoding="utf-8")
+    print(f"wrote {DOC.relative_to(REPO)}", file=sys.stderr)
     print(json.dumps(results, indent=2))
     return 0 if all(r.get("exit_code") == 0 for r in results.values()) else 1
 
