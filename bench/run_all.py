@@ -223,7 +223,9 @@ def _allotropy_section(f: dict[str, Any]) -> list[str]:
         f"dependency of this project). Each figure is the median of {f['repeat']} timed calls after one "
         "warm-up call. *allotropy model* is `allotrope_model_from_file` (to its in-memory model, the step "
         "comparable to our `parse`); *allotropy full ASM* is `allotrope_from_file` (the model serialized "
-        "and schema-validated). Ratios are allotropy's time over ours: above 1, ours is faster.",
+        "and schema-validated). Ratios are allotropy's time over ours: above 1, ours is faster. allotropy "
+        "is timed first, in its own process, then ours, so a change in the machine's load between the two "
+        "shifts the ratios; small files (a few KiB) differ by little more than that noise.",
         "",
         "| file | size | result rows | ours ms | allotropy model ms | allotropy full ASM ms "
         "| model / ours | full ASM / ours |",
