@@ -379,6 +379,15 @@ class Ledger:
             ).fetchall()
         return [_record(r) for r in rows]
 
+    def unfiled(self) -> list[FileRecord]:
+        """Finished rows of watched files whose move to the archive or quarantine is not recorded."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM files WHERE state IN ('done', 'duplicate', 'failed')"
+                " AND final_path IS NULL AND root IS NOT NULL ORDER BY id"
+            ).fetchall()
+        return [_record(r) for r in rows]
+
     def attachment_paths(self, file_id: int) -> list[Path]:
         with self._lock:
             rows = self._db.execute(

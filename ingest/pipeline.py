@@ -176,8 +176,38 @@ class Pipeline:
         )
 
     def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
-        """Finish every pending row (oldest first) before new work is taken."""
+        """Finish interrupted file moves, then every pending row (oldest first), before new work."""
+        self.finish_filing()
         return [self.advance(r) for r in self.ledger.pending(include_waiting=include_waiting)]
+
+    def finish_filing(self) -> int:
+        """Complete file moves a kill interrupted (the row is finished, its move not recorded).
+
+        Moves are idempotent: when the file already left the drop folder, filing finds it at its
+        destination by content. Returns how many rows were completed.
+        """
+        completed = 0
+        for record in self.ledger.unfiled():
+            source = SourceFile(record.path, record.sha256, record.size, record.mtime_ns)
+            assert record.root is not None
+            try:
+                if record.state == "failed" and self.filing.failed_dir is not None:
+                    error = record.last_error or {"stage": "ingest", "message": "failed"}
+                    target = filing.quarantine(
+                        source, record.root, self.filing.failed_dir, error=error, now=self._now()
+                    )
+                elif record.state in ("done", "duplicate") and self.filing.archive_dir is not None:
+                    if (record.last_error or {}).get("stage") == "archive":
+                        continue  # archiving failed for a reason of its own; kept for `status`
+                    target = filing.archive(source, record.root, self.filing.archive_dir, now=self._now())
+                else:
+                    continue
+            except (OSError, ValueError) as exc:
+                log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
+                continue
+            self.ledger.update(record.id, final_path=target)
+            completed += 1
+        return completed
 
     def advance(self, record: FileRecord, *, source: SourceFile | None = None) -> Outcome:
         with self._busy_lock:

@@ -51,6 +51,7 @@ class IngestService:
         self.watcher.stop()
 
     def run(self) -> ServiceCounters:
+        self.pipeline.finish_filing()
         self.watcher.start()
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:

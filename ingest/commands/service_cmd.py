@@ -159,7 +159,10 @@ def retry_command(
             if not record.final_path.exists():
                 continue
             target = filing.restore(record.final_path, failed_dir, record.root)
-            ledger.update(record.id, final_path=None)
+            # The restored file is a new version (restore touches it) that the watcher offers as a new
+            # row. This row keeps its history but no longer owns a file: no root, no final path, so
+            # nothing ever tries to finish filing it.
+            ledger.update(record.id, final_path=None, root=None)
             click.echo(f"restored {record.final_path} -> {target}")
             restored += 1
         if retry_all:
