@@ -28,8 +28,8 @@ from bench.corpus import TRACE_GLOB, write_export
 from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
+from ingest.file_moves import FilingOptions
 from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import FilingOptions
 from ingest.sandbox import RateLimit as SandboxRateLimit
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.service import IngestService

@@ -11,9 +11,10 @@ import pandas as pd
 from ingest.benchling import BenchlingClient, ClientSettings
 from ingest.benchling_tenant import ClientEntities, ClientTenant
 from ingest.chromatogram_png import render_chromatogram_png
+from ingest.file_moves import FilingOptions
 from ingest.ledger import Ledger
 from ingest.models import Trace
-from ingest.pipeline import FilingOptions, Pipeline
+from ingest.pipeline import Pipeline
 from ingest.schema_map import load_schema_map
 from ingest.settings import Settings
 from ingest.tenant_lookup import CachedEntities, CachedTenant

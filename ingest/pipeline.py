@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ingest import filing
 from ingest.benchling import BenchlingClient, ClientStats
 from ingest.errors import IngestError, NoParserError
+from ingest.file_moves import FileMover, FilingOptions
 from ingest.ledger import FileRecord, Ledger
-from ingest.models import BlobUpload, ParsedFile, RunPlan, SourceFile
+from ingest.models import ParsedFile, RunPlan, SourceFile
 from ingest.plan_codec import plan_to_json
+from ingest.render_store import RenderStore
 from ingest.resolver import RenderPng, new_uuid, resolve
 from ingest.schema_map import SchemaMap
 from ingest.tenant_lookup import EntityLookup, TenantLookup
@@ -46,14 +47,6 @@ class Outcome:
     @property
     def path(self) -> Path:
         return self.record.path
-
-
-@dataclass(frozen=True)
-class FilingOptions:
-    """Where finished and failed files go; ``None`` leaves them where they are."""
-
-    archive_dir: Path | None = None
-    failed_dir: Path | None = None
 
 
 class Pipeline:
@@ -93,7 +86,8 @@ class Pipeline:
         self._retry_max = retry_max_seconds
         self._clock = clock
         self._new_id = new_id
-        self._renders = work_dir / "renders"
+        self._renders = RenderStore(work_dir / "renders")
+        self.moves = FileMover(ledger, self.filing, work_dir=work_dir, now=self._now)
         self.uploader = Uploader(client, ledger, scratch_dir=work_dir)
         self._busy: set[int] = set()
         self._busy_lock = threading.Lock()
@@ -160,20 +154,11 @@ class Pipeline:
             return True
         if record.state == "failed":
             return record.final_path is not None or record.root is None or self.filing.failed_dir is None
-        return not self._left_behind(record)
+        return not self.moves.left_behind(record)
 
     def file_left_behind(self, record: FileRecord, source: SourceFile) -> FileRecord:
         """Archive a finished file that is still where it was found (see ``is_finished``)."""
-        return self.file_away(record, source) if self._left_behind(record) else record
-
-    def _left_behind(self, record: FileRecord) -> bool:
-        return (
-            record.state in ("done", "duplicate")
-            and record.final_path is None
-            and record.root is not None
-            and self.filing.archive_dir is not None
-            and record.path.exists()
-        )
+        return self.file_away(record, source) if self.moves.left_behind(record) else record
 
     def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
         """Finish interrupted file moves, then every pending row (oldest first), before new work."""
@@ -181,33 +166,8 @@ class Pipeline:
         return [self.advance(r) for r in self.ledger.pending(include_waiting=include_waiting)]
 
     def finish_filing(self) -> int:
-        """Complete file moves a kill interrupted (the row is finished, its move not recorded).
-
-        Moves are idempotent: when the file already left the drop folder, filing finds it at its
-        destination by content. Returns how many rows were completed.
-        """
-        completed = 0
-        for record in self.ledger.unfiled():
-            source = SourceFile(record.path, record.sha256, record.size, record.mtime_ns)
-            assert record.root is not None
-            try:
-                if record.state == "failed" and self.filing.failed_dir is not None:
-                    error = record.last_error or {"stage": "ingest", "message": "failed"}
-                    target = filing.quarantine(
-                        source, record.root, self.filing.failed_dir, error=error, now=self._now()
-                    )
-                elif record.state in ("done", "duplicate") and self.filing.archive_dir is not None:
-                    if (record.last_error or {}).get("stage") == "archive":
-                        continue  # archiving failed for a reason of its own; kept for `status`
-                    target = filing.archive(source, record.root, self.filing.archive_dir, now=self._now())
-                else:
-                    continue
-            except (OSError, ValueError) as exc:
-                log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
-                continue
-            self.ledger.update(record.id, final_path=target)
-            completed += 1
-        return completed
+        """Complete file moves a kill interrupted; returns how many."""
+        return self.moves.finish_interrupted()
 
     def advance(self, record: FileRecord, *, source: SourceFile | None = None) -> Outcome:
         with self._busy_lock:
@@ -243,7 +203,7 @@ class Pipeline:
             details = {"type": type(exc).__name__, "stage": "internal", "message": str(exc), "details": {}}
             return self.record_failure(record, source, details, retryable=False)
         if record.state == "done":
-            self._drop_renders(record)
+            self._renders.drop(record)
             self._settle_attachment_rows(record)
             note = self._supersede(record) if self._archive_superseded else ""
             record = self.file_away(record, source)
@@ -291,13 +251,6 @@ class Pipeline:
                     row.id, "attachment", detail=f"uploaded with ledger row {record.id} ({record.path})"
                 )
 
-    def _drop_renders(self, record: FileRecord) -> None:
-        """Rendered PNGs are this tool's own scratch copies; once uploaded they are not needed."""
-        for blob in (record.plan or {}).get("blobs", []):
-            path = Path(blob["path"])
-            if path.parent == self._renders:
-                path.unlink(missing_ok=True)
-
     def _supersede(self, record: FileRecord) -> str:
         """Archive the results of the previous version of this path (a corrected export replaces them)."""
         if record.previous_version is None:
@@ -322,7 +275,7 @@ class Pipeline:
         folder = record.root or record.path.parent
         parsed = self.parsers.parse(record.path)
         plan = self.plan(parsed, source=record.path, sha256=record.sha256, folder=folder)
-        plan = self._store_rendered(plan, record.sha256)
+        plan = self._renders.store(plan, record.sha256)
         planned = self.ledger.transition(
             record.id,
             "planned",
@@ -331,29 +284,8 @@ class Pipeline:
             run_id=str(plan.run["id"]),
             detail="; ".join(plan.warnings) or None,
         )
-        self.ledger.record_attachments(record.id, self._attachments_in_root(planned))
+        self.ledger.record_attachments(record.id, self.moves.attachments_in_root(planned))
         return planned
-
-    def _store_rendered(self, plan: RunPlan, sha256: str) -> RunPlan:
-        """In-memory blobs (the rendered PNG) are written to the work folder so the plan can be stored."""
-        blobs: list[BlobUpload] = []
-        for blob in plan.blobs:
-            if blob.content is not None:
-                self._renders.mkdir(parents=True, exist_ok=True)
-                target = self._renders / f"{sha256[:16]}-{blob.key}{Path(blob.name).suffix}"
-                target.write_bytes(blob.content)
-                blob = BlobUpload(blob.key, blob.name, blob.blob_type, blob.mime_type, path=target)
-            blobs.append(blob)
-        return RunPlan(
-            source=plan.source,
-            sha256=plan.sha256,
-            parser=plan.parser,
-            run=plan.run,
-            results=plan.results,
-            blobs=tuple(blobs),
-            warnings=plan.warnings,
-            skipped_rows=plan.skipped_rows,
-        )
 
     def original_of(self, record: FileRecord) -> FileRecord | None:
         """The row this content already belongs to, if any.
@@ -390,43 +322,11 @@ class Pipeline:
             record.id, "failed", last_error=error, detail=str(error.get("message"))
         )
         log.error("%s: %s", record.path, error.get("message"))
-        if self.filing.failed_dir is not None and record.root is not None and record.path.exists():
-            target = filing.quarantine(
-                source or record.path, record.root, self.filing.failed_dir, error=error, now=self._now()
-            )
-            record = self.ledger.update(record.id, final_path=target)
+        record = self.moves.quarantine(record, source, error)
         return Outcome("failed", record, str(error.get("message")))
 
     def file_away(self, record: FileRecord, source: SourceFile | None) -> FileRecord:
-        """Move a finished export, and the attachment files it uploaded from its folder, to the archive."""
-        if self.filing.archive_dir is None or record.root is None:
-            return record
-        now = self._now()
-        try:
-            target = filing.archive(source or record.path, record.root, self.filing.archive_dir, now=now)
-            for attachment in self._attachments_in_root(record):
-                filing.archive(attachment, record.root, self.filing.archive_dir, now=now)
-        except (OSError, ValueError) as exc:
-            # The file is in Benchling already; failing to move it must not fail it. It stays where it
-            # is (the ledger knows this version) and the reason is kept for `status`.
-            log.error("%s was ingested but could not be archived: %s", record.path, exc)
-            problem = {"stage": "archive", "message": f"ingested, but not archived: {exc}", "details": {}}
-            return self.ledger.update(record.id, last_error=problem)
-        return self.ledger.update(record.id, final_path=target)
-
-    def _attachments_in_root(self, record: FileRecord) -> list[Path]:
-        if record.plan is None or record.root is None:
-            return []
-        root = record.root.resolve()
-        paths = {Path(b["path"]) for b in record.plan.get("blobs", [])}
-        return sorted(
-            p
-            for p in paths
-            if p != record.path
-            and p.is_file()
-            and p.resolve().is_relative_to(root)
-            and not p.is_relative_to(self.work_dir)
-        )
+        return self.moves.archive(record, source)
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock()).astimezone()

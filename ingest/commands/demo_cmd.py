@@ -19,8 +19,9 @@ from rich.console import Console
 
 from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
+from ingest.file_moves import FilingOptions
 from ingest.log_setup import configure_logging
-from ingest.pipeline import FilingOptions, Outcome
+from ingest.pipeline import Outcome
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
 from ingest.source_file import describe_path

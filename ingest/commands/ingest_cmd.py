@@ -14,8 +14,9 @@ from rich.table import Table
 from ingest.assembly import open_pipeline
 from ingest.commands.options import common_options, settings_from
 from ingest.errors import IngestError, ResolveError
+from ingest.file_moves import FilingOptions
 from ingest.models import RunPlan
-from ingest.pipeline import FilingOptions, Outcome, summarize
+from ingest.pipeline import Outcome, summarize
 from ingest.source_file import describe_path
 
 

@@ -17,9 +17,9 @@ from ingest import filing
 from ingest.assembly import open_pipeline
 from ingest.commands.options import common_options, settings_from
 from ingest.errors import IngestError
+from ingest.file_moves import FilingOptions
 from ingest.ledger import Ledger
 from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import FilingOptions
 from ingest.service import IngestService
 from ingest.watcher import FolderWatcher, WatchOptions
 

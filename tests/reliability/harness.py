@@ -18,7 +18,8 @@ import yaml
 from bench.corpus import GoodExport
 from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, BenchlingClient, ClientSettings, RateLimit, RetryPolicy
-from ingest.pipeline import FilingOptions, Pipeline
+from ingest.file_moves import FilingOptions
+from ingest.pipeline import Pipeline
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
 

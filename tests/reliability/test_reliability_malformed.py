@@ -11,7 +11,7 @@ from pathlib import Path
 from reliability.harness import assert_each_once, open_test_pipeline
 
 from bench.corpus import TRACE_SUFFIX, write_corpus, write_malformed
-from ingest.pipeline import FilingOptions
+from ingest.file_moves import FilingOptions
 from ingest.sandbox import SandboxServer
 from ingest.source_file import describe_path
 

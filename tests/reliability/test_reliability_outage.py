@@ -11,8 +11,9 @@ from pathlib import Path
 from reliability.harness import assert_each_once, open_test_pipeline
 
 from bench.corpus import TRACE_GLOB, GoodExport, write_corpus
+from ingest.file_moves import FilingOptions
 from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import FilingOptions, Outcome
+from ingest.pipeline import Outcome
 from ingest.sandbox import SandboxServer
 from ingest.service import IngestService
 from ingest.watcher import FolderWatcher, WatchOptions

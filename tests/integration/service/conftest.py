@@ -13,8 +13,9 @@ from integration.service.service_rig import REPO, SCHEMAS_MAP, ServiceRig
 from ingest.assembly import render_png
 from ingest.benchling import ApiKey, BenchlingClient, RetryPolicy
 from ingest.benchling_tenant import ClientEntities, ClientTenant
+from ingest.file_moves import FilingOptions
 from ingest.ledger import Ledger
-from ingest.pipeline import FilingOptions, Pipeline
+from ingest.pipeline import Pipeline
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.schema_map import load_schema_map
 from ingest.tenant_lookup import CachedEntities, CachedTenant

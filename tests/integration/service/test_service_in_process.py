@@ -17,9 +17,10 @@ from integration.service.conftest import inprocess_pipeline
 from integration.service.service_rig import samples, write_lc_export
 
 from ingest.benchling import RetryPolicy
+from ingest.file_moves import FilingOptions
 from ingest.ledger import FileRecord, Ledger
 from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import FilingOptions, Outcome, Pipeline
+from ingest.pipeline import Outcome, Pipeline
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
 from ingest.service import IngestService
 from ingest.source_file import describe_path
