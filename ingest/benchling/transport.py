@@ -99,15 +99,7 @@ class ApiTransport:
         """
         path = template.format(**{k: quote(v, safe="") for k, v in (path_params or {}).items()})
         payload = _Payload(content if content is not None else (None if json is None else _dump(json)))
-        budget = RetryBudget(self._policy, self._clock)
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(is_safe_to_retry),
-            stop=budget.should_stop,
-            wait=budget.wait_seconds,
-            sleep=self._sleep,
-            before_sleep=self._note_retry,
-            reraise=True,
-        )
+        retrying = self._retrying()
         try:
             response: httpx.Response = retrying(
                 self._send_authenticated, method, template, path, params, payload, write, frozenset(ok)
@@ -117,6 +109,18 @@ class ApiTransport:
             # body here keeps a multipart upload's memory bounded by one part.
             payload.data = None
         return response
+
+    def _retrying(self) -> tenacity.Retrying:
+        """Retries of calls that are safe to repeat, within one fresh budget of the policy."""
+        budget = RetryBudget(self._policy, self._clock)
+        return tenacity.Retrying(
+            retry=tenacity.retry_if_exception(is_safe_to_retry),
+            stop=budget.should_stop,
+            wait=budget.wait_seconds,
+            sleep=self._sleep,
+            before_sleep=self._note_retry,
+            reraise=True,
+        )
 
     def _note_retry(self, state: tenacity.RetryCallState) -> None:
         self._stats.retry()
@@ -180,7 +184,6 @@ class ApiTransport:
     def _fetch_token(self, credentials: ClientCredentials) -> AccessToken:
         body = _Payload(b"grant_type=client_credentials")
         template = "/token"
-        budget = RetryBudget(self._policy, self._clock)
 
         def fetch_once() -> httpx.Response:
             response = self._send_once(
@@ -209,14 +212,7 @@ class ApiTransport:
                 raise error
             return response
 
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(is_safe_to_retry),
-            stop=budget.should_stop,
-            wait=budget.wait_seconds,
-            sleep=self._sleep,
-            before_sleep=self._note_retry,
-            reraise=True,
-        )
+        retrying = self._retrying()
         response: httpx.Response = retrying(fetch_once)
         try:
             return AccessToken.model_validate(response.json())

@@ -54,28 +54,24 @@ def schema_json(tenant: Tenant, schema: AssaySchema, kind: str) -> dict[str, Any
     return out
 
 
-async def list_run_schemas(request: Request) -> JSONResponse:
+def _list_schemas(request: Request, kind: str, key: str, count_header: str, scope: str) -> JSONResponse:
     state = sandbox(request)
-    schemas = [schema_json(state.tenant, s, "assay_run") for s in state.tenant.assay_run_schemas]
+    source = state.tenant.assay_run_schemas if kind == "assay_run" else state.tenant.assay_result_schemas
+    schemas = [schema_json(state.tenant, s, kind) for s in source]
     page = paginate(
-        schemas, request.query_params, scope="run-schemas", max_page_size=state.config.limits.max_page_size
+        schemas, request.query_params, scope=scope, max_page_size=state.config.limits.max_page_size
     )
     return JSONResponse(
-        {"assayRunSchemas": page.items, "nextToken": page.next_token},
-        headers={"Run-Count": str(len(schemas))},
+        {key: page.items, "nextToken": page.next_token}, headers={count_header: str(len(schemas))}
     )
+
+
+async def list_run_schemas(request: Request) -> JSONResponse:
+    return _list_schemas(request, "assay_run", "assayRunSchemas", "Run-Count", "run-schemas")
 
 
 async def list_result_schemas(request: Request) -> JSONResponse:
-    state = sandbox(request)
-    schemas = [schema_json(state.tenant, s, "assay_result") for s in state.tenant.assay_result_schemas]
-    page = paginate(
-        schemas, request.query_params, scope="result-schemas", max_page_size=state.config.limits.max_page_size
-    )
-    return JSONResponse(
-        {"assayResultSchemas": page.items, "nextToken": page.next_token},
-        headers={"Result-Count": str(len(schemas))},
-    )
+    return _list_schemas(request, "assay_result", "assayResultSchemas", "Result-Count", "result-schemas")
 
 
 async def list_legacy_schemas(request: Request) -> JSONResponse:
