@@ -72,6 +72,7 @@ def test_sigkilled_reprocess_finishes_each_file_exactly_once(
 
 
 @pytest.mark.slow
-def test_twenty_sigkill_trials(tmp_path: Path, map_without_png: Path) -> None:
-    killed = sum(one_trial(tmp_path, map_without_png, seed) for seed in range(100, 120))
-    assert killed >= 20, f"only {killed} kills landed in 20 trials; the trials are too short to test much"
+@pytest.mark.parametrize("seed", range(100, 120))
+def test_twenty_sigkill_trials(tmp_path: Path, map_without_png: Path, seed: int) -> None:
+    # One test case per trial, so each stays within the per-test timeout and reports on its own.
+    assert one_trial(tmp_path, map_without_png, seed) >= 1, "no kill landed; the trial tested nothing"
