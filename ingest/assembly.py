@@ -18,7 +18,7 @@ from ingest.pipeline import Pipeline
 from ingest.schema_map import load_schema_map
 from ingest.settings import Settings
 from ingest.tenant_lookup import CachedEntities, CachedTenant
-from parsers.registry import discover_parsers
+from parsers import discover_parsers
 
 
 def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) -> bytes:

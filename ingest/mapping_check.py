@@ -10,17 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ingest.contract import NUMBER_COLUMNS, STRING_COLUMNS
 from ingest.errors import ResolveError
 from ingest.field_coercion import NUMERIC_TYPES, TEXT_TYPES, CoercionError, coerce
 from ingest.schema_map import FieldSource, ParserMapping, SchemaMap
 from ingest.tenant_lookup import ENTITY_LINK_TYPES, FieldDef, SchemaDef, TenantLookup
 
-# Normalized result columns (parsers/base.py) by the kind of value they hold; the resolver may not
-# import parsers, so the contract's column kinds are restated here and checked by a test.
-STRING_COLUMNS = frozenset(
-    {"sample_id", "sample_name", "injection", "signal", "peak_name", "area_unit", "height_unit"}
-)
-NUMBER_COLUMNS = frozenset({"peak_number", "retention_time_min", "area", "height", "area_percent"})
 _TYPES_FOR_STRINGS = TEXT_TYPES | {"dropdown", "json"}
 _TYPES_FOR_NUMBERS = TEXT_TYPES | NUMERIC_TYPES | {"json"}
 

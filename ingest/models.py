@@ -58,7 +58,7 @@ class Trace:
 class ParsedFile:
     """What a parser returns for one export.
 
-    ``metadata``: run-level scalars under normalized keys (see ``parsers.base.METADATA_KEYS``).
+    ``metadata``: run-level scalars under normalized keys (see ``ingest.contract.METADATA_KEYS``).
     ``results``: one row per result (peak), normalized columns, pyarrow-backed dtypes; may be empty
     for trace-only exports. ``traces``: chromatogram signals found in the export. ``attachments``:
     files that belong to the export (raw chromatograms) and should be uploaded beside it.

@@ -29,7 +29,7 @@ from ingest.resolver import RenderPng, new_uuid, resolve
 from ingest.schema_map import SchemaMap
 from ingest.tenant_lookup import EntityLookup, TenantLookup
 from ingest.upload_steps import Uploader
-from parsers.registry import ParserRegistry
+from parsers import ParserRegistry
 
 log = logging.getLogger("ingest.pipeline")
 

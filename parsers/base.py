@@ -7,7 +7,7 @@ A parser is a class with class-level ``name`` (unique, snake_case), ``version`` 
   primary file), say whether this parser reads it. Must be cheap and must not raise.
 - ``parse(path) -> ParsedFile``: read the export; raise only :class:`ingest.errors.ParseError`.
 
-Parsers may import only ``ingest.models``, ``ingest.errors`` and modules of ``parsers``.
+Parsers may import only ``ingest.models``, ``ingest.errors``, ``ingest.contract`` and modules of ``parsers``.
 Every ``ParsedFile`` is checked by :func:`validate_parsed` before the pipeline uses it.
 """
 
@@ -20,47 +20,14 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import pandas as pd
-import pyarrow as pa
 
+from ingest.contract import FLOAT as FLOAT
+from ingest.contract import INT as INT
+from ingest.contract import METADATA_KEYS as METADATA_KEYS
+from ingest.contract import RESULT_COLUMNS as RESULT_COLUMNS
+from ingest.contract import STRING as STRING
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-
-STRING = pd.ArrowDtype(pa.string())
-FLOAT = pd.ArrowDtype(pa.float64())
-INT = pd.ArrowDtype(pa.int64())
-
-#: The normalized result columns and their dtypes. Every results frame has all of them, in this
-#: order (missing values as nulls); parsers may add further snake_case columns after them.
-RESULT_COLUMNS: dict[str, pd.ArrowDtype] = {
-    "sample_id": STRING,  # the sample's identifier as exported (often a registry ID)
-    "sample_name": STRING,
-    "injection": STRING,  # injection name or number
-    "signal": STRING,  # detector / channel / signal description
-    "peak_number": INT,
-    "peak_name": STRING,
-    "retention_time_min": FLOAT,
-    "area": FLOAT,
-    "area_unit": STRING,
-    "height": FLOAT,
-    "height_unit": STRING,
-    "area_percent": FLOAT,
-}
-
-#: Normalized run-level metadata keys. Parsers fill what the export holds; extra snake_case keys
-#: are allowed. ``injection_time`` is ISO 8601 text, with the UTC offset when the export gives it.
-METADATA_KEYS: tuple[str, ...] = (
-    "sample_name",
-    "sample_id",
-    "injection_time",
-    "instrument",
-    "method",
-    "injection_volume",
-    "injection_volume_unit",
-    "operator",
-    "sequence",
-    "vial",
-    "injection",
-)
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALAR_TYPES = (str, int, float, bool, dt.date, dt.datetime, type(None))

@@ -25,7 +25,7 @@ from ingest.pipeline import Outcome
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
 from ingest.source_file import describe_path
-from parsers.registry import ParserRegistry
+from parsers import ParserRegistry
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ingest.errors import ConfigError, ParseError
 from ingest.models import ParsedFile
-from parsers.registry import ParserRegistry, discover_parsers
+from parsers import ParserRegistry, discover_parsers
 
 _PARSERS_DIR = click.option(
     "--parsers-dir",

@@ -97,7 +97,7 @@ def _whole_number(text: str | None) -> int | None:
 def normalize_metadata(
     raw: Mapping[str, RawField], *, file_label: str
 ) -> tuple[dict[str, Scalar], list[str]]:
-    """Normalized metadata (keys of ``parsers.base.METADATA_KEYS`` plus ChemStation extras) and warnings.
+    """Normalized metadata (keys of ``ingest.contract.METADATA_KEYS`` plus ChemStation extras) and warnings.
 
     ``raw`` is keyed by :func:`constants.canonical_name` of the exported field names.
     """

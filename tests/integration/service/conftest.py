@@ -19,7 +19,7 @@ from ingest.pipeline import Pipeline
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.schema_map import load_schema_map
 from ingest.tenant_lookup import CachedEntities, CachedTenant
-from parsers.registry import discover_parsers
+from parsers import discover_parsers
 
 TENANT = REPO / "sample_data" / "tenant.yaml"
 

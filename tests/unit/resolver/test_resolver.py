@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from unit.resolver.fakes import FakeEntities, FakeTenant
 
+from ingest.contract import STRING
 from ingest.errors import AttachmentError, EntitiesNotFoundError, ResolveError
-from ingest.mapping_check import NUMBER_COLUMNS, STRING_COLUMNS, check_all
+from ingest.mapping_check import check_all
 from ingest.models import ParsedFile, Provenance, Trace
 from ingest.resolver import resolve
 from ingest.schema_map import SchemaMap, load_schema_map
 from ingest.tenant_lookup import CachedEntities
-from parsers.base import RESULT_COLUMNS, STRING, results_frame
+from parsers.base import results_frame
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -70,12 +71,6 @@ def ids() -> itertools.count[int]:
 def test_demo_map_fits_demo_tenant() -> None:
     schema_map = load_schema_map(REPO / "schemas_map.yaml")
     assert check_all(schema_map, FakeTenant()) == []
-
-
-def test_column_kinds_restate_the_parser_contract() -> None:
-    strings = {c for c, t in RESULT_COLUMNS.items() if t == STRING}
-    assert strings == STRING_COLUMNS
-    assert set(RESULT_COLUMNS) - strings == NUMBER_COLUMNS
 
 
 def test_full_lc_plan_has_exact_bodies(export: Path) -> None:
