@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # allotropy (timed by bench/parse_allotropy.py) is deliberately not a project dependency: it lives here.
 ALLOTROPY_VENV := .venv-allotropy
 
-.PHONY: demo test lint unit bench venv clean
+.PHONY: demo test lint unit bench venv services clean
 
 $(STAMP): pyproject.toml tests/plugin_package/pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -26,7 +26,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check ingest parsers
 	$(BIN)/mypy
 
-test: lint
+# PostgreSQL and Chromium from Debian's packages, for the shared-ledger and browser tests (see the script).
+services:
+	bash .ci/system-packages.sh
+
+test: lint services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: $(STAMP)

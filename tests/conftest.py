@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
+from support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"
