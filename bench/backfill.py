@@ -33,16 +33,16 @@ from typing import Any
 
 import httpx
 
-from bench.corpus import GoodExport, write_corpus
-from ingest.assembly import open_pipeline
-from ingest.backfill import Backfill, Selection, list_candidates
 from ingest.benchling import ApiKey, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
 from ingest.errors import NoParserError
-from ingest.pipeline import Outcome
+from ingest.pipeline.backfill import Backfill, Selection, list_candidates
+from ingest.pipeline.factory import open_pipeline
+from ingest.pipeline.pipeline import Outcome
 from ingest.sandbox import RateLimit as SandboxRateLimit
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
+from tests.support.corpus import GoodExport, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"

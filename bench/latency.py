@@ -24,17 +24,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import TRACE_GLOB, write_export
-from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
-from ingest.file_moves import FilingOptions
-from ingest.path_filter import DEFAULT_EXCLUDES
+from ingest.pipeline.factory import open_pipeline
+from ingest.pipeline.filing_records import FilingOptions
+from ingest.pipeline.service import IngestService
 from ingest.sandbox import RateLimit as SandboxRateLimit
 from ingest.sandbox import SandboxConfig, SandboxServer
-from ingest.service import IngestService
 from ingest.settings import load_settings
-from ingest.watcher import FolderWatcher, WatchOptions
+from ingest.watch.patterns import DEFAULT_EXCLUDES
+from ingest.watch.watcher import FolderWatcher, WatchOptions
+from tests.support.corpus import TRACE_GLOB, write_export
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"

@@ -17,14 +17,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
-from ingest.file_moves import FilingOptions
-from ingest.log_setup import configure_logging
-from ingest.pipeline import Outcome
+from ingest.commands.logs import configure_logging
+from ingest.pipeline.factory import open_pipeline
+from ingest.pipeline.filing_records import FilingOptions
+from ingest.pipeline.pipeline import Outcome
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
-from ingest.source_file import describe_path
+from ingest.watch.source_file import describe_path
 from parsers import ParserRegistry
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,13 +11,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ingest.assembly import open_pipeline
 from ingest.commands.options import common_options, settings_from
 from ingest.errors import IngestError, ResolveError
-from ingest.file_moves import FilingOptions
 from ingest.models import RunPlan
-from ingest.pipeline import Outcome, summarize
-from ingest.source_file import describe_path
+from ingest.pipeline.factory import open_pipeline
+from ingest.pipeline.filing_records import FilingOptions
+from ingest.pipeline.pipeline import Outcome, summarize
+from ingest.watch.source_file import describe_path
 
 
 @click.command("run")

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ingest.log_setup import configure_logging
+from ingest.commands.logs import configure_logging
 from ingest.settings import Settings, load_settings, process_environment, secret_values
 
 F = TypeVar("F", bound=Callable[..., Any])

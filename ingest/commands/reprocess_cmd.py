@@ -11,12 +11,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ingest.assembly import open_pipeline
-from ingest.backfill import Backfill, Selection, list_candidates
 from ingest.commands.options import common_options, settings_from
 from ingest.errors import IngestError
-from ingest.pipeline import Outcome, summarize
-from ingest.source_file import describe_path
+from ingest.pipeline.backfill import Backfill, Selection, list_candidates
+from ingest.pipeline.factory import open_pipeline
+from ingest.pipeline.pipeline import Outcome, summarize
+from ingest.watch.source_file import describe_path
 
 
 def _date(value: str | None) -> dt.datetime | None:

@@ -13,15 +13,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ingest import filing
-from ingest.assembly import open_pipeline
 from ingest.commands.options import common_options, settings_from
 from ingest.errors import IngestError
-from ingest.file_moves import FilingOptions
-from ingest.ledger import Ledger
-from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.service import IngestService
-from ingest.watcher import FolderWatcher, WatchOptions
+from ingest.filing import moves as filing
+from ingest.ledger.sqlite import Ledger
+from ingest.pipeline.factory import open_pipeline
+from ingest.pipeline.filing_records import FilingOptions
+from ingest.pipeline.service import IngestService
+from ingest.watch.patterns import DEFAULT_EXCLUDES
+from ingest.watch.watcher import FolderWatcher, WatchOptions
 
 
 @click.command("watch")

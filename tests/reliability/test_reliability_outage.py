@@ -10,13 +10,13 @@ from pathlib import Path
 
 from reliability.harness import assert_each_once, open_test_pipeline
 
-from bench.corpus import TRACE_GLOB, GoodExport, write_corpus
-from ingest.file_moves import FilingOptions
-from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import Outcome
+from ingest.pipeline.filing_records import FilingOptions
+from ingest.pipeline.pipeline import Outcome
+from ingest.pipeline.service import IngestService
 from ingest.sandbox import SandboxServer
-from ingest.service import IngestService
-from ingest.watcher import FolderWatcher, WatchOptions
+from ingest.watch.patterns import DEFAULT_EXCLUDES
+from ingest.watch.watcher import FolderWatcher, WatchOptions
+from tests.support.corpus import TRACE_GLOB, GoodExport, write_corpus
 
 PER_PHASE = 5
 WAIT_SECONDS = 60.0

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ingest.ledger import STATES, TERMINAL, FileRecord, Ledger
+from ingest.ledger.sqlite import STATES, TERMINAL, FileRecord, Ledger
 from ingest.sandbox import SandboxServer
 
 REPO = Path(__file__).resolve().parents[3]

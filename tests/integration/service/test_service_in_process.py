@@ -17,14 +17,14 @@ from integration.service.conftest import inprocess_pipeline
 from integration.service.service_rig import samples, write_lc_export
 
 from ingest.benchling import RetryPolicy
-from ingest.file_moves import FilingOptions
-from ingest.ledger import FileRecord, Ledger
-from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import Outcome, Pipeline
+from ingest.ledger.sqlite import FileRecord, Ledger
+from ingest.pipeline.filing_records import FilingOptions
+from ingest.pipeline.pipeline import Outcome, Pipeline
+from ingest.pipeline.service import IngestService
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
-from ingest.service import IngestService
-from ingest.source_file import describe_path
-from ingest.watcher import FolderWatcher, WatchOptions
+from ingest.watch.patterns import DEFAULT_EXCLUDES
+from ingest.watch.source_file import describe_path
+from ingest.watch.watcher import FolderWatcher, WatchOptions
 
 #: Two ambiguous sends per create, then the client gives up (the CLI's client tries 8 times over minutes).
 IMPATIENT = RetryPolicy(

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import LedgerError
-from ingest.ledger import Ledger
+from ingest.ledger.sqlite import Ledger
 from ingest.models import SourceFile
 
 
