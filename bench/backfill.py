@@ -35,10 +35,9 @@ import httpx
 
 from ingest.benchling import ApiKey, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
-from ingest.errors import NoParserError
-from ingest.pipeline.backfill import Backfill, Selection, list_candidates
+from ingest.operations.reprocess import Selection, reprocess, select_exports
+from ingest.pipeline import Outcome
 from ingest.pipeline.factory import open_pipeline
-from ingest.pipeline.pipeline import Outcome
 from ingest.sandbox import RateLimit as SandboxRateLimit
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
@@ -70,22 +69,18 @@ def run_backfill(
         settings = load_settings({}, map_path=MAP_FILE, home=folder / "state", client=client_settings)
         finished: list[tuple[float, Outcome]] = []
         with open_pipeline(settings) as pipeline:
-
-            def is_export(path: Path) -> bool:
-                try:
-                    pipeline.parsers.choose(path)
-                except NoParserError:
-                    return False
-                return True
-
             root = folder / "archive"
-            paths = list_candidates(root, Selection(), is_export)
+            paths = select_exports(pipeline, root, Selection())
             started = time.perf_counter()
-            Backfill(pipeline, batch_files=batch).run(
-                paths, root=root, on_outcome=lambda o: finished.append((time.perf_counter() - started, o))
+            reprocess(
+                pipeline,
+                paths,
+                root=root,
+                batch_files=batch,
+                on_outcome=lambda o: finished.append((time.perf_counter() - started, o)),
             )
             seconds = time.perf_counter() - started
-            stats = pipeline.client.stats
+            stats = pipeline.client_stats
         runs = server.store.runs()
         results = server.store.results()
         server_429 = server.request_log.count(status=429)

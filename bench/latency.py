@@ -26,14 +26,13 @@ from typing import Any
 
 from ingest.benchling import ApiKey, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
+from ingest.filing import FilingOptions
+from ingest.pipeline import IngestService
 from ingest.pipeline.factory import open_pipeline
-from ingest.pipeline.filing_records import FilingOptions
-from ingest.pipeline.service import IngestService
 from ingest.sandbox import RateLimit as SandboxRateLimit
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
-from ingest.watch.patterns import DEFAULT_EXCLUDES
-from ingest.watch.watcher import FolderWatcher, WatchOptions
+from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions
 from tests.support.corpus import TRACE_GLOB, write_export
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,7 +90,7 @@ def measure(files: int, gap: float, rate_limit: tuple[int, float]) -> dict[str, 
             finally:
                 service.stop()
                 thread.join(timeout=60)
-            stats = pipeline.client.stats
+            stats = pipeline.client_stats
         rate_limited = server.request_log.count(status=429)
     return {
         "benchmark": "latency",

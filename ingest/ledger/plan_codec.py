@@ -1,12 +1,20 @@
 """RunPlan <-> JSON for the ledger: the plan is stored before the first write so a resumed file sends
-exactly the same bodies and client ids."""
+exactly the same bodies and client ids.
+
+The stored form is the one earlier versions wrote (a ledger they left behind still opens): each body
+as its create request, with a ``{"$blob": key}`` marker wherever a blob id belongs. This module is the
+only place that knows the marker; in memory a blob's place is a typed :class:`~ingest.models.BlobRef`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from ingest.models import BlobType, BlobUpload, RunPlan
+from ingest.models import BlobRef, BlobType, BlobUpload, PlannedObject, RunPlan
+
+_MARKER = "$blob"
 
 
 def plan_to_json(plan: RunPlan) -> dict[str, Any]:
@@ -30,21 +38,21 @@ def plan_to_json(plan: RunPlan) -> dict[str, Any]:
         "source": str(plan.source),
         "sha256": plan.sha256,
         "parser": plan.parser,
-        "run": dict(plan.run),
-        "results": [dict(r) for r in plan.results],
+        "run": body_to_json(plan.run),
+        "results": [body_to_json(r) for r in plan.results],
         "blobs": blobs,
         "warnings": list(plan.warnings),
         "skipped_rows": list(plan.skipped_rows),
     }
 
 
-def plan_from_json(data: dict[str, Any]) -> RunPlan:
+def plan_from_json(data: Mapping[str, Any]) -> RunPlan:
     return RunPlan(
         source=Path(data["source"]),
         sha256=data["sha256"],
         parser=data["parser"],
-        run=data["run"],
-        results=tuple(data["results"]),
+        run=_body_from_json(data["run"]),
+        results=tuple(_body_from_json(r) for r in data["results"]),
         blobs=tuple(
             BlobUpload(
                 key=b["key"],
@@ -60,15 +68,42 @@ def plan_from_json(data: dict[str, Any]) -> RunPlan:
     )
 
 
-def fill_blob_ids(value: Any, blob_ids: dict[str, str]) -> Any:
-    """Replace every ``{"$blob": key}`` marker with the uploaded blob's id."""
+def body_to_json(planned: PlannedObject) -> dict[str, Any]:
+    """The create body of a planned run or result, with a ``{"$blob": key}`` marker per blob."""
+    body: dict[str, Any] = {
+        "id": planned.id,
+        "schemaId": planned.schema_id,
+        "fields": _encode(planned.fields),
+    }
+    if planned.project_id:
+        body["projectId"] = planned.project_id
+    return body
+
+
+def _body_from_json(body: Mapping[str, Any]) -> PlannedObject:
+    return PlannedObject(
+        id=str(body["id"]),
+        schema_id=str(body["schemaId"]),
+        fields=_decode(body.get("fields", {})),
+        project_id=body.get("projectId"),
+    )
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, BlobRef):
+        return {_MARKER: value.key}
+    if isinstance(value, Mapping):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
     if isinstance(value, dict):
-        if set(value) == {"$blob"}:
-            key = value["$blob"]
-            if key not in blob_ids:
-                raise KeyError(f"blob '{key}' has not been uploaded")
-            return blob_ids[key]
-        return {k: fill_blob_ids(v, blob_ids) for k, v in value.items()}
+        if set(value) == {_MARKER}:
+            return BlobRef(str(value[_MARKER]))
+        return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [fill_blob_ids(v, blob_ids) for v in value]
+        return [_decode(v) for v in value]
     return value

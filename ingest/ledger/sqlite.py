@@ -1,15 +1,7 @@
-"""The ledger: one SQLite row per file version, its state and every remote id, saved before each call.
+"""The SQLite ledger backend: one database file (WAL mode), one row per file version.
 
-States are literal and move forward only::
-
-    discovered -> planned -> blobs_uploaded -> run_created -> done
-        \\-> failed (quarantined, terminal until retried)      \\-> duplicate (same content seen before)
-        \\-> attachment (a file no parser reads that an ingested export uploaded as its attachment)
-
-``planned`` stores the whole RunPlan, client-generated run and result ids included, so a resumed file
-sends the very same ids. Before each remote write the step is written to ``inflight``; a row found
-with ``inflight`` set after a crash means the call may have reached Benchling, and the uploader asks
-Benchling before sending again. Transient failures keep the row in its state with ``next_attempt_at``.
+The schema is the one the first version created, so a ledger it left behind opens unchanged; plans are
+stored as JSON (``ingest.ledger.plan_codec``) and handed back decoded. Every write is one transaction.
 """
 
 from __future__ import annotations
@@ -21,115 +13,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast
 
 from ingest.errors import LedgerError
-from ingest.models import SourceFile
-
-State = Literal[
-    "discovered", "planned", "blobs_uploaded", "run_created", "done", "failed", "duplicate", "attachment"
-]
-STATES: tuple[State, ...] = get_args(State)
-TERMINAL: frozenset[State] = frozenset({"done", "failed", "duplicate", "attachment"})
-
-_ALLOWED: dict[State, frozenset[State]] = {
-    "discovered": frozenset({"planned", "failed", "duplicate", "attachment"}),
-    "planned": frozenset({"blobs_uploaded", "failed"}),
-    "blobs_uploaded": frozenset({"run_created", "failed"}),
-    "run_created": frozenset({"done", "failed"}),
-    "done": frozenset(),
-    # A quarantined file may be put back in line (retry) or found to be a duplicate on its next try.
-    "failed": frozenset({"discovered"}),
-    "duplicate": frozenset({"discovered"}),
-    "attachment": frozenset({"discovered"}),
-}
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    root TEXT,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    state TEXT NOT NULL,
-    parser TEXT,
-    plan TEXT,
-    run_id TEXT,
-    blob_ids TEXT NOT NULL DEFAULT '{}',
-    transaction_id TEXT,
-    result_ids TEXT NOT NULL DEFAULT '[]',
-    inflight TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL,
-    last_error TEXT,
-    duplicate_of INTEGER,
-    previous_version INTEGER,
-    final_path TEXT,
-    forced INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS files_version ON files (path, size, mtime_ns);
-CREATE INDEX IF NOT EXISTS files_sha ON files (sha256);
-CREATE INDEX IF NOT EXISTS files_state ON files (state);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    file_id INTEGER NOT NULL REFERENCES files (id),
-    at TEXT NOT NULL,
-    from_state TEXT,
-    to_state TEXT NOT NULL,
-    detail TEXT
-);
-CREATE TABLE IF NOT EXISTS attachments (
-    path TEXT NOT NULL,
-    file_id INTEGER NOT NULL REFERENCES files (id),
-    PRIMARY KEY (path, file_id)
-);
-CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-"""
+from ingest.ledger.interface import Ledger
+from ingest.ledger.plan_codec import plan_to_json
+from ingest.ledger.records import STATES, TERMINAL, FileRecord, InflightStep, State, check_transition
+from ingest.ledger.sqlite_rows import COLUMNS, SCHEMA, record_from_row
+from ingest.models import RunPlan, SourceFile
 
 
-@dataclass(frozen=True)
-class FileRecord:
-    """One ledger row, as read."""
-
-    id: int
-    path: Path
-    root: Path | None
-    size: int
-    mtime_ns: int
-    sha256: str
-    state: State
-    parser: str | None
-    plan: dict[str, Any] | None
-    run_id: str | None
-    blob_ids: dict[str, str]
-    transaction_id: str | None
-    result_ids: list[str]
-    inflight: str | None
-    attempts: int
-    next_attempt_at: float | None
-    last_error: dict[str, Any] | None
-    duplicate_of: int | None
-    previous_version: int | None
-    final_path: Path | None
-    forced: bool
-    created_at: str
-    updated_at: str
-
-    @property
-    def terminal(self) -> bool:
-        return self.state in TERMINAL
-
-
-class Ledger:
-    """SQLite-backed file ledger (WAL mode); safe to share between threads of one process."""
+class SqliteLedger(Ledger):
+    """The ledger in a SQLite file (or ``":memory:"``); safe to share between threads of one process."""
 
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
@@ -142,7 +38,7 @@ class Ledger:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"Ledger '{path}' could not be opened: {exc}.", file=str(path)) from exc
 
@@ -150,13 +46,11 @@ class Ledger:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> Ledger:
+    def __enter__(self) -> SqliteLedger:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # -- transactions -------------------------------------------------------------------------
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -179,7 +73,7 @@ class Ledger:
             row = self._db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
         if row is None:
             raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
-        return _record(row)
+        return record_from_row(row)
 
     def is_known(self, path: Path, size: int, mtime_ns: int) -> bool:
         """True when this exact version of ``path`` (size and mtime) is already recorded."""
@@ -193,7 +87,7 @@ class Ledger:
     def by_sha(self, sha256: str) -> list[FileRecord]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM files WHERE sha256 = ? ORDER BY id", (sha256,)).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def latest_at_path(self, path: Path, *, before_id: int | None = None) -> FileRecord | None:
         query = "SELECT * FROM files WHERE path = ?"
@@ -203,7 +97,7 @@ class Ledger:
             args.append(before_id)
         with self._lock:
             row = self._db.execute(query + " ORDER BY id DESC LIMIT 1", args).fetchone()
-        return _record(row) if row is not None else None
+        return record_from_row(row) if row is not None else None
 
     def pending(self, *, now: float | None = None, include_waiting: bool = False) -> list[FileRecord]:
         """Unfinished rows, oldest first; rows waiting for a retry time are left out unless asked."""
@@ -215,7 +109,7 @@ class Ledger:
             args.append(self._clock() if now is None else now)
         with self._lock:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def in_state(self, *states: State) -> list[FileRecord]:
         placeholders = ",".join("?" for _ in states)
@@ -223,7 +117,7 @@ class Ledger:
             rows = self._db.execute(
                 f"SELECT * FROM files WHERE state IN ({placeholders}) ORDER BY id", states
             ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self._lock:
@@ -238,14 +132,14 @@ class Ledger:
                 "SELECT * FROM files WHERE last_error IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def last_success(self) -> FileRecord | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT * FROM files WHERE state = 'done' ORDER BY updated_at DESC, id DESC LIMIT 1"
             ).fetchone()
-        return _record(row) if row is not None else None
+        return record_from_row(row) if row is not None else None
 
     def events(self, file_id: int) -> list[dict[str, Any]]:
         with self._lock:
@@ -255,13 +149,11 @@ class Ledger:
             ).fetchall()
         return [dict(r) for r in rows]
 
-    # -- writes -------------------------------------------------------------------------------
+    # -- state changes ------------------------------------------------------------------------
 
     def record_discovered(
         self, source: SourceFile, *, root: Path | None = None, forced: bool = False
     ) -> FileRecord:
-        """Insert a row for this file version, or return the newest existing one (same path, size,
-        mtime and hash). ``forced`` always inserts a new row: the file is ingested again."""
         now = self._now()
         with self._tx() as db:
             row = db.execute(
@@ -270,7 +162,7 @@ class Ledger:
                 (str(source.path), source.size, source.mtime_ns, source.sha256),
             ).fetchone()
             if row is not None and not forced:
-                return _record(row)
+                return record_from_row(row)
             previous = db.execute(
                 "SELECT id FROM files WHERE path = ? ORDER BY id DESC LIMIT 1", (str(source.path),)
             ).fetchone()
@@ -295,63 +187,61 @@ class Ledger:
                 (file_id, now),
             )
             row = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
-        return _record(row)
+        return record_from_row(row)
 
-    def transition(
-        self, file_id: int, to_state: State, *, detail: str | None = None, **updates: Any
-    ) -> FileRecord:
-        """Move a row to ``to_state`` (checked against the allowed transitions) with column updates.
+    def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
+        return self._move(file_id, "discovered", detail, {"last_error": None})
 
-        Clears ``inflight`` and the retry schedule unless ``updates`` sets them.
-        """
-        now = self._now()
-        with self._tx() as db:
-            row = db.execute("SELECT state FROM files WHERE id = ?", (file_id,)).fetchone()
-            if row is None:
-                raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
-            current = cast(State, row["state"])
-            if to_state not in _ALLOWED[current]:
-                raise LedgerError(
-                    f"Ledger row {file_id} cannot move from '{current}' to '{to_state}'.",
-                    file_id=file_id,
-                    state=current,
-                )
-            values = {"inflight": None, "next_attempt_at": None, **updates}
-            self._update(db, file_id, {"state": to_state, "updated_at": now, **values})
-            db.execute(
-                "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)",
-                (file_id, now, current, to_state, detail),
-            )
-            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
-        return _record(out)
+    def mark_planned(self, file_id: int, plan: RunPlan, *, detail: str | None = None) -> FileRecord:
+        values = {"plan": json.dumps(plan_to_json(plan)), "parser": plan.parser, "run_id": plan.run_id}
+        return self._move(file_id, "planned", detail, values)
 
-    def update(self, file_id: int, **updates: Any) -> FileRecord:
-        """Change columns without a state change (inflight step, a blob id, the transaction id)."""
-        with self._tx() as db:
-            self._update(db, file_id, {"updated_at": self._now(), **updates})
-            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
-        return _record(out)
+    def mark_blobs_uploaded(self, file_id: int) -> FileRecord:
+        return self._move(file_id, "blobs_uploaded", None, {})
+
+    def mark_run_created(self, file_id: int) -> FileRecord:
+        return self._move(file_id, "run_created", None, {})
+
+    def mark_done(self, file_id: int, result_ids: Sequence[str]) -> FileRecord:
+        return self._move(file_id, "done", None, {"result_ids": json.dumps(list(result_ids))})
+
+    def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
+        values = {"last_error": _json(error)}
+        return self._move(file_id, "failed", str(error.get("message")), values)
+
+    def mark_duplicate(self, file_id: int, original: FileRecord) -> FileRecord:
+        detail = f"same sha256 as row {original.id}"
+        return self._move(file_id, "duplicate", detail, {"duplicate_of": original.id})
+
+    def mark_attachment(self, file_id: int, owner: FileRecord) -> FileRecord:
+        return self._move(file_id, "attachment", f"uploaded with ledger row {owner.id} ({owner.path})", {})
+
+    # -- checkpoints within a state -------------------------------------------------------------------
+
+    def mark_inflight(self, file_id: int, step: InflightStep) -> FileRecord:
+        return self._set(file_id, {"inflight": step})
 
     def record_blob(self, file_id: int, key: str, blob_id: str) -> FileRecord:
-        """Store one uploaded blob's id at once: an unlinked blob cannot be found again later."""
         with self._tx() as db:
             row = db.execute("SELECT blob_ids FROM files WHERE id = ?", (file_id,)).fetchone()
             blobs = json.loads(row["blob_ids"])
             blobs[key] = blob_id
-            self._update(db, file_id, {"blob_ids": blobs, "updated_at": self._now()})
+            self._write(db, file_id, {"blob_ids": json.dumps(blobs)})
             out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
-        return _record(out)
+        return record_from_row(out)
+
+    def record_transaction(self, file_id: int, transaction_id: str) -> FileRecord:
+        return self._set(file_id, {"transaction_id": transaction_id})
 
     def record_transient_failure(
         self, file_id: int, error: Mapping[str, Any], *, retry_at: float
     ) -> FileRecord:
-        """Keep the row in its state, count the attempt and schedule the next one."""
         now = self._now()
         with self._tx() as db:
             db.execute(
                 "UPDATE files SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
                 " updated_at = ? WHERE id = ?",
-                (json.dumps(dict(error), default=str), retry_at, now, file_id),
+                (_json(error), retry_at, now, file_id),
             )
             state = db.execute("SELECT state FROM files WHERE id = ?", (file_id,)).fetchone()["state"]
             db.execute(
@@ -359,10 +249,21 @@ class Ledger:
                 (file_id, now, state, state, f"transient: {error.get('message', '')}"),
             )
             out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
-        return _record(out)
+        return record_from_row(out)
 
-    def record_attachments(self, file_id: int, paths: list[Path]) -> None:
-        """Remember which files in the drop folder an export will upload as its attachments."""
+    def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
+        return self._set(file_id, {"next_attempt_at": retry_at})
+
+    def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
+        return self._set(file_id, {"last_error": _json(problem)})
+
+    def record_final_path(self, file_id: int, path: Path) -> FileRecord:
+        return self._set(file_id, {"final_path": str(path)})
+
+    def release_file(self, file_id: int) -> FileRecord:
+        return self._set(file_id, {"final_path": None, "root": None})
+
+    def record_attachments(self, file_id: int, paths: Sequence[Path]) -> None:
         with self._tx() as db:
             db.executemany(
                 "INSERT OR IGNORE INTO attachments (path, file_id) VALUES (?, ?)",
@@ -377,7 +278,7 @@ class Ledger:
                 " WHERE attachments.path = ? ORDER BY files.id DESC",
                 (str(path),),
             ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def unfiled(self) -> list[FileRecord]:
         """Finished rows of watched files whose move to the archive or quarantine is not recorded."""
@@ -386,7 +287,7 @@ class Ledger:
                 "SELECT * FROM files WHERE state IN ('done', 'duplicate', 'failed')"
                 " AND final_path IS NULL AND root IS NOT NULL ORDER BY id"
             ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def attachment_paths(self, file_id: int) -> list[Path]:
         with self._lock:
@@ -408,64 +309,47 @@ class Ledger:
             rows = self._db.execute("SELECT name, value FROM counters").fetchall()
         return {r["name"]: r["value"] for r in rows}
 
-    @staticmethod
-    def _update(db: sqlite3.Connection, file_id: int, values: Mapping[str, Any]) -> None:
+    # -- internals ------------------------------------------------------------------------------------
+
+    def _move(
+        self, file_id: int, to_state: State, detail: str | None, values: Mapping[str, Any]
+    ) -> FileRecord:
+        """One checked state change with its column values, its event, and inflight/retry cleared."""
+        now = self._now()
+        with self._tx() as db:
+            row = db.execute("SELECT state FROM files WHERE id = ?", (file_id,)).fetchone()
+            if row is None:
+                raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
+            current = cast(State, row["state"])
+            check_transition(file_id, current, to_state)
+            columns = {"state": to_state, "inflight": None, "next_attempt_at": None, **values}
+            self._write(db, file_id, columns)
+            db.execute(
+                "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)",
+                (file_id, now, current, to_state, detail),
+            )
+            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        return record_from_row(out)
+
+    def _set(self, file_id: int, values: Mapping[str, Any]) -> FileRecord:
+        with self._tx() as db:
+            self._write(db, file_id, values)
+            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        if out is None:
+            raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
+        return record_from_row(out)
+
+    def _write(self, db: sqlite3.Connection, file_id: int, values: Mapping[str, Any]) -> None:
+        # Column names come from this class's own methods only, never from callers.
+        unknown = set(values) - COLUMNS
+        if unknown:
+            raise LedgerError(f"Ledger has no column(s) {sorted(unknown)}.", file_id=file_id)
         columns = ", ".join(f"{name} = ?" for name in values)
-        db.execute(f"UPDATE files SET {columns} WHERE id = ?", [*map(_encode, values.values()), file_id])
+        db.execute(
+            f"UPDATE files SET {columns}, updated_at = ? WHERE id = ?",
+            [*values.values(), self._now(), file_id],
+        )
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, default=str)
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _decode_json(text: str | None) -> Any:
-    return json.loads(text) if text else None
-
-
-def _record(row: sqlite3.Row) -> FileRecord:
-    return FileRecord(
-        id=row["id"],
-        path=Path(row["path"]),
-        root=Path(row["root"]) if row["root"] else None,
-        size=row["size"],
-        mtime_ns=row["mtime_ns"],
-        sha256=row["sha256"],
-        state=cast(State, row["state"]),
-        parser=row["parser"],
-        plan=_decode_json(row["plan"]),
-        run_id=row["run_id"],
-        blob_ids=json.loads(row["blob_ids"]),
-        transaction_id=row["transaction_id"],
-        result_ids=json.loads(row["result_ids"]),
-        inflight=row["inflight"],
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        last_error=_decode_json(row["last_error"]),
-        duplicate_of=row["duplicate_of"],
-        previous_version=row["previous_version"],
-        final_path=Path(row["final_path"]) if row["final_path"] else None,
-        forced=bool(row["forced"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
-
-
-def records_summary(records: Sequence[FileRecord]) -> list[dict[str, Any]]:
-    """A JSON-ready view of rows for the status command."""
-    return [
-        {
-            "id": r.id,
-            "path": str(r.path),
-            "state": r.state,
-            "attempts": r.attempts,
-            "last_error": r.last_error,
-            "updated_at": r.updated_at,
-        }
-        for r in records
-    ]
+def _json(value: Mapping[str, Any]) -> str:
+    return json.dumps(dict(value), default=str)

@@ -1,7 +1,9 @@
-"""Building the pipeline's parts from Settings (used by the commands; no business logic)."""
+"""The one place that builds the pipeline's parts from Settings: client, ledger, parser registry,
+tenant lookups, the pipeline itself and the watch service. No business logic."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,14 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.benchling import BenchlingClient, ClientSettings
-from ingest.ledger.sqlite import Ledger
-from ingest.load.chromatogram_png import render_chromatogram_png
+from ingest.filing import FilingOptions
+from ingest.ledger import Ledger, SqliteLedger
+from ingest.load import render_chromatogram_png
 from ingest.models import Trace
-from ingest.pipeline.filing_records import FilingOptions
 from ingest.pipeline.pipeline import Pipeline
-from ingest.resolve.mapping_file import load_schema_map
-from ingest.resolve.tenant import CachedEntities, CachedTenant, ClientEntities, ClientTenant
+from ingest.pipeline.service import IngestService
+from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
 from ingest.settings import Settings
+from ingest.watch import FolderWatcher, WatchOptions
 from parsers import discover_parsers
 
 
@@ -26,6 +29,11 @@ def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) 
 
 def open_client(settings: ClientSettings) -> BenchlingClient:
     return BenchlingClient.from_settings(settings)
+
+
+def open_ledger(path: Path) -> SqliteLedger:
+    """The ledger at ``path`` (``":memory:"`` for a throwaway one); close it when done."""
+    return SqliteLedger(path)
 
 
 @contextmanager
@@ -43,7 +51,7 @@ def open_pipeline(
     schema_map = load_schema_map(settings.map_path, known_parsers=registry.names)
     own_client = client is None
     api = client or open_client(settings.require_client())
-    ledger = Ledger(ledger_path or settings.ledger_path)
+    ledger: Ledger = open_ledger(ledger_path or settings.ledger_path)
     try:
         settings.home.mkdir(parents=True, exist_ok=True)
         yield Pipeline(
@@ -63,3 +71,13 @@ def open_pipeline(
         ledger.close()
         if own_client:
             api.close()
+
+
+def watch_service(
+    pipeline: Pipeline, folders: Sequence[Path], options: WatchOptions, *, workers: int
+) -> IngestService:
+    """The service loop over ``folders``: a watcher that skips what the ledger has finished, and the
+    pipeline's own folder-unit suffixes."""
+    options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
+    watcher = FolderWatcher([f.absolute() for f in folders], options, is_known=pipeline.is_finished)
+    return IngestService(pipeline, watcher, workers=workers)

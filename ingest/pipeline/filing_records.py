@@ -1,28 +1,21 @@
-"""Moving finished files: ingested ones to the archive, failed ones to quarantine, and completing
-moves a kill interrupted. Every move is recorded in the ledger; none ever deletes a file."""
+"""Filing finished ledger rows: ingested files to the archive, failed ones to quarantine, and completing
+moves a kill interrupted. The moves themselves are the filing stage's; this records each in the ledger.
+Nothing is ever deleted."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.filing import moves as filing
-from ingest.ledger.sqlite import FileRecord, Ledger
+from ingest import filing
+from ingest.filing import FilingOptions
+from ingest.ledger import FileRecord, Ledger
 from ingest.models import SourceFile
 
 log = logging.getLogger("ingest.filing")
-
-
-@dataclass(frozen=True)
-class FilingOptions:
-    """Where finished and failed files go; ``None`` leaves them where they are."""
-
-    archive_dir: Path | None = None
-    failed_dir: Path | None = None
 
 
 class FileMover:
@@ -48,8 +41,8 @@ class FileMover:
             # is (the ledger knows this version) and the reason is kept for `status`.
             log.error("%s was ingested but could not be archived: %s", record.path, exc)
             problem = {"stage": "archive", "message": f"ingested, but not archived: {exc}", "details": {}}
-            return self.ledger.update(record.id, last_error=problem)
-        return self.ledger.update(record.id, final_path=target)
+            return self.ledger.record_problem(record.id, problem)
+        return self.ledger.record_final_path(record.id, target)
 
     def quarantine(
         self, record: FileRecord, source: SourceFile | None, error: Mapping[str, Any]
@@ -64,14 +57,14 @@ class FileMover:
         except (OSError, ValueError) as exc:
             log.error("%s failed and could not be quarantined either: %s", record.path, exc)
             return record
-        return self.ledger.update(record.id, final_path=target)
+        return self.ledger.record_final_path(record.id, target)
 
     def attachments_in_root(self, record: FileRecord) -> list[Path]:
         """Files in the export's watched folder that its plan uploads besides the export itself."""
         if record.plan is None or record.root is None:
             return []
         root = record.root.resolve()
-        paths = {Path(b["path"]) for b in record.plan.get("blobs", [])}
+        paths = {b.path for b in record.plan.blobs if b.path is not None}
         return sorted(
             p
             for p in paths
@@ -116,6 +109,6 @@ class FileMover:
             except (OSError, ValueError) as exc:
                 log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
                 continue
-            self.ledger.update(record.id, final_path=target)
+            self.ledger.record_final_path(record.id, target)
             completed += 1
         return completed

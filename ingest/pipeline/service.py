@@ -13,8 +13,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from ingest.pipeline.pipeline import Outcome, Pipeline
-from ingest.watch.watcher import FolderWatcher
+from ingest.pipeline.outcome import Outcome
+from ingest.pipeline.pipeline import Pipeline
+from ingest.watch import FolderWatcher
 
 log = logging.getLogger("ingest.service")
 
@@ -57,8 +58,7 @@ class IngestService:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
                     futures: list[Future[Outcome]] = [
-                        pool.submit(self.pipeline.advance, record)
-                        for record in self.pipeline.ledger.pending()
+                        pool.submit(self.pipeline.advance, record) for record in self.pipeline.due()
                     ]
                     self._collect(futures)
                     if self._stop.is_set():

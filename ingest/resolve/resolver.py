@@ -2,38 +2,31 @@
 
 Pure apart from the injected lookups (tenant schemas, entity bulk-get) and the PNG renderer. Every
 problem found in a file is reported at once in one ResolveError. Blob ids are not known until upload,
-so bodies carry ``{"$blob": key}`` markers that the uploader fills in.
+so a blob field holds a :class:`~ingest.models.BlobRef` that the load stage fills in.
 """
 
 from __future__ import annotations
 
-import mimetypes
 import string
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from ingest.errors import AttachmentError, AttachmentMissingError, EntitiesNotFoundError, ResolveError
-from ingest.models import BlobUpload, ParsedFile, RunPlan, Trace
-from ingest.resolve.attachments import check_inside, export_folder, resolve_attachment
+from ingest.errors import AttachmentMissingError, EntitiesNotFoundError, ResolveError
+from ingest.models import BlobRef, ParsedFile, PlannedObject, RunPlan
+from ingest.resolve.blob_plan import RenderPng, plan_blobs
 from ingest.resolve.coercion import CoercionError, coerce, is_missing
 from ingest.resolve.mapping_check import BoundMapping, bind_mapping
-from ingest.resolve.mapping_file import BlobSource, FieldSource, SchemaMap
+from ingest.resolve.mapping_file import FieldSource, SchemaMap
 from ingest.resolve.tenant import EntityLookup, FieldDef, TenantLookup
 
-RenderPng = Callable[[Sequence[Trace], pd.DataFrame | None, str], bytes]
 MAX_LISTED_PROBLEMS = 25
 
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
-
-
-def blob_marker(key: str) -> dict[str, str]:
-    return {"$blob": key}
 
 
 class _Problems:
@@ -73,7 +66,12 @@ def resolve(
     bound = bind_mapping(schema_map, mapping, tenant)
     problems = _Problems()
     context = _template_values(parsed, source, sha256)
-    blobs, blob_keys, column_blobs = _plan_blobs(parsed, source, bound, render_png, problems)
+    planned_blobs = plan_blobs(parsed, source, bound.mapping, render_png)
+    for text in planned_blobs.problems:
+        problems.add(text)
+    for text in planned_blobs.missing_files:
+        problems.add_missing_file(text)
+    blobs, blob_keys, column_blobs = planned_blobs.uploads, planned_blobs.keys, planned_blobs.by_value
 
     run_id = new_id()
     run_fields: dict[str, Any] = {}
@@ -95,7 +93,7 @@ def resolve(
         if value is not None:
             run_fields[name] = value
 
-    results: list[dict[str, Any]] = []
+    results: list[PlannedObject] = []
     skipped: list[int] = []
     warnings = list(parsed.warnings)
     section = mapping.results
@@ -143,10 +141,7 @@ def resolve(
             for field in bound.result_schema.fields.values():
                 if field.is_required and field.name not in fields and not field.archived:
                     problems.add(f"row {row_no}: required field '{field.name}' has no value")
-            body: dict[str, Any] = {"id": new_id(), "schemaId": bound.result_schema.id, "fields": fields}
-            if bound.project_id:
-                body["projectId"] = bound.project_id
-            results.append(body)
+            results.append(PlannedObject(new_id(), bound.result_schema.id, fields, bound.project_id))
         if skipped:
             missing = (
                 sorted(
@@ -188,20 +183,18 @@ def resolve(
             problems=problems.items,
             file=str(source),
         )
-    run_body: dict[str, Any] = {"id": run_id, "schemaId": bound.run_schema.id, "fields": run_fields}
-    if bound.project_id:
-        run_body["projectId"] = bound.project_id
-    used = _used_blob_keys(run_body, results)
-    return RunPlan(
+    plan = RunPlan(
         source=source,
         sha256=sha256,
         parser=parser,
-        run=run_body,
+        run=PlannedObject(run_id, bound.run_schema.id, run_fields, bound.project_id),
         results=tuple(results),
-        blobs=tuple(b for b in blobs if b.key in used),
+        blobs=tuple(blobs),
         warnings=tuple(warnings),
         skipped_rows=tuple(skipped),
     )
+    used = plan.used_blob_keys()
+    return replace(plan, blobs=tuple(b for b in blobs if b.key in used))
 
 
 def _template_values(parsed: ParsedFile, source: Path, sha256: str) -> dict[str, Any]:
@@ -257,98 +250,6 @@ def _resolve_samples(
     return found
 
 
-def _plan_blobs(
-    parsed: ParsedFile, source: Path, bound: BoundMapping, render_png: RenderPng | None, problems: _Problems
-) -> tuple[list[BlobUpload], dict[str, list[str]], dict[str, dict[str, str]]]:
-    """Blob uploads, the upload keys behind each mapped blob name, and per-value keys for column blobs."""
-    uploads: list[BlobUpload] = []
-    keys: dict[str, list[str]] = {}
-    by_value: dict[str, dict[str, str]] = {}
-    for name, spec in bound.mapping.blobs.items():
-        try:
-            planned = _plan_blob(name, spec, parsed, source, render_png)
-        except AttachmentMissingError as exc:
-            if spec.required:
-                problems.add_missing_file(str(exc))
-            continue
-        except AttachmentError as exc:
-            if spec.required:
-                problems.add(str(exc))
-            continue
-        if spec.from_ == "column":
-            by_value[name] = {value: upload.key for value, upload in planned}
-        uploads += [u for _, u in planned]
-        keys[name] = [u.key for _, u in planned]
-        if spec.required and not planned and spec.from_ not in ("render", "parser_attachments", "column"):
-            problems.add(f"blob '{name}': no file found for '{source}'")
-    return uploads, keys, by_value
-
-
-def _mime(path: Path, spec: BlobSource) -> str:
-    if spec.mime_type:
-        return spec.mime_type
-    if path.is_dir():
-        return "application/zip"
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def _plan_blob(
-    name: str, spec: BlobSource, parsed: ParsedFile, source: Path, render_png: RenderPng | None
-) -> list[tuple[str, BlobUpload]]:
-    if spec.from_ == "export":
-        blob_name = source.name + (".zip" if source.is_dir() else "")
-        return [("", BlobUpload(name, blob_name, spec.type, _mime(source, spec), path=source))]
-    if spec.from_ == "pattern":
-        assert spec.pattern is not None
-        relative = spec.pattern.format(stem=source.stem, name=source.name, suffix=source.suffix)
-        path = resolve_attachment(source, relative, what=f"Blob '{name}' pattern")
-        if not path.is_file():
-            if spec.required:
-                raise AttachmentMissingError(
-                    f"Blob '{name}': '{path}' does not exist beside '{source}'.", file=str(source)
-                )
-            return []
-        return [("", BlobUpload(name, path.name, spec.type, _mime(path, spec), path=path))]
-    if spec.from_ == "column":
-        assert spec.column is not None
-        if spec.column not in parsed.results.columns:
-            return []
-        out: list[tuple[str, BlobUpload]] = []
-        values = parsed.results[spec.column].dropna().astype(str).str.strip().unique().tolist()
-        for i, value in enumerate(v for v in values if v):
-            path = resolve_attachment(source, value, what=f"Column '{spec.column}' value")
-            if not path.is_file():
-                raise AttachmentMissingError(
-                    f"Column '{spec.column}' of '{source}' names '{value}', "
-                    f"which does not exist in '{export_folder(source)}'.",
-                    file=str(source),
-                )
-            out.append(
-                (value, BlobUpload(f"{name}#{i + 1}", path.name, spec.type, _mime(path, spec), path=path))
-            )
-        return out
-    if spec.from_ == "parser_attachments":
-        return [
-            (
-                "",
-                BlobUpload(
-                    f"{name}#{i + 1}",
-                    p.name,
-                    spec.type,
-                    _mime(p, spec),
-                    path=check_inside(source, p, what="Attachment"),
-                ),
-            )
-            for i, p in enumerate(parsed.attachments)
-        ]
-    # render
-    if not parsed.traces or render_png is None:
-        return []
-    title = str(parsed.metadata.get("sample_name") or source.stem)
-    content = render_png(parsed.traces, parsed.results if len(parsed.results) else None, title)
-    return [("", BlobUpload(name, f"{source.stem}.png", "VISUALIZATION", "image/png", content=content))]
-
-
 def _value(
     src: FieldSource,
     field: FieldDef,
@@ -375,8 +276,8 @@ def _value(
             keys = blob_keys.get(src.blob, [])
         if not keys:
             return None
-        markers = [blob_marker(k) for k in keys]
-        return markers if field.is_multi else markers[0]
+        refs = [BlobRef(k) for k in keys]
+        return refs if field.is_multi else refs[0]
     if kind == "metadata":
         raw = metadata.get(src.metadata or "")
     elif kind == "column":
@@ -419,23 +320,3 @@ def _value(
 class _Strict(dict[str, Any]):
     def __missing__(self, key: str) -> Any:
         raise KeyError(key)
-
-
-def _used_blob_keys(run: Mapping[str, Any], results: Sequence[Mapping[str, Any]]) -> set[str]:
-    used: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            if set(value) == {"$blob"}:
-                used.add(value["$blob"])
-            else:
-                for item in value.values():
-                    walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(run.get("fields", {}))
-    for body in results:
-        walk(body.get("fields", {}))
-    return used

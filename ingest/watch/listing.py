@@ -1,19 +1,23 @@
-"""One listing of a watched root: the files and folder units that are candidates, with their stats.
+"""The one folder walker: the files and folder units under a root that are candidates, with their stats.
 
-A listing does no waiting and no hashing. Errors never escape: a root that cannot be listed (missing,
-share unreachable) comes back as unavailable, and a sub-folder that cannot be read marks the listing
-incomplete, so the caller knows not to treat missing entries as gone.
+The watcher lists its roots with :func:`list_root`; reprocess and the demo list a folder's exports with
+:func:`list_exports`. Both use the pattern language of ``watch.patterns``.
+
+A listing does no waiting and no hashing. Errors never escape ``list_root``: a root that cannot be
+listed (missing, share unreachable) comes back as unavailable, and a sub-folder that cannot be read
+marks the listing incomplete, so the caller knows not to treat missing entries as gone.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from ingest.watch.patterns import PathFilter
+from ingest.errors import ConfigError
+from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,28 @@ def list_root(
     candidates = walker.walk(root, PurePath(), entries)
     ordered = tuple(sorted(candidates, key=lambda c: c.relative.as_posix()))
     return RootListing(root, available=True, complete=walker.complete, candidates=ordered)
+
+
+def list_exports(
+    root: Path,
+    *,
+    include: Sequence[str] = (),
+    unit_suffixes: Sequence[str] = (".d",),
+    is_export: Callable[[Path], bool],
+) -> list[Candidate]:
+    """Exports under ``root`` (every depth), in relative-path order: files and folder units that match
+    ``include`` (all when empty), are not hidden by the default excludes, and ``is_export`` accepts.
+
+    Raises ConfigError when ``root`` cannot be listed.
+    """
+    path_filter = PathFilter(include=tuple(include), exclude=DEFAULT_EXCLUDES)
+    listing = list_root(root, path_filter, unit_suffixes, recursive=True)
+    if not listing.available:
+        raise ConfigError(
+            f"Folder '{root}' cannot be listed ({listing.problem}). Expected a readable folder.",
+            file=root,
+        )
+    return [c for c in listing.candidates if is_export(c.path)]
 
 
 class _Walker:

@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from ingest.benchling import ApiKey, BenchlingClient, ClientSettings, RateLimit, RetryPolicy
+from ingest.filing import FilingOptions
+from ingest.pipeline import Pipeline
 from ingest.pipeline.factory import open_pipeline
-from ingest.pipeline.filing_records import FilingOptions
-from ingest.pipeline.pipeline import Pipeline
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
 from tests.support.corpus import GoodExport

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from reliability.harness import assert_each_once, open_test_pipeline, sandbox_config
 
-from ingest.pipeline.backfill import Backfill
-from ingest.pipeline.pipeline import Pipeline
+from ingest.pipeline import Backfill, Pipeline
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
-from ingest.watch.source_file import describe_path
+from ingest.watch import describe_path
 from tests.support.corpus import write_corpus
 
 FILES = 60

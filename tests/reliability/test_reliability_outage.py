@@ -10,12 +10,10 @@ from pathlib import Path
 
 from reliability.harness import assert_each_once, open_test_pipeline
 
-from ingest.pipeline.filing_records import FilingOptions
-from ingest.pipeline.pipeline import Outcome
-from ingest.pipeline.service import IngestService
+from ingest.filing import FilingOptions
+from ingest.pipeline import IngestService, Outcome
 from ingest.sandbox import SandboxServer
-from ingest.watch.patterns import DEFAULT_EXCLUDES
-from ingest.watch.watcher import FolderWatcher, WatchOptions
+from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions
 from tests.support.corpus import TRACE_GLOB, GoodExport, write_corpus
 
 PER_PHASE = 5

@@ -11,12 +11,11 @@ import pytest
 from integration.service.service_rig import REPO, SCHEMAS_MAP, ServiceRig
 
 from ingest.benchling import ApiKey, BenchlingClient, RetryPolicy
-from ingest.ledger.sqlite import Ledger
+from ingest.filing import FilingOptions
+from ingest.ledger import SqliteLedger
+from ingest.pipeline import Pipeline
 from ingest.pipeline.factory import render_png
-from ingest.pipeline.filing_records import FilingOptions
-from ingest.pipeline.pipeline import Pipeline
-from ingest.resolve.mapping_file import load_schema_map
-from ingest.resolve.tenant import CachedEntities, CachedTenant, ClientEntities, ClientTenant
+from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
 from ingest.sandbox import SandboxConfig, SandboxServer
 from parsers import discover_parsers
 
@@ -54,7 +53,7 @@ def inprocess_pipeline(
     retry_policy: RetryPolicy | None = None,
     retry_base_seconds: float = 30.0,
     filing_options: FilingOptions | None = None,
-    ledger_type: type[Ledger] = Ledger,
+    ledger_type: type[SqliteLedger] = SqliteLedger,
 ) -> Iterator[Pipeline]:
     """The pipeline as ``ingest.pipeline.factory`` builds it, with the two knobs the CLI does not expose:
     the client's retry patience and the pipeline's delay before a transient failure is tried again."""

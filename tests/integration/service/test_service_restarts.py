@@ -23,8 +23,8 @@ from integration.service.service_rig import (
     write_trace,
 )
 
-from ingest.ledger.sqlite import TERMINAL
-from ingest.watch.source_file import describe_path
+from ingest.ledger import TERMINAL
+from ingest.watch import describe_path
 
 GOOD_FILES = 20
 #: Seconds after the first ledger row within which the kills fall (20 files take about 7 s here).

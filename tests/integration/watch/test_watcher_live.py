@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingest.models import SourceFile
-from ingest.watch.watcher import FolderWatcher, WatchOptions
+from ingest.watch import FolderWatcher, WatchOptions
 
 FAST = WatchOptions(settle_seconds=0.3, rescan_seconds=0.5)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ConfigError
-from ingest.resolve.mapping_file import load_schema_map
+from ingest.resolve import load_schema_map
 from tests.support.paths import REPO
 
 GOOD_HEAD = """version: 1

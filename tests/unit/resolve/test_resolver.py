@@ -8,7 +8,7 @@ import pytest
 
 from ingest.contract import STRING
 from ingest.errors import AttachmentError, EntitiesNotFoundError, ResolveError
-from ingest.models import ParsedFile, Provenance, Trace
+from ingest.models import BlobRef, ParsedFile, PlannedObject, Provenance, Trace
 from ingest.resolve.mapping_check import check_all
 from ingest.resolve.mapping_file import SchemaMap, load_schema_map
 from ingest.resolve.resolver import resolve
@@ -86,26 +86,26 @@ def test_full_lc_plan_has_exact_bodies(export: Path) -> None:
         new_id=lambda: f"id-{next(counter)}",
         render_png=lambda traces, peaks, title: b"PNG:" + title.encode(),
     )
-    assert plan.run == {
-        "id": "id-1",
-        "schemaId": "assaysch_chromrun01",
-        "projectId": "src_lcproj01",
-        "fields": {
+    assert plan.run == PlannedObject(
+        id="id-1",
+        schema_id="assaysch_chromrun01",
+        project_id="src_lcproj01",
+        fields={
             "instrument": "HPLC-1",
             "method": "caffeine.M",
             "injection_time": "2026-11-02T10:15:00+01:00",
             "parser": "lc_results_csv 1.0",
             "file_sha256": "abc",
             "run_status": "sfso_complete",
-            "source_file": {"$blob": "export"},
-            "chromatogram": {"$blob": "chromatogram_png"},
+            "source_file": BlobRef("export"),
+            "chromatogram": BlobRef("chromatogram_png"),
         },
-    }
-    assert plan.results[1] == {
-        "id": "id-3",
-        "schemaId": "assaysch_chromres01",
-        "projectId": "src_lcproj01",
-        "fields": {
+    )
+    assert plan.results[1] == PlannedObject(
+        id="id-3",
+        schema_id="assaysch_chromres01",
+        project_id="src_lcproj01",
+        fields={
             "run": "id-1",
             "sample": "bfi_smp002",
             "signal": "DAD1 A",
@@ -117,10 +117,10 @@ def test_full_lc_plan_has_exact_bodies(export: Path) -> None:
             "height": 10.0,
             "area_percent": 50.0,
             "injection_date": "2026-11-02",
-            "chromatogram": {"$blob": "trace_file#1"},
+            "chromatogram": BlobRef("trace_file#1"),
             "review": "sfso_pending",
         },
-    }
+    )
     assert entities.calls == [["SMP-001", "SMP-002"]]
     blobs = {b.key: b for b in plan.blobs}
     assert set(blobs) == {"export", "trace_file#1", "chromatogram_png"}
@@ -159,9 +159,9 @@ def test_unknown_samples_skipped_when_configured(export: Path, tmp_path: Path) -
         tenant=FakeTenant(),
         entities=FakeEntities(),
     )
-    assert [r["fields"]["sample"] for r in plan.results] == ["bfi_smp001", "bfi_smp003"]
+    assert [r.fields["sample"] for r in plan.results] == ["bfi_smp001", "bfi_smp003"]
     assert plan.skipped_rows == (2,)
-    assert "NOPE-1" in plan.run["fields"]["notes"]
+    assert "NOPE-1" in plan.run.fields["notes"]
     assert any("NOPE-1" in w for w in plan.warnings)
 
 
@@ -281,7 +281,7 @@ def test_trace_only_file_gives_run_without_results(export: Path) -> None:
         render_png=lambda traces, peaks, title: b"png",
     )
     assert plan.results == ()
-    assert plan.run["fields"]["chromatogram"] == {"$blob": "chromatogram_png"}
+    assert plan.run.fields["chromatogram"] == BlobRef("chromatogram_png")
 
 
 @pytest.mark.parametrize(

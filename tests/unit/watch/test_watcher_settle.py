@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.models import SourceFile
-from ingest.watch.watcher import FolderWatcher, WatchOptions
+from ingest.watch import FolderWatcher, WatchOptions
 from tests.support.watch_fakes import FakeClock, write
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.hashing import hash_unit
-from ingest.watch.watcher import FolderWatcher, WatchOptions
+from ingest.watch import FolderWatcher, WatchOptions
 from tests.support.watch_fakes import FakeClock, write
 
 

@@ -63,4 +63,4 @@ def sandbox(
         server.serve_forever()
 
 
-COMMANDS: list[click.Command] = [sandbox]
+COMMAND = sandbox

@@ -1,40 +1,13 @@
-"""Glob rules and network-share detection (pure functions, fake mount tables)."""
+"""Network-share detection (pure functions, fake mount tables)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import pytest
 
-from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter, glob_matches
 from ingest.watch.shares import Mount, is_network_path, is_unc_path
-
-
-@pytest.mark.parametrize(
-    ("pattern", "relative", "expected"),
-    [
-        ("*.tmp", "a/b/c.TMP", True),
-        (".*", "a/.git/config", True),
-        (".*", "a/b.csv", False),
-        ("lc/*.csv", "LC/run.csv", True),
-        ("lc/*.csv", "gc/run.csv", False),
-        ("**/*.csv", "run.csv", True),
-        ("**/*.csv", "x/run.csv", True),
-    ],
-)
-def test_glob_matches(pattern: str, relative: str, expected: bool) -> None:
-    assert glob_matches(pattern, PurePath(relative)) is expected
-
-
-def test_default_filter_rejects_markers_and_reports_but_keeps_exports() -> None:
-    path_filter = PathFilter(exclude=DEFAULT_EXCLUDES, done_marker=".done")
-    assert path_filter.is_candidate(PurePath("runs/run1.csv"))
-    assert not path_filter.is_candidate(PurePath("runs/run1.csv.done"))
-    assert not path_filter.is_candidate(PurePath("runs/run1.csv.error.json"))
-    assert path_filter.marker_for("run1.csv") == "run1.csv.done"
-    assert PathFilter().marker_for("run1.csv") is None
-
 
 posix_paths = pytest.mark.skipif(os.name == "nt", reason="the fake mount table uses POSIX paths")
 

@@ -1,4 +1,4 @@
-"""``benchling-ingest parsers`` and ``benchling-ingest parse``: list plugins, parse one export locally."""
+"""``benchling-ingest parse``: parse one export locally and print what the pipeline would get."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ingest.errors import ConfigError, ParseError
 from ingest.models import ParsedFile
 from parsers import ParserRegistry, discover_parsers
 
-_PARSERS_DIR = click.option(
+PARSERS_DIR_OPTION = click.option(
     "--parsers-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
@@ -30,23 +30,12 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def _registry(parsers_dir: Path | None) -> ParserRegistry:
+def registry_or_exit(parsers_dir: Path | None) -> ParserRegistry:
+    """The parser registry, or exit with code 1 naming the plugin that could not be loaded."""
     try:
         return discover_parsers(parsers_dir)
     except ConfigError as exc:
         _fail(exc.message, 1)
-
-
-@click.command("parsers")
-@_PARSERS_DIR
-def parsers_command(parsers_dir: Path | None) -> None:
-    """List the parsers found: name, version, extensions and where each comes from."""
-    table = Table(title="Parsers")
-    for column in ("name", "version", "extensions", "origin"):
-        table.add_column(column)
-    for entry in _registry(parsers_dir):
-        table.add_row(entry.name, entry.version, " ".join(entry.extensions), entry.origin)
-    Console(width=200).print(table)
 
 
 def _json_document(path: Path, parsed: ParsedFile) -> dict[str, Any]:
@@ -98,14 +87,14 @@ def _print_table(path: Path, parsed: ParsedFile) -> None:
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here.")
 @click.option("--parser", "parser_name", default=None, help="Use this parser instead of choosing one.")
-@_PARSERS_DIR
+@PARSERS_DIR_OPTION
 def parse_command(
     path: Path, output_format: str, output: Path | None, parser_name: str | None, parsers_dir: Path | None
 ) -> None:
     """Parse one export and print what the pipeline would get from it (no Benchling calls)."""
     if output_format == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE.")
-    registry = _registry(parsers_dir)
+    registry = registry_or_exit(parsers_dir)
     try:
         parsed = registry.parse(path, parser_name=parser_name)
     except ParseError as exc:
@@ -130,4 +119,4 @@ def parse_command(
         output.write_text(text, encoding="utf-8")
 
 
-COMMANDS: list[click.Command] = [parsers_command, parse_command]
+COMMAND = parse_command
