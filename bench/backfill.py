@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.backfill --quick                  # 150 files
     .venv/bin/python -m bench.backfill --rate-limit 600/30      # shorter run at a higher limit
 
-N generated LC exports (``bench/corpus.py``: 10-100 results each, samples SMP-001..SMP-020, one trace
+N generated LC exports (``tests/support/corpus.py``: 10-100 results each, samples SMP-001..SMP-020, one trace
 file each) are reprocessed through ``Backfill`` (as ``benchling-ingest reprocess`` does) against a
 sandbox on 127.0.0.1 whose rate limit is ON; the client's limiter is set to the same limit. The
 bound is what the limit allows at our request count: (limit requests / window seconds) / requests per

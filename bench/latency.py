@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.latency              # 20 files
     .venv/bin/python -m bench.latency --quick      # 8 files
 
-Files (``bench/corpus.py`` LC exports with their trace files) are dropped one by one into a watched
+Files (``tests/support/corpus.py`` LC exports with their trace files) are dropped one by one into a watched
 folder: the trace file, then the CSV renamed into place. The latency of a file is from the moment its
 CSV appears to the moment the sandbox (127.0.0.1, rate limit ON at 60/30, the client's limiter the
 same) holds a run whose ``file_sha256`` is the file's, found by polling the sandbox store every 10 ms.
