@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.backfill --quick                  # 150 files
     .venv/bin/python -m bench.backfill --rate-limit 600/30      # shorter run at a higher limit
 
-N generated LC exports (``bench/corpus.py``: 10-100 results each, samples SMP-001..SMP-020, one trace
+N generated LC exports (``tests/support/corpus.py``: 10-100 results each, samples SMP-001..SMP-020, one trace
 file each) are reprocessed through ``Backfill`` (as ``benchling-ingest reprocess`` does) against a
 sandbox on 127.0.0.1 whose rate limit is ON; the client's limiter is set to the same limit. The
 bound is what the limit allows at our request count: (limit requests / window seconds) / requests per
@@ -33,16 +33,15 @@ from typing import Any
 
 import httpx
 
-from bench.corpus import GoodExport, write_corpus
-from ingest.assembly import open_pipeline
-from ingest.backfill import Backfill, Selection, list_candidates
 from ingest.benchling import ApiKey, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
-from ingest.errors import NoParserError
+from ingest.operations.reprocess import Selection, reprocess, select_exports
 from ingest.pipeline import Outcome
+from ingest.pipeline.factory import open_pipeline
 from ingest.sandbox import RateLimit as SandboxRateLimit
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
+from tests.support.corpus import GoodExport, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"
@@ -70,22 +69,18 @@ def run_backfill(
         settings = load_settings({}, map_path=MAP_FILE, home=folder / "state", client=client_settings)
         finished: list[tuple[float, Outcome]] = []
         with open_pipeline(settings) as pipeline:
-
-            def is_export(path: Path) -> bool:
-                try:
-                    pipeline.parsers.choose(path)
-                except NoParserError:
-                    return False
-                return True
-
             root = folder / "archive"
-            paths = list_candidates(root, Selection(), is_export)
+            paths = select_exports(pipeline, root, Selection())
             started = time.perf_counter()
-            Backfill(pipeline, batch_files=batch).run(
-                paths, root=root, on_outcome=lambda o: finished.append((time.perf_counter() - started, o))
+            reprocess(
+                pipeline,
+                paths,
+                root=root,
+                batch_files=batch,
+                on_outcome=lambda o: finished.append((time.perf_counter() - started, o)),
             )
             seconds = time.perf_counter() - started
-            stats = pipeline.client.stats
+            stats = pipeline.client_stats
         runs = server.store.runs()
         results = server.store.results()
         server_429 = server.request_log.count(status=429)

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.latency              # 20 files
     .venv/bin/python -m bench.latency --quick      # 8 files
 
-Files (``bench/corpus.py`` LC exports with their trace files) are dropped one by one into a watched
+Files (``tests/support/corpus.py`` LC exports with their trace files) are dropped one by one into a watched
 folder: the trace file, then the CSV renamed into place. The latency of a file is from the moment its
 CSV appears to the moment the sandbox (127.0.0.1, rate limit ON at 60/30, the client's limiter the
 same) holds a run whose ``file_sha256`` is the file's, found by polling the sandbox store every 10 ms.
@@ -24,17 +24,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import TRACE_GLOB, write_export
-from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
-from ingest.file_moves import FilingOptions
-from ingest.path_filter import DEFAULT_EXCLUDES
+from ingest.filing import FilingOptions
+from ingest.pipeline import IngestService
+from ingest.pipeline.factory import open_pipeline
 from ingest.sandbox import RateLimit as SandboxRateLimit
 from ingest.sandbox import SandboxConfig, SandboxServer
-from ingest.service import IngestService
 from ingest.settings import load_settings
-from ingest.watcher import FolderWatcher, WatchOptions
+from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions
+from tests.support.corpus import TRACE_GLOB, write_export
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"
@@ -91,7 +90,7 @@ def measure(files: int, gap: float, rate_limit: tuple[int, float]) -> dict[str, 
             finally:
                 service.stop()
                 thread.join(timeout=60)
-            stats = pipeline.client.stats
+            stats = pipeline.client_stats
         rate_limited = server.request_log.count(status=429)
     return {
         "benchmark": "latency",

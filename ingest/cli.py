@@ -1,6 +1,7 @@
-"""The ``benchling-ingest`` command line: builds settings and stages, holds no business logic.
+"""The ``benchling-ingest`` command line.
 
-Each command group lives in its own module under ``ingest.commands`` and exposes ``COMMANDS``.
+Each command is one thin module under ``ingest.commands`` exposing ``COMMAND``: it parses options,
+calls an operation (``ingest.operations``) or the pipeline (``ingest.pipeline``), and prints.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import click
 
 from ingest import __version__
 
-_COMMAND_MODULES = (
-    "ingest.commands.sandbox_cmd",
-    "ingest.commands.parse_cmd",
-    "ingest.commands.ingest_cmd",
-    "ingest.commands.service_cmd",
-    "ingest.commands.demo_cmd",
-    "ingest.commands.reprocess_cmd",
+#: In the order ``--help`` lists them.
+COMMAND_MODULES = (
+    "ingest.commands.run",
+    "ingest.commands.validate",
+    "ingest.commands.watch",
+    "ingest.commands.retry",
+    "ingest.commands.reprocess",
+    "ingest.commands.status",
+    "ingest.commands.parsers",
+    "ingest.commands.parse",
+    "ingest.commands.sandbox",
+    "ingest.commands.demo",
 )
 
 
@@ -28,10 +34,8 @@ def cli() -> None:
 
 
 def _register() -> None:
-    for module_name in _COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        for command in module.COMMANDS:
-            cli.add_command(command)
+    for module_name in COMMAND_MODULES:
+        cli.add_command(importlib.import_module(module_name).COMMAND)
 
 
 _register()

@@ -1,4 +1,7 @@
-"""The parser/ingest column contract, stated once: both ``parsers`` and the resolver import it.
+"""The parser/ingest contract, stated once: both ``parsers`` and the resolver import it.
+
+The column contract below, and :class:`ParserChooser`, the one seam through which the pipeline uses
+parsers (so ``ingest`` never imports the ``parsers`` package outside its factory and parser commands).
 
 A parser's results frame has every column of :data:`RESULT_COLUMNS` first, in that order and with those
 dtypes (missing values as nulls); further snake_case columns may follow. Run-level metadata uses the
@@ -7,8 +10,13 @@ keys of :data:`METADATA_KEYS` where the export holds them; other snake_case keys
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Protocol
+
 import pandas as pd
 import pyarrow as pa
+
+from ingest.models import ParsedFile
 
 STRING = pd.ArrowDtype(pa.string())
 FLOAT = pd.ArrowDtype(pa.float64())
@@ -49,3 +57,20 @@ METADATA_KEYS: tuple[str, ...] = (
     "vial",
     "injection",
 )
+
+
+class ParserChooser(Protocol):
+    """What the pipeline needs from the parsers (``parsers.ParserRegistry`` is one).
+
+    ``claims(path)`` is True when exactly one parser reads the file or folder unit (False also when it
+    cannot be read); ``parse(path)`` chooses that parser and returns its checked output, raising only
+    ``ParseError`` (``NoParserError`` when none or several claim it). ``unit_suffixes`` are the
+    lower-case folder suffixes (``.d``) that make a folder one export.
+    """
+
+    @property
+    def unit_suffixes(self) -> frozenset[str]: ...
+
+    def claims(self, path: Path) -> bool: ...
+
+    def parse(self, path: Path) -> ParsedFile: ...

@@ -1,14 +1,15 @@
 """Frozen types passed between the pipeline's stages.
 
 Parsers produce a :class:`ParsedFile`; the watcher produces :class:`SourceFile`; the resolver turns a
-parsed file into a :class:`RunPlan`; the uploader returns a :class:`Receipt`. Nothing here does I/O.
+parsed file into a :class:`RunPlan`, which the ledger stores and the load stage carries out. Nothing
+here does I/O.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,7 +78,11 @@ BlobType = Literal["RAW_FILE", "VISUALIZATION"]
 
 @dataclass(frozen=True)
 class BlobUpload:
-    """A file to upload as a blob. ``key`` names it inside a RunPlan (``{"$blob": key}`` markers)."""
+    """A file to upload as a blob; ``key`` names it inside a RunPlan (see :class:`BlobRef`).
+
+    ``content`` holds bytes made in memory (a rendered chromatogram) until they are written to ``path``:
+    a plan is stored with paths only.
+    """
 
     key: str
     name: str
@@ -88,31 +93,95 @@ class BlobUpload:
 
 
 @dataclass(frozen=True)
+class BlobRef:
+    """Where an uploaded blob's id goes in a planned body: the id is known only after the upload."""
+
+    key: str
+
+
+def fill_blob_ids(value: Any, blob_ids: Mapping[str, str]) -> Any:
+    """``value`` with every :class:`BlobRef` (also inside lists and dicts) replaced by its blob's id.
+
+    Raises KeyError naming the blob when it has not been uploaded yet.
+    """
+    if isinstance(value, BlobRef):
+        if value.key not in blob_ids:
+            raise KeyError(f"blob '{value.key}' has not been uploaded")
+        return blob_ids[value.key]
+    if isinstance(value, Mapping):
+        return {k: fill_blob_ids(v, blob_ids) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [fill_blob_ids(v, blob_ids) for v in value]
+    return value
+
+
+def blob_keys_in(value: Any) -> set[str]:
+    """The keys of every :class:`BlobRef` inside ``value``."""
+    if isinstance(value, BlobRef):
+        return {value.key}
+    if isinstance(value, Mapping):
+        return set().union(*(blob_keys_in(v) for v in value.values()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(blob_keys_in(v) for v in value))
+    return set()
+
+
+@dataclass(frozen=True)
+class PlannedObject:
+    """An assay run or result to create: its client-generated ``id``, schema, field values and project.
+
+    Field values are what the API takes (coerced text, numbers, option ids, entity ids, lists), except
+    that a blob field holds a :class:`BlobRef` (or a list of them) until the blob is uploaded.
+    """
+
+    id: str
+    schema_id: str
+    fields: Mapping[str, Any]
+    project_id: str | None = None
+
+    def body(self, blob_ids: Mapping[str, str]) -> dict[str, Any]:
+        """The create request body (AssayRunCreate / AssayResultCreate) with blob ids filled in."""
+        body: dict[str, Any] = {
+            "id": self.id,
+            "schemaId": self.schema_id,
+            "fields": fill_blob_ids(self.fields, blob_ids),
+        }
+        if self.project_id:
+            body["projectId"] = self.project_id
+        return body
+
+
+@dataclass(frozen=True)
 class RunPlan:
     """The exact requests one file becomes, with their client-generated ids.
 
-    ``run`` is an AssayRunCreate body; ``results`` are AssayResultCreate bodies. Wherever a blob id
-    belongs, the body holds ``{"$blob": key}`` until the blob is uploaded and its id is known.
+    ``run`` becomes one assay run and ``results`` its results; ``blobs`` are uploaded first, and their
+    ids fill the :class:`BlobRef` values of both.
     """
 
     source: Path
     sha256: str
     parser: str
-    run: Mapping[str, Any]
-    results: tuple[Mapping[str, Any], ...]
+    run: PlannedObject
+    results: tuple[PlannedObject, ...]
     blobs: tuple[BlobUpload, ...] = ()
     warnings: tuple[str, ...] = ()
     skipped_rows: tuple[int, ...] = ()
 
+    @property
+    def run_id(self) -> str:
+        return self.run.id
 
-@dataclass(frozen=True)
-class Receipt:
-    """Everything one file created in Benchling, and what it cost."""
+    @property
+    def result_ids(self) -> list[str]:
+        return [r.id for r in self.results]
 
-    source: Path
-    sha256: str
-    run_id: str
-    result_ids: tuple[str, ...]
-    blob_ids: Mapping[str, str] = field(default_factory=dict)
-    requests: int = 0
-    created: bool = True
+    def run_body(self, blob_ids: Mapping[str, str]) -> dict[str, Any]:
+        return self.run.body(blob_ids)
+
+    def result_bodies(self, blob_ids: Mapping[str, str]) -> list[dict[str, Any]]:
+        return [r.body(blob_ids) for r in self.results]
+
+    def used_blob_keys(self) -> set[str]:
+        """Keys of the blobs some field refers to."""
+        return blob_keys_in([self.run.fields, *(r.fields for r in self.results)])

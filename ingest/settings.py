@@ -28,7 +28,6 @@ class Settings:
     ledger_path: Path
     parsers_dir: Path | None
     workers: int = 4
-    log_json: bool = False
 
     def require_client(self) -> ClientSettings:
         if self.client is None:
@@ -48,7 +47,6 @@ def load_settings(
     ledger_path: Path | None = None,
     parsers_dir: Path | None = None,
     workers: int | None = None,
-    log_json: bool = False,
     client: ClientSettings | None = None,
 ) -> Settings:
     """Build settings; Benchling settings are read only when ``BENCHLING_URL`` is set (or given)."""
@@ -74,7 +72,6 @@ def load_settings(
         ledger_path=ledger_path or Path(environ.get("BENCHLING_INGEST_LEDGER", str(home / "ledger.sqlite"))),
         parsers_dir=parsers_dir or (Path(env_parsers) if env_parsers else None),
         workers=workers or 4,
-        log_json=log_json,
     )
 
 

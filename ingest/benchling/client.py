@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
@@ -37,9 +37,6 @@ from ingest.benchling.stats import ClientStats, StatsRecorder
 from ingest.benchling.tasks import TaskEndpoints
 from ingest.benchling.tenant_config import TenantConfigEndpoints
 from ingest.benchling.transport import ApiTransport
-from ingest.errors import BenchlingError
-
-K = TypeVar("K", bound=Hashable)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=60.0)
 
@@ -179,16 +176,6 @@ class BenchlingClient:
         whose id goes to ``on_transaction`` before use); returns the ids in order."""
         return self._writer.create(results, chunk_size=chunk_size, on_transaction=on_transaction)
 
-    def create_results_for_files(
-        self,
-        files: Mapping[K, Sequence[ResultInput]],
-        *,
-        chunk_size: int = DEFAULT_CHUNK,
-        on_transaction: Callable[[K, str], None] | None = None,
-    ) -> dict[K, list[str] | BenchlingError]:
-        """Several files' results packed into few requests, all or none per file (for backfills)."""
-        return self._writer.create_for_files(files, chunk_size=chunk_size, on_transaction=on_transaction)
-
     def bulk_create_results(
         self, results: Sequence[ResultInput], *, task_timeout_seconds: float = 600.0
     ) -> list[str]:
@@ -214,12 +201,6 @@ class BenchlingClient:
     ) -> list[str]:
         return self._results.archive(result_ids, reason)
 
-    def start_result_transaction(self) -> str:
-        return self._results.start_transaction()
-
-    def abort_result_transaction(self, transaction_id: str) -> None:
-        self._results.abort_transaction(transaction_id)
-
     # Blobs
     def upload_blob(
         self,
@@ -232,11 +213,6 @@ class BenchlingClient:
         """Upload a file (multipart above 10 MB, streamed from disk); record the returned id before
         linking it. An ambiguous failure is re-uploaded, which at worst leaves an orphan blob."""
         return self._blobs.upload_file(path, name=name, blob_type=blob_type, mime_type=mime_type)
-
-    def upload_blob_bytes(
-        self, data: bytes, *, name: str, blob_type: BlobType = "RAW_FILE", mime_type: str | None = None
-    ) -> Blob:
-        return self._blobs.upload_bytes(data, name=name, blob_type=blob_type, mime_type=mime_type)
 
     def get_blob(self, blob_id: str) -> Blob:
         return self._blobs.get(blob_id)

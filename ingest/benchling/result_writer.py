@@ -1,4 +1,4 @@
-"""All-or-none result creation for one file, and packing several files into few requests.
+"""All-or-none result creation for one file, and bulk creation of many files' results in one task.
 
 A file's results appear all or none: up to ``chunk_size`` (Benchling takes 100 per request) go in one
 ``POST /assay-results``; more go through a result transaction (start, append chunks, commit), which
@@ -10,8 +10,8 @@ so the ledger can store it. An ambiguous append aborts the transaction and start
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from ingest.benchling.models import AssayResultCreate
 from ingest.benchling.results import ResultEndpoints, prepare_results
@@ -23,7 +23,6 @@ from ingest.errors import AmbiguousWriteError, BenchlingError, BenchlingRejected
 
 log = logging.getLogger("ingest.benchling")
 
-K = TypeVar("K", bound=Hashable)
 ResultInput = Mapping[str, Any] | AssayResultCreate
 DEFAULT_CHUNK = 100
 
@@ -59,45 +58,6 @@ class ResultWriter:
             self._via_transaction(bodies, chunk_size, on_transaction)
         return [b["id"] for b in bodies]
 
-    def create_for_files(
-        self,
-        files: Mapping[K, Sequence[ResultInput]],
-        *,
-        chunk_size: int = DEFAULT_CHUNK,
-        on_transaction: Callable[[K, str], None] | None = None,
-    ) -> dict[K, list[str] | BenchlingError]:
-        """Create the results of several files in as few requests as possible, all or none per file.
-
-        Whole files are packed (first fit, in the given order) into requests of at most ``chunk_size``
-        results; a file above ``chunk_size`` goes through its own transaction. When Benchling rejects
-        a packed request, each of its files is sent alone so one bad file cannot fail the others.
-        Returns each file's result ids, or the error that stopped it.
-        """
-        prepared = {key: prepare_results(results) for key, results in files.items()}
-        outcome: dict[K, list[str] | BenchlingError] = {}
-        packs: list[list[K]] = []
-        sizes: list[int] = []
-        for key, bodies in prepared.items():
-            if len(bodies) > chunk_size:
-                try:
-                    callback = (lambda tx, k=key: on_transaction(k, tx)) if on_transaction else None
-                    self._via_transaction(bodies, chunk_size, callback)
-                    outcome[key] = [b["id"] for b in bodies]
-                except BenchlingError as exc:
-                    outcome[key] = exc
-                continue
-            for index, size in enumerate(sizes):
-                if size + len(bodies) <= chunk_size:
-                    packs[index].append(key)
-                    sizes[index] += len(bodies)
-                    break
-            else:
-                packs.append([key])
-                sizes.append(len(bodies))
-        for pack in packs:
-            self._send_pack(pack, prepared, outcome)
-        return {key: outcome[key] for key in files}
-
     def bulk_create(
         self, results: Sequence[ResultInput], *, task_timeout_seconds: float = 600.0
     ) -> list[str]:
@@ -118,30 +78,6 @@ class ResultWriter:
             stats=self._stats,
         )
         return list(by_id)
-
-    def _send_pack(
-        self,
-        pack: list[K],
-        prepared: Mapping[K, list[dict[str, Any]]],
-        outcome: dict[K, list[str] | BenchlingError],
-    ) -> None:
-        bodies = [body for key in pack for body in prepared[key]]
-        try:
-            self._post_verified(bodies)
-        except BenchlingRejectedError as exc:
-            if len(pack) == 1:
-                outcome[pack[0]] = exc
-                return
-            log.info("A request packing %d files was rejected; sending each file alone.", len(pack))
-            for key in pack:
-                self._send_pack([key], prepared, outcome)
-            return
-        except BenchlingError as exc:
-            for key in pack:
-                outcome[key] = exc
-            return
-        for key in pack:
-            outcome[key] = [b["id"] for b in prepared[key]]
 
     def _post_verified(self, bodies: list[dict[str, Any]]) -> None:
         by_id = {b["id"]: b for b in bodies}

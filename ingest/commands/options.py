@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from ingest.log_setup import configure_logging
+from ingest.commands.logs import configure_logging
 from ingest.settings import Settings, load_settings, process_environment, secret_values
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@dataclass(frozen=True, kw_only=True)
+class CommonOptions:
+    """``--map``, ``--ledger``, ``--parsers-dir``, ``--log-json`` and ``-v``."""
+
+    map_path: Path | None = None
+    ledger_path: Path | None = None
+    parsers_dir: Path | None = None
+    log_json: bool = False
+    verbose: bool = False
+
+
+_COMMON = ("map_path", "ledger_path", "parsers_dir", "log_json", "verbose")
+
+
 def common_options(func: F) -> F:
+    """Add the common options; the command receives them as one ``common: CommonOptions`` argument."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        common = CommonOptions(**{name: kwargs.pop(name) for name in _COMMON})
+        return func(*args, common=common, **kwargs)
+
     options = [
         click.option(
             "--map",
@@ -39,26 +62,25 @@ def common_options(func: F) -> F:
         click.option("--log-json", is_flag=True, help="Log JSON lines instead of readable lines."),
         click.option("-v", "--verbose", is_flag=True, help="Log debug messages."),
     ]
+    decorated: Any = wrapper
     for option in reversed(options):
-        func = option(func)
-    return func
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]  # click's decorators return Any-typed callables
 
 
-def settings_from(
-    map_path: Path | None,
-    ledger_path: Path | None,
-    parsers_dir: Path | None,
-    log_json: bool,
-    verbose: bool,
-    **extra: Any,
-) -> Settings:
-    environ = process_environment()
-    configure_logging(json_lines=log_json, secrets=secret_values(environ), verbose=verbose)
+def start_logging(common: CommonOptions) -> None:
+    """Log to stderr as the options say, with every known secret value redacted."""
+    configure_logging(
+        json_lines=common.log_json, secrets=secret_values(process_environment()), verbose=common.verbose
+    )
+
+
+def settings_from(common: CommonOptions, *, workers: int | None = None) -> Settings:
+    """Settings from the environment and the common options (flags win); sets up nothing."""
     return load_settings(
-        environ,
-        map_path=map_path,
-        ledger_path=ledger_path,
-        parsers_dir=parsers_dir,
-        log_json=log_json,
-        **extra,
+        process_environment(),
+        map_path=common.map_path,
+        ledger_path=common.ledger_path,
+        parsers_dir=common.parsers_dir,
+        workers=workers,
     )

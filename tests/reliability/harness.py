@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.corpus import GoodExport
-from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, BenchlingClient, ClientSettings, RateLimit, RetryPolicy
-from ingest.file_moves import FilingOptions
+from ingest.filing import FilingOptions
 from ingest.pipeline import Pipeline
+from ingest.pipeline.factory import open_pipeline
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
+from tests.support.corpus import GoodExport
 
 REPO = Path(__file__).resolve().parents[2]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from reliability.harness import assert_each_once, open_test_pipeline, sandbox_config
 
-from bench.corpus import write_corpus
-from ingest.backfill import Backfill
-from ingest.pipeline import Pipeline
+from ingest.pipeline import Backfill, Pipeline
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
-from ingest.source_file import describe_path
+from ingest.watch import describe_path
+from tests.support.corpus import write_corpus
 
 FILES = 60
 MAX_ROUNDS = 30

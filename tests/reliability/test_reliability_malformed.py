@@ -10,10 +10,10 @@ from pathlib import Path
 
 from reliability.harness import assert_each_once, open_test_pipeline
 
-from bench.corpus import TRACE_SUFFIX, write_corpus, write_malformed
-from ingest.file_moves import FilingOptions
+from ingest.filing import FilingOptions
 from ingest.sandbox import SandboxServer
-from ingest.source_file import describe_path
+from ingest.watch import describe_path
+from tests.support.corpus import TRACE_SUFFIX, write_corpus, write_malformed
 
 GOOD = 20
 

@@ -10,13 +10,11 @@ from pathlib import Path
 
 from reliability.harness import assert_each_once, open_test_pipeline
 
-from bench.corpus import TRACE_GLOB, GoodExport, write_corpus
-from ingest.file_moves import FilingOptions
-from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import Outcome
+from ingest.filing import FilingOptions
+from ingest.pipeline import IngestService, Outcome
 from ingest.sandbox import SandboxServer
-from ingest.service import IngestService
-from ingest.watcher import FolderWatcher, WatchOptions
+from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions
+from tests.support.corpus import TRACE_GLOB, GoodExport, write_corpus
 
 PER_PHASE = 5
 WAIT_SECONDS = 60.0

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from reliability.harness import CLI, cli_environment, sandbox_config
 
-from bench.corpus import write_corpus, write_malformed
 from ingest.benchling import BenchlingClient, ClientCredentials
 from ingest.errors import IngestError
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
+from tests.support.corpus import write_corpus, write_malformed
 
 API_KEY = "sk_live_RELIABILITY_apikey_6b1f0c9e2d"
 CLIENT_ID = "reliability-oauth-client"

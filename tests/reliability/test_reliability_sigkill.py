@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from reliability.harness import CLI, assert_each_once, cli_environment, sandbox_config
 
-from bench.corpus import write_corpus
 from ingest.sandbox import SandboxServer
+from tests.support.corpus import write_corpus
 
 FILES = 200
 KILLS_PER_TRIAL = 3

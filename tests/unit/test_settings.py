@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.commands.logs import RedactSecrets
 from ingest.errors import ConfigError
-from ingest.log_setup import RedactSecrets
 from ingest.settings import load_settings, secret_values
 
 

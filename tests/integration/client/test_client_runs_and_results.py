@@ -162,35 +162,6 @@ def test_ambiguous_append_restarts_the_transaction_without_duplicates(
     assert len(seen) == 2
 
 
-def test_files_are_packed_into_few_requests_all_or_none_each(
-    sandbox: SandboxServer, client: BenchlingClient
-) -> None:
-    run_id = client.create_run(run_body())
-    files = {f"file{n}.csv": [result_body(run_id, n * 30 + i) for i in range(30)] for n in range(5)}
-    files["big.csv"] = [result_body(run_id, i) for i in range(120)]
-    files["bad.csv"] = [result_body(run_id, i) for i in range(5)]
-    files["bad.csv"][2]["fields"]["retention_time_min"] = "not a number"
-    outcome = client.create_results_for_files(files)
-    assert isinstance(outcome["bad.csv"], BenchlingRejectedError)
-    stored = set(stored_result_ids(sandbox))
-    for name, results in files.items():
-        expected = {r["id"] for r in results}
-        if name == "bad.csv":
-            assert not expected & stored
-        else:
-            assert outcome[name] == [r["id"] for r in results]
-            assert expected <= stored
-    assert len(stored) == 5 * 30 + 120
-
-
-def test_packing_uses_fewer_requests_than_files(sandbox: SandboxServer, client: BenchlingClient) -> None:
-    run_id = client.create_run(run_body())
-    files = {n: [result_body(run_id, i) for i in range(20)] for n in range(10)}
-    outcome = client.create_results_for_files(files)
-    assert all(isinstance(ids, list) for ids in outcome.values())
-    assert client.stats.requests["POST /assay-results"] == 2
-
-
 def test_bulk_create_waits_for_its_task(sandbox: SandboxServer, client: BenchlingClient) -> None:
     run_id = client.create_run(run_body())
     ids = client.bulk_create_results([result_body(run_id, i) for i in range(300)])

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.assembly import open_pipeline
 from ingest.benchling import ApiKey, BenchlingClient, ClientSettings, RateLimit, RetryPolicy
-from ingest.file_moves import FilingOptions
+from ingest.filing import FilingOptions
 from ingest.pipeline import Pipeline
+from ingest.pipeline.factory import open_pipeline
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
 

@@ -9,7 +9,7 @@ from integration.pipeline.conftest import MakePipeline
 
 from ingest.models import SourceFile
 from ingest.sandbox import SandboxServer
-from ingest.source_file import describe_path
+from ingest.watch import describe_path
 
 EXPORT = "2026-11-02_caffeine_std.csv"
 TRACE = "2026-11-02_caffeine_std_trace.csv"

@@ -8,7 +8,7 @@ from pathlib import Path
 from integration.pipeline.conftest import MakePipeline
 
 from ingest.sandbox import SandboxServer
-from ingest.source_file import describe_path
+from ingest.watch import describe_path
 
 
 def test_an_interrupted_quarantine_is_completed_on_the_next_start(

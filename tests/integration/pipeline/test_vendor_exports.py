@@ -9,7 +9,7 @@ from pathlib import Path
 from integration.pipeline.conftest import MakePipeline
 
 from ingest.sandbox import SandboxServer
-from ingest.source_file import describe_path
+from ingest.watch import describe_path
 
 
 def test_trace_only_export_becomes_a_run_with_its_chromatogram(

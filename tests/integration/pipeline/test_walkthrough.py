@@ -10,7 +10,7 @@ from pathlib import Path
 from integration.pipeline.conftest import MakePipeline
 
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
-from ingest.source_file import describe_path
+from ingest.watch import describe_path
 
 LC_FILES = [
     "2026-11-02_caffeine_std.csv",

@@ -10,15 +10,13 @@ from pathlib import Path
 import pytest
 from integration.service.service_rig import REPO, SCHEMAS_MAP, ServiceRig
 
-from ingest.assembly import render_png
 from ingest.benchling import ApiKey, BenchlingClient, RetryPolicy
-from ingest.benchling_tenant import ClientEntities, ClientTenant
-from ingest.file_moves import FilingOptions
-from ingest.ledger import Ledger
+from ingest.filing import FilingOptions
+from ingest.ledger import SqliteLedger
 from ingest.pipeline import Pipeline
+from ingest.pipeline.factory import render_png
+from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
 from ingest.sandbox import SandboxConfig, SandboxServer
-from ingest.schema_map import load_schema_map
-from ingest.tenant_lookup import CachedEntities, CachedTenant
 from parsers import discover_parsers
 
 TENANT = REPO / "sample_data" / "tenant.yaml"
@@ -55,9 +53,9 @@ def inprocess_pipeline(
     retry_policy: RetryPolicy | None = None,
     retry_base_seconds: float = 30.0,
     filing_options: FilingOptions | None = None,
-    ledger_type: type[Ledger] = Ledger,
+    ledger_type: type[SqliteLedger] = SqliteLedger,
 ) -> Iterator[Pipeline]:
-    """The pipeline as ``ingest.assembly`` builds it, with the two knobs the CLI does not expose:
+    """The pipeline as ``ingest.pipeline.factory`` builds it, with the two knobs the CLI does not expose:
     the client's retry patience and the pipeline's delay before a transient failure is tried again."""
     registry = discover_parsers(None)
     with (

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ingest.ledger import STATES, TERMINAL, FileRecord, Ledger
+from ingest.ledger import STATES, TERMINAL, FileRecord, SqliteLedger
 from ingest.sandbox import SandboxServer
 
 REPO = Path(__file__).resolve().parents[3]
@@ -189,16 +189,17 @@ class ServiceRig:
         """Every ledger row, oldest first (empty before the service made the ledger)."""
         if not self.ledger_path.exists():
             return []
-        with Ledger(self.ledger_path) as ledger:
+        with SqliteLedger(self.ledger_path) as ledger:
             return ledger.in_state(*STATES)
 
     def rows_in(self, *states: str) -> list[FileRecord]:
         return [r for r in self.rows() if r.state in states]
 
     def all_settled(self, expected_rows: int) -> bool:
-        """``expected_rows`` rows, none of them pending."""
+        """``expected_rows`` rows, none of them pending, and every finished file's move recorded (the
+        watch always has an archive and a quarantine; a state is saved before its file is moved)."""
         rows = self.rows()
-        return len(rows) == expected_rows and all(r.state in TERMINAL for r in rows)
+        return len(rows) == expected_rows and all(r.state in TERMINAL and _filed(r) for r in rows)
 
     def describe(self) -> str:
         rows = "\n".join(
@@ -285,3 +286,10 @@ class WatchProcess:
         if self.process.poll() is None:
             self.kill()
         self._log.close()
+
+
+def _filed(record: FileRecord) -> bool:
+    if record.state == "attachment" or record.root is None or record.final_path is not None:
+        return True
+    # Archiving can fail after success (kept as a problem for `status`); the file then stays put.
+    return (record.last_error or {}).get("stage") == "archive"

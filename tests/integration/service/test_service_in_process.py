@@ -17,14 +17,11 @@ from integration.service.conftest import inprocess_pipeline
 from integration.service.service_rig import samples, write_lc_export
 
 from ingest.benchling import RetryPolicy
-from ingest.file_moves import FilingOptions
-from ingest.ledger import FileRecord, Ledger
-from ingest.path_filter import DEFAULT_EXCLUDES
-from ingest.pipeline import Outcome, Pipeline
+from ingest.filing import FilingOptions
+from ingest.ledger import FileRecord, SqliteLedger
+from ingest.pipeline import IngestService, Outcome, Pipeline
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
-from ingest.service import IngestService
-from ingest.source_file import describe_path
-from ingest.watcher import FolderWatcher, WatchOptions
+from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions, describe_path
 
 #: Two ambiguous sends per create, then the client gives up (the CLI's client tries 8 times over minutes).
 IMPATIENT = RetryPolicy(
@@ -32,7 +29,7 @@ IMPATIENT = RetryPolicy(
 )
 
 
-class RendezvousLedger(Ledger):
+class RendezvousLedger(SqliteLedger):
     """A real ledger where two workers' duplicate look-ups meet twice: both copies are recorded before
     either reads, and both have read before either acts on it (the interleaving that used to mark each
     copy a duplicate of the other, so the content was never ingested)."""
@@ -75,7 +72,7 @@ def running_service(pipeline: Pipeline, inbox: Path) -> Iterator[queue.Queue[tup
     """The service on ``inbox`` in a thread; yields (outcome, still in the inbox, anything quarantined)
     as each outcome is reported (taken inside the service's callback, so nothing moves meanwhile)."""
     reports: queue.Queue[tuple[Outcome, bool, bool]] = queue.Queue()
-    failed_dir = pipeline.filing.failed_dir
+    failed_dir = pipeline.filing_options.failed_dir
     assert failed_dir is not None
 
     def report(outcome: Outcome) -> None:

@@ -24,7 +24,7 @@ from integration.service.service_rig import (
 )
 
 from ingest.ledger import TERMINAL
-from ingest.source_file import describe_path
+from ingest.watch import describe_path
 
 GOOD_FILES = 20
 #: Seconds after the first ledger row within which the kills fall (20 files take about 7 s here).

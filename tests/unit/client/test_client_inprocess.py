@@ -10,7 +10,7 @@ import pytest
 from ingest.benchling import ApiKey, BenchlingClient, RateLimit, RetryPolicy
 from ingest.errors import BenchlingRejectedError
 from ingest.sandbox import FaultSpec, SandboxConfig, create_app, inprocess_transport
-from tests.unit.client.fake_time import FakeTime
+from tests.support.fake_time import FakeTime
 
 TENANT_FILE = Path(__file__).resolve().parents[3] / "sample_data" / "tenant.yaml"
 POLICY = RetryPolicy(initial_backoff=0.5, max_backoff=2.0, jitter=0.0, max_attempts=4)

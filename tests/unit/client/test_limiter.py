@@ -5,7 +5,7 @@ import pytest
 
 from ingest.benchling.limiter import RequestLimiter
 from ingest.benchling.settings import RateLimit
-from tests.unit.client.fake_time import FakeTime
+from tests.support.fake_time import FakeTime
 
 
 def make(requests: int = 3, window: float = 10.0) -> tuple[RequestLimiter, FakeTime]:

@@ -8,7 +8,7 @@ from ingest.benchling.retry_policy import RetryPolicy
 from ingest.benchling.stats import StatsRecorder
 from ingest.benchling.verified_create import create_verified
 from ingest.errors import AmbiguousWriteError, BenchlingRejectedError
-from tests.unit.client.fake_time import FakeTime
+from tests.support.fake_time import FakeTime
 
 POLICY = RetryPolicy(initial_backoff=0.01, max_backoff=0.1, jitter=0.0, max_attempts=4)
 

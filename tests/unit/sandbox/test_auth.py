@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ingest.sandbox import ManualClock
-from tests.unit.sandbox.conftest import Sandbox
+from tests.support.inprocess_sandbox import Sandbox
 
 
 def _assert_envelope(body: dict[str, object], error_type: str = "invalid_request_error") -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ingest.sandbox import ManualClock
-from tests.unit.sandbox.conftest import Sandbox
+from tests.support.inprocess_sandbox import Sandbox
 
 
 def _part(number: int, data: bytes) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.errors import ConfigError
 from ingest.sandbox import FaultSpec, ManualClock
-from tests.unit.sandbox.conftest import Sandbox, result_item
+from tests.support.inprocess_sandbox import Sandbox, result_item
 
 
 def test_string_syntax_parses_rules_scripts_and_maintenance() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.unit.sandbox.conftest import Sandbox, result_item
+from tests.support.inprocess_sandbox import Sandbox, result_item
 
 
 def test_state_file_survives_a_restart(make_sandbox: Callable[..., Sandbox], tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ingest.sandbox import ManualClock, RateLimit
-from tests.unit.sandbox.conftest import Sandbox
+from tests.support.inprocess_sandbox import Sandbox
 
 
 def test_fixed_window_answers_429_with_benchling_body_then_resets(

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from tests.unit.sandbox.conftest import Sandbox, result_item
+from tests.support.inprocess_sandbox import Sandbox, result_item
 
 
 def _create(sandbox: Sandbox, *items: dict[str, Any]) -> Any:

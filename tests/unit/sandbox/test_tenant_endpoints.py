@@ -6,7 +6,7 @@ import pytest
 
 from ingest.errors import ConfigError
 from ingest.sandbox import load_tenant
-from tests.unit.sandbox.conftest import Sandbox
+from tests.support.inprocess_sandbox import Sandbox
 
 
 def test_run_and_result_schemas_have_system_names_and_kinds(sandbox: Sandbox) -> None:

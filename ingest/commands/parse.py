@@ -1,0 +1,122 @@
+"""``benchling-ingest parse``: parse one export locally and print what the pipeline would get."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from ingest.errors import ConfigError, ParseError
+from ingest.models import ParsedFile
+from parsers import ParserRegistry, discover_parsers
+
+PARSERS_DIR_OPTION = click.option(
+    "--parsers-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of drop-in .py parser files to load besides the installed parsers.",
+)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    """One clear line on stderr, then exit: 2 for a file that cannot be parsed, 1 for plugin setup."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def registry_or_exit(parsers_dir: Path | None) -> ParserRegistry:
+    """The parser registry, or exit with code 1 naming the plugin that could not be loaded."""
+    try:
+        return discover_parsers(parsers_dir)
+    except ConfigError as exc:
+        _fail(exc.message, 1)
+
+
+def _json_document(path: Path, parsed: ParsedFile) -> dict[str, Any]:
+    return {
+        "file": str(path),
+        "parser": parsed.provenance.parser,
+        "parser_version": parsed.provenance.parser_version,
+        "encoding": parsed.provenance.encoding,
+        "metadata": dict(parsed.metadata),
+        "results": json.loads(parsed.results.to_json(orient="records", force_ascii=False)),
+        "traces": [
+            {"channel": t.channel, "points": len(t.data), "signal_unit": t.signal_unit} for t in parsed.traces
+        ],
+        "attachments": [str(a) for a in parsed.attachments],
+        "warnings": list(parsed.warnings),
+    }
+
+
+def _print_table(path: Path, parsed: ParsedFile) -> None:
+    console = Console(width=200)
+    about = Table(title=f"{path.name} — {parsed.provenance.parser} {parsed.provenance.parser_version}")
+    about.add_column("field")
+    about.add_column("value")
+    for key, value in parsed.metadata.items():
+        about.add_row(key, "" if value is None else str(value))
+    for trace in parsed.traces:
+        about.add_row("trace", f"{trace.channel} ({len(trace.data)} points)")
+    for attachment in parsed.attachments:
+        about.add_row("attachment", str(attachment))
+    for warning in parsed.warnings:
+        about.add_row("warning", warning)
+    console.print(about)
+    results = Table(title=f"{len(parsed.results)} results")
+    for column in parsed.results.columns:
+        results.add_column(str(column))
+    for row in parsed.results.itertuples(index=False):
+        results.add_row(*("" if pd.isna(v) else str(v) for v in row))
+    console.print(results)
+
+
+@click.command("parse")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "parquet"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here.")
+@click.option("--parser", "parser_name", default=None, help="Use this parser instead of choosing one.")
+@PARSERS_DIR_OPTION
+def parse_command(
+    path: Path, output_format: str, output: Path | None, parser_name: str | None, parsers_dir: Path | None
+) -> None:
+    """Parse one export and print what the pipeline would get from it (no Benchling calls)."""
+    if output_format == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs --output FILE.")
+    registry = registry_or_exit(parsers_dir)
+    try:
+        parsed = registry.parse(path, parser_name=parser_name)
+    except ParseError as exc:
+        _fail(exc.message, 2)
+    except ConfigError as exc:
+        _fail(exc.message, 1)
+    if output_format == "parquet":
+        assert output is not None
+        parsed.results.to_parquet(output, index=False)
+        click.echo(f"Wrote {len(parsed.results)} results to {output}.", err=True)
+        return
+    if output_format == "table":
+        _print_table(path, parsed)
+        return
+    if output_format == "csv":
+        text = parsed.results.to_csv(index=False, lineterminator="\n")
+    else:
+        text = json.dumps(_json_document(path, parsed), indent=2, ensure_ascii=False, default=str) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+COMMAND = parse_command

@@ -1,0 +1,26 @@
+"""``benchling-ingest parsers``: list the parser plugins found and where each comes from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ingest.commands.parse import PARSERS_DIR_OPTION, registry_or_exit
+
+
+@click.command("parsers")
+@PARSERS_DIR_OPTION
+def parsers_command(parsers_dir: Path | None) -> None:
+    """List the parsers found: name, version, extensions and where each comes from."""
+    table = Table(title="Parsers")
+    for column in ("name", "version", "extensions", "origin"):
+        table.add_column(column)
+    for entry in registry_or_exit(parsers_dir):
+        table.add_row(entry.name, entry.version, " ".join(entry.extensions), entry.origin)
+    Console(width=200).print(table)
+
+
+COMMAND = parsers_command

@@ -1,0 +1,83 @@
+"""``benchling-ingest run``: ingest files now, one Benchling run with its results per file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
+from ingest.errors import IngestError
+from ingest.filing import FilingOptions
+from ingest.pipeline import Outcome, summarize
+from ingest.pipeline.factory import open_pipeline
+
+
+@click.command("run")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Ingest again even if the ledger has this content already.")
+@click.option("--archive", "archive_dir", type=click.Path(path_type=Path), help="Move ingested files here.")
+@click.option("--failed", "failed_dir", type=click.Path(path_type=Path), help="Move failed files here.")
+@click.option(
+    "--archive-superseded",
+    is_flag=True,
+    help="When a changed export arrives at a path already ingested, archive the older version's results.",
+)
+@common_options
+def run_command(
+    files: tuple[Path, ...],
+    force: bool,
+    archive_dir: Path | None,
+    failed_dir: Path | None,
+    archive_superseded: bool,
+    common: CommonOptions,
+) -> None:
+    """Ingest FILES now: one Benchling run with its results per file, recorded in the ledger.
+
+    Running it again over the same files creates nothing new (the ledger remembers them).
+    """
+    console = Console()
+    start_logging(common)
+    try:
+        with open_pipeline(
+            settings_from(common),
+            filing_options=FilingOptions(archive_dir, failed_dir),
+            archive_superseded=archive_superseded,
+        ) as pipeline:
+            outcomes: list[Outcome] = []
+            outcomes += pipeline.resume()
+            for path in files:
+                root = path.absolute().parent if (archive_dir or failed_dir) else None
+                try:
+                    outcome = pipeline.ingest_path(path, root=root, force=force)
+                except IngestError as exc:
+                    console.print(f"[red]failed[/red]  {path}: {exc.message}", soft_wrap=True)
+                    continue
+                outcomes.append(outcome)
+                console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
+            stats = pipeline.save_client_counters()
+    except IngestError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    counts = summarize(outcomes)
+    console.print(
+        f"{len(outcomes)} file(s): "
+        + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        + f"; {stats.total_requests} request(s) to Benchling, {stats.rate_limited} rate-limited",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if len(outcomes) < len(files) or any(o.kind in ("failed", "waiting") for o in outcomes):
+        sys.exit(1)
+
+
+def _outcome_line(outcome: Outcome) -> str:
+    colour = {"done": "green", "already_done": "cyan", "duplicate": "cyan", "failed": "red"}.get(
+        outcome.kind, "yellow"
+    )
+    return f"[{colour}]{outcome.kind}[/{colour}]  {outcome.path}: {outcome.message}"
+
+
+COMMAND = run_command

@@ -1,0 +1,129 @@
+"""``benchling-ingest watch``: the service, ingesting everything dropped into folders until stopped."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
+from ingest.errors import IngestError
+from ingest.filing import FilingOptions
+from ingest.pipeline.factory import open_pipeline, watch_service
+from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
+
+
+@click.command("watch")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--poll", is_flag=True, default=None, help="Poll the folders (default: only on network shares)."
+)
+@click.option(
+    "--settle",
+    "settle_seconds",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds a file's size and mtime must stay unchanged before it is taken.",
+)
+@click.option(
+    "--rescan",
+    "rescan_seconds",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds between full listings of the folders (events only wake the scan early).",
+)
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Move ingested files into dated folders here.",
+)
+@click.option(
+    "--failed",
+    "failed_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Move files that cannot be ingested here, each with <name>.error.json.",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    help="Only files matching this pattern (case-insensitive glob on the path relative to FOLDER; "
+    "without '/' it matches the name at any depth; '**' for any folders); repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="Skip files (and folders) matching this pattern; repeatable (added to the defaults).",
+)
+@click.option(
+    "--attachment-grace",
+    "attachment_grace",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds a file no parser reads is kept waiting for an export that names it as an attachment.",
+)
+@click.option("--done-marker", default=None, help="Take a file only once '<name><MARKER>' exists beside it.")
+@click.option("--workers", type=int, default=None, help="Files in flight at once (default 4).")
+@click.option(
+    "--archive-superseded",
+    is_flag=True,
+    help="When a changed export arrives at a path already ingested, archive the older version's results.",
+)
+@common_options
+def watch_command(
+    folders: tuple[Path, ...],
+    poll: bool | None,
+    settle_seconds: float,
+    rescan_seconds: float,
+    archive_dir: Path | None,
+    failed_dir: Path | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    done_marker: str | None,
+    workers: int | None,
+    archive_superseded: bool,
+    attachment_grace: float,
+    common: CommonOptions,
+) -> None:
+    """Watch FOLDERS and ingest every export that lands there, exactly once, until stopped."""
+    start_logging(common)
+    try:
+        settings = settings_from(common, workers=workers)
+        with open_pipeline(
+            settings,
+            filing_options=FilingOptions(archive_dir, failed_dir),
+            archive_superseded=archive_superseded,
+            attachment_grace_seconds=attachment_grace,
+        ) as pipeline:
+            watch_options = WatchOptions(
+                settle_seconds=settle_seconds,
+                rescan_seconds=rescan_seconds,
+                poll=poll,
+                include=include,
+                exclude=DEFAULT_EXCLUDES + exclude,
+                done_marker=done_marker,
+            )
+            service = watch_service(pipeline, folders, watch_options, workers=settings.workers)
+
+            def request_stop(signum: int, frame: object) -> None:
+                click.echo("Stopping after the files in hand reach a checkpoint...", err=True)
+                service.stop()
+
+            signal.signal(signal.SIGINT, request_stop)
+            signal.signal(signal.SIGTERM, request_stop)
+            click.echo(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).", err=True)
+            counters = service.run()
+            pipeline.save_client_counters()
+    except IngestError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(f"Stopped. {json.dumps(counters.outcomes)}", err=True)
+
+
+COMMAND = watch_command

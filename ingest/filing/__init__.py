@@ -1,0 +1,8 @@
+"""The filing stage: moving processed files out of the drop folder (archive, quarantine, restore)."""
+
+from __future__ import annotations
+
+from ingest.filing.moves import archive, error_report_path, quarantine, restore
+from ingest.filing.options import FilingOptions
+
+__all__ = ["FilingOptions", "archive", "error_report_path", "quarantine", "restore"]

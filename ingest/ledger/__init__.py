@@ -1,0 +1,29 @@
+"""The ledger stage: every file version's state and remote ids, saved before each step depends on it.
+
+``Ledger`` is the interface (``interface.py``); ``SqliteLedger`` the backend in use; ``plan_codec`` the
+stored form of a RunPlan.
+"""
+
+from __future__ import annotations
+
+from ingest.ledger.interface import Ledger
+from ingest.ledger.records import (
+    INFLIGHT_STEPS,
+    STATES,
+    TERMINAL,
+    FileRecord,
+    InflightStep,
+    State,
+)
+from ingest.ledger.sqlite import SqliteLedger
+
+__all__ = [
+    "INFLIGHT_STEPS",
+    "STATES",
+    "TERMINAL",
+    "FileRecord",
+    "InflightStep",
+    "Ledger",
+    "SqliteLedger",
+    "State",
+]

@@ -1,0 +1,143 @@
+"""The ledger's interface: what the pipeline, the operations and every backend agree on.
+
+A backend (SQLite today, PostgreSQL next) persists each write atomically before it returns, checks
+state changes with :func:`~ingest.ledger.records.check_transition`, and is safe to share between the
+threads of one process. Every write returns the row as it now is. A state change clears ``inflight``
+and the retry schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from ingest.ledger.records import FileRecord, InflightStep, State
+from ingest.models import RunPlan, SourceFile
+
+
+class Ledger(Protocol):
+    # -- reads ----------------------------------------------------------------------------------------
+
+    def get(self, file_id: int) -> FileRecord:
+        """The row; LedgerError when there is none."""
+        ...
+
+    def is_known(self, path: Path, size: int, mtime_ns: int) -> bool:
+        """True when this exact version of ``path`` (size and mtime) is already recorded."""
+        ...
+
+    def by_sha(self, sha256: str) -> list[FileRecord]:
+        """Rows with this content, oldest first."""
+        ...
+
+    def latest_at_path(self, path: Path, *, before_id: int | None = None) -> FileRecord | None: ...
+
+    def pending(self, *, now: float | None = None, include_waiting: bool = False) -> list[FileRecord]:
+        """Unfinished rows, oldest first; rows waiting for a retry time are left out unless asked."""
+        ...
+
+    def in_state(self, *states: State) -> list[FileRecord]: ...
+
+    def counts(self) -> dict[str, int]:
+        """Rows per state, every state listed."""
+        ...
+
+    def recent_failures(self, limit: int = 10) -> list[FileRecord]:
+        """Rows with a recorded error, most recently updated first."""
+        ...
+
+    def last_success(self) -> FileRecord | None: ...
+
+    def events(self, file_id: int) -> list[dict[str, Any]]:
+        """The row's history: ``at``, ``from_state``, ``to_state``, ``detail``, oldest first."""
+        ...
+
+    def attachment_owners(self, path: Path) -> list[FileRecord]:
+        """Rows of exports that name ``path`` as an attachment, newest first."""
+        ...
+
+    def attachment_paths(self, file_id: int) -> list[Path]: ...
+
+    def unfiled(self) -> list[FileRecord]:
+        """Finished rows of watched files whose move to the archive or quarantine is not recorded."""
+        ...
+
+    def counters(self) -> dict[str, int]: ...
+
+    # -- state changes ---------------------------------------------------------------------------------
+
+    def record_discovered(
+        self, source: SourceFile, *, root: Path | None = None, forced: bool = False
+    ) -> FileRecord:
+        """Insert a row for this file version, or return the newest existing one (same path, size,
+        mtime and hash). ``forced`` always inserts a new row: the file is ingested again."""
+        ...
+
+    def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
+        """A failed, duplicate or attachment row back to ``discovered`` (its error cleared)."""
+        ...
+
+    def mark_planned(self, file_id: int, plan: RunPlan, *, detail: str | None = None) -> FileRecord:
+        """Store the plan (every body and client id) and move to ``planned``."""
+        ...
+
+    def mark_blobs_uploaded(self, file_id: int) -> FileRecord: ...
+
+    def mark_run_created(self, file_id: int) -> FileRecord: ...
+
+    def mark_done(self, file_id: int, result_ids: Sequence[str]) -> FileRecord: ...
+
+    def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
+        """Terminal failure with its error (``IngestError.to_dict()`` shape)."""
+        ...
+
+    def mark_duplicate(self, file_id: int, original: FileRecord) -> FileRecord: ...
+
+    def mark_attachment(self, file_id: int, owner: FileRecord) -> FileRecord:
+        """The file was uploaded as an attachment of ``owner``'s export."""
+        ...
+
+    # -- checkpoints within a state ----------------------------------------------------------------------
+
+    def mark_inflight(self, file_id: int, step: InflightStep) -> FileRecord:
+        """Saved before a create is sent: on resume the create is checked for before it is sent again."""
+        ...
+
+    def record_blob(self, file_id: int, key: str, blob_id: str) -> FileRecord:
+        """Store one uploaded blob's id at once: an unlinked blob cannot be found again later."""
+        ...
+
+    def record_transaction(self, file_id: int, transaction_id: str) -> FileRecord:
+        """The result transaction a create uses, saved before it is used."""
+        ...
+
+    def record_transient_failure(
+        self, file_id: int, error: Mapping[str, Any], *, retry_at: float
+    ) -> FileRecord:
+        """Keep the row in its state, count the attempt and schedule the next one."""
+        ...
+
+    def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
+        """Move a waiting row's next attempt (``retry --all``: now)."""
+        ...
+
+    def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
+        """An error that does not change the state (archiving or superseding failed after success)."""
+        ...
+
+    def record_final_path(self, file_id: int, path: Path) -> FileRecord:
+        """Where the file was archived or quarantined."""
+        ...
+
+    def release_file(self, file_id: int) -> FileRecord:
+        """The row no longer owns a file (it was put back for a retry): no root, no final path."""
+        ...
+
+    def record_attachments(self, file_id: int, paths: Sequence[Path]) -> None:
+        """Remember which files in the drop folder an export will upload as its attachments."""
+        ...
+
+    def add_counter(self, name: str, amount: int = 1) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,355 @@
+"""The SQLite ledger backend: one database file (WAL mode), one row per file version.
+
+The schema is the one the first version created, so a ledger it left behind opens unchanged; plans are
+stored as JSON (``ingest.ledger.plan_codec``) and handed back decoded. Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+from ingest.errors import LedgerError
+from ingest.ledger.interface import Ledger
+from ingest.ledger.plan_codec import plan_to_json
+from ingest.ledger.records import STATES, TERMINAL, FileRecord, InflightStep, State, check_transition
+from ingest.ledger.sqlite_rows import COLUMNS, SCHEMA, record_from_row
+from ingest.models import RunPlan, SourceFile
+
+
+class SqliteLedger(Ledger):
+    """The ledger in a SQLite file (or ``":memory:"``); safe to share between threads of one process."""
+
+    def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30.0)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"Ledger '{path}' could not be opened: {exc}.", file=str(path)) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SqliteLedger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _now(self) -> str:
+        return dt.datetime.fromtimestamp(self._clock(), dt.UTC).isoformat(timespec="milliseconds")
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get(self, file_id: int) -> FileRecord:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        if row is None:
+            raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
+        return record_from_row(row)
+
+    def is_known(self, path: Path, size: int, mtime_ns: int) -> bool:
+        """True when this exact version of ``path`` (size and mtime) is already recorded."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM files WHERE path = ? AND size = ? AND mtime_ns = ? LIMIT 1",
+                (str(path), size, mtime_ns),
+            ).fetchone()
+        return row is not None
+
+    def by_sha(self, sha256: str) -> list[FileRecord]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM files WHERE sha256 = ? ORDER BY id", (sha256,)).fetchall()
+        return [record_from_row(r) for r in rows]
+
+    def latest_at_path(self, path: Path, *, before_id: int | None = None) -> FileRecord | None:
+        query = "SELECT * FROM files WHERE path = ?"
+        args: list[Any] = [str(path)]
+        if before_id is not None:
+            query += " AND id < ?"
+            args.append(before_id)
+        with self._lock:
+            row = self._db.execute(query + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        return record_from_row(row) if row is not None else None
+
+    def pending(self, *, now: float | None = None, include_waiting: bool = False) -> list[FileRecord]:
+        """Unfinished rows, oldest first; rows waiting for a retry time are left out unless asked."""
+        placeholders = ",".join("?" for _ in TERMINAL)
+        query = f"SELECT * FROM files WHERE state NOT IN ({placeholders})"
+        args: list[Any] = list(TERMINAL)
+        if not include_waiting:
+            query += " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+            args.append(self._clock() if now is None else now)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id", args).fetchall()
+        return [record_from_row(r) for r in rows]
+
+    def in_state(self, *states: State) -> list[FileRecord]:
+        placeholders = ",".join("?" for _ in states)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM files WHERE state IN ({placeholders}) ORDER BY id", states
+            ).fetchall()
+        return [record_from_row(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) AS n FROM files GROUP BY state").fetchall()
+        counts: dict[str, int] = {state: 0 for state in STATES}
+        counts.update({r["state"]: r["n"] for r in rows})
+        return counts
+
+    def recent_failures(self, limit: int = 10) -> list[FileRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM files WHERE last_error IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [record_from_row(r) for r in rows]
+
+    def last_success(self) -> FileRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM files WHERE state = 'done' ORDER BY updated_at DESC, id DESC LIMIT 1"
+            ).fetchone()
+        return record_from_row(row) if row is not None else None
+
+    def events(self, file_id: int) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT at, from_state, to_state, detail FROM events WHERE file_id = ? ORDER BY id",
+                (file_id,),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    # -- state changes ------------------------------------------------------------------------
+
+    def record_discovered(
+        self, source: SourceFile, *, root: Path | None = None, forced: bool = False
+    ) -> FileRecord:
+        now = self._now()
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT * FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND sha256 = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (str(source.path), source.size, source.mtime_ns, source.sha256),
+            ).fetchone()
+            if row is not None and not forced:
+                return record_from_row(row)
+            previous = db.execute(
+                "SELECT id FROM files WHERE path = ? ORDER BY id DESC LIMIT 1", (str(source.path),)
+            ).fetchone()
+            cur = db.execute(
+                "INSERT INTO files (path, root, size, mtime_ns, sha256, state, forced, previous_version,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'discovered', ?, ?, ?, ?)",
+                (
+                    str(source.path),
+                    str(root) if root is not None else None,
+                    source.size,
+                    source.mtime_ns,
+                    source.sha256,
+                    int(forced),
+                    previous["id"] if previous is not None else None,
+                    now,
+                    now,
+                ),
+            )
+            file_id = cast(int, cur.lastrowid)
+            db.execute(
+                "INSERT INTO events (file_id, at, from_state, to_state) VALUES (?, ?, NULL, 'discovered')",
+                (file_id, now),
+            )
+            row = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        return record_from_row(row)
+
+    def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
+        return self._move(file_id, "discovered", detail, {"last_error": None})
+
+    def mark_planned(self, file_id: int, plan: RunPlan, *, detail: str | None = None) -> FileRecord:
+        values = {"plan": json.dumps(plan_to_json(plan)), "parser": plan.parser, "run_id": plan.run_id}
+        return self._move(file_id, "planned", detail, values)
+
+    def mark_blobs_uploaded(self, file_id: int) -> FileRecord:
+        return self._move(file_id, "blobs_uploaded", None, {})
+
+    def mark_run_created(self, file_id: int) -> FileRecord:
+        return self._move(file_id, "run_created", None, {})
+
+    def mark_done(self, file_id: int, result_ids: Sequence[str]) -> FileRecord:
+        return self._move(file_id, "done", None, {"result_ids": json.dumps(list(result_ids))})
+
+    def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
+        values = {"last_error": _json(error)}
+        return self._move(file_id, "failed", str(error.get("message")), values)
+
+    def mark_duplicate(self, file_id: int, original: FileRecord) -> FileRecord:
+        detail = f"same sha256 as row {original.id}"
+        return self._move(file_id, "duplicate", detail, {"duplicate_of": original.id})
+
+    def mark_attachment(self, file_id: int, owner: FileRecord) -> FileRecord:
+        return self._move(file_id, "attachment", f"uploaded with ledger row {owner.id} ({owner.path})", {})
+
+    # -- checkpoints within a state -------------------------------------------------------------------
+
+    def mark_inflight(self, file_id: int, step: InflightStep) -> FileRecord:
+        return self._set(file_id, {"inflight": step})
+
+    def record_blob(self, file_id: int, key: str, blob_id: str) -> FileRecord:
+        with self._tx() as db:
+            row = db.execute("SELECT blob_ids FROM files WHERE id = ?", (file_id,)).fetchone()
+            blobs = json.loads(row["blob_ids"])
+            blobs[key] = blob_id
+            self._write(db, file_id, {"blob_ids": json.dumps(blobs)})
+            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        return record_from_row(out)
+
+    def record_transaction(self, file_id: int, transaction_id: str) -> FileRecord:
+        return self._set(file_id, {"transaction_id": transaction_id})
+
+    def record_transient_failure(
+        self, file_id: int, error: Mapping[str, Any], *, retry_at: float
+    ) -> FileRecord:
+        now = self._now()
+        with self._tx() as db:
+            db.execute(
+                "UPDATE files SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+                " updated_at = ? WHERE id = ?",
+                (_json(error), retry_at, now, file_id),
+            )
+            state = db.execute("SELECT state FROM files WHERE id = ?", (file_id,)).fetchone()["state"]
+            db.execute(
+                "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)",
+                (file_id, now, state, state, f"transient: {error.get('message', '')}"),
+            )
+            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        return record_from_row(out)
+
+    def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
+        return self._set(file_id, {"next_attempt_at": retry_at})
+
+    def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
+        return self._set(file_id, {"last_error": _json(problem)})
+
+    def record_final_path(self, file_id: int, path: Path) -> FileRecord:
+        return self._set(file_id, {"final_path": str(path)})
+
+    def release_file(self, file_id: int) -> FileRecord:
+        return self._set(file_id, {"final_path": None, "root": None})
+
+    def record_attachments(self, file_id: int, paths: Sequence[Path]) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO attachments (path, file_id) VALUES (?, ?)",
+                [(str(p), file_id) for p in paths],
+            )
+
+    def attachment_owners(self, path: Path) -> list[FileRecord]:
+        """Rows of exports that name ``path`` as an attachment, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT files.* FROM attachments JOIN files ON files.id = attachments.file_id"
+                " WHERE attachments.path = ? ORDER BY files.id DESC",
+                (str(path),),
+            ).fetchall()
+        return [record_from_row(r) for r in rows]
+
+    def unfiled(self) -> list[FileRecord]:
+        """Finished rows of watched files whose move to the archive or quarantine is not recorded."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM files WHERE state IN ('done', 'duplicate', 'failed')"
+                " AND final_path IS NULL AND root IS NOT NULL ORDER BY id"
+            ).fetchall()
+        return [record_from_row(r) for r in rows]
+
+    def attachment_paths(self, file_id: int) -> list[Path]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT path FROM attachments WHERE file_id = ? ORDER BY path", (file_id,)
+            )
+            return [Path(r["path"]) for r in rows.fetchall()]
+
+    def add_counter(self, name: str, amount: int = 1) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+                (name, amount),
+            )
+
+    def counters(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT name, value FROM counters").fetchall()
+        return {r["name"]: r["value"] for r in rows}
+
+    # -- internals ------------------------------------------------------------------------------------
+
+    def _move(
+        self, file_id: int, to_state: State, detail: str | None, values: Mapping[str, Any]
+    ) -> FileRecord:
+        """One checked state change with its column values, its event, and inflight/retry cleared."""
+        now = self._now()
+        with self._tx() as db:
+            row = db.execute("SELECT state FROM files WHERE id = ?", (file_id,)).fetchone()
+            if row is None:
+                raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
+            current = cast(State, row["state"])
+            check_transition(file_id, current, to_state)
+            columns = {"state": to_state, "inflight": None, "next_attempt_at": None, **values}
+            self._write(db, file_id, columns)
+            db.execute(
+                "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)",
+                (file_id, now, current, to_state, detail),
+            )
+            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        return record_from_row(out)
+
+    def _set(self, file_id: int, values: Mapping[str, Any]) -> FileRecord:
+        with self._tx() as db:
+            self._write(db, file_id, values)
+            out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+        if out is None:
+            raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
+        return record_from_row(out)
+
+    def _write(self, db: sqlite3.Connection, file_id: int, values: Mapping[str, Any]) -> None:
+        # Column names come from this class's own methods only, never from callers.
+        unknown = set(values) - COLUMNS
+        if unknown:
+            raise LedgerError(f"Ledger has no column(s) {sorted(unknown)}.", file_id=file_id)
+        columns = ", ".join(f"{name} = ?" for name in values)
+        db.execute(
+            f"UPDATE files SET {columns}, updated_at = ? WHERE id = ?",
+            [*values.values(), self._now(), file_id],
+        )
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return json.dumps(dict(value), default=str)

@@ -1,0 +1,77 @@
+"""``reprocess``: which exports of an archive folder to take, a dry run over them, and the backfill."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.pipeline import Backfill, Outcome, Pipeline
+from ingest.watch import list_exports
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Exports modified in ``[since, until)`` whose relative path matches one of ``globs`` (all when
+    empty), in the pattern language of ``ingest.watch.patterns``."""
+
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    globs: tuple[str, ...] = ()
+
+
+def select_exports(pipeline: Pipeline, root: Path, selection: Selection) -> list[Path]:
+    """The exports under ``root`` that the selection wants, in relative-path order."""
+    chosen: list[Path] = []
+    for candidate in list_exports(
+        root, include=selection.globs, unit_suffixes=pipeline.unit_suffixes, is_export=pipeline.claims
+    ):
+        modified = dt.datetime.fromtimestamp(candidate.mtime_ns / 1e9).astimezone()
+        if selection.since is not None and modified < selection.since:
+            continue
+        if selection.until is not None and modified >= selection.until:
+            continue
+        chosen.append(candidate.path)
+    return chosen
+
+
+@dataclass(frozen=True)
+class DryRunLine:
+    """One file of a dry run: what would happen, or the problem (with its stage) that stops it."""
+
+    path: Path
+    runs: int = 0
+    results: int = 0
+    already_done: bool = False
+    problem: str | None = None
+    stage: str | None = None
+
+
+def dry_run(pipeline: Pipeline, root: Path, paths: Sequence[Path]) -> Iterator[DryRunLine]:
+    """Plan every file as the reprocess would (reading the tenant), writing nothing anywhere."""
+    for path in paths:
+        try:
+            source, plan = pipeline.plan_file(path, root=root)
+        except IngestError as exc:
+            yield DryRunLine(path, problem=exc.message, stage=exc.stage)
+            continue
+        yield DryRunLine(
+            path, runs=1, results=len(plan.results), already_done=pipeline.already_done(source.sha256)
+        )
+
+
+def reprocess(
+    pipeline: Pipeline,
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    force: bool = False,
+    batch_files: int = 25,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Ingest ``paths`` in batches (runs and results of a batch share requests); files stay in place."""
+    return Backfill(pipeline, batch_files=batch_files).run(
+        paths, root=root, force=force, on_outcome=on_outcome
+    )

@@ -1,0 +1,114 @@
+"""Filing finished ledger rows: ingested files to the archive, failed ones to quarantine, and completing
+moves a kill interrupted. The moves themselves are the filing stage's; this records each in the ledger.
+Nothing is ever deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ingest import filing
+from ingest.filing import FilingOptions
+from ingest.ledger import FileRecord, Ledger
+from ingest.models import SourceFile
+
+log = logging.getLogger("ingest.filing")
+
+
+class FileMover:
+    def __init__(
+        self, ledger: Ledger, options: FilingOptions, *, work_dir: Path, now: Callable[[], dt.datetime]
+    ) -> None:
+        self.ledger = ledger
+        self.options = options
+        self._work_dir = work_dir
+        self._now = now
+
+    def archive(self, record: FileRecord, source: SourceFile | None) -> FileRecord:
+        """Move a finished export, and the attachment files it uploaded from its folder, to the archive."""
+        if self.options.archive_dir is None or record.root is None:
+            return record
+        now = self._now()
+        try:
+            target = filing.archive(source or record.path, record.root, self.options.archive_dir, now=now)
+            for attachment in self.attachments_in_root(record):
+                filing.archive(attachment, record.root, self.options.archive_dir, now=now)
+        except (OSError, ValueError) as exc:
+            # The file is in Benchling already; failing to move it must not fail it. It stays where it
+            # is (the ledger knows this version) and the reason is kept for `status`.
+            log.error("%s was ingested but could not be archived: %s", record.path, exc)
+            problem = {"stage": "archive", "message": f"ingested, but not archived: {exc}", "details": {}}
+            return self.ledger.record_problem(record.id, problem)
+        return self.ledger.record_final_path(record.id, target)
+
+    def quarantine(
+        self, record: FileRecord, source: SourceFile | None, error: Mapping[str, Any]
+    ) -> FileRecord:
+        """Move a failed file to the quarantine folder with its ``.error.json``."""
+        if self.options.failed_dir is None or record.root is None or not record.path.exists():
+            return record
+        try:
+            target = filing.quarantine(
+                source or record.path, record.root, self.options.failed_dir, error=error, now=self._now()
+            )
+        except (OSError, ValueError) as exc:
+            log.error("%s failed and could not be quarantined either: %s", record.path, exc)
+            return record
+        return self.ledger.record_final_path(record.id, target)
+
+    def attachments_in_root(self, record: FileRecord) -> list[Path]:
+        """Files in the export's watched folder that its plan uploads besides the export itself."""
+        if record.plan is None or record.root is None:
+            return []
+        root = record.root.resolve()
+        paths = {b.path for b in record.plan.blobs if b.path is not None}
+        return sorted(
+            p
+            for p in paths
+            if p != record.path
+            and p.is_file()
+            and p.resolve().is_relative_to(root)
+            and not p.is_relative_to(self._work_dir)
+        )
+
+    def left_behind(self, record: FileRecord) -> bool:
+        """A finished row whose file is still in the drop folder (a kill came before its move)."""
+        return (
+            record.state in ("done", "duplicate")
+            and record.final_path is None
+            and record.root is not None
+            and self.options.archive_dir is not None
+            and record.path.exists()
+        )
+
+    def finish_interrupted(self) -> int:
+        """Complete file moves a kill interrupted (the row is finished, its move not recorded).
+
+        Moves are idempotent: when the file already left the drop folder, filing finds it at its
+        destination by content. Returns how many rows were completed.
+        """
+        completed = 0
+        for record in self.ledger.unfiled():
+            source = SourceFile(record.path, record.sha256, record.size, record.mtime_ns)
+            assert record.root is not None
+            try:
+                if record.state == "failed" and self.options.failed_dir is not None:
+                    error = record.last_error or {"stage": "ingest", "message": "failed"}
+                    target = filing.quarantine(
+                        source, record.root, self.options.failed_dir, error=error, now=self._now()
+                    )
+                elif record.state in ("done", "duplicate") and self.options.archive_dir is not None:
+                    if (record.last_error or {}).get("stage") == "archive":
+                        continue  # archiving failed for a reason of its own; kept for `status`
+                    target = filing.archive(source, record.root, self.options.archive_dir, now=self._now())
+                else:
+                    continue
+            except (OSError, ValueError) as exc:
+                log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
+                continue
+            self.ledger.record_final_path(record.id, target)
+            completed += 1
+        return completed

@@ -1,0 +1,33 @@
+"""What happened to one file in one pass through the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ingest.ledger import FileRecord
+
+OutcomeKind = Literal["done", "already_done", "duplicate", "failed", "waiting", "attachment"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``kind`` and a one-line ``message`` for people; ``record`` is the ledger row as it now is."""
+
+    kind: OutcomeKind
+    record: FileRecord
+    message: str = ""
+
+    @property
+    def path(self) -> Path:
+        return self.record.path
+
+
+def summarize(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    """How many outcomes of each kind."""
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
+    return counts

@@ -1,0 +1,208 @@
+"""What the resolver needs to know about the tenant: lookup protocols, their caches and their client
+adapters.
+
+The resolver reads the tenant only through :class:`TenantLookup` (schemas, dropdowns, registries,
+projects) and :class:`EntityLookup` (registered entities). In production they are the Benchling client
+seen through :class:`ClientTenant`/:class:`ClientEntities`, with :class:`CachedTenant`/
+:class:`CachedEntities` in front; unit tests use in-memory fakes. Schemas and registries are fetched
+once per time-to-live; entity lookups are cached forever within a process (a registry ID, once
+registered, keeps its API id).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Literal, Protocol, TypeVar, cast
+
+from ingest.benchling import BenchlingClient
+from ingest.benchling.models import AssaySchema
+
+T = TypeVar("T")
+
+SchemaKind = Literal["assay_run", "assay_result"]
+
+ENTITY_LINK_TYPES = frozenset(
+    {
+        "entity_link",
+        "custom_entity_link",
+        "dna_sequence_link",
+        "aa_sequence_link",
+        "mixture_link",
+        "molecule_link",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """One field definition of a schema, as the API describes it (``name`` is the system name)."""
+
+    name: str
+    type: str
+    is_multi: bool = False
+    is_required: bool = False
+    dropdown_id: str | None = None
+    schema_id: str | None = None
+    archived: bool = False
+
+
+@dataclass(frozen=True)
+class SchemaDef:
+    id: str
+    name: str
+    kind: SchemaKind
+    fields: Mapping[str, FieldDef] = field(default_factory=dict)
+
+
+class TenantLookup(Protocol):
+    """Reads of tenant configuration: schemas, dropdown options and registries."""
+
+    def run_schemas(self) -> Sequence[SchemaDef]: ...
+
+    def result_schemas(self) -> Sequence[SchemaDef]: ...
+
+    def dropdown_options(self, dropdown_id: str) -> Mapping[str, str]:
+        """Option name -> option id."""
+        ...
+
+    def registries(self) -> Mapping[str, str]:
+        """Registry name -> registry id."""
+        ...
+
+    def projects(self) -> Mapping[str, str]:
+        """Project name -> project id."""
+        ...
+
+
+class EntityLookup(Protocol):
+    def bulk_get(self, registry_id: str, registry_ids: Sequence[str]) -> Mapping[str, str]:
+        """Registry ID -> entity API id for the IDs that are registered; unknown IDs are left out."""
+        ...
+
+
+class _TtlCache(Generic[T]):
+    """Values by key, each kept for ``ttl`` seconds of the injected clock."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float]) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._values: dict[str, tuple[float, T]] = {}
+
+    def get(self, key: str, fetch: Callable[[], T]) -> T:
+        with self._lock:
+            hit = self._values.get(key)
+            if hit is not None and self._clock() - hit[0] < self._ttl:
+                return hit[1]
+        value = fetch()
+        with self._lock:
+            self._values[key] = (self._clock(), value)
+        return value
+
+
+class CachedTenant:
+    """A TenantLookup that asks its source at most once per ``ttl_seconds`` for each kind of answer."""
+
+    def __init__(
+        self, source: TenantLookup, *, ttl_seconds: float = 600.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._source = source
+        self._schemas: _TtlCache[tuple[SchemaDef, ...]] = _TtlCache(ttl_seconds, clock)
+        self._maps: _TtlCache[dict[str, str]] = _TtlCache(ttl_seconds, clock)
+
+    def run_schemas(self) -> Sequence[SchemaDef]:
+        return self._schemas.get("run", lambda: tuple(self._source.run_schemas()))
+
+    def result_schemas(self) -> Sequence[SchemaDef]:
+        return self._schemas.get("result", lambda: tuple(self._source.result_schemas()))
+
+    def dropdown_options(self, dropdown_id: str) -> Mapping[str, str]:
+        return self._maps.get(
+            f"dropdown:{dropdown_id}", lambda: dict(self._source.dropdown_options(dropdown_id))
+        )
+
+    def registries(self) -> Mapping[str, str]:
+        return self._maps.get("registries", lambda: dict(self._source.registries()))
+
+    def projects(self) -> Mapping[str, str]:
+        return self._maps.get("projects", lambda: dict(self._source.projects()))
+
+
+class CachedEntities:
+    """An EntityLookup that asks only for registry IDs it has not resolved before."""
+
+    def __init__(self, source: EntityLookup) -> None:
+        self._source = source
+        self._lock = threading.Lock()
+        self._known: dict[tuple[str, str], str] = {}
+
+    def bulk_get(self, registry_id: str, registry_ids: Sequence[str]) -> Mapping[str, str]:
+        wanted = list(dict.fromkeys(registry_ids))
+        with self._lock:
+            missing = [rid for rid in wanted if (registry_id, rid) not in self._known]
+        if missing:
+            found = self._source.bulk_get(registry_id, missing)
+            with self._lock:
+                for rid, api_id in found.items():
+                    self._known[(registry_id, rid)] = api_id
+        with self._lock:
+            return {
+                rid: self._known[(registry_id, rid)] for rid in wanted if (registry_id, rid) in self._known
+            }
+
+
+# -- the Benchling client seen through these protocols -----------------------------------------------
+
+
+def _schema(schema: AssaySchema) -> SchemaDef:
+    fields = {
+        f.name: FieldDef(
+            name=f.name,
+            type=f.type,
+            is_multi=f.is_multi,
+            is_required=f.is_required,
+            dropdown_id=f.dropdown_id,
+            schema_id=f.schema_id,
+            archived=f.archive_record is not None,
+        )
+        for f in schema.field_definitions
+    }
+    return SchemaDef(id=schema.id, name=schema.name, kind=cast(SchemaKind, schema.type), fields=fields)
+
+
+class ClientTenant:
+    """TenantLookup over BenchlingClient; put a CachedTenant in front of it."""
+
+    def __init__(self, client: BenchlingClient) -> None:
+        self._client = client
+
+    def run_schemas(self) -> Sequence[SchemaDef]:
+        return [_schema(s) for s in self._client.list_run_schemas() if s.archive_record is None]
+
+    def result_schemas(self) -> Sequence[SchemaDef]:
+        return [_schema(s) for s in self._client.list_result_schemas() if s.archive_record is None]
+
+    def dropdown_options(self, dropdown_id: str) -> Mapping[str, str]:
+        return {
+            o.name: o.id for o in self._client.get_dropdown(dropdown_id).options if o.archive_record is None
+        }
+
+    def registries(self) -> Mapping[str, str]:
+        return {r.name: r.id for r in self._client.list_registries()}
+
+    def projects(self) -> Mapping[str, str]:
+        return {p.name: p.id for p in self._client.list_projects()}
+
+
+class ClientEntities:
+    """EntityLookup over BenchlingClient; put a CachedEntities in front of it."""
+
+    def __init__(self, client: BenchlingClient) -> None:
+        self._client = client
+
+    def bulk_get(self, registry_id: str, registry_ids: Sequence[str]) -> Mapping[str, str]:
+        found = self._client.registered_entities(registry_id, registry_ids)
+        return {rid: entity.id for rid, entity in found.items()}

@@ -1,0 +1,98 @@
+"""A Pipeline wired as the factory wires it, over the sandbox app in-process (httpx transport, no
+sockets), on one fake clock shared by the client, the ledger and the pipeline (no real waiting)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.benchling import ApiKey, BenchlingClient, RateLimit, RetryPolicy
+from ingest.filing import FilingOptions
+from ingest.ledger import SqliteLedger
+from ingest.load import Loader
+from ingest.pipeline import Pipeline
+from ingest.pipeline.factory import render_png
+from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
+from ingest.sandbox import FaultSpec, SandboxConfig, create_app, inprocess_transport
+from parsers import discover_parsers
+from tests.support.fake_time import FakeTime
+from tests.support.paths import SCHEMAS_MAP, TENANT_FILE
+
+#: Two sends per request, then the client gives up: a scripted pair of 502s makes a step fail retryably
+#: (a 503 is read as a maintenance window and waited out for ``maintenance_patience_seconds``).
+TWO_TRIES = RetryPolicy(
+    initial_backoff=0.01, max_backoff=0.05, jitter=0.0, max_attempts=2, maintenance_patience_seconds=0.1
+)
+
+
+@dataclass
+class InProcessSandbox:
+    """The sandbox app and a client talking to it; ``store`` is what Benchling now holds."""
+
+    app: Any
+    client: BenchlingClient
+    time: FakeTime
+
+    @property
+    def store(self) -> Any:
+        return self.app.state.sandbox.store
+
+    def requests(self, endpoint: str) -> int:
+        """How many requests the client sent to ``endpoint`` (``"POST /assay-runs"``)."""
+        return self.client.stats.requests.get(endpoint, 0)
+
+
+@contextmanager
+def inprocess_sandbox(faults: str = "") -> Iterator[InProcessSandbox]:
+    config = SandboxConfig.from_tenant_file(TENANT_FILE, rate_limit=None, faults=FaultSpec.parse(faults))
+    app = create_app(config)
+    time = FakeTime(start=1_800_000_000.0)
+    client = BenchlingClient(
+        "http://sandbox",
+        ApiKey("sandbox-api-key"),
+        transport=inprocess_transport(app),
+        rate_limit=RateLimit(10_000, 1.0),
+        retry_policy=TWO_TRIES,
+        clock=time.clock,
+        sleep=time.sleep,
+    )
+    try:
+        yield InProcessSandbox(app, client, time)
+    finally:
+        client.close()
+        app.state.sandbox.close()
+
+
+def loader_for(sandbox: InProcessSandbox, scratch: Path) -> Loader:
+    scratch.mkdir(parents=True, exist_ok=True)
+    return Loader(sandbox.client, scratch_dir=scratch)
+
+
+@contextmanager
+def inprocess_pipeline(
+    sandbox: InProcessSandbox, work: Path, *, filing: bool = True, attachment_grace: float = 0.0
+) -> Iterator[Pipeline]:
+    """A pipeline over ``work/state/ledger.sqlite`` (open another over the same folder to "restart");
+    with ``filing``, successes go to ``work/archive`` and failures to ``work/failed``."""
+    registry = discover_parsers()
+    ledger = SqliteLedger(work / "state" / "ledger.sqlite", clock=sandbox.time.clock)
+    options = FilingOptions(work / "archive", work / "failed") if filing else FilingOptions()
+    try:
+        yield Pipeline(
+            parsers=registry,
+            schema_map=load_schema_map(SCHEMAS_MAP, known_parsers=registry.names),
+            tenant=CachedTenant(ClientTenant(sandbox.client)),
+            entities=CachedEntities(ClientEntities(sandbox.client)),
+            client=sandbox.client,
+            ledger=ledger,
+            work_dir=work / "state",
+            filing_options=options,
+            render_png=render_png,
+            attachment_grace_seconds=attachment_grace,
+            clock=sandbox.time.clock,
+        )
+    finally:
+        ledger.close()

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import ConfigError
+from ingest.resolve import load_schema_map
+from tests.support.paths import REPO
+
+GOOD_HEAD = """version: 1
+mappings:
+  - parser: lc_results_csv
+    run:
+      schema: Chromatography Run
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "schemas_map.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_project_map_loads() -> None:
+    schema_map = load_schema_map(REPO / "schemas_map.yaml")
+    assert "lc_results_csv" in schema_map.parsers()
+    assert schema_map.for_parser("lc_results_csv") is not None
+
+
+def test_unknown_key_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_HEAD + "      feilds: {}\n")
+    with pytest.raises(ConfigError) as info:
+        load_schema_map(path)
+    assert info.value.line == 6
+    assert "line 6: mappings.0.run.feilds: unknown key" in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_field_with_two_sources_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_HEAD + "      fields:\n        method: {metadata: method, value: x}\n")
+    with pytest.raises(ConfigError) as info:
+        load_schema_map(path)
+    assert "line 7" in str(info.value)
+    assert "give exactly one of" in str(info.value)
+
+
+def test_bad_yaml_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_HEAD + "      fields: [unclosed\n")
+    with pytest.raises(ConfigError) as info:
+        load_schema_map(path)
+    assert info.value.line is not None and info.value.line >= 6
+    assert "is not valid YAML" in str(info.value)
+
+
+def test_unknown_time_zone(tmp_path: Path) -> None:
+    path = write(tmp_path, "timezone: Mars/Olympus\n" + GOOD_HEAD)
+    with pytest.raises(ConfigError, match="line 1: timezone: unknown IANA time zone 'Mars/Olympus'"):
+        load_schema_map(path)
+
+
+def test_unknown_parser_is_reported_with_known_names(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_HEAD)
+    expected = re.escape("line 3: unknown parser 'lc_results_csv'. Expected one of ['x']")
+    with pytest.raises(ConfigError, match=expected):
+        load_schema_map(path, known_parsers=["x"])
+
+
+def test_folder_specific_mapping_wins(tmp_path: Path) -> None:
+    text = (
+        GOOD_HEAD
+        + """  - parser: lc_results_csv
+    folder: "*/lab2*"
+    run:
+      schema: Other Run
+"""
+    )
+    schema_map = load_schema_map(write(tmp_path, text))
+    special = schema_map.for_parser("lc_results_csv", Path("/shares/lab2-hplc"))
+    general = schema_map.for_parser("lc_results_csv", Path("/shares/lab1"))
+    assert special is not None and special.run.schema_ == "Other Run"
+    assert general is not None and general.run.schema_ == "Chromatography Run"
