@@ -57,8 +57,9 @@ class BenchlingClient:
     ``transport`` is the one seam for tests (an in-process sandbox); ``clock`` (monotonic seconds)
     and ``sleep`` are seams for time. Reads are retried with backoff; creates carry client ids and
     are checked by id after an ambiguous failure, never sent twice blindly, and the ids Benchling
-    answers are compared with the ids sent (``ClientIdsNotKeptError`` on a difference). ``POST
-    /assay-results`` is paced to ``results_per_hour``; ``on_wait`` hears of each such wait first.
+    answers are compared with the ids sent (``ClientIdsNotKeptError`` on a difference). Result writes
+    (``POST /assay-results``, transaction appends, ``:bulk-create``) are paced to ``results_per_hour``
+    together; ``on_wait`` hears of each such wait first.
     """
 
     def __init__(
@@ -103,7 +104,13 @@ class BenchlingClient:
             stats=self._stats,
             timeout=timeout,
             transport=transport,
-            pacers={("POST", "/assay-results"): self._results_pacer},
+            # Benchling documents the cap for POST /assay-results only; pacing every result write with it
+            # keeps the client right if a tenant counts transactions and bulk-creates too.
+            pacers={
+                ("POST", "/assay-results"): self._results_pacer,
+                ("POST", "/result-transactions/{transaction_id}/results"): self._results_pacer,
+                ("POST", "/assay-results:bulk-create"): self._results_pacer,
+            },
         )
         self._schemas = SchemaEndpoints(self._transport)
         self._runs = RunEndpoints(self._transport, sleep)
@@ -141,7 +148,7 @@ class BenchlingClient:
         return self._stats.snapshot()
 
     def results_cap_wait_seconds(self) -> float:
-        """How long the next ``POST /assay-results`` would wait for the hourly cap (0 when it has room)."""
+        """How long the next result write would wait for the hourly cap (0 when it has room)."""
         return self._results_pacer.wait_seconds()
 
     # Schemas

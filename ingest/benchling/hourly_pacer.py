@@ -2,8 +2,10 @@
 
 The cap is documented but sent in no header, and a 429 from it looks like any other. So the client
 counts its own requests and, before the one that would exceed ``per_hour`` in the last hour, waits until
-the oldest leaves the window. Each wait is reported to ``on_wait`` first (a progress bar can say it is
-waiting on the cap), and ``wait_seconds()`` tells how long the next request would wait now.
+the oldest leaves the window. (The client counts transaction appends and bulk-creates too: whether a
+tenant does is undocumented, and counting them is right either way.) Each wait is reported to
+``on_wait`` first (a progress bar can say it is waiting on the cap), and ``wait_seconds()`` tells how
+long the next request would wait now.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Order per request: maintenance window and fault rules (as infrastructure would fail, before anything
 else), then authentication (``/token`` excepted), then the rate limit (budgets per ``rate_limit_scope``;
-failed authentications count against an anonymous budget), then the hourly cap of ``POST
-/assay-results``, then the route. Rate-limit headers go on every ``/api/v2`` response, errors included.
+failed authentications count against an anonymous budget), then the hourly cap on result writes
+(``results_cap_covers``), then the route. Rate-limit headers go on every ``/api/v2`` response, errors
+included.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,7 +26,11 @@ API_PREFIX = "/api/v2"
 #: ASGI scope extension holding a callable that closes the client connection (set by the server).
 CLOSE_CONNECTION_EXTENSION = "benchling_sandbox.close_connection"
 _UNGATED_AUTH = {f"{API_PREFIX}/token"}
-_HOURLY_CAPPED = ("POST", f"{API_PREFIX}/assay-results")
+_RESULTS_POST = f"{API_PREFIX}/assay-results"
+# Under results_cap_covers=all_result_writes these count against the hourly cap too.
+_OTHER_RESULT_WRITES = re.compile(
+    rf"^{re.escape(API_PREFIX)}/(assay-results:bulk-create|result-transactions/[^/:]+/results)$"
+)
 
 
 class ConnectionDropped(Exception):
@@ -86,7 +92,7 @@ class Gate:
                 raise rate_limited()
             if auth_error is not None:
                 raise auth_error
-            if (method, path) == _HOURLY_CAPPED and not state.results_cap.hit():
+            if _counts_against_results_cap(state, method, path) and not state.results_cap.hit():
                 raise rate_limited()
         except ApiError as exc:
             headers = (rate or state.rate_limiter.peek()).headers()
@@ -114,6 +120,14 @@ class Gate:
 
     def _fault_for(self, method: str, path: str) -> FaultDecision:
         return self.state.faults.decide(method, path.removeprefix(API_PREFIX) or "/")
+
+
+def _counts_against_results_cap(state: SandboxState, method: str, path: str) -> bool:
+    if method != "POST":
+        return False
+    if path == _RESULTS_POST:
+        return True
+    return state.variants.results_cap_covers == "all_result_writes" and bool(_OTHER_RESULT_WRITES.match(path))
 
 
 def _injected(status: int) -> ApiError:

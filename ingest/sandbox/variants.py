@@ -28,6 +28,7 @@ ClientIds = Literal["kept", "server_assigned"]
 DuplicateId = Literal["bad_request_400", "conflict_409", "existing_200"]
 DatetimeForm = Literal["rfc3339", "display_12h"]
 RateLimitScope = Literal["tenant", "credential"]
+ResultsCapCovers = Literal["assay_results", "all_result_writes"]
 
 #: What each value of the enumerated variants means (``--variant help``).
 VALUE_MEANINGS: dict[str, str] = {
@@ -45,6 +46,8 @@ VALUE_MEANINGS: dict[str, str] = {
     "display_12h": "2022-03-18 05:14:35 PM (12-hour display form, no offset)",
     "tenant": "user API keys share one tenant budget; each app has its own, plus one for all apps",
     "credential": "every credential (API key or OAuth client) has its own budget",
+    "assay_results": "only POST /assay-results counts",
+    "all_result_writes": "POST /assay-results, transaction result appends and :bulk-create all count",
 }
 
 
@@ -90,6 +93,9 @@ class Variants(BaseModel):
     )
     results_hourly_cap: int = Field(
         default=10_000, ge=1, description="POST /assay-results requests allowed per rolling hour (429 above)."
+    )
+    results_cap_covers: ResultsCapCovers = Field(
+        default="assay_results", description="Which result-creating requests count against the hourly cap."
     )
     bulk_get_max_ids: int = Field(
         default=200, ge=1, description="The largest id (or barcode) list any bulk-get accepts (400 above)."

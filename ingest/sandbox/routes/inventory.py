@@ -29,15 +29,16 @@ class _Kind:
     kind: str
     plural: str  # path segment and list key: containers, boxes, plates, locations
     label: str
+    singular: str
     ids_param: str  # containerIds, boxIds, plateIds, locationIds
     get_status: int  # the spec documents 404 for GET /{plural}/{id} except boxes (400)
 
 
 KINDS = (
-    _Kind("container", "containers", "Containers", "containerIds", 404),
-    _Kind("box", "boxes", "Boxes", "boxIds", 400),
-    _Kind("plate", "plates", "Plates", "plateIds", 404),
-    _Kind("location", "locations", "Locations", "locationIds", 404),
+    _Kind("container", "containers", "Containers", "Container", "containerIds", 404),
+    _Kind("box", "boxes", "Boxes", "Box", "boxIds", 400),
+    _Kind("plate", "plates", "Plates", "Plate", "plateIds", 404),
+    _Kind("location", "locations", "Locations", "Location", "locationIds", 404),
 )
 
 
@@ -158,7 +159,7 @@ def _getter(kind: _Kind) -> Any:
         item_id = request.path_params["item_id"]
         item = tenant.storage_item(item_id)
         if item is None or item.kind != kind.kind:
-            raise not_found(kind.label[:-1] if kind.kind != "box" else "Box", item_id, status=kind.get_status)
+            raise not_found(kind.singular, item_id, status=kind.get_status)
         return JSONResponse(storage_json(tenant, item, str(request.base_url).rstrip("/")))
 
     return get_item

@@ -108,3 +108,21 @@ def test_the_client_paces_result_posts_to_the_hourly_cap_without_a_429(
     assert [w.reason for w in waits] == ["results_hourly_cap", "results_hourly_cap"]
     assert waits[0].seconds == 3600 - 30
     assert len(server.store.results()) == 5
+
+
+def test_transactions_and_bulk_creates_are_paced_with_result_posts(
+    start_sandbox: SandboxFactory, make_client: ClientFactory
+) -> None:
+    clock = ManualClock()
+    variants = Variants(results_hourly_cap=2, results_cap_covers="all_result_writes")
+    server = start_sandbox(clock=clock, variants=variants)
+    waits: list[PacingWait] = []
+    client = make_client(
+        server, results_per_hour=2, clock=clock.monotonic, sleep=clock.advance, on_wait=waits.append
+    )
+    run_id = client.create_run(run_body())
+    client.create_results([result_body(run_id, i) for i in range(3)], chunk_size=2)  # two appends
+    client.bulk_create_results([result_body(run_id, 3)])
+    client.create_results([result_body(run_id, 4)])
+    assert server.request_log.count(status=429) == 0
+    assert len(waits) == 1 and len(server.store.results()) == 5  # the bulk-create waited an hour

@@ -115,3 +115,24 @@ def test_results_hourly_cap_is_tenant_wide_and_rolls(make_sandbox: Callable[...,
     assert post(KEYS[0]) == 200
     assert post(KEYS[0]) == 429
     assert len(sandbox.state.store.results()) == 5
+
+
+@pytest.mark.parametrize("covers", ["assay_results", "all_result_writes"])
+def test_which_result_writes_the_hourly_cap_counts(make_sandbox: Callable[..., Sandbox], covers: str) -> None:
+    variants = Variants.model_validate({"results_hourly_cap": 2, "results_cap_covers": covers})
+    sandbox = make_sandbox(rate_limit=None, variants=variants)
+    run_id = sandbox.create_run()
+    transaction = sandbox.client.post("/result-transactions").json()["id"]
+    statuses = [
+        sandbox.client.post(
+            f"/result-transactions/{transaction}/results", json={"assayResults": [result_item(run_id)]}
+        ).status_code,
+        sandbox.client.post(
+            "/assay-results:bulk-create", json={"assayResults": [result_item(run_id)]}
+        ).status_code,
+        sandbox.client.post("/assay-results", json={"assayResults": [result_item(run_id)]}).status_code,
+    ]
+    if covers == "assay_results":
+        assert statuses == [200, 202, 200]
+    else:
+        assert statuses == [200, 202, 429]
