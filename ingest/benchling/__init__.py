@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from ingest.benchling.client import BenchlingClient
 from ingest.benchling.credentials import ApiKey, ClientCredentials, Credentials
+from ingest.benchling.errors import ClientIdsNotKeptError
+from ingest.benchling.hourly_pacer import PacingWait
+from ingest.benchling.id_lookup import Lookup
+from ingest.benchling.models import Entry, StorageItem, StorageKind
 from ingest.benchling.retry_policy import RetryPolicy
 from ingest.benchling.settings import ClientSettings, RateLimit
 from ingest.benchling.stats import ClientStats
@@ -12,9 +16,15 @@ __all__ = [
     "ApiKey",
     "BenchlingClient",
     "ClientCredentials",
+    "ClientIdsNotKeptError",
     "ClientSettings",
     "ClientStats",
     "Credentials",
+    "Entry",
+    "Lookup",
+    "PacingWait",
     "RateLimit",
     "RetryPolicy",
+    "StorageItem",
+    "StorageKind",
 ]

@@ -11,9 +11,11 @@ import base64
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from ingest.benchling.id_lookup import ChunkSize, KeyLookup, Lookup
 from ingest.benchling.models import Blob, BlobPart, BlobType
 from ingest.benchling.transport import ApiTransport
 from ingest.errors import AmbiguousWriteError, BenchlingError
@@ -25,6 +27,8 @@ SINGLE_UPLOAD_MAX_BYTES = 10_000_000
 #: Benchling's minimum part size (except the last part) and our default part size.
 MIN_PART_BYTES = 5 * 1024 * 1024
 DEFAULT_PART_BYTES = 10 * 1024 * 1024
+#: Ids per GET /blobs:bulk-get (no documented limit; lowered if refused).
+BLOB_BULK_GET_CHUNK = 100
 
 
 def _body_with_data(meta: dict[str, object], data: bytes) -> bytes:
@@ -42,6 +46,7 @@ class BlobEndpoints:
             )
         self._t = transport
         self._part_bytes = part_bytes
+        self._chunk = ChunkSize(BLOB_BULK_GET_CHUNK)
 
     def upload_file(
         self,
@@ -81,6 +86,14 @@ class BlobEndpoints:
         return Blob.model_validate(
             self._t.request("GET", "/blobs/{blob_id}", path_params={"blob_id": blob_id}).json()
         )
+
+    def _fetch(self, ids: list[str]) -> list[Blob]:
+        body = self._t.request("GET", "/blobs:bulk-get", params={"blobIds": ",".join(ids)}).json()
+        return [Blob.model_validate(item) for item in body.get("blobs") or []]
+
+    def lookup(self, blob_ids: Sequence[str]) -> Lookup[Blob]:
+        """The blobs Benchling holds among ``blob_ids`` (any upload status) and the ids it does not."""
+        return KeyLookup(self._fetch, lambda blob: blob.id, self._chunk).run(blob_ids)
 
     def _upload_multipart(
         self, stream: BinaryIO, *, name: str, blob_type: BlobType, mime_type: str | None

@@ -12,6 +12,9 @@ import httpx
 
 from ingest.benchling.blobs import DEFAULT_PART_BYTES, BlobEndpoints
 from ingest.benchling.credentials import Credentials
+from ingest.benchling.hourly_pacer import HourlyPacer, PacingWait
+from ingest.benchling.id_lookup import Lookup
+from ingest.benchling.inventory import ALL_STORAGE_KINDS, EntryEndpoints, InventoryEndpoints
 from ingest.benchling.limiter import RequestLimiter
 from ingest.benchling.models import (
     AssayResult,
@@ -22,9 +25,12 @@ from ingest.benchling.models import (
     Blob,
     BlobType,
     Dropdown,
+    Entry,
     Project,
     RegisteredEntity,
     Registry,
+    StorageItem,
+    StorageKind,
 )
 from ingest.benchling.registries import ENTITY_CHUNK, RegistryEndpoints
 from ingest.benchling.result_writer import DEFAULT_CHUNK, ResultInput, ResultWriter
@@ -32,7 +38,7 @@ from ingest.benchling.results import ArchiveReason, ResultEndpoints
 from ingest.benchling.retry_policy import RetryPolicy
 from ingest.benchling.runs import RunEndpoints
 from ingest.benchling.schemas import SchemaEndpoints
-from ingest.benchling.settings import ClientSettings, RateLimit
+from ingest.benchling.settings import DEFAULT_RESULTS_PER_HOUR, ClientSettings, RateLimit
 from ingest.benchling.stats import ClientStats, StatsRecorder
 from ingest.benchling.tasks import TaskEndpoints
 from ingest.benchling.tenant_config import TenantConfigEndpoints
@@ -47,7 +53,10 @@ class BenchlingClient:
     ``base_url`` is the tenant (``https://tenant.benchling.com``); ``/api/v2`` is appended.
     ``transport`` is the one seam for tests (an in-process sandbox); ``clock`` (monotonic seconds)
     and ``sleep`` are seams for time. Reads are retried with backoff; creates carry client ids and
-    are checked by id after an ambiguous failure, never sent twice blindly.
+    are checked by id after an ambiguous failure, never sent twice blindly, and the ids Benchling
+    answers are compared with the ids sent (``ClientIdsNotKeptError`` on a difference). Result writes
+    (``POST /assay-results``, transaction appends, ``:bulk-create``) are paced to ``results_per_hour``
+    together; ``on_wait`` hears of each such wait first.
     """
 
     def __init__(
@@ -62,6 +71,8 @@ class BenchlingClient:
         maintenance_patience_seconds: float | None = None,
         blob_part_bytes: int = DEFAULT_PART_BYTES,
         entity_chunk: int = ENTITY_CHUNK,
+        results_per_hour: int = DEFAULT_RESULTS_PER_HOUR,
+        on_wait: Callable[[PacingWait], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -77,6 +88,9 @@ class BenchlingClient:
             )
         self._stats = StatsRecorder()
         self._limiter = RequestLimiter(rate_limit or RateLimit(), clock=clock, sleep=sleep)
+        self._results_pacer = HourlyPacer(
+            results_per_hour, reason="results_hourly_cap", clock=clock, sleep=sleep, on_wait=on_wait
+        )
         self._transport = ApiTransport(
             base_url,
             credentials,
@@ -87,6 +101,13 @@ class BenchlingClient:
             stats=self._stats,
             timeout=timeout,
             transport=transport,
+            # Benchling documents the cap for POST /assay-results only; pacing every result write with it
+            # keeps the client right if a tenant counts transactions and bulk-creates too.
+            pacers={
+                ("POST", "/assay-results"): self._results_pacer,
+                ("POST", "/result-transactions/{transaction_id}/results"): self._results_pacer,
+                ("POST", "/assay-results:bulk-create"): self._results_pacer,
+            },
         )
         self._schemas = SchemaEndpoints(self._transport)
         self._runs = RunEndpoints(self._transport, sleep)
@@ -96,9 +117,12 @@ class BenchlingClient:
         self._blobs = BlobEndpoints(self._transport, part_bytes=blob_part_bytes)
         self._registries = RegistryEndpoints(self._transport, entity_chunk=entity_chunk)
         self._tenant_config = TenantConfigEndpoints(self._transport)
+        self._inventory = InventoryEndpoints(self._transport)
+        self._entries = EntryEndpoints(self._transport)
 
     @classmethod
     def from_settings(cls, settings: ClientSettings, **options: Any) -> BenchlingClient:
+        options.setdefault("results_per_hour", settings.results_per_hour)
         return cls(settings.base_url, settings.credentials, rate_limit=settings.rate_limit, **options)
 
     def __repr__(self) -> str:
@@ -119,6 +143,10 @@ class BenchlingClient:
     def stats(self) -> ClientStats:
         """A snapshot of the requests, retries, 429s and bytes this client has spent."""
         return self._stats.snapshot()
+
+    def results_cap_wait_seconds(self) -> float:
+        """How long the next result write would wait for the hourly cap (0 when it has room)."""
+        return self._results_pacer.wait_seconds()
 
     # Schemas
     def list_run_schemas(self) -> list[AssaySchema]:
@@ -155,7 +183,13 @@ class BenchlingClient:
         return self._runs.iterate(schema_id, ids=ids)
 
     def bulk_get_runs(self, run_ids: Sequence[str]) -> list[AssayRun]:
+        """The runs that exist among ``run_ids``, in order; unknown ids are left out."""
         return self._runs.bulk_get(run_ids)
+
+    def lookup_runs(self, run_ids: Sequence[str]) -> Lookup[AssayRun]:
+        """Runs by id (``found``) and the ids Benchling does not hold (``missing``), however it answers
+        unknown ids (an error listing or naming them, a plain 400, or a shorter 200)."""
+        return self._runs.lookup(run_ids)
 
     def existing_runs(self, run_ids: Sequence[str]) -> set[str]:
         """Which of these (client-generated) run ids Benchling holds: the check after a crash."""
@@ -185,7 +219,12 @@ class BenchlingClient:
         return self._results.get(result_id)
 
     def bulk_get_results(self, result_ids: Sequence[str]) -> list[AssayResult]:
+        """The (committed) results that exist among ``result_ids``, in order; unknown ids left out."""
         return self._results.bulk_get(result_ids)
+
+    def lookup_results(self, result_ids: Sequence[str]) -> Lookup[AssayResult]:
+        """Results by id and the ids Benchling does not hold (uncommitted ones count as missing)."""
+        return self._results.lookup(result_ids)
 
     def existing_results(self, result_ids: Sequence[str]) -> set[str]:
         """Which of these (client-generated) result ids Benchling holds (committed ones only)."""
@@ -217,15 +256,60 @@ class BenchlingClient:
     def get_blob(self, blob_id: str) -> Blob:
         return self._blobs.get(blob_id)
 
+    def lookup_blobs(self, blob_ids: Sequence[str]) -> Lookup[Blob]:
+        """Blobs by id (any upload status) and the ids Benchling does not hold."""
+        return self._blobs.lookup(blob_ids)
+
+    def existing_blobs(self, blob_ids: Sequence[str]) -> set[str]:
+        """Which of these blob ids Benchling holds."""
+        return set(self._blobs.lookup(blob_ids).found)
+
     # Registries
     def list_registries(self, name: str | None = None) -> list[Registry]:
         return self._registries.registries(name)
+
+    def get_registry(self, registry_id: str) -> Registry:
+        return self._registries.registry(registry_id)
+
+    def lookup_registered_entities(
+        self, registry_id: str, registry_ids: Sequence[str]
+    ) -> Lookup[RegisteredEntity]:
+        """Entities by registry id (``found``) and the registry ids not registered (``missing``), however
+        Benchling answers unknown ones; an unknown registry raises ``BenchlingNotFoundError``."""
+        return self._registries.lookup_entities(registry_id, registry_ids)
 
     def registered_entities(
         self, registry_id: str, registry_ids: Sequence[str]
     ) -> dict[str, RegisteredEntity]:
         """Entities keyed by registry id; unknown ids are absent from the result."""
-        return self._registries.registered_entities(registry_id, registry_ids)
+        return self._registries.lookup_entities(registry_id, registry_ids).found
+
+    # Inventory and notebook entries (storage_link and entry_link values)
+    def storage_by_barcodes(
+        self, barcodes: Sequence[str], kinds: Sequence[StorageKind] = ALL_STORAGE_KINDS
+    ) -> Lookup[StorageItem]:
+        """Containers, plates, boxes, locations by barcode (each kind tried in turn with the barcodes
+        still unfound, one batched call per kind); unknown barcodes are ``missing``."""
+        return self._inventory.by_barcodes(barcodes, kinds)
+
+    def storage_by_ids(self, item_ids: Sequence[str]) -> Lookup[StorageItem]:
+        """Inventory items by id (``con_``, ``box_``, ``plt_``, ``loc_``); unknown ids are ``missing``."""
+        return self._inventory.by_ids(item_ids)
+
+    def storage_by_names(
+        self, names: Sequence[str], kinds: Sequence[StorageKind] = ALL_STORAGE_KINDS
+    ) -> dict[str, list[StorageItem]]:
+        """Every inventory item named exactly (case-sensitive) one of ``names``; names are not unique,
+        so each maps to a list (a name nothing carries is absent)."""
+        return self._inventory.by_names(names, kinds)
+
+    def entries_by_display_ids(self, display_ids: Sequence[str]) -> Lookup[Entry]:
+        """Notebook entries by display id (``EXP23-001``); unknown display ids are ``missing``."""
+        return self._entries.by_display_ids(display_ids)
+
+    def entries_by_ids(self, entry_ids: Sequence[str]) -> Lookup[Entry]:
+        """Notebook entries by id (``etr_…``); unknown ids are ``missing``."""
+        return self._entries.by_ids(entry_ids)
 
     # Tasks
     def wait_for_task(self, task_id: str, *, timeout_seconds: float = 600.0) -> AsyncTask:

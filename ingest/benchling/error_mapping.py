@@ -37,6 +37,9 @@ def benchling_error_details(response: httpx.Response) -> tuple[str | None, str |
     if isinstance(error, dict):
         message = error.get("message") or error.get("userMessage")
         extra = {k: error[k] for k in ("invalidId", "invalidIds", "errors", "conflicts") if k in error}
+        # The spec's ListingError puts invalidIds next to "error", not inside it.
+        if "invalidIds" not in extra and isinstance(body.get("invalidIds"), list):
+            extra["invalidIds"] = body["invalidIds"]
         return _str_or_none(error.get("type")), _str_or_none(message), extra
     if isinstance(error, str):  # RFC 6749 form of OAuth errors
         return error, _str_or_none(body.get("error_description")), {}

@@ -153,3 +153,32 @@ class Project(WireModel):
     id: str
     name: str
     archive_record: ArchiveRecord | None = None
+
+
+StorageKind = Literal["container", "box", "plate", "location"]
+
+
+class StorageItem(WireModel):
+    """A container, box, plate or location (the kinds a ``storage_link`` field can point at).
+
+    ``kind`` is set by the client from the endpoint that answered (Benchling's bodies do not carry it).
+    """
+
+    id: str
+    name: str | None = None
+    barcode: str | None = None
+    kind: StorageKind
+    schema_ref: SchemaRef | None = Field(default=None, alias="schema")
+    parent_storage_id: str | None = None
+    archive_record: ArchiveRecord | None = None
+
+
+class Entry(WireModel):
+    """A notebook entry (what an ``entry_link`` field points at): ``etr_…`` id and its display id."""
+
+    id: str
+    display_id: str | None = None
+    name: str | None = None
+    folder_id: str | None = None
+    schema_ref: SchemaRef | None = Field(default=None, alias="schema")
+    archive_record: ArchiveRecord | None = None

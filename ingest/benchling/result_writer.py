@@ -13,18 +13,22 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ingest.benchling.errors import ClientIdsNotKeptError
 from ingest.benchling.models import AssayResultCreate
 from ingest.benchling.results import ResultEndpoints, prepare_results
 from ingest.benchling.retry_policy import RetryPolicy
 from ingest.benchling.stats import StatsRecorder
 from ingest.benchling.tasks import TaskEndpoints
-from ingest.benchling.verified_create import create_verified, looks_like_duplicate
+from ingest.benchling.verified_create import CreateTarget, create_verified, looks_like_duplicate
 from ingest.errors import AmbiguousWriteError, BenchlingError, BenchlingRejectedError
 
 log = logging.getLogger("ingest.benchling")
 
 ResultInput = Mapping[str, Any] | AssayResultCreate
 DEFAULT_CHUNK = 100
+_POST = CreateTarget("assay results", "POST", "/assay-results")
+_BULK_CREATE = CreateTarget("assay results", "POST", "/assay-results:bulk-create")
+_APPEND = CreateTarget("assay results", "POST", "/result-transactions/{transaction_id}/results")
 
 
 class ResultWriter:
@@ -65,9 +69,11 @@ class ResultWriter:
         bodies = prepare_results(results)
         by_id = {b["id"]: b for b in bodies}
 
-        def send(pending: list[str]) -> None:
+        def send(pending: list[str]) -> list[str]:
             task_id = self._results.bulk_create([by_id[i] for i in pending])
-            self._tasks.wait(task_id, timeout_seconds=task_timeout_seconds)
+            task = self._tasks.wait(task_id, timeout_seconds=task_timeout_seconds)
+            answered = (task.response or {}).get("assayResults")
+            return [str(i) for i in answered] if isinstance(answered, list) else []
 
         create_verified(
             list(by_id),
@@ -76,6 +82,7 @@ class ResultWriter:
             policy=self._policy,
             sleep=self._sleep,
             stats=self._stats,
+            target=_BULK_CREATE,
         )
         return list(by_id)
 
@@ -88,6 +95,7 @@ class ResultWriter:
             policy=self._policy,
             sleep=self._sleep,
             stats=self._stats,
+            target=_POST,
         )
 
     def _via_transaction(
@@ -105,7 +113,19 @@ class ResultWriter:
                 on_transaction(transaction_id)
             try:
                 for start in range(0, len(bodies), chunk_size):
-                    self._results.append_to_transaction(transaction_id, bodies[start : start + chunk_size])
+                    chunk = bodies[start : start + chunk_size]
+                    answered = self._results.append_to_transaction(transaction_id, chunk)
+                    sent = [b["id"] for b in chunk]
+                    if answered != sent:
+                        # Caught before the commit: the abort below leaves nothing behind.
+                        raise ClientIdsNotKeptError(
+                            what=_APPEND.what,
+                            method=_APPEND.method,
+                            path=_APPEND.path,
+                            sent_ids=sent,
+                            assigned_ids=answered,
+                            created=False,
+                        )
             except AmbiguousWriteError:
                 self._stats.ambiguous_write()
                 self._abort_quietly(transaction_id)

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
-from ingest.benchling.existence import existing_ids
+from ingest.benchling.id_lookup import ChunkSize, KeyLookup, Lookup
 from ingest.benchling.models import AssayResult, AssayResultCreate
-from ingest.benchling.pages import chunked, iterate_pages
+from ingest.benchling.pages import iterate_pages
 from ingest.benchling.transport import ApiTransport
 
 ArchiveReason = Literal["Archived", "Made in error", "Other"]
@@ -20,10 +20,14 @@ RESULT_BULK_GET_CHUNK = 200
 class ResultEndpoints:
     def __init__(self, transport: ApiTransport) -> None:
         self._t = transport
+        self._chunk = ChunkSize(RESULT_BULK_GET_CHUNK)
 
-    def post(self, bodies: Sequence[Mapping[str, Any]]) -> None:
-        """One ``POST /assay-results`` (all or none; Benchling takes at most 100)."""
-        self._t.request("POST", "/assay-results", json={"assayResults": list(bodies)}, write=True)
+    def post(self, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
+        """One ``POST /assay-results`` (all or none; Benchling takes at most 100); the answered ids."""
+        body = self._t.request(
+            "POST", "/assay-results", json={"assayResults": list(bodies)}, write=True
+        ).json()
+        return _answered(body)
 
     def bulk_create(self, bodies: Sequence[Mapping[str, Any]]) -> str:
         """``POST /assay-results:bulk-create`` (≤4000); returns the task id to poll."""
@@ -36,14 +40,15 @@ class ResultEndpoints:
         # An ambiguous start only leaves an empty transaction that is never committed: retry freely.
         return str(self._t.request("POST", "/result-transactions").json()["id"])
 
-    def append_to_transaction(self, transaction_id: str, bodies: Sequence[Mapping[str, Any]]) -> None:
-        self._t.request(
+    def append_to_transaction(self, transaction_id: str, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
+        body = self._t.request(
             "POST",
             "/result-transactions/{transaction_id}/results",
             path_params={"transaction_id": transaction_id},
             json={"assayResults": list(bodies)},
             write=True,
-        )
+        ).json()
+        return _answered(body)
 
     def commit_transaction(self, transaction_id: str) -> None:
         self._t.request(
@@ -64,23 +69,23 @@ class ResultEndpoints:
         response = self._t.request("GET", "/assay-results/{result_id}", path_params={"result_id": result_id})
         return AssayResult.model_validate(response.json())
 
+    def _fetch(self, ids: list[str]) -> list[AssayResult]:
+        body = self._t.request(
+            "GET", "/assay-results:bulk-get", params={"assayResultIds": ",".join(ids)}
+        ).json()
+        return [AssayResult.model_validate(item) for item in body.get("assayResults") or []]
+
+    def lookup(self, result_ids: Sequence[str]) -> Lookup[AssayResult]:
+        """The (committed) results Benchling holds among ``result_ids`` and the ids it does not."""
+        return KeyLookup(self._fetch, lambda result: result.id, self._chunk).run(result_ids)
+
     def bulk_get(self, result_ids: Sequence[str]) -> list[AssayResult]:
-        results: list[AssayResult] = []
-        for chunk in chunked(list(result_ids), RESULT_BULK_GET_CHUNK):
-            body = self._t.request(
-                "GET", "/assay-results:bulk-get", params={"assayResultIds": ",".join(chunk)}
-            ).json()
-            results.extend(AssayResult.model_validate(item) for item in body.get("assayResults") or [])
-        return results
+        """The results that exist, in the order asked; unknown ids are left out."""
+        return list(self.lookup(result_ids).found.values())
 
     def existing(self, result_ids: list[str]) -> set[str]:
         """The subset of ``result_ids`` that Benchling holds."""
-        found: set[str] = set()
-        for chunk in chunked(result_ids, RESULT_BULK_GET_CHUNK):
-            found |= existing_ids(
-                chunk, bulk_get=lambda c: [r.id for r in self.bulk_get(c)], get_one=self.get
-            )
-        return found
+        return set(self.lookup(result_ids).found)
 
     def iterate(
         self,
@@ -104,6 +109,11 @@ class ResultEndpoints:
             "POST", "/assay-results:archive", json={"assayResultIds": list(result_ids), "reason": reason}
         ).json()
         return list(body.get("assayResultIds") or [])
+
+
+def _answered(body: Any) -> list[str]:
+    ids = body.get("assayResults") if isinstance(body, dict) else None
+    return [str(i) for i in ids] if isinstance(ids, list) else []
 
 
 def prepare_results(results: Sequence[Mapping[str, Any] | AssayResultCreate]) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Assay run endpoints: create (client ids, verified), get, list, bulk-get, archive."""
+"""Assay run endpoints: create (client ids, verified and compared), get, list, bulk-get, archive."""
 
 from __future__ import annotations
 
@@ -6,27 +6,30 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
-from ingest.benchling.existence import existing_ids
+from ingest.benchling.id_lookup import ChunkSize, KeyLookup, Lookup
 from ingest.benchling.models import AssayRun, AssayRunCreate
-from ingest.benchling.pages import chunked, iterate_pages
+from ingest.benchling.pages import iterate_pages
 from ingest.benchling.transport import ApiTransport
-from ingest.benchling.verified_create import create_verified
+from ingest.benchling.verified_create import CreateTarget, create_verified
 
 ArchiveReason = Literal["Archived", "Made in error", "Other"]
 
-#: Ids per GET /assay-runs:bulk-get (no documented limit; 100 keeps URLs short).
+#: Ids per GET /assay-runs:bulk-get (no documented limit; 100 keeps URLs short; lowered if refused).
 RUN_BULK_GET_CHUNK = 100
+_CREATE = CreateTarget("assay runs", "POST", "/assay-runs")
 
 
 class RunEndpoints:
     def __init__(self, transport: ApiTransport, sleep: Callable[[float], None]) -> None:
         self._t = transport
         self._sleep = sleep
+        self._chunk = ChunkSize(RUN_BULK_GET_CHUNK)
 
     def create(self, runs: Sequence[Mapping[str, Any] | AssayRunCreate]) -> list[str]:
         """Create runs in one request; each gets ``id`` if it has none. Returns the ids in order.
 
-        Never stores a run twice: an ambiguous failure is resolved by asking for the ids.
+        Never stores a run twice: an ambiguous failure is resolved by asking for the ids. Raises
+        ``ClientIdsNotKeptError`` when Benchling answers other ids than were sent.
         """
         bodies = [_with_id(run) for run in runs]
         by_id = {body["id"]: body for body in bodies}
@@ -34,9 +37,10 @@ class RunEndpoints:
         if len(ids) != len(bodies):
             raise ValueError("Two runs in one create carry the same id; expected unique run ids.")
 
-        def send(pending: list[str]) -> None:
+        def send(pending: list[str]) -> list[str]:
             payload = {"assayRuns": [by_id[i] for i in pending]}
-            self._t.request("POST", "/assay-runs", json=payload, write=True)
+            body = self._t.request("POST", "/assay-runs", json=payload, write=True).json()
+            return [str(i) for i in body.get("assayRuns") or []]
 
         create_verified(
             ids,
@@ -45,6 +49,7 @@ class RunEndpoints:
             policy=self._t.policy,
             sleep=self._sleep,
             stats=self._t.stats,
+            target=_CREATE,
         )
         return ids
 
@@ -59,23 +64,21 @@ class RunEndpoints:
         for item in iterate_pages(self._t, "/assay-runs", "assayRuns", params):
             yield AssayRun.model_validate(item)
 
+    def _fetch(self, ids: list[str]) -> list[AssayRun]:
+        body = self._t.request("GET", "/assay-runs:bulk-get", params={"assayRunIds": ",".join(ids)}).json()
+        return [AssayRun.model_validate(item) for item in body.get("assayRuns") or []]
+
+    def lookup(self, run_ids: Sequence[str]) -> Lookup[AssayRun]:
+        """The runs Benchling holds among ``run_ids`` and the ids it does not (any unknown-id answer)."""
+        return KeyLookup(self._fetch, lambda run: run.id, self._chunk).run(run_ids)
+
     def bulk_get(self, run_ids: Sequence[str]) -> list[AssayRun]:
-        runs: list[AssayRun] = []
-        for chunk in chunked(list(run_ids), RUN_BULK_GET_CHUNK):
-            body = self._t.request(
-                "GET", "/assay-runs:bulk-get", params={"assayRunIds": ",".join(chunk)}
-            ).json()
-            runs.extend(AssayRun.model_validate(item) for item in body.get("assayRuns") or [])
-        return runs
+        """The runs that exist, in the order asked; unknown ids are left out."""
+        return list(self.lookup(run_ids).found.values())
 
     def existing(self, run_ids: list[str]) -> set[str]:
         """The subset of ``run_ids`` that Benchling holds."""
-        found: set[str] = set()
-        for chunk in chunked(run_ids, RUN_BULK_GET_CHUNK):
-            found |= existing_ids(
-                chunk, bulk_get=lambda c: [run.id for run in self.bulk_get(c)], get_one=self.get
-            )
-        return found
+        return set(self.lookup(run_ids).found)
 
     def archive(self, run_ids: Sequence[str], reason: ArchiveReason = "Made in error") -> list[str]:
         body = self._t.request(

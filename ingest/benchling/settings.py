@@ -11,6 +11,8 @@ from ingest.benchling.credentials import ApiKey, ClientCredentials, Credentials
 from ingest.errors import ConfigError
 
 _RATE_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
+#: Benchling's documented throughput cap on POST /assay-results.
+DEFAULT_RESULTS_PER_HOUR = 10_000
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,14 @@ class ClientSettings:
     base_url: str
     credentials: Credentials
     rate_limit: RateLimit = RateLimit()
+    #: ``POST /assay-results`` requests per rolling hour the client allows itself (Benchling: 10,000).
+    results_per_hour: int = DEFAULT_RESULTS_PER_HOUR
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> ClientSettings:
         """Read ``BENCHLING_URL``, ``BENCHLING_API_KEY`` or ``BENCHLING_CLIENT_ID`` +
-        ``BENCHLING_CLIENT_SECRET``, and ``BENCHLING_RATE_LIMIT`` (``"60/30"``) from ``environ``.
+        ``BENCHLING_CLIENT_SECRET``, ``BENCHLING_RATE_LIMIT`` (``"60/30"``) and
+        ``BENCHLING_RESULTS_PER_HOUR`` (``"10000"``) from ``environ``.
 
         Raises ``ConfigError`` naming the variable when one is missing or malformed; the error never
         contains a secret's value.
@@ -94,4 +99,16 @@ class ClientSettings:
             )
         limit_text = environ.get("BENCHLING_RATE_LIMIT", "").strip()
         rate_limit = RateLimit.parse(limit_text) if limit_text else RateLimit()
-        return cls(base_url=url.rstrip("/"), credentials=credentials, rate_limit=rate_limit)
+        hourly_text = environ.get("BENCHLING_RESULTS_PER_HOUR", "").strip()
+        if hourly_text and not (hourly_text.isdigit() and int(hourly_text) >= 1):
+            raise ConfigError(
+                f"BENCHLING_RESULTS_PER_HOUR is {hourly_text!r}; expected a whole number of requests of at "
+                "least 1, for example '10000'.",
+                field="BENCHLING_RESULTS_PER_HOUR",
+            )
+        return cls(
+            base_url=url.rstrip("/"),
+            credentials=credentials,
+            rate_limit=rate_limit,
+            results_per_hour=int(hourly_text) if hourly_text else DEFAULT_RESULTS_PER_HOUR,
+        )

@@ -14,6 +14,7 @@ import tenacity
 from ingest.benchling.auth import AccessToken, Authenticator, authenticator_for
 from ingest.benchling.credentials import ClientCredentials, Credentials
 from ingest.benchling.error_mapping import error_from_exception, error_from_response
+from ingest.benchling.hourly_pacer import HourlyPacer
 from ingest.benchling.limiter import RequestLimiter
 from ingest.benchling.retry_policy import RetryBudget, RetryPolicy, is_safe_to_retry
 from ingest.benchling.stats import StatsRecorder
@@ -48,8 +49,11 @@ class ApiTransport:
         timeout: httpx.Timeout,
         transport: httpx.BaseTransport | None = None,
         max_connections: int = 10,
+        pacers: Mapping[tuple[str, str], HourlyPacer] | None = None,
     ) -> None:
         self._limiter = limiter
+        # Endpoints with a cap of their own (method, path template) → its pacer; every send counts.
+        self._pacers = dict(pacers or {})
         self._policy = policy
         self._clock = clock
         self._sleep = sleep
@@ -159,6 +163,9 @@ class ApiTransport:
         headers = {"Authorization": authorization}
         if payload.data is not None:
             headers["Content-Type"] = content_type
+        pacer = self._pacers.get((method, template))
+        if pacer is not None:
+            pacer.acquire()
         slot = self._limiter.acquire()
         endpoint = f"{method} {template}"
         self._stats.request(endpoint, len(payload.data) if payload.data else 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ingest.errors import ConfigError
-from ingest.sandbox import FaultSpec, RateLimit, SandboxConfig, SandboxServer
+from ingest.sandbox import FaultSpec, RateLimit, SandboxConfig, SandboxServer, Variants
 
 
 @click.command("sandbox")
@@ -28,6 +28,13 @@ from ingest.sandbox import FaultSpec, RateLimit, SandboxConfig, SandboxServer
     "--faults", default="", help="Fault spec string or a YAML/JSON file (see ingest/sandbox/README.md)."
 )
 @click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Behaviour where Benchling is undocumented (repeatable); '--variant help' lists them.",
+)
+@click.option(
     "--state",
     "state_file",
     default=None,
@@ -41,9 +48,13 @@ def sandbox(
     api_key: str,
     rate_limit: str,
     faults: str,
+    variants: tuple[str, ...],
     state_file: Path | None,
 ) -> None:
     """Serve a local, strict Benchling REST API v2 look-alike."""
+    if "help" in variants:
+        click.echo(Variants.help_text())
+        return
     try:
         config = SandboxConfig.from_tenant_file(
             tenant_file,
@@ -51,6 +62,7 @@ def sandbox(
             rate_limit=RateLimit.parse(rate_limit),
             faults=FaultSpec.parse(faults) if faults else FaultSpec(),
             state_file=state_file,
+            variants=Variants.parse(variants),
         )
         server = SandboxServer(config, host=host, port=port)
     except (ConfigError, OSError) as exc:
@@ -58,6 +70,8 @@ def sandbox(
     # The sandbox key is not a secret: it only opens this local server.
     click.echo(f"Benchling sandbox serving at {server.base_url} (API at {server.api_url})", nl=True)
     click.echo(f"API key: {server.api_key}")
+    if config.variants.changed():
+        click.echo(f"Variants: {config.variants.changed()}")
     click.echo("Press Ctrl-C to stop.", nl=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

@@ -12,6 +12,7 @@ from ingest.sandbox.faults import FaultRule, FaultSpec
 from ingest.sandbox.server import SandboxServer
 from ingest.sandbox.tenant import Tenant, load_tenant
 from ingest.sandbox.transport import inprocess_transport
+from ingest.sandbox.variants import Variants, one_off_variants
 
 __all__ = [
     "Clock",
@@ -24,7 +25,9 @@ __all__ = [
     "SandboxServer",
     "SystemClock",
     "Tenant",
+    "Variants",
     "create_app",
     "inprocess_transport",
     "load_tenant",
+    "one_off_variants",
 ]

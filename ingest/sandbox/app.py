@@ -14,7 +14,9 @@ from ingest.sandbox.routes import (
     blobs,
     downloads,
     dropdowns,
+    entries,
     html,
+    inventory,
     projects,
     registries,
     results,
@@ -55,6 +57,8 @@ def _routes() -> list[BaseRoute]:
         tasks,
         blobs,
         downloads,
+        inventory,
+        entries,
         html,
     ):
         routes.extend(module.ROUTES)

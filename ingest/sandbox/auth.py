@@ -18,9 +18,11 @@ ANONYMOUS = "anonymous"
 
 @dataclass(frozen=True)
 class Credential:
-    """The authenticated caller; ``key`` identifies it for rate limiting without holding the secret."""
+    """The authenticated caller; ``key`` identifies it for rate limiting without holding the secret;
+    ``kind`` is ``user`` for API keys and ``app`` for OAuth clients (they have different budgets)."""
 
     key: str
+    kind: str = "user"
 
 
 class TokenIssuer:
@@ -82,7 +84,7 @@ def authenticate(authorization: str | None, api_keys: tuple[str, ...], tokens: T
         client_id = tokens.client_for(authorization.partition(" ")[2].strip())
         if client_id is None:
             raise unauthorized("The Bearer token is invalid or has expired; request a new one from /token.")
-        return Credential(f"client:{client_id}")
+        return Credential(f"client:{client_id}", kind="app")
     if scheme == "basic":
         pair = decode_basic(authorization)
         if pair is None:

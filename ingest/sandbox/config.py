@@ -12,13 +12,14 @@ from ingest.errors import ConfigError
 from ingest.sandbox.clock import Clock, SystemClock
 from ingest.sandbox.faults import FaultSpec
 from ingest.sandbox.tenant import Tenant, load_tenant
+from ingest.sandbox.variants import Variants
 
 MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class RateLimit:
-    """``requests`` per ``window_seconds`` per credential; fixed windows unless ``sliding``."""
+    """``requests`` per ``window_seconds`` per budget; fixed windows unless ``sliding``."""
 
     requests: int = 60
     window_seconds: float = 30.0
@@ -57,7 +58,6 @@ class Limits:
     min_part_bytes: int = 5 * MB
     max_results_per_create: int = 100
     max_results_per_bulk_create: int = 4000
-    max_ids_per_bulk_get: int = 200
     max_page_size: int = 100
 
 
@@ -70,7 +70,15 @@ class SandboxConfig:
     oauth_clients: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({"sandbox-client": "sandbox-secret"})
     )
+    #: User API keys' budget (one per tenant, or per key under ``rate_limit_scope=credential``); None
+    #: switches every request-rate limit off. The hourly results cap is a variant and stays on.
     rate_limit: RateLimit | None = RateLimit()
+    #: Each app's (OAuth client's) budget under ``rate_limit_scope=tenant`` (Benchling: 300 per 30 s).
+    app_rate_limit: RateLimit = RateLimit(300, 30.0)
+    #: All apps of the tenant together under ``rate_limit_scope=tenant`` (1000 per 30 s; not in headers).
+    all_apps_rate_limit: RateLimit = RateLimit(1000, 30.0)
+    #: Behaviour where Benchling is undocumented (see ``variants.py`` and the README).
+    variants: Variants = field(default_factory=Variants)
     faults: FaultSpec = field(default_factory=FaultSpec)
     state_file: Path | None = None
     token_ttl_seconds: int = 900
@@ -89,7 +97,8 @@ class SandboxConfig:
         return (
             f"SandboxConfig(api_keys={len(self.api_keys)} key(s), "
             f"oauth_clients={sorted(self.oauth_clients)}, "
-            f"rate_limit={self.rate_limit}, state_file={self.state_file}, clock={self.clock!r})"
+            f"rate_limit={self.rate_limit}, variants={self.variants.changed()}, "
+            f"state_file={self.state_file}, clock={self.clock!r})"
         )
 
     @classmethod

@@ -38,6 +38,12 @@ def not_found(kind: str, object_id: str, *, status: int = 404) -> ApiError:
     return ApiError(status, error_body(f"{kind} '{object_id}' was not found.", invalidId=object_id))
 
 
+def conflict(kind: str, ids: list[str]) -> ApiError:
+    """ConflictError: objects with these ids already exist (``duplicate_id=conflict_409``)."""
+    message = f"{kind} with these ids already exist: {', '.join(ids)}."
+    return ApiError(409, error_body(message, conflicts=[{"id": i} for i in ids]))
+
+
 def unauthorized(message: str) -> ApiError:
     return ApiError(401, error_body(message))
 

@@ -1,7 +1,8 @@
 """Check run/result ``fields`` against a schema and render them in Benchling's Field response form.
 
 Both request forms are accepted: plain values (``{"area": 1.5}``) and Field objects (``{"area":
-{"value": 1.5}}``). A ``None`` value counts as absent.
+{"value": 1.5}}``). A ``None`` value counts as absent. Datetime values must be in the form the
+``datetime`` variant names (RFC 3339, or Benchling's 12-hour display form); the other is refused.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from typing import Any
 
 from ingest.sandbox.store import Store
 from ingest.sandbox.tenant import AssaySchema, FieldDefinition, Tenant
+from ingest.sandbox.variants import DatetimeForm
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DISPLAY_12H = re.compile(r"^\d{4}-\d{2}-\d{2} (0[1-9]|1[0-2]):[0-5]\d:[0-5]\d (AM|PM)$")
 
 
 def check_fields(
-    schema: AssaySchema, raw_fields: Any, tenant: Tenant, store: Store
+    schema: AssaySchema,
+    raw_fields: Any,
+    tenant: Tenant,
+    store: Store,
+    *,
+    datetime_form: DatetimeForm = "rfc3339",
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(values by field name, problems by field name). Values are normalized (e.g. 3.0 → 3 for integers)."""
     if not isinstance(raw_fields, dict):
@@ -46,7 +54,7 @@ def check_fields(
                     f"field '{field.name}' is required by schema {schema.id} and is missing"
                 )
             continue
-        problem = _check_value(field, raw, tenant, store)
+        problem = _check_value(field, raw, tenant, store, datetime_form)
         if problem is not None:
             problems[field.name] = f"field '{field.name}' ({field.type}): {problem}"
         else:
@@ -60,21 +68,25 @@ def _normalize(field: FieldDefinition, raw: Any) -> Any:
     return raw
 
 
-def _check_value(field: FieldDefinition, raw: Any, tenant: Tenant, store: Store) -> str | None:
+def _check_value(
+    field: FieldDefinition, raw: Any, tenant: Tenant, store: Store, datetime_form: DatetimeForm
+) -> str | None:
     if field.multi:
         if not isinstance(raw, list) or not raw:
             return f"isMulti fields take a non-empty list of values, got {json.dumps(raw)}"
         for item in raw:
-            problem = _check_single(field, item, tenant, store)
+            problem = _check_single(field, item, tenant, store, datetime_form)
             if problem is not None:
                 return problem
         return None
     if isinstance(raw, list):
         return f"the field is not isMulti, so a single value is expected, got the list {json.dumps(raw)}"
-    return _check_single(field, raw, tenant, store)
+    return _check_single(field, raw, tenant, store, datetime_form)
 
 
-def _check_single(field: FieldDefinition, raw: Any, tenant: Tenant, store: Store) -> str | None:
+def _check_single(
+    field: FieldDefinition, raw: Any, tenant: Tenant, store: Store, datetime_form: DatetimeForm
+) -> str | None:
     kind = field.type
     shown = json.dumps(raw)
     if kind in ("text", "long_text"):
@@ -94,7 +106,7 @@ def _check_single(field: FieldDefinition, raw: Any, tenant: Tenant, store: Store
     if kind == "date":
         return _check_date(raw)
     if kind == "datetime":
-        return _check_datetime(raw)
+        return _check_datetime(raw, datetime_form)
     if kind == "json":
         if isinstance(raw, str):
             try:
@@ -131,6 +143,23 @@ def _check_single(field: FieldDefinition, raw: Any, tenant: Tenant, store: Store
         if run["doc"]["schema"]["id"] != field.schema_id:
             return f"assay run '{raw}' has schema {run['doc']['schema']['id']}, expected {field.schema_id}"
         return None
+    if kind == "storage_link":
+        item = tenant.storage_item(raw)
+        if item is None:
+            return (
+                f"storage item '{raw}' does not exist (link values are ids such as con_…, box_…, plt_…, "
+                "loc_…, not barcodes or names)"
+            )
+        if field.schema_id is not None and item.schema_id != field.schema_id:
+            return f"{item.kind} '{raw}' has schema {item.schema_id}, expected {field.schema_id}"
+        return None
+    if kind == "entry_link":
+        entry = tenant.entry(raw)
+        if entry is None:
+            return f"entry '{raw}' does not exist (link values are ids such as etr_…, not display ids)"
+        if field.schema_id is not None and entry.schema_id != field.schema_id:
+            return f"entry '{raw}' has schema {entry.schema_id}, expected {field.schema_id}"
+        return None
     return f"field type {kind} is not supported by the sandbox"
 
 
@@ -144,13 +173,19 @@ def _check_date(raw: Any) -> str | None:
     return f"expected a date YYYY-MM-DD, got {json.dumps(raw)}"
 
 
-def _check_datetime(raw: Any) -> str | None:
-    if isinstance(raw, str) and _DATETIME.match(raw):
+def _check_datetime(raw: Any, form: DatetimeForm) -> str | None:
+    if isinstance(raw, str):
         try:
-            datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            return None
+            if form == "rfc3339" and _RFC3339.match(raw):
+                datetime.fromisoformat(raw.replace("Z", "+00:00"))
+                return None
+            if form == "display_12h" and _DISPLAY_12H.match(raw):
+                datetime.strptime(raw, "%Y-%m-%d %I:%M:%S %p")
+                return None
         except ValueError:
             pass
+    if form == "display_12h":
+        return f"expected a date-time such as 2022-03-18 05:14:35 PM, got {json.dumps(raw)}"
     return (
         f"expected an RFC 3339 date-time with offset such as 2024-05-01T13:45:00+02:00, got {json.dumps(raw)}"
     )
@@ -190,6 +225,12 @@ def _display(field: FieldDefinition, value: Any, tenant: Tenant, store: Store) -
     if field.type == "blob_link":
         blob = store.get("blobs", value)
         return str(blob["doc"]["name"]) if blob else str(value)
+    if field.type == "storage_link":
+        item = tenant.storage_item(value)
+        return item.name if item else str(value)
+    if field.type == "entry_link":
+        entry = tenant.entry(value)
+        return entry.name if entry else str(value)
     if field.type == "boolean":
         return "True" if value else "False"
     if field.type == "json":

@@ -1,9 +1,10 @@
 """The ASGI layer in front of every ``/api/v2`` route: faults, authentication, rate limit, request log.
 
 Order per request: maintenance window and fault rules (as infrastructure would fail, before anything
-else), then authentication (``/token`` excepted), then the rate limit (keyed per credential; failed
-authentications count against an anonymous bucket), then the route. Rate-limit headers go on every
-``/api/v2`` response, errors included.
+else), then authentication (``/token`` excepted), then the rate limit (budgets per ``rate_limit_scope``;
+failed authentications count against an anonymous budget), then the hourly cap on result writes
+(``results_cap_covers``), then the route. Rate-limit headers go on every ``/api/v2`` response, errors
+included.
 """
 
 from __future__ import annotations
@@ -11,19 +12,25 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ingest.sandbox.auth import ANONYMOUS, authenticate
+from ingest.sandbox.auth import authenticate
 from ingest.sandbox.envelopes import ApiError, rate_limited, unavailable
 from ingest.sandbox.faults import FaultDecision
-from ingest.sandbox.rate_limit import RateDecision
+from ingest.sandbox.rate_limit import ANONYMOUS_CALLER, Caller, RateDecision
 from ingest.sandbox.state import SandboxState
 
 API_PREFIX = "/api/v2"
 #: ASGI scope extension holding a callable that closes the client connection (set by the server).
 CLOSE_CONNECTION_EXTENSION = "benchling_sandbox.close_connection"
 _UNGATED_AUTH = {f"{API_PREFIX}/token"}
+_RESULTS_POST = f"{API_PREFIX}/assay-results"
+# Under results_cap_covers=all_result_writes these count against the hourly cap too.
+_OTHER_RESULT_WRITES = re.compile(
+    rf"^{re.escape(API_PREFIX)}/(assay-results:bulk-create|result-transactions/[^/:]+/results)$"
+)
 
 
 class ConnectionDropped(Exception):
@@ -70,22 +77,25 @@ class Gate:
                 )
             if decision.outcome in ("429", "500", "502", "503"):
                 raise _injected(int(decision.outcome))
-            key = ANONYMOUS
+            caller = ANONYMOUS_CALLER
             auth_error: ApiError | None = None
             if path not in _UNGATED_AUTH:
                 try:
-                    key = authenticate(
+                    credential = authenticate(
                         _header(scope, b"authorization"), state.config.api_keys, state.tokens
-                    ).key
+                    )
+                    caller = Caller(credential.kind, credential.key)
                 except ApiError as exc:
                     auth_error = exc
-            rate = state.rate_limiter.hit(key)
+            rate = state.rate_limiter.hit(caller)
             if not rate.allowed:
                 raise rate_limited()
             if auth_error is not None:
                 raise auth_error
+            if _counts_against_results_cap(state, method, path) and not state.results_cap.hit():
+                raise rate_limited()
         except ApiError as exc:
-            headers = (rate or state.rate_limiter.peek(ANONYMOUS)).headers()
+            headers = (rate or state.rate_limiter.peek()).headers()
             await _send_error(send, exc, headers, status_seen)
             state.request_log.record(method, path, exc.status)
             return
@@ -110,6 +120,14 @@ class Gate:
 
     def _fault_for(self, method: str, path: str) -> FaultDecision:
         return self.state.faults.decide(method, path.removeprefix(API_PREFIX) or "/")
+
+
+def _counts_against_results_cap(state: SandboxState, method: str, path: str) -> bool:
+    if method != "POST":
+        return False
+    if path == _RESULTS_POST:
+        return True
+    return state.variants.results_cap_covers == "all_result_writes" and bool(_OTHER_RESULT_WRITES.match(path))
 
 
 def _injected(status: int) -> ApiError:

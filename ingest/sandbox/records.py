@@ -1,4 +1,9 @@
-"""Build stored run/result records from create requests, collecting every problem per item."""
+"""Build stored run/result records from create requests, collecting every problem per item.
+
+Two variants shape this: ``client_ids`` (a client-supplied id is kept, or ignored for one the server
+assigns) and ``duplicate_id`` (what a kept id that already exists answers: a 400 item problem, a 409
+ConflictError, or a 200 naming the existing object, which is then not stored again).
+"""
 
 from __future__ import annotations
 
@@ -41,16 +46,34 @@ def _is_uuid(value: str) -> bool:
         return False
 
 
+@dataclass
+class BuiltRecords:
+    """What a create request amounts to: records to store, the ids to answer (in request order), the
+    problems of each item, and the kept ids that already exist (a 409 under ``duplicate_id``)."""
+
+    records: list[tuple[str, dict[str, Any]]]
+    answer_ids: list[str]
+    problems: list[ItemProblems]
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(self.problems)
+
+
 def build_records(
     state: SandboxState, items: Any, *, kind: str, list_key: str, api_base: str
-) -> tuple[list[tuple[str, dict[str, Any]]], list[ItemProblems]]:
-    """Validate every item; returns (id, record) pairs and the problems of each item (empty when valid)."""
+) -> BuiltRecords:
+    """Validate every item; returns the records to store, the ids to answer and each item's problems."""
     if not isinstance(items, list) or not items:
         problem = ItemProblems(0, global_=[f"'{list_key}' must be a non-empty list of objects"])
-        return [], [problem]
+        return BuiltRecords([], [], [problem])
     store_kind: Kind = "runs" if kind == "run" else "results"
+    variants = state.variants
     seen: set[str] = set()
     records: list[tuple[str, dict[str, Any]]] = []
+    answer_ids: list[str] = []
+    conflicts: list[str] = []
     problems: list[ItemProblems] = []
     now = timestamp(state)
     for index, item in enumerate(items):
@@ -80,16 +103,23 @@ def build_records(
             else:
                 item_problems.global_.append(f"{where}.schemaId '{schema_id}' is not an assay {kind} schema")
         record_id = item.get("id")
+        existing = False
         if record_id is None:
             record_id = str(uuid.uuid4())
         elif not isinstance(record_id, str) or not record_id:
             item_problems.global_.append(f"{where}.id must be a non-empty string, got {record_id!r}")
         elif kind == "result" and not _is_uuid(record_id):
             item_problems.global_.append(f"{where}.id '{record_id}' is not a UUID; result ids must be UUIDs")
+        elif variants.client_ids == "server_assigned":
+            record_id = str(uuid.uuid4())
         elif record_id in seen:
             item_problems.global_.append(f"{where}.id '{record_id}' appears more than once in this request")
         elif state.store.contains(store_kind, record_id):
-            item_problems.global_.append(f"{where}.id '{record_id}' already exists; ids must be unique")
+            existing = True
+            if variants.duplicate_id == "bad_request_400":
+                item_problems.global_.append(f"{where}.id '{record_id}' already exists; ids must be unique")
+            elif variants.duplicate_id == "conflict_409":
+                conflicts.append(record_id)
         if isinstance(record_id, str):
             seen.add(record_id)
         project_id = item.get("projectId")
@@ -103,9 +133,14 @@ def build_records(
             item_problems.global_.append(f"{where}.validationStatus {status!r} must be VALID or INVALID")
         if schema is None:
             continue
-        values, field_problems = check_fields(schema, item.get("fields"), tenant, state.store)
+        values, field_problems = check_fields(
+            schema, item.get("fields"), tenant, state.store, datetime_form=variants.datetime
+        )
         item_problems.fields.update({k: f"{where}: {v}" for k, v in field_problems.items()})
         if item_problems:
+            continue
+        answer_ids.append(record_id)
+        if existing:
             continue
         doc: dict[str, Any] = {
             "id": record_id,
@@ -135,4 +170,4 @@ def build_records(
                 validationStatus="VALID",
             )
         records.append((record_id, {"doc": doc, "values": values, "createdAt": state.clock.wall()}))
-    return records, problems
+    return BuiltRecords(records, answer_ids, problems, conflicts)

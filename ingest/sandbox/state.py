@@ -16,8 +16,9 @@ from ingest.sandbox.auth import TokenIssuer
 from ingest.sandbox.blob_storage import BlobStorage
 from ingest.sandbox.config import SandboxConfig
 from ingest.sandbox.faults import FaultInjector, FaultSpec
-from ingest.sandbox.rate_limit import RateLimiter
+from ingest.sandbox.rate_limit import HourlyCap, RateLimiter
 from ingest.sandbox.store import Store
+from ingest.sandbox.variants import Variants
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,15 @@ class SandboxState:
             self._cleanup = weakref.finalize(self, shutil.rmtree, blob_dir, True)
         self.blobs = BlobStorage(blob_dir)
         self.tokens = TokenIssuer(config.oauth_clients, config.token_ttl_seconds, config.clock)
-        self.rate_limiter = RateLimiter(config.rate_limit, config.clock)
+        self.variants: Variants = config.variants
+        self.rate_limiter = RateLimiter(
+            config.rate_limit,
+            config.clock,
+            scope=config.variants.rate_limit_scope,
+            app_limit=config.app_rate_limit,
+            all_apps_limit=config.all_apps_rate_limit,
+        )
+        self.results_cap = HourlyCap(config.variants.results_hourly_cap, config.clock)
         self.request_log = RequestLog()
         self.download_secret = secrets.token_bytes(32)
         self._faults_lock = threading.Lock()

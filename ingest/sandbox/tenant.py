@@ -1,4 +1,5 @@
-"""Load and validate the sandbox tenant YAML (projects, dropdowns, registries, entities, assay schemas).
+"""Load and validate the sandbox tenant YAML (projects, dropdowns, registries, entities, inventory, entries,
+assay schemas).
 
 Errors name the YAML key path (e.g. ``assay_result_schemas[0].fields[3].dropdown``) and what was expected.
 """
@@ -59,8 +60,15 @@ SUPPORTED_FIELD_TYPES = frozenset(
         "custom_entity_link",
         "blob_link",
         "assay_run_link",
+        "storage_link",
+        "entry_link",
     }
 )
+#: Link types whose field definition may name the linked schema (``schemaId``).
+_SCHEMA_LINKS = ("assay_run_link", "entity_link", "storage_link", "entry_link")
+StorageKind = Literal["container", "box", "plate", "location"]
+#: Id prefix of each storage kind (Benchling's: con_, box_, plt_, loc_).
+STORAGE_PREFIXES: dict[str, str] = {"container": "con_", "box": "box_", "plate": "plt_", "location": "loc_"}
 
 
 class _Model(BaseModel):
@@ -109,6 +117,40 @@ class Registry(_Model):
     entities: tuple[Entity, ...] = ()
 
 
+class StorageSchema(_Model):
+    """A container, box, plate or location schema (``consch_``, ``boxsch_``, ``pltsch_``, ``locsch_``)."""
+
+    id: str
+    name: str
+    kind: StorageKind
+
+
+class StorageItem(_Model):
+    """A container, box, plate or location; ``kind`` comes from the YAML list it is in."""
+
+    id: str = Field(pattern=r"^(con|box|plt|loc)_")
+    name: str
+    barcode: str | None = None
+    schema_id: str | None = None
+    parent_storage_id: str | None = None
+    kind: StorageKind = "container"
+
+
+class EntrySchema(_Model):
+    id: str
+    name: str
+
+
+class Entry(_Model):
+    """A notebook entry: ``etr_…`` id and a display id such as ``EXP23-001``."""
+
+    id: str = Field(pattern=r"^etr_")
+    display_id: str
+    name: str
+    schema_id: str | None = None
+    folder_id: str = "lib_sandbox01"
+
+
 class FieldDefinition(_Model):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     type: FieldType
@@ -130,8 +172,8 @@ class FieldDefinition(_Model):
             raise ValueError(
                 "'dropdown' (a dropdown id) is required for type dropdown and only allowed there"
             )
-        if self.schema_id is not None and self.type not in ("assay_run_link", "entity_link"):
-            raise ValueError("'schema_id' is only allowed for assay_run_link and entity_link fields")
+        if self.schema_id is not None and self.type not in _SCHEMA_LINKS:
+            raise ValueError(f"'schema_id' is only allowed for {', '.join(_SCHEMA_LINKS)} fields")
         if self.type == "assay_run_link" and self.schema_id is None:
             raise ValueError("'schema_id' (the linked run schema) is required for assay_run_link fields")
         return self
@@ -159,8 +201,33 @@ class Tenant(_Model):
     dropdowns: tuple[Dropdown, ...] = ()
     entity_schemas: tuple[EntitySchema, ...] = ()
     registries: tuple[Registry, ...] = ()
+    storage_schemas: tuple[StorageSchema, ...] = ()
+    locations: tuple[StorageItem, ...] = ()
+    boxes: tuple[StorageItem, ...] = ()
+    plates: tuple[StorageItem, ...] = ()
+    containers: tuple[StorageItem, ...] = ()
+    entry_schemas: tuple[EntrySchema, ...] = ()
+    entries: tuple[Entry, ...] = ()
     assay_run_schemas: tuple[AssaySchema, ...] = ()
     assay_result_schemas: tuple[AssaySchema, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storage_kinds(cls, raw: Any) -> Any:
+        """Each storage list gives its items their kind (the YAML does not repeat it)."""
+        if not isinstance(raw, dict):
+            return raw
+        raw = dict(raw)
+        for key, kind in (
+            ("locations", "location"),
+            ("boxes", "box"),
+            ("plates", "plate"),
+            ("containers", "container"),
+        ):
+            items = raw.get(key)
+            if isinstance(items, list):
+                raw[key] = [{**item, "kind": kind} if isinstance(item, dict) else item for item in items]
+        return raw
 
     @model_validator(mode="after")
     def _check_references(self) -> Tenant:
@@ -168,10 +235,13 @@ class Tenant(_Model):
         ids += (
             [d.id for d in self.dropdowns] + [p.id for p in self.projects] + [r.id for r in self.registries]
         )
-        ids += [e.id for e in self.entities()]
+        ids += [e.id for e in self.entities()] + [i.id for i in self.storage_items()]
+        ids += [s.id for s in self.storage_schemas] + [e.id for e in self.entries]
+        ids += [s.id for s in self.entry_schemas]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"ids must be unique across the tenant; duplicated: {duplicates}")
+        self._check_inventory()
         dropdown_ids = {d.id for d in self.dropdowns}
         run_schema_ids = {s.id for s in self.assay_run_schemas}
         entity_schema_ids = {s.id for s in self.entity_schemas}
@@ -191,6 +261,12 @@ class Tenant(_Model):
                             f"{where}.schema_id {fd.schema_id!r} is not a run schema: "
                             f"{sorted(run_schema_ids)}"
                         )
+                    linked = {
+                        "storage_link": {s.id for s in self.storage_schemas},
+                        "entry_link": {s.id for s in self.entry_schemas},
+                    }.get(fd.type)
+                    if linked is not None and fd.schema_id is not None and fd.schema_id not in linked:
+                        raise ValueError(f"{where}.schema_id {fd.schema_id!r} is not one of {sorted(linked)}")
         for i, registry in enumerate(self.registries):
             for j, entity in enumerate(registry.entities):
                 if entity.schema_id not in entity_schema_ids:
@@ -199,6 +275,59 @@ class Tenant(_Model):
                         f"{sorted(entity_schema_ids)}"
                     )
         return self
+
+    def _check_inventory(self) -> None:
+        schema_kinds = {s.id: s.kind for s in self.storage_schemas}
+        barcodes: list[str] = []
+        for key, items in (
+            ("locations", self.locations),
+            ("boxes", self.boxes),
+            ("plates", self.plates),
+            ("containers", self.containers),
+        ):
+            for i, item in enumerate(items):
+                where = f"{key}[{i}]"
+                if not item.id.startswith(STORAGE_PREFIXES[item.kind]):
+                    raise ValueError(
+                        f"{where}.id {item.id!r} must start with {STORAGE_PREFIXES[item.kind]!r}"
+                    )
+                if item.schema_id is not None and schema_kinds.get(item.schema_id) != item.kind:
+                    known = sorted(s for s, k in schema_kinds.items() if k == item.kind)
+                    raise ValueError(
+                        f"{where}.schema_id {item.schema_id!r} is not a {item.kind} schema: {known}"
+                    )
+                if item.parent_storage_id is not None and self.storage_item(item.parent_storage_id) is None:
+                    raise ValueError(
+                        f"{where}.parent_storage_id {item.parent_storage_id!r} is not a storage id"
+                    )
+                if item.barcode is not None:
+                    barcodes.append(item.barcode)
+        repeated = sorted({b for b in barcodes if barcodes.count(b) > 1})
+        if repeated:
+            raise ValueError(f"barcodes must be unique across the inventory; repeated: {repeated}")
+        display_ids = [e.display_id for e in self.entries]
+        repeated = sorted({d for d in display_ids if display_ids.count(d) > 1})
+        if repeated:
+            raise ValueError(f"entry display ids must be unique; repeated: {repeated}")
+        entry_schema_ids = {s.id for s in self.entry_schemas}
+        for i, entry in enumerate(self.entries):
+            if entry.schema_id is not None and entry.schema_id not in entry_schema_ids:
+                raise ValueError(
+                    f"entries[{i}].schema_id {entry.schema_id!r} is not one of {sorted(entry_schema_ids)}"
+                )
+
+    def storage_items(self, kind: str | None = None) -> Iterator[StorageItem]:
+        for items in (self.locations, self.boxes, self.plates, self.containers):
+            yield from (item for item in items if kind is None or item.kind == kind)
+
+    def storage_item(self, item_id: str) -> StorageItem | None:
+        return next((i for i in self.storage_items() if i.id == item_id), None)
+
+    def storage_schema(self, schema_id: str) -> StorageSchema | None:
+        return next((s for s in self.storage_schemas if s.id == schema_id), None)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
 
     def entities(self) -> Iterator[Entity]:
         for registry in self.registries:

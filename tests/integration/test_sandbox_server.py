@@ -75,31 +75,30 @@ def test_drop_fault_closes_the_socket(server: SandboxServer) -> None:
         assert client.get("/dropdowns").status_code == 200
 
 
-def test_cli_starts_and_answers() -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from ingest.cli import main; main()",
-            "sandbox",
-            "--port",
-            "0",
-            "--tenant",
-            str(TENANT),
-            "--api-key",
-            "cli-key",
-        ],
+def _start_cli(*options: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-c", "from ingest.cli import main; main()", "sandbox", "--port", "0"]
+    return subprocess.Popen(
+        [*command, "--tenant", str(TENANT), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _base_url(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    first_line = process.stdout.readline()
+    if not first_line:
+        pytest.fail(f"the sandbox command exited early: {process.communicate(timeout=10)[1]}")
+    assert "Benchling sandbox serving at http://127.0.0.1:" in first_line, first_line
+    return first_line.split(" at ")[1].split(" ")[0]
+
+
+def test_cli_starts_and_answers() -> None:
+    process = _start_cli("--api-key", "cli-key")
     try:
+        base_url = _base_url(process)
         assert process.stdout is not None
-        first_line = process.stdout.readline()
-        if not first_line:
-            pytest.fail(f"the sandbox command exited early: {process.communicate(timeout=10)[1]}")
-        assert "Benchling sandbox serving at http://127.0.0.1:" in first_line, first_line
-        base_url = first_line.split(" at ")[1].split(" ")[0]
         assert process.stdout.readline().strip() == "API key: cli-key"
         response = httpx.get(base_url + "/api/v2/assay-run-schemas", auth=("cli-key", ""), timeout=10)
         assert response.status_code == 200
@@ -107,3 +106,39 @@ def test_cli_starts_and_answers() -> None:
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_cli_variants_change_the_behaviour_and_are_announced() -> None:
+    process = _start_cli("--variant", "registry_missing=partial_200", "--variant", "datetime=display_12h")
+    try:
+        base_url = _base_url(process)
+        assert process.stdout is not None
+        process.stdout.readline()  # the API key
+        announced = process.stdout.readline()
+        assert "registry_missing" in announced and "display_12h" in announced, announced
+        response = httpx.get(
+            base_url + "/api/v2/registries/src_samplereg/registered-entities:bulk-get",
+            params={"entityRegistryIds": "SMP-001,SMP-999"},
+            auth=("sandbox-api-key", ""),
+            timeout=10,
+        )
+        assert response.status_code == 200
+        assert [e["entityRegistryId"] for e in response.json()["entities"]] == ["SMP-001"]
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_cli_variant_help_lists_them_and_a_bad_variant_is_refused() -> None:
+    command = [sys.executable, "-c", "from ingest.cli import main; main()", "sandbox"]
+    shown = subprocess.run([*command, "--variant", "help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0
+    assert "client_ids=kept|server_assigned  (default: kept)" in shown.stdout
+    refused = subprocess.run(
+        [*command, "--tenant", str(TENANT), "--variant", "client_ids=sometimes"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode != 0
+    assert "client_ids has no value 'sometimes'" in refused.stderr

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from ingest.sandbox.envelopes import bad_request
 from ingest.sandbox.routes.inputs import comma_list, json_object, reject_unknown_keys, sandbox
-from ingest.sandbox.routes.listing import records_by_ids
+from ingest.sandbox.routes.listing import found_or_refused, records_by_ids
 from ingest.sandbox.state import SandboxState
 
 _BLOB_TYPES = ("RAW_FILE", "VISUALIZATION")
@@ -145,6 +145,14 @@ async def complete_upload(request: Request) -> JSONResponse:
         numbers.append(int(str(number)))
     if len(set(numbers)) != len(numbers):
         raise bad_request(f"Completing blob '{blob_id}': part numbers repeat in {numbers}.")
+    # Part numbers need not be consecutive (spec), but every uploaded part must be listed: completing
+    # without one would silently drop its bytes.
+    unlisted = sorted(int(n) for n in record["parts"] if int(n) not in set(numbers))
+    if unlisted:
+        raise bad_request(
+            f"Completing blob '{blob_id}' lists parts {sorted(numbers)} but parts {unlisted} were uploaded "
+            "too; list every uploaded part (or abort the upload)."
+        )
     numbers.sort()
     minimum = state.config.limits.min_part_bytes
     small = [n for n in numbers[:-1] if record["parts"][str(n)]["size"] < minimum]
@@ -176,8 +184,10 @@ async def get_blob(request: Request) -> JSONResponse:
 
 async def bulk_get_blobs(request: Request) -> JSONResponse:
     state = sandbox(request)
-    ids = comma_list(request, "blobIds", required=True, max_items=state.config.limits.max_ids_per_bulk_get)
-    return JSONResponse({"blobs": [r["doc"] for r in records_by_ids(state.store, "blobs", ids, "Blobs")]})
+    ids = comma_list(request, "blobIds", required=True, max_items=state.variants.bulk_get_max_ids)
+    records = [state.store.get("blobs", i) for i in ids]
+    found = found_or_refused(records, ids, state.variants.blobs_missing, "Blobs")
+    return JSONResponse({"blobs": [r["doc"] for r in found]})
 
 
 def sign_download(state: SandboxState, blob_id: str, expires_at: int) -> str:

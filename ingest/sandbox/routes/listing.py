@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 
 from ingest.sandbox.envelopes import ApiError, bad_request, error_body
 from ingest.sandbox.store import Kind, Store
+from ingest.sandbox.variants import MissingIds
+
+T = TypeVar("T")
 
 ARCHIVE_REASONS = ("Archived", "Made in error", "Other")
 
@@ -37,6 +41,27 @@ def records_by_ids(
             error_body(f"{label} not found: {', '.join(missing)}.", invalidId=missing[0], invalidIds=missing),
         )
     return [r for r in records if r is not None]
+
+
+def found_or_refused(
+    found: Sequence[T | None], asked: Sequence[str], style: MissingIds, label: str
+) -> list[T]:
+    """A bulk-get's answer: the found items in request order, or the error ``style`` gives when some of
+    ``asked`` (ids, barcodes or display ids; ``found`` holds None for those) do not exist."""
+    missing = [key for key, item in zip(asked, found, strict=True) if item is None]
+    items = [item for item in found if item is not None]
+    if not missing or style == "partial_200":
+        return items
+    listed = f"{label} not found: {', '.join(missing)}."
+    if style == "listing_error_400":
+        raise ApiError(400, {**error_body(listed), "invalidIds": missing})
+    if style == "invalid_ids_400":
+        raise ApiError(400, error_body(listed, invalidId=missing[0], invalidIds=missing))
+    if style == "invalid_ids_404":
+        raise ApiError(404, error_body(listed, invalidId=missing[0], invalidIds=missing))
+    if style == "invalid_id_404":
+        raise ApiError(404, error_body(f"{label}: '{missing[0]}' was not found.", invalidId=missing[0]))
+    raise ApiError(400, error_body(f"{label}: the request names ids that are not valid."))
 
 
 def archive_reason(body: dict[str, Any], *, required: bool) -> str:

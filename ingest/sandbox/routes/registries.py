@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ingest.sandbox.envelopes import ApiError, error_body, not_found
+from ingest.sandbox.envelopes import not_found
 from ingest.sandbox.routes.inputs import comma_list, sandbox
+from ingest.sandbox.routes.listing import found_or_refused
 from ingest.sandbox.tenant import Entity, Registry, Tenant
 
 _SEED_TIME = "2024-01-01T00:00:00+00:00"
@@ -70,24 +71,14 @@ async def get_registry(request: Request) -> JSONResponse:
 async def bulk_get_entities(request: Request) -> JSONResponse:
     state = sandbox(request)
     registry = _registry(request)
-    ids = comma_list(
-        request, "entityRegistryIds", required=True, max_items=state.config.limits.max_ids_per_bulk_get
-    )
+    ids = comma_list(request, "entityRegistryIds", required=True, max_items=state.variants.bulk_get_max_ids)
     by_registry_id = {e.registry_id: e for e in registry.entities}
-    missing = [i for i in ids if i not in by_registry_id]
-    if missing:
-        raise ApiError(
-            404,
-            error_body(
-                f"Registry IDs not registered in {registry.id} ({registry.name}): {', '.join(missing)}.",
-                invalidId=missing[0],
-                invalidIds=missing,
-            ),
-        )
-    base = str(request.base_url).rstrip("/")
-    return JSONResponse(
-        {"entities": [entity_json(state.tenant, registry, by_registry_id[i], base) for i in ids]}
+    label = f"Registry IDs registered in {registry.id} ({registry.name})"
+    entities = found_or_refused(
+        [by_registry_id.get(i) for i in ids], ids, state.variants.registry_missing, label
     )
+    base = str(request.base_url).rstrip("/")
+    return JSONResponse({"entities": [entity_json(state.tenant, registry, e, base) for e in entities]})
 
 
 ROUTES = [

@@ -12,11 +12,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ingest.sandbox.envelopes import ApiError, bad_request, bulk_bad_request, error_body, not_found
+from ingest.sandbox.envelopes import ApiError, bad_request, bulk_bad_request, conflict, error_body, not_found
 from ingest.sandbox.pagination import paginate
 from ingest.sandbox.records import ItemProblems, build_records
 from ingest.sandbox.routes.inputs import comma_list, json_object, reject_unknown_keys, sandbox, string_list
-from ingest.sandbox.routes.listing import ARCHIVE_REASONS, archive_reason, records_by_ids, unix_filter
+from ingest.sandbox.routes.listing import (
+    ARCHIVE_REASONS,
+    archive_reason,
+    found_or_refused,
+    records_by_ids,
+    unix_filter,
+)
 from ingest.sandbox.state import SandboxState
 from ingest.sandbox.store import linked_run_ids
 
@@ -39,11 +45,15 @@ async def create_results(request: Request) -> JSONResponse:
     reject_unknown_keys(body, {"assayResults"}, "The request body")
     items = body.get("assayResults")
     check_count(items, state.config.limits.max_results_per_create, "POST /assay-results")
-    records, problems = build_records(state, items, kind="result", list_key="assayResults", api_base="")
-    if any(problems):
-        raise bulk_bad_request("Some assay results are invalid; nothing was created.", bulk_errors(problems))
-    store_results(state, records, committed=True, transaction_id=None)
-    return JSONResponse({"assayResults": [result_id for result_id, _ in records], "errors": None})
+    built = build_records(state, items, kind="result", list_key="assayResults", api_base="")
+    if not built.valid:
+        raise bulk_bad_request(
+            "Some assay results are invalid; nothing was created.", bulk_errors(built.problems)
+        )
+    if built.conflicts:
+        raise conflict("Assay results", built.conflicts)
+    store_results(state, built.records, committed=True, transaction_id=None)
+    return JSONResponse({"assayResults": built.answer_ids, "errors": None})
 
 
 def store_results(
@@ -78,18 +88,21 @@ def run_bulk_create_task(state: SandboxState, task_id: str) -> None:
     """Validate and store a bulk-create task's results (all or nothing) and finish the task."""
     task = state.store.get("tasks", task_id)
     assert task is not None
-    records, problems = build_records(
-        state, task["pending"], kind="result", list_key="assayResults", api_base=""
-    )
-    if any(problems):
+    built = build_records(state, task["pending"], kind="result", list_key="assayResults", api_base="")
+    if not built.valid or built.conflicts:
+        errors = bulk_errors(built.problems) or [
+            {"index": i, "message": f"assay result '{result_id}' already exists"}
+            for i, result_id in enumerate(built.answer_ids)
+            if result_id in built.conflicts
+        ]
         doc: dict[str, Any] = {
             "status": "FAILED",
             "message": "Some assay results are invalid; nothing was created.",
-            "errors": bulk_errors(problems),
+            "errors": errors,
         }
     else:
-        store_results(state, records, committed=True, transaction_id=None)
-        doc = {"status": "SUCCEEDED", "response": {"assayResults": [result_id for result_id, _ in records]}}
+        store_results(state, built.records, committed=True, transaction_id=None)
+        doc = {"status": "SUCCEEDED", "response": {"assayResults": built.answer_ids}}
     state.store.put("tasks", task_id, {"doc": doc, "pending": None, "pollsLeft": 0})
 
 
@@ -188,10 +201,12 @@ async def get_result(request: Request) -> JSONResponse:
 
 async def bulk_get_results(request: Request) -> JSONResponse:
     state = sandbox(request)
-    ids = comma_list(
-        request, "assayResultIds", required=True, max_items=state.config.limits.max_ids_per_bulk_get
-    )
-    return JSONResponse({"assayResults": [r["doc"] for r in _visible_by_ids(state, ids)]})
+    ids = comma_list(request, "assayResultIds", required=True, max_items=state.variants.bulk_get_max_ids)
+    # Uncommitted results do not exist for readers.
+    records = [state.store.get("results", i) for i in ids]
+    visible = [r if r is not None and r["committed"] else None for r in records]
+    found = found_or_refused(visible, ids, state.variants.results_missing, "Assay results")
+    return JSONResponse({"assayResults": [r["doc"] for r in found]})
 
 
 async def _change_archive(request: Request, *, archive: bool) -> JSONResponse:

@@ -8,11 +8,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ingest.sandbox.envelopes import ApiError, bad_request, not_found
+from ingest.sandbox.envelopes import ApiError, bad_request, conflict, not_found
 from ingest.sandbox.pagination import paginate
 from ingest.sandbox.records import build_records
 from ingest.sandbox.routes.inputs import comma_list, json_object, reject_unknown_keys, sandbox, string_list
-from ingest.sandbox.routes.listing import archive_reason, records_by_ids, unix_filter
+from ingest.sandbox.routes.listing import archive_reason, found_or_refused, records_by_ids, unix_filter
 
 
 async def create_runs(request: Request) -> JSONResponse:
@@ -20,14 +20,14 @@ async def create_runs(request: Request) -> JSONResponse:
     body = await json_object(request)
     reject_unknown_keys(body, {"assayRuns"}, "The request body")
     api_base = str(request.base_url).rstrip("/") + "/api/v2"
-    records, problems = build_records(
-        state, body.get("assayRuns"), kind="run", list_key="assayRuns", api_base=api_base
-    )
-    if any(problems):
-        errors = [{"fields": p.fields, "global": p.global_} for p in problems]
+    built = build_records(state, body.get("assayRuns"), kind="run", list_key="assayRuns", api_base=api_base)
+    if not built.valid:
+        errors = [{"fields": p.fields, "global": p.global_} for p in built.problems]
         raise ApiError(400, {"assayRuns": None, "errors": errors})
-    state.store.put_many(("runs", run_id, record) for run_id, record in records)
-    return JSONResponse({"assayRuns": [run_id for run_id, _ in records], "errors": None})
+    if built.conflicts:
+        raise conflict("Assay runs", built.conflicts)
+    state.store.put_many(("runs", run_id, record) for run_id, record in built.records)
+    return JSONResponse({"assayRuns": built.answer_ids, "errors": None})
 
 
 async def list_runs(request: Request) -> JSONResponse:
@@ -62,11 +62,10 @@ async def get_run(request: Request) -> JSONResponse:
 
 async def bulk_get_runs(request: Request) -> JSONResponse:
     state = sandbox(request)
-    ids = comma_list(
-        request, "assayRunIds", required=True, max_items=state.config.limits.max_ids_per_bulk_get
-    )
-    records = records_by_ids(state.store, "runs", ids, "Assay runs")
-    return JSONResponse({"assayRuns": [r["doc"] for r in records]})
+    ids = comma_list(request, "assayRunIds", required=True, max_items=state.variants.bulk_get_max_ids)
+    records = [state.store.get("runs", i) for i in ids]
+    found = found_or_refused(records, ids, state.variants.runs_missing, "Assay runs")
+    return JSONResponse({"assayRuns": [r["doc"] for r in found]})
 
 
 async def _change_archive(request: Request, *, archive: bool) -> JSONResponse:

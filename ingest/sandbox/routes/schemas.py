@@ -31,7 +31,7 @@ def field_definition_json(schema: AssaySchema, field: FieldDefinition) -> dict[s
             out.update({"decimalPrecision": None, "legalTextDropdownId": None})
     elif field.type == "dropdown":
         out["dropdownId"] = field.dropdown
-    elif field.type in ("entity_link", "assay_run_link"):
+    elif field.type in ("entity_link", "assay_run_link", "storage_link", "entry_link"):
         out["schemaId"] = field.schema_id
     return out
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ingest.sandbox.envelopes import ApiError, bad_request, not_found
+from ingest.sandbox.envelopes import ApiError, bad_request, conflict, not_found
 from ingest.sandbox.records import build_records
 from ingest.sandbox.routes.inputs import json_object, read_body, reject_unknown_keys, sandbox
 from ingest.sandbox.routes.results import check_count, store_results
@@ -41,12 +41,14 @@ async def add_results(request: Request) -> JSONResponse:
     reject_unknown_keys(body, {"assayResults"}, "The request body")
     items = body.get("assayResults")
     check_count(items, state.config.limits.max_results_per_create, "POST /result-transactions/{id}/results")
-    records, problems = build_records(state, items, kind="result", list_key="assayResults", api_base="")
-    if any(problems):
-        errors = [{"fields": p.fields, "global": p.global_} for p in problems]
+    built = build_records(state, items, kind="result", list_key="assayResults", api_base="")
+    if not built.valid:
+        errors = [{"fields": p.fields, "global": p.global_} for p in built.problems]
         raise ApiError(400, {"assayResults": None, "errors": errors})
-    store_results(state, records, committed=False, transaction_id=transaction_id)
-    return JSONResponse({"assayResults": [result_id for result_id, _ in records], "errors": None})
+    if built.conflicts:
+        raise conflict("Assay results", built.conflicts)
+    store_results(state, built.records, committed=False, transaction_id=transaction_id)
+    return JSONResponse({"assayResults": built.answer_ids, "errors": None})
 
 
 def _results_of(state: SandboxState, transaction_id: str) -> list[dict[str, Any]]:

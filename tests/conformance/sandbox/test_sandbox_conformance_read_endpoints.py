@@ -89,3 +89,33 @@ def test_registered_entities_carry_entity_type(api: httpx.Client) -> None:
         ("SMP-001", "custom_entity", "bfi_smp001"),
         ("SMP-002", "custom_entity", "bfi_smp002"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/containers?barcodes=VIAL-0001&pageSize=1", 200),
+        ("/containers?barcodes=VIAL-0001,NOPE", 400),
+        ("/containers/con_vial0001", 200),
+        ("/containers/con_nope", 404),
+        ("/boxes?names.anyOf=vial box 1", 200),
+        ("/boxes/box_vials01", 200),
+        ("/boxes/box_nope", 400),
+        ("/plates?schemaId=pltsch_96well", 200),
+        ("/plates:bulk-get?barcodes=PLT-0001,PLT-0002", 200),
+        ("/plates/plt_nope", 404),
+        ("/locations?ancestorStorageId=loc_freezer01", 200),
+        ("/locations:bulk-get?locationIds=loc_shelf01", 200),
+        ("/locations/loc_freezer01", 200),
+        ("/entries?displayIds=EXP23-001", 200),
+        ("/entries:bulk-get?entryIds=etr_exp23001,etr_exp23002", 200),
+        ("/entries:bulk-get?displayIds=EXP23-001,EXP00-000", 400),
+        ("/entries/etr_exp23001", 200),
+        ("/entries/etr_nope", 404),
+    ],
+)
+def test_inventory_and_entry_reads_answer_in_the_documented_shapes(
+    api: httpx.Client, path: str, status: int
+) -> None:
+    response = api.get(path)
+    assert response.status_code == status, response.text

@@ -284,3 +284,22 @@ def test_aborted_result_transaction_stores_nothing_visible(
         for r in page
     ] == []
     assert sandbox.store.results() == []
+
+
+def test_bulk_gets_inventory_and_entries_as_typed_models(benchling: Benchling) -> None:
+    containers = benchling.containers.bulk_get(barcodes=["VIAL-0001", "VIAL-0002"]) or []
+    assert [(c.id, c.barcode) for c in containers] == [
+        ("con_vial0001", "VIAL-0001"),
+        ("con_vial0002", "VIAL-0002"),
+    ]
+    plates = benchling.plates.bulk_get(barcodes=["PLT-0001"]) or []
+    assert [p.id for p in plates] == ["plt_assay01"]
+    boxes = benchling.boxes.bulk_get(barcodes=["BOX-0001"]) or []
+    assert [b.id for b in boxes] == ["box_vials01"]
+    locations = benchling.locations.bulk_get(location_ids=["loc_freezer01"]) or []
+    assert [loc.name for loc in locations] == ["Freezer -80 A"]
+    entries = benchling.entries.bulk_get_entries(display_ids=["EXP23-001"]) or []
+    assert [(e.id, e.display_id) for e in entries] == [("etr_exp23001", "EXP23-001")]
+    assert benchling.entries.get_entry_by_id("etr_exp23002").name == "Plate reader calibration"
+    listed = [c.id for page in benchling.containers.list(barcodes=["VIAL-0003"]) for c in page]
+    assert listed == ["con_vial0003"]

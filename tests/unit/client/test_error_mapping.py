@@ -99,3 +99,15 @@ def test_network_failures_before_sending_are_not_ambiguous() -> None:
         httpx.ReadTimeout("slow", request=request), method="GET", path="/a", write=False
     )
     assert type(timeout) is BenchlingUnavailableError
+
+
+def test_unknown_ids_are_read_inside_and_next_to_the_error() -> None:
+    inside = httpx.Response(400, json={"error": {"message": "x", "invalidIds": ["a"], "invalidId": "a"}})
+    beside = httpx.Response(400, json={"error": {"message": "x"}, "invalidIds": ["b", "c"]})
+    one = httpx.Response(404, json={"error": {"message": "x", "invalidId": "d"}})
+    for response, expected in ((inside, ["a"]), (beside, ["b", "c"])):
+        assert (
+            error_from_response(response, method="GET", path="/x", write=False).context["invalidIds"]
+            == expected
+        )
+    assert error_from_response(one, method="GET", path="/x", write=False).context["invalidId"] == "d"

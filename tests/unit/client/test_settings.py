@@ -63,3 +63,13 @@ def test_a_secret_never_appears_in_config_errors_or_reprs() -> None:
     assert secret not in str(settings)
     key_settings = ClientSettings.from_env({"BENCHLING_URL": URL, "BENCHLING_API_KEY": secret})
     assert secret not in repr(key_settings)
+
+
+def test_results_per_hour_defaults_to_benchlings_cap_and_can_be_lowered() -> None:
+    base = {"BENCHLING_URL": URL, "BENCHLING_API_KEY": "k"}
+    assert ClientSettings.from_env(base).results_per_hour == 10_000
+    assert ClientSettings.from_env({**base, "BENCHLING_RESULTS_PER_HOUR": "2500"}).results_per_hour == 2500
+    for bad in ("0", "lots", "-5"):
+        with pytest.raises(ConfigError) as caught:
+            ClientSettings.from_env({**base, "BENCHLING_RESULTS_PER_HOUR": bad})
+        assert "BENCHLING_RESULTS_PER_HOUR" in caught.value.message and repr(bad) in caught.value.message

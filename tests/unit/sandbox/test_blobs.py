@@ -131,3 +131,21 @@ def test_unknown_ids_are_404_only_where_the_spec_documents_404(sandbox: Sandbox)
     assert part.status_code == 400 and part.json()["error"]["invalidId"] == unknown
     assert sandbox.client.get(f"/assay-results/{unknown}").status_code == 400
     assert sandbox.client.post(f"/result-transactions/{unknown}:commit").status_code == 400
+
+
+def test_completing_without_an_uploaded_part_is_refused_but_gaps_in_numbering_are_not(
+    sandbox: Sandbox,
+) -> None:
+    blob = sandbox.client.post("/blobs:start-multipart-upload", json={"name": "x", "type": "RAW_FILE"}).json()
+    url = f"/blobs/{blob['id']}"
+    first = sandbox.client.post(f"{url}/parts", json=_part(1, b"a" * 150)).json()
+    middle = sandbox.client.post(f"{url}/parts", json=_part(2, b"b" * 150)).json()
+    last = sandbox.client.post(f"{url}/parts", json=_part(5, b"c" * 10)).json()
+    unlisted = sandbox.client.post(f"{url}:complete-upload", json={"parts": [first, last]})
+    assert unlisted.status_code == 400
+    assert "parts [2] were uploaded too" in unlisted.json()["error"]["message"]
+    assert sandbox.client.get(url).json()["uploadStatus"] == "IN_PROGRESS"
+    # Part numbers 1, 2, 5: not consecutive, which the spec allows.
+    done = sandbox.client.post(f"{url}:complete-upload", json={"parts": [first, middle, last]})
+    assert done.status_code == 200
+    assert sandbox.state.blobs.read(blob["id"]) == b"a" * 150 + b"b" * 150 + b"c" * 10

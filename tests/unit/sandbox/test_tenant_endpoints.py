@@ -63,8 +63,10 @@ def test_registries_and_registered_entities(sandbox: Sandbox) -> None:
         "/registries/src_samplereg/registered-entities:bulk-get",
         params={"entityRegistryIds": "SMP-001,SMP-999"},
     )
+    # The default variant (registry_missing=invalid_id_404): the documented NotFoundError, one invalidId.
     assert missing.status_code == 404
-    assert missing.json()["error"]["invalidIds"] == ["SMP-999"]
+    assert missing.json()["error"]["invalidId"] == "SMP-999"
+    assert "invalidIds" not in missing.json()["error"]
     assert sandbox.client.get("/registries/src_nope").status_code == 404
 
 
