@@ -72,17 +72,6 @@ def test_server_assigned_ids_in_a_transaction_are_caught_before_the_commit(
     assert [t["status"] for t in assigning.store.transactions()] == ["ABORTED"]
 
 
-def test_files_packed_together_all_carry_the_error(
-    assigning: SandboxServer, make_client: ClientFactory
-) -> None:
-    client = make_client(assigning)
-    with pytest.raises(ClientIdsNotKeptError) as made:
-        client.create_run(run_body())
-    run_id = made.value.assigned_ids[0]
-    outcome = client.create_results_for_files({"a": [result_body(run_id, 0)], "b": [result_body(run_id, 1)]})
-    assert all(isinstance(v, ClientIdsNotKeptError) for v in outcome.values())
-
-
 @pytest.mark.parametrize("duplicate", DUPLICATES)
 def test_creating_existing_runs_and_results_again_creates_nothing(
     start_sandbox: SandboxFactory, make_client: ClientFactory, duplicate: str

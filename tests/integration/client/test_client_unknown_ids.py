@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_an_unknown_registry_fails_instead_of_reading_as_all_missing(
 
 @pytest.mark.parametrize("style", STYLES)
 def test_runs_results_and_blobs_existence_under_every_answer(
-    start_sandbox: SandboxFactory, make_client: ClientFactory, style: str
+    start_sandbox: SandboxFactory, make_client: ClientFactory, style: str, tmp_path: Path
 ) -> None:
     server = _start(start_sandbox, runs_missing=style, results_missing=style, blobs_missing=style)
     client = make_client(server)
@@ -89,7 +90,9 @@ def test_runs_results_and_blobs_existence_under_every_answer(
     assert client.existing_results([absent[0], *result_ids, absent[1]]) == set(result_ids)
     assert client.lookup_results(absent).missing == tuple(absent)
 
-    blob = client.upload_blob_bytes(b"trace", name="trace.csv")
+    trace = tmp_path / "trace.csv"
+    trace.write_bytes(b"trace")
+    blob = client.upload_blob(trace)
     blobs = client.lookup_blobs([absent[2], blob.id])
     assert list(blobs.found) == [blob.id] and blobs.missing == (absent[2],)
     assert client.existing_blobs([blob.id]) == {blob.id}

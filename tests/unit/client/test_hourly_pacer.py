@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.benchling.hourly_pacer import HourlyPacer, PacingWait
-from tests.unit.client.fake_time import FakeTime
+from tests.support.fake_time import FakeTime
 
 
 def _pacer(time: FakeTime, per_hour: int, waits: list[PacingWait]) -> HourlyPacer:

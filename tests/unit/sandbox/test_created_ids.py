@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ingest.sandbox import Variants
-from tests.unit.sandbox.conftest import Sandbox, result_item
+from tests.support.inprocess_sandbox import Sandbox, result_item
 
 RUN_SCHEMA = "assaysch_chromrun01"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ingest.sandbox import Variants
-from tests.unit.sandbox.conftest import Sandbox
+from tests.support.inprocess_sandbox import Sandbox
 
 RFC3339 = "2022-03-18T17:14:35Z"
 DISPLAY = "2022-03-18 05:14:35 PM"

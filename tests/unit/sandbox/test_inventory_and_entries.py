@@ -9,7 +9,7 @@ import pytest
 
 from ingest.errors import ConfigError
 from ingest.sandbox.tenant import tenant_from_dict
-from tests.unit.sandbox.conftest import Sandbox
+from tests.support.inprocess_sandbox import Sandbox
 
 
 def test_lists_filter_by_barcodes_names_schema_and_ancestor(sandbox: Sandbox) -> None:

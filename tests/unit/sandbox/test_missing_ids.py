@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ingest.sandbox import Variants
-from tests.unit.sandbox.conftest import Sandbox, result_item
+from tests.support.inprocess_sandbox import Sandbox, result_item
 
 UNKNOWN = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]
 

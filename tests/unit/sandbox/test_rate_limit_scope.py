@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ingest.sandbox import ManualClock, RateLimit, Variants
-from tests.unit.sandbox.conftest import Sandbox, result_item
+from tests.support.inprocess_sandbox import Sandbox, result_item
 
 KEYS = ("sandbox-api-key", "second-user-key")
 APPS = {"app-one": "secret-one", "app-two": "secret-two"}
