@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.resolve.blob_plan import RenderPng
 from ingest.resolve.mapping_check import check_all
-from ingest.resolve.mapping_file import SchemaMap, load_schema_map
+from ingest.resolve.mapping_file import SchemaMap, TenantSettings, load_schema_map
 from ingest.resolve.resolver import new_uuid, resolve
 from ingest.resolve.tenant import (
     CachedEntities,
@@ -24,6 +24,7 @@ __all__ = [
     "RenderPng",
     "SchemaMap",
     "TenantLookup",
+    "TenantSettings",
     "check_all",
     "load_schema_map",
     "new_uuid",

@@ -122,10 +122,22 @@ class Defaults(_Strict):
     registry: str | None = None
 
 
+class TenantSettings(_Strict):
+    """What the tenant does where Benchling's documentation is silent (see the README's assumptions)."""
+
+    #: ``kept``: the tenant keeps the run and result ids we send (exactly-once looks runs up by id);
+    #: ``server_assigned``: it assigns its own, and runs are found by their file hash field instead.
+    ids: Literal["kept", "server_assigned"] = "kept"
+    #: How datetime field values are written: RFC 3339 (``2022-03-18T17:14:35+01:00``) or Benchling's
+    #: display form (``2022-03-18 05:14:35 PM``, in the mapping's timezone).
+    datetime_format: Literal["rfc3339", "display_12h"] = "rfc3339"
+
+
 class SchemaMap(_Strict):
     version: Literal[1]
     #: IANA zone for instrument times written without an offset.
     timezone: str = "UTC"
+    tenant: TenantSettings = Field(default_factory=TenantSettings)
     defaults: Defaults = Field(default_factory=Defaults)
     mappings: tuple[ParserMapping, ...]
 
