@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parsers.registry import discover_parsers
+from parsers import discover_parsers
 
 REPO = Path(__file__).resolve().parents[1]
 LC = "parsers.lc_results_csv.parser:LcResultsCsvParser"

@@ -1,7 +1,7 @@
 """The parsers shipped with benchling-ingest, as ``"module:Class"`` strings.
 
-They are imported by :func:`parsers.registry.discover_parsers`, never when ``parsers`` is imported, so a
-broken built-in is reported at discovery with its name instead of breaking every import.
+They are imported by :func:`parsers._plugin.registry.discover_parsers`, never when ``parsers`` is
+imported, so a broken built-in is reported at discovery with its name instead of breaking every import.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.models import Trace
-from parsers.traces import trace_from_points
+from parsers._common.traces import trace_from_points
 
 
 def _space_free(text: str) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
+from parsers._common.numbers import parse_number
 from parsers.agilent_chemstation import constants as c
-from parsers.decoding import parse_number
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import ParseError
+from parsers._common.decoding import DecodedText, decode_bytes, decode_head, read_text
 from parsers.agilent_chemstation.constants import canonical_name
 from parsers.agilent_chemstation.metadata import RawField
-from parsers.decoding import DecodedText, decode_bytes, decode_head, read_text
 
 _NUMBERED = re.compile(r"^(signal|column)(\d+)$")
 _STRUCTURE_KEYS = ("numberofsignals", "numberofcolumns")

@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from ingest.contract import STRING
+from parsers._plugin.frames import results_frame
 from parsers.agilent_chemstation.columns import PeakLayout
-from parsers.base import STRING, results_frame
 
 
 def typed_results(rows: Sequence[Mapping[str, Any]], layout: PeakLayout) -> pd.DataFrame:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ParseError
+from parsers._common.decoding import DecodedText, decode_head, read_text
 from parsers.agilent_chemstation.constants import bracketed_unit, canonical_name
 from parsers.agilent_chemstation.metadata import RawField
-from parsers.decoding import DecodedText, decode_head, read_text
 
 _SIGNAL = re.compile(r"^\s*Signal\s+(?P<number>\d+)\s*:\s*(?P<description>\S.*?)\s*$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^\s*-[-|]*\|[-|]*\s*$")

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from ingest.models import ParsedFile, Provenance, Trace
+from parsers._plugin.frames import empty_results
 from parsers.agilent_openlab.reader import looks_like_trace, read_trace
-from parsers.base import empty_results
 
 
 class OpenLabTraceCsvParser:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.errors import ParseError
-from parsers.decoding import DecodedText, detect_encoding, read_text
+from parsers._common.decoding import DecodedText, detect_encoding, read_text
 
 _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
 _ROW = re.compile(rf"^\s*{_NUMBER}\t{_NUMBER}\s*$")

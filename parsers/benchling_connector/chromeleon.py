@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ingest.contract import FLOAT, STRING
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers.base import FLOAT, STRING
+from parsers._plugin.frames import ResultColumns
 from parsers.benchling_connector.fields import Fields, normalize_key, root_fields
-from parsers.benchling_connector.frame import ResultColumns
 from parsers.benchling_connector.run_metadata import shared_values
 from parsers.benchling_connector.traces import build_trace
 

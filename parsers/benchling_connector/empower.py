@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ingest.contract import FLOAT, INT, STRING
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers.base import FLOAT, INT, STRING
+from parsers._plugin.frames import ResultColumns
 from parsers.benchling_connector.fields import Fields, root_fields
-from parsers.benchling_connector.frame import ResultColumns
 from parsers.benchling_connector.run_metadata import shared_values
 from parsers.benchling_connector.traces import build_trace
 

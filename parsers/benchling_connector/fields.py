@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
+from parsers._common.numbers import parse_number
 from parsers.benchling_connector.reader import json_type
-from parsers.decoding import parse_number
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -1,7 +1,7 @@
 """Reading a connector JSON export: bytes -> one JSON object, with ParseErrors that say where.
 
 Benchling's connectors write UTF-8 JSON, but files copied through Windows tools arrive with a BOM or as
-UTF-16, so decoding goes through ``parsers.decoding``. Duplicate keys are rejected rather than letting
+UTF-16, so decoding goes through ``parsers._common.decoding``. Duplicate keys are rejected rather than letting
 the last one silently win, and ``NaN`` (written by Python-based connectors for missing numbers) is read
 as a missing value.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
-from parsers.decoding import detect_encoding, read_text
+from parsers._common.decoding import detect_encoding, read_text
 
 
 class _DuplicateKeyError(ValueError):

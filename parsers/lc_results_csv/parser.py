@@ -24,9 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingest.contract import RESULT_COLUMNS
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers.base import RESULT_COLUMNS
 from parsers.lc_results_csv.columns import ColumnLayout, find_known_keys, resolve_headers
 from parsers.lc_results_csv.constants import NUMERIC, REQUIRED, RUN_LEVEL, UNIT_COLUMNS
 from parsers.lc_results_csv.reader import (

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from ingest.errors import ParseError
-from parsers.decoding import decode_bytes, detect_encoding
+from parsers._common.decoding import decode_bytes, detect_encoding
 from parsers.lc_results_csv.constants import DELIMITERS, MISSING_MARKERS
 
 _NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"

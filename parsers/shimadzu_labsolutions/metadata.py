@@ -1,4 +1,4 @@
-"""Run-level metadata of a Shimadzu ASCII export, under the normalized keys of ``parsers.base``."""
+"""Run-level metadata of a Shimadzu ASCII export, under the normalized keys of ``ingest.contract``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 from ingest.errors import ParseError
 from ingest.models import Scalar
-from parsers.decoding import parse_number
+from parsers._common.dates import decide_order, parse_timestamp
+from parsers._common.numbers import parse_number
 from parsers.shimadzu_labsolutions import constants as c
 from parsers.shimadzu_labsolutions.reader import ShimadzuText
 from parsers.shimadzu_labsolutions.tables import key_values
-from parsers.timestamps import decide_order, parse_timestamp
 
 
 def _windows_name(path: str) -> str:

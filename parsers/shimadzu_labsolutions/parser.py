@@ -13,14 +13,15 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from ingest.contract import FLOAT, STRING
 from ingest.models import ParsedFile, Provenance
-from parsers.base import FLOAT, STRING, results_frame
-from parsers.decoding import decode_head, read_text
+from parsers._common.decoding import decode_head, read_text
+from parsers._common.traces import trace_from_points
+from parsers._plugin.frames import results_frame
 from parsers.shimadzu_labsolutions import constants as c
 from parsers.shimadzu_labsolutions.metadata import read_metadata
 from parsers.shimadzu_labsolutions.reader import ShimadzuText, looks_like_shimadzu, read_sections
 from parsers.shimadzu_labsolutions.tables import Chromatogram, TableRow, read_chromatogram, read_table
-from parsers.traces import trace_from_points
 
 EXTRA_COLUMNS = (
     "concentration",

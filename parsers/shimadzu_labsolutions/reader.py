@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ParseError
-from parsers.decoding import DecodedText
+from parsers._common.decoding import DecodedText
 
 _SECTION = re.compile(r"^\s*\[(?P<name>[^\[\]]+)\]\s*$")
 _QUALIFIED = re.compile(r"^(?P<kind>[^()]*?)\s*\((?P<qualifier>.*)\)\s*$")

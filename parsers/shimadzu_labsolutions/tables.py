@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ParseError
-from parsers.column_aliases import locate_columns
-from parsers.decoding import parse_number
+from parsers._common.column_aliases import locate_columns
+from parsers._common.numbers import parse_number
 from parsers.shimadzu_labsolutions.reader import Row, Section, normalize_key
 
 _UNIT = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")

@@ -11,10 +11,14 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from ingest.contract import FLOAT, STRING
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers.base import FLOAT, STRING, results_frame
-from parsers.decoding import decode_head, parse_number, read_text
+from parsers._common.dates import decide_order, parse_timestamp
+from parsers._common.decoding import decode_head, read_text
+from parsers._common.numbers import parse_number
+from parsers._common.traces import trace_from_points
+from parsers._plugin.frames import results_frame
 from parsers.thermo_chromeleon.peaks import read_peak_rows
 from parsers.thermo_chromeleon.reader import (
     DATA_SECTIONS,
@@ -26,8 +30,6 @@ from parsers.thermo_chromeleon.reader import (
     read_sections,
     unit_of,
 )
-from parsers.timestamps import decide_order, parse_timestamp
-from parsers.traces import trace_from_points
 
 #: Chromeleon PCs outside Central Europe write cp1252 when the export is not UTF-8.
 _ENCODINGS = ("utf-8", "cp1252", "cp1250", "latin-1")

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
-from parsers.column_aliases import locate_columns
-from parsers.decoding import parse_number
+from parsers._common.column_aliases import locate_columns
+from parsers._common.numbers import parse_number
 from parsers.thermo_chromeleon.reader import Section, unit_of
 
 PEAK_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import ParseError
-from parsers.decoding import DecodedText
+from parsers._common.decoding import DecodedText
 
 _TITLE = re.compile(r"^(?P<title>[A-Za-z][^\t:]*):\s*$")
 _UNIT = re.compile(r"\s*[\(\[]([^\)\]]*)[\)\]]\s*")

@@ -14,10 +14,11 @@ from typing import ClassVar
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar
-from parsers.base import empty_results
-from parsers.decoding import decode_head, parse_number, read_text
-from parsers.timestamps import decide_order, parse_timestamp
-from parsers.traces import trace_from_points
+from parsers._common.dates import decide_order, parse_timestamp
+from parsers._common.decoding import decode_head, read_text
+from parsers._common.numbers import parse_number
+from parsers._common.traces import trace_from_points
+from parsers._plugin.frames import empty_results
 from parsers.waters_empower.reader import ArwText, looks_like_arw, read_arw
 
 #: Field name (lower case, no spaces/underscores) -> normalized metadata key.

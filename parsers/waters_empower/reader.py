@@ -2,7 +2,7 @@
 
 Line 1 holds the field names of the site's export method, line 2 their values (both tab separated,
 usually double-quoted); every further line is ``time<TAB>value``. Empower writes CR-only line
-endings, which ``parsers.decoding`` has already normalized.
+endings, which ``parsers._common.decoding`` has already normalized.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ParseError
-from parsers.decoding import DecodedText
+from parsers._common.decoding import DecodedText
 
 _NUMERIC = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?\s*$")
 

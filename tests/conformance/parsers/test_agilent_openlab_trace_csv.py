@@ -10,9 +10,8 @@ import pytest
 from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
+from parsers import discover_parsers, validate_parsed
 from parsers.agilent_openlab.parser import OpenLabTraceCsvParser
-from parsers.base import validate_parsed
-from parsers.registry import discover_parsers
 
 FILE = "agilent-openlab-csv-trace/NAI-A594_1H_RT.CSV"
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-from parsers.base import Parser
+from parsers._plugin.contract import Parser
+from parsers._plugin.entry_points import ENTRY_POINT_GROUP, load_spec
+from parsers._plugin.plugin_class import protocol_problems
 from parsers.builtin import BUILTIN_PARSERS
-from parsers.plugin_loader import ENTRY_POINT_GROUP, load_spec, protocol_problems
 
 REPO = Path(__file__).resolve().parents[3]
 THIS_FILE = Path(__file__).resolve()

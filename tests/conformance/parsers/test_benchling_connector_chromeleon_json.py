@@ -12,9 +12,8 @@ from conformance.parsers.builtin_specs import available_builtins
 from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
 
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
+from parsers import discover_parsers, validate_parsed
 from parsers.benchling_connector.parser import ChromeleonConnectorJsonParser, EmpowerConnectorJsonParser
-from parsers.registry import discover_parsers
 
 FOLDER = Path("allotropy-asm") / "benchling_chromeleon"
 SAMPLES = ("chromeleon_example", "chromeleon_example_multi_signal", "chromeleon_example_null_device_info")

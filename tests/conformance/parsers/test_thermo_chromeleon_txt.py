@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from conformance.parsers.parser_snapshots import snapshot
 
+from ingest.contract import RESULT_COLUMNS
 from ingest.models import ParsedFile
-from parsers.base import RESULT_COLUMNS, validate_parsed
-from parsers.registry import discover_parsers
+from parsers import discover_parsers, validate_parsed
 from parsers.thermo_chromeleon.parser import ChromeleonTextParser
 
 V7 = "thermo-chromeleon-7/05_20170526_MME_AA_STD-Mix2_ED_1.txt"

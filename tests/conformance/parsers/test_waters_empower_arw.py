@@ -9,8 +9,7 @@ import pytest
 from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
-from parsers.registry import discover_parsers
+from parsers import discover_parsers, validate_parsed
 from parsers.waters_empower.parser import EmpowerArwParser
 
 FOLDER = "waters-empower-arw"

@@ -10,9 +10,8 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
+from parsers import discover_parsers, validate_parsed
 from parsers.agilent_chemstation.parser import ChemStationCsvReportParser
-from parsers.base import validate_parsed
-from parsers.registry import discover_parsers
 
 HEADER_FIELDS = [
     '"Sample Name","S-042",""',

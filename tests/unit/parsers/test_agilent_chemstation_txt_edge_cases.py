@@ -9,10 +9,9 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
+from parsers import discover_parsers, validate_parsed
 from parsers.agilent_chemstation.metadata import file_name, parse_timestamp
 from parsers.agilent_chemstation.text_report import ChemStationTextReportParser
-from parsers.base import validate_parsed
-from parsers.registry import discover_parsers
 
 HEADER = """\
 Data File C:\\CHEM32\\1\\DATA\\RUN\\S-9.D

@@ -11,7 +11,7 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
+from parsers import validate_parsed
 from parsers.benchling_connector.parser import ChromeleonConnectorJsonParser, EmpowerConnectorJsonParser
 
 INJECTION = {

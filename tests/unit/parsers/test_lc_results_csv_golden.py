@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
+from parsers import validate_parsed
 from parsers.lc_results_csv.parser import LcResultsCsvParser
 
 REPO = Path(__file__).resolve().parents[3]

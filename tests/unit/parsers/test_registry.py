@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ConfigError, NoParserError, ParseError
+from parsers import discover_parsers
 from parsers.lc_results_csv.parser import LcResultsCsvParser
-from parsers.registry import discover_parsers
 
 REPO = Path(__file__).resolve().parents[3]
 LC = "parsers.lc_results_csv.parser:LcResultsCsvParser"
@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 from ingest.models import ParsedFile, Provenance
-from parsers.base import results_frame
+from parsers import results_frame
 
 class {cls}:
     name: ClassVar[str] = {name!r}
@@ -69,7 +69,7 @@ def lc_only(parsers_dir: Path | None = None):  # type: ignore[no-untyped-def]
 
 def test_importing_parsers_loads_no_plugin() -> None:
     code = (
-        "import sys, parsers, parsers.registry, parsers.builtin; "
+        "import sys, parsers, parsers._plugin.registry, parsers.builtin; "
         "print(any(m.startswith('parsers.lc_results_csv') or m == 'example_lab_parser' for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
+from parsers import validate_parsed
 from parsers.shimadzu_labsolutions.parser import ShimadzuAsciiParser, raw_unit
 
 PEAK_HEADER = ["Peak#", "R.Time", "I.Time", "F.Time", "Area", "Height", "Conc.", "Mark", "ID#", "Name"]

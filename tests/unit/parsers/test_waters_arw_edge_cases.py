@@ -8,7 +8,7 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
+from parsers import validate_parsed
 from parsers.waters_empower.parser import EmpowerArwParser
 
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ingest.errors import ConfigError
-from parsers.plugin_loader import PluginSource, check_parser_class, protocol_problems
+from parsers._plugin.plugin_class import PluginSource, check_parser_class, protocol_problems
 
 _NAMESPACE = "_benchling_ingest_dropin"
 

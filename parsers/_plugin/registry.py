@@ -4,7 +4,7 @@ Discovery (:func:`discover_parsers`) runs in a function, never at import time, i
 
 1. the built-ins of :data:`parsers.builtin.BUILTIN_PARSERS`;
 2. classes registered by installed packages under the entry-point group ``benchling_ingest.parsers``;
-3. ``.py`` files of an optional drop-in folder (see :mod:`parsers.dropin`).
+3. ``.py`` files of an optional drop-in folder (see :mod:`parsers._plugin.dropin`).
 
 Every class is checked against the parser protocol, and two parsers with the same ``name`` are an
 error naming both origins. A plugin that cannot be loaded is a :class:`ingest.errors.ConfigError` at
@@ -30,10 +30,11 @@ from pathlib import Path
 
 from ingest.errors import ConfigError, NoParserError, ParseError
 from ingest.models import ParsedFile
-from parsers.base import Parser, validate_parsed
+from parsers._plugin.contract import Parser, validate_parsed
+from parsers._plugin.dropin import load_dropin_folder
+from parsers._plugin.entry_points import load_entry_points, load_spec
+from parsers._plugin.plugin_class import PluginSource
 from parsers.builtin import BUILTIN_PARSERS
-from parsers.dropin import load_dropin_folder
-from parsers.plugin_loader import PluginSource, load_entry_points, load_spec
 
 #: How much of a file ``sniff`` sees.
 SNIFF_BYTES = 64 * 1024
@@ -200,7 +201,7 @@ class ParserRegistry:
         except Exception as exc:
             raise ParseError(
                 f"Parser '{entry.name}' ({entry.origin}) returned output for '{path}' that could not be "
-                f"checked: {type(exc).__name__}: {exc}. Expected a ParsedFile following parsers.base.",
+                f"checked: {type(exc).__name__}: {exc}. Expected a ParsedFile following the parser contract.",
                 file=path,
                 parser=entry.name,
             ) from exc

@@ -1,6 +1,7 @@
 """Dates as instrument PCs write them: in the Windows short-date format of the acquiring PC.
 
-Shared by the Shimadzu ASCII, Chromeleon text and Empower ARW parsers, which meet the same locale formats.
+Shared by the Shimadzu ASCII, Chromeleon text and Empower ARW parsers, which meet the same locale formats,
+and (month-name dates) by the ChemStation reports.
 
 Seen in the wild: ``02/08/2023 16:11:10`` (day first), ``3/10/2022 9:53:59 PM`` (US, month first),
 ``21.2.2012. 13:16:57`` (Croatian, trailing dot) and ISO ``2023-08-02 16:11:10``. A slashed date is
