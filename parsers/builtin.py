@@ -8,12 +8,12 @@ from __future__ import annotations
 
 BUILTIN_PARSERS: tuple[str, ...] = (
     "parsers.lc_results_csv.parser:LcResultsCsvParser",
-    "parsers.agilent_chemstation.parser:ChemStationCsvReportParser",
-    "parsers.agilent_chemstation.text_report:ChemStationTextReportParser",
-    "parsers.agilent_openlab.parser:OpenLabTraceCsvParser",
-    "parsers.shimadzu_labsolutions.parser:ShimadzuAsciiParser",
-    "parsers.thermo_chromeleon.parser:ChromeleonTextParser",
-    "parsers.waters_empower.parser:EmpowerArwParser",
-    "parsers.benchling_connector.parser:ChromeleonConnectorJsonParser",
-    "parsers.benchling_connector.parser:EmpowerConnectorJsonParser",
+    "parsers.agilent_chemstation_csv.parser:ChemStationCsvReportParser",
+    "parsers.agilent_chemstation_txt.parser:ChemStationTextReportParser",
+    "parsers.agilent_openlab_trace_csv.parser:OpenLabTraceCsvParser",
+    "parsers.shimadzu_labsolutions_ascii.parser:ShimadzuAsciiParser",
+    "parsers.thermo_chromeleon_txt.parser:ChromeleonTextParser",
+    "parsers.waters_empower_arw.parser:EmpowerArwParser",
+    "parsers.benchling_connector_chromeleon_json.parser:ChromeleonConnectorJsonParser",
+    "parsers.benchling_connector_empower_json.parser:EmpowerConnectorJsonParser",
 )

@@ -6,6 +6,8 @@ and (month-name dates) by the ChemStation reports.
 Seen in the wild: ``02/08/2023 16:11:10`` (day first), ``3/10/2022 9:53:59 PM`` (US, month first),
 ``21.2.2012. 13:16:57`` (Croatian, trailing dot) and ISO ``2023-08-02 16:11:10``. A slashed date is
 ambiguous on its own, so the day/month order is decided once per file from every date it holds.
+ChemStation also writes a month-name date, ``28-Jan-22, 11:36:29``, with English or German month
+abbreviations.
 """
 
 from __future__ import annotations
@@ -67,5 +69,40 @@ def parse_timestamp(value: str, order: DateOrder) -> dt.datetime | dt.date | Non
                 return None
             hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
         return dt.datetime(year, month, day, hour, int(match["mi"]), int(match["s"] or 0))
+    except ValueError:
+        return None
+
+
+#: Month abbreviations of month-name dates ("28-Jan-22, 11:36:29"), English and German.
+MONTH_ABBREVIATIONS: dict[str, int] = {
+    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun"), start=1)},
+    **{m: i for i, m in enumerate(("jul", "aug", "sep", "oct", "nov", "dec"), start=7)},
+    "mär": 3,
+    "mrz": 3,
+    "mai": 5,
+    "okt": 10,
+    "dez": 12,
+}
+
+_MONTH_NAME_DATE = re.compile(
+    r"^(?P<d>\d{1,2})-(?P<mon>[A-Za-zÄäÖöÜü]{3})-(?P<y>\d{2}|\d{4}),?\s+(?P<t>\d{1,2}:\d{2}(?::\d{2})?)$"
+)
+
+
+def parse_month_name_datetime(value: str) -> dt.datetime | None:
+    """A ``28-Jan-22, 11:36:29`` date and time (two- or four-digit year), or None when ``value`` is not one.
+
+    ``value`` is expected trimmed, with single spaces.
+    """
+    match = _MONTH_NAME_DATE.match(value)
+    if not match:
+        return None
+    month = MONTH_ABBREVIATIONS.get(match["mon"].lower())
+    if month is None:
+        return None
+    year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+    clock = [int(part) for part in match["t"].split(":")] + [0]
+    try:
+        return dt.datetime(year, month, int(match["d"]), clock[0], clock[1], clock[2])
     except ValueError:
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers.agilent_chemstation.ch_traces import read_signal_traces
+from parsers._common.agilent_ch import read_signal_traces
 
 pytest.importorskip("rainbow", reason="the optional 'ch' extra (rainbow-api) is not installed")
 

@@ -12,7 +12,7 @@ from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.agilent_chemstation.parser import ChemStationCsvReportParser
+from parsers.agilent_chemstation_csv.parser import ChemStationCsvReportParser
 
 FOLDER = "agilent-chemstation-csv-report/2022-01-28_11-35-44_ba.D"
 

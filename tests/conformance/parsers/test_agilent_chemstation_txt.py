@@ -12,7 +12,7 @@ from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.agilent_chemstation.text_report import ChemStationTextReportParser
+from parsers.agilent_chemstation_txt.parser import ChemStationTextReportParser
 
 FOLDER = "agilent-chemstation-text-report/RUTIN2.D"
 SIGNALS = [

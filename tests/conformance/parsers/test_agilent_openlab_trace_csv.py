@@ -11,7 +11,7 @@ from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.agilent_openlab.parser import OpenLabTraceCsvParser
+from parsers.agilent_openlab_trace_csv.parser import OpenLabTraceCsvParser
 
 FILE = "agilent-openlab-csv-trace/NAI-A594_1H_RT.CSV"
 

@@ -13,7 +13,8 @@ from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.benchling_connector.parser import ChromeleonConnectorJsonParser, EmpowerConnectorJsonParser
+from parsers.benchling_connector_chromeleon_json.parser import ChromeleonConnectorJsonParser
+from parsers.benchling_connector_empower_json.parser import EmpowerConnectorJsonParser
 
 FOLDER = Path("allotropy-asm") / "benchling_chromeleon"
 SAMPLES = ("chromeleon_example", "chromeleon_example_multi_signal", "chromeleon_example_null_device_info")

@@ -13,7 +13,8 @@ from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.benchling_connector.parser import ChromeleonConnectorJsonParser, EmpowerConnectorJsonParser
+from parsers.benchling_connector_chromeleon_json.parser import ChromeleonConnectorJsonParser
+from parsers.benchling_connector_empower_json.parser import EmpowerConnectorJsonParser
 
 FOLDER = Path("allotropy-asm") / "benchling_empower"
 SAMPLES = ("example_01", "example_with_blanks_and_stds")

@@ -12,7 +12,7 @@ from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.shimadzu_labsolutions.parser import ShimadzuAsciiParser
+from parsers.shimadzu_labsolutions_ascii.parser import ShimadzuAsciiParser
 
 REPO = Path(__file__).resolve().parents[3]
 DEMO_DIR = REPO / "sample_data" / "exports" / "shimadzu"

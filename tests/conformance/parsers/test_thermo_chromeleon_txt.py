@@ -12,7 +12,7 @@ from conformance.parsers.parser_snapshots import snapshot
 from ingest.contract import RESULT_COLUMNS
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.thermo_chromeleon.parser import ChromeleonTextParser
+from parsers.thermo_chromeleon_txt.parser import ChromeleonTextParser
 
 V7 = "thermo-chromeleon-7/05_20170526_MME_AA_STD-Mix2_ED_1.txt"
 V68 = "thermo-chromeleon-6.8/Adenosine Stadards_ 0.5 mM.txt"

@@ -10,7 +10,7 @@ from conformance.parsers.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.waters_empower.parser import EmpowerArwParser
+from parsers.waters_empower_arw.parser import EmpowerArwParser
 
 FOLDER = "waters-empower-arw"
 

@@ -11,7 +11,7 @@ import pytest
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
-from parsers.agilent_chemstation.parser import ChemStationCsvReportParser
+from parsers.agilent_chemstation_csv.parser import ChemStationCsvReportParser
 
 HEADER_FIELDS = [
     '"Sample Name","S-042",""',
