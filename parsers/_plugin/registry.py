@@ -2,8 +2,9 @@
 
 Discovery (:func:`discover_parsers`) runs in a function, never at import time, in this order:
 
-1. the built-ins of :data:`parsers.builtin.BUILTIN_PARSERS`;
-2. classes registered by installed packages under the entry-point group ``benchling_ingest.parsers``;
+1. the built-ins: the entry points benchling-ingest's own package registers under the group
+   ``benchling_ingest.parsers`` (see :mod:`parsers._plugin.entry_points`);
+2. classes other installed packages register under the same group, the same way;
 3. ``.py`` files of an optional drop-in folder (see :mod:`parsers._plugin.dropin`).
 
 Every class is checked against the parser protocol, and two parsers with the same ``name`` are an
@@ -24,17 +25,16 @@ for example ChemStation's ``Report00.CSV`` given alone reads ``REPORT01.CSV``…
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from ingest.errors import ConfigError, NoParserError, ParseError
 from ingest.models import ParsedFile
 from parsers._plugin.contract import Parser, validate_parsed
 from parsers._plugin.dropin import load_dropin_folder
-from parsers._plugin.entry_points import load_entry_points, load_spec
-from parsers._plugin.plugin_class import PluginSource
-from parsers.builtin import BUILTIN_PARSERS
+from parsers._plugin.entry_points import Distributions, load_entry_points
 
 #: How much of a file ``sniff`` sees.
 SNIFF_BYTES = 64 * 1024
@@ -220,17 +220,18 @@ def _read_head(path: Path) -> bytes:
 def discover_parsers(
     parsers_dir: Path | None = None,
     *,
-    builtins: Sequence[str] = BUILTIN_PARSERS,
-    include_entry_points: bool = True,
+    only: Collection[str] | None = None,
+    third_party: bool = True,
+    distributions: Distributions = metadata.distributions,
 ) -> ParserRegistry:
-    """Load built-ins, then entry-point plugins, then ``parsers_dir`` drop-ins, into a registry.
+    """Load the registered parsers (built-ins, then other packages'), then ``parsers_dir`` drop-ins.
 
-    ``builtins`` and ``include_entry_points`` exist for tests and tools that need a narrower set.
-    Raises ConfigError when a plugin cannot be loaded, breaks the protocol, or reuses a name.
+    ``only`` (entry-point names to load) and ``third_party=False`` (built-ins alone) narrow the set for
+    tests and tools; ``distributions`` replaces the installed packages, for tests. Raises ConfigError
+    when a plugin cannot be loaded, breaks the protocol or reuses a name, and when the project's own
+    metadata is missing (see :mod:`parsers._plugin.entry_points`).
     """
-    sources: list[PluginSource] = [load_spec(spec) for spec in builtins]
-    if include_entry_points:
-        sources.extend(load_entry_points())
+    sources = load_entry_points(only=only, third_party=third_party, distributions=distributions)
     if parsers_dir is not None:
         sources.extend(load_dropin_folder(parsers_dir))
     return ParserRegistry([ParserEntry(s.parser_class, s.origin) for s in sources])

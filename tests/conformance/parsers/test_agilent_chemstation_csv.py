@@ -116,7 +116,7 @@ def test_signal_file_is_attached_and_decoded_as_the_first_signal(export: Path) -
 
 
 def test_registry_chooses_this_parser_for_the_folder_and_report00(export: Path) -> None:
-    registry = discover_parsers(include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(export).name == "agilent_chemstation_csv"
     assert registry.choose(export / "Report00.CSV").name == "agilent_chemstation_csv"
     assert len(registry.parse(export).results) == 35

@@ -116,7 +116,7 @@ def test_header_metadata_with_wrapped_paths(export: Path) -> None:
 
 
 def test_registry_chooses_this_parser(export: Path) -> None:
-    registry = discover_parsers(include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(export).name == "agilent_chemstation_txt"
     assert registry.choose(export / "Report.TXT").name == "agilent_chemstation_txt"
     assert len(registry.parse(export).results) == 122

@@ -59,7 +59,7 @@ def test_reads_fast(export: Path) -> None:
 
 
 def test_registry_chooses_it_and_no_other_csv(instrument_exports: Path, export: Path) -> None:
-    registry = discover_parsers(include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(export).name == "agilent_openlab_trace_csv"
     parser = OpenLabTraceCsvParser()
     others = [

@@ -1,7 +1,7 @@
 """Meta-tests over every parser plugin: protocol, sniff never raises, garbage gives ParseError, has tests.
 
-Parsers are collected spec by spec (built-ins, then entry points), so a built-in that fails to import
-fails its own cases instead of hiding every other parser.
+Parsers are collected entry point by entry point (built-ins, then other installed packages), so one that
+fails to import fails its own cases instead of hiding every other parser.
 """
 
 from __future__ import annotations
@@ -9,24 +9,24 @@ from __future__ import annotations
 import codecs
 import random
 import re
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
 from ingest.errors import ParseError
-from parsers._plugin.contract import Parser
-from parsers._plugin.entry_points import ENTRY_POINT_GROUP, load_spec
+from parsers import Parser
+from parsers._plugin.entry_points import Registration, load_registration, registrations
 from parsers._plugin.plugin_class import protocol_problems
-from parsers.builtin import BUILTIN_PARSERS
 
 REPO = Path(__file__).resolve().parents[3]
 THIS_FILE = Path(__file__).resolve()
-SPECS: list[str] = [*BUILTIN_PARSERS, *(ep.value for ep in entry_points(group=ENTRY_POINT_GROUP))]
+REGISTERED = registrations()
+SPECS: dict[str, Registration] = {r.entry_point.value: r for r in REGISTERED}
+BUILTINS: list[str] = [r.entry_point.value for r in REGISTERED if r.builtin]
 
 
 def load(spec: str) -> type[Parser]:
-    return load_spec(spec).parser_class
+    return load_registration(SPECS[spec]).parser_class
 
 
 def garbage_files(folder: Path, extension: str) -> list[Path]:
@@ -53,7 +53,7 @@ def garbage_files(folder: Path, extension: str) -> list[Path]:
     return paths
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_parser_declares_name_version_extensions(spec: str) -> None:
     cls = load(spec)
     assert protocol_problems(cls) == []
@@ -61,7 +61,7 @@ def test_parser_declares_name_version_extensions(spec: str) -> None:
     assert cls.version and cls.extensions
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_sniff_never_raises_on_garbage(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     for extension in cls.extensions:
@@ -70,7 +70,7 @@ def test_sniff_never_raises_on_garbage(spec: str, tmp_path: Path) -> None:
             assert isinstance(verdict, bool), f"{cls.name}.sniff returned {verdict!r} for {path.name}"
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_sniff_handles_a_folder_with_empty_head(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     folder = tmp_path / f"unit{cls.extensions[0]}"
@@ -78,7 +78,7 @@ def test_sniff_handles_a_folder_with_empty_head(spec: str, tmp_path: Path) -> No
     assert cls().sniff(b"", folder) in (True, False)
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_parse_of_garbage_raises_parse_error_only(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     for extension in cls.extensions:
@@ -92,7 +92,7 @@ def test_parse_of_garbage_raises_parse_error_only(spec: str, tmp_path: Path) -> 
             # Some garbage (e.g. whitespace-only for a permissive format) may legitimately parse to nothing.
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_parse_of_missing_file_raises_parse_error(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     with pytest.raises(ParseError):
@@ -107,7 +107,7 @@ def _test_sources() -> dict[Path, str]:
     }
 
 
-@pytest.mark.parametrize("spec", BUILTIN_PARSERS)
+@pytest.mark.parametrize("spec", BUILTINS)
 def test_every_builtin_parser_has_a_test_module(spec: str) -> None:
     """datasette-style: a built-in is only done when some test module exercises it by name."""
     cls = load(spec)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conformance.parsers.asm_reference import asm_peaks, assert_peaks_match
-from conformance.parsers.builtin_specs import available_builtins
 from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
 
 from ingest.models import ParsedFile
@@ -141,7 +140,7 @@ def test_null_device_information_and_non_absorbance_signals(instrument_exports: 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_registry_chooses_this_parser(instrument_exports: Path, sample: str) -> None:
     path = _input(instrument_exports, sample)
-    registry = discover_parsers(builtins=available_builtins(), include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(path).name == ChromeleonConnectorJsonParser.name
     via_registry = registry.parse(path)
     pd.testing.assert_frame_equal(via_registry.results, parse(path).results)

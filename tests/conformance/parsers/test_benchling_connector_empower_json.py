@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conformance.parsers.asm_reference import asm_peaks, assert_peaks_match
-from conformance.parsers.builtin_specs import available_builtins
 from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
 
 from ingest.models import ParsedFile
@@ -114,6 +113,6 @@ def test_sample_set_without_peaks_gives_empty_results_and_traces(instrument_expo
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_registry_chooses_this_parser(instrument_exports: Path, sample: str) -> None:
     path = _input(instrument_exports, sample)
-    registry = discover_parsers(builtins=available_builtins(), include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(path).name == EmpowerConnectorJsonParser.name
     pd.testing.assert_frame_equal(registry.parse(path).results, parse(path).results)

@@ -268,5 +268,5 @@ def test_without_rainbow_signal_files_are_attached_with_a_warning(
 def test_registry_gives_a_folder_with_both_reports_to_the_csv_parser_only(tmp_path: Path) -> None:
     folder = report(tmp_path / "S.D")
     utf16(folder / "Report.TXT", ["Sample Name: S-042", "Signal 1: DAD1 A", "----|----|", "Totals :"])
-    registry = discover_parsers(include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(folder).name == "agilent_chemstation_csv"

@@ -201,7 +201,7 @@ def test_sniff_claims_text_reports_only(tmp_path: Path) -> None:
 def test_folder_with_csv_report_goes_to_the_csv_parser_and_without_it_to_this_one(tmp_path: Path) -> None:
     folder = tmp_path / "S.D"
     write_report(folder, table())
-    registry = discover_parsers(include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(folder).name == "agilent_chemstation_txt"
     utf16(
         folder / "Report00.CSV",

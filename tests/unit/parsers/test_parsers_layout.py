@@ -71,7 +71,7 @@ def test_imports_inside_parsers_run_one_way(path: Path) -> None:
     if here == "_common":
         allowed = {"_common"}
     elif here == "_plugin":
-        allowed = {"_plugin", "builtin"}
+        allowed = {"_plugin"}
     elif here == "_chemstation":
         allowed = {"_chemstation", "_common", "_plugin"}
     elif here:
