@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conformance.parsers.asm_reference import asm_peaks, assert_peaks_match
-from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
+from support.asm_reference import asm_peaks, assert_peaks_match
+from support.golden import Golden
+from support.parser_snapshots import connector_snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.benchling_connector_chromeleon_json.parser import ChromeleonConnectorJsonParser
 from parsers.benchling_connector_empower_json.parser import EmpowerConnectorJsonParser
 
+REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = Path("allotropy-asm") / "benchling_chromeleon"
 SAMPLES = ("chromeleon_example", "chromeleon_example_multi_signal", "chromeleon_example_null_device_info")
 
@@ -60,9 +62,9 @@ def test_peaks_match_allotropy_one_to_one(instrument_exports: Path, sample: str)
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: GoldenCheck) -> None:
+def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: Golden) -> None:
     golden.check(
-        f"benchling_connector_chromeleon_json/{sample}",
+        REAL_EXPORTS / f"{sample}.json",
         connector_snapshot(parse(_input(instrument_exports, sample))),
     )
 

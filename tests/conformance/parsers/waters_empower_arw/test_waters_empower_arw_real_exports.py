@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conformance.parsers.parser_snapshots import snapshot
+from support.golden import Golden
+from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.waters_empower_arw.parser import EmpowerArwParser
 
+REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = "waters-empower-arw"
 
 
@@ -22,9 +23,9 @@ def parse(path: Path) -> ParsedFile:
 
 
 @pytest.mark.parametrize("name", ["results1844", "results_empty"])
-def test_real_export_matches_golden(instrument_exports: Path, golden: Any, name: str) -> None:
+def test_real_export_matches_golden(instrument_exports: Path, golden: Golden, name: str) -> None:
     golden.check(
-        f"waters_empower_arw/{name}",
+        REAL_EXPORTS / f"{name}.json",
         snapshot(parse(instrument_exports / FOLDER / f"{name}.arw"), results="count"),
     )
 

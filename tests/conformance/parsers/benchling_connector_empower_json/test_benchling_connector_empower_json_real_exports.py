@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conformance.parsers.asm_reference import asm_peaks, assert_peaks_match
-from conformance.parsers.parser_snapshots import GoldenCheck, connector_snapshot
+from support.asm_reference import asm_peaks, assert_peaks_match
+from support.golden import Golden
+from support.parser_snapshots import connector_snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.benchling_connector_chromeleon_json.parser import ChromeleonConnectorJsonParser
 from parsers.benchling_connector_empower_json.parser import EmpowerConnectorJsonParser
 
+REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = Path("allotropy-asm") / "benchling_empower"
 SAMPLES = ("example_01", "example_with_blanks_and_stds")
 
@@ -56,9 +58,9 @@ def test_peaks_match_allotropy_one_to_one(instrument_exports: Path, sample: str)
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: GoldenCheck) -> None:
+def test_whole_output_matches_golden(instrument_exports: Path, sample: str, golden: Golden) -> None:
     golden.check(
-        f"benchling_connector_empower_json/{sample}",
+        REAL_EXPORTS / f"{sample}.json",
         connector_snapshot(parse(_input(instrument_exports, sample))),
     )
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
-from conformance.parsers.parser_snapshots import snapshot
+from support.golden import Golden
+from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.agilent_chemstation_txt.parser import ChemStationTextReportParser
 
+REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = "agilent-chemstation-text-report/RUTIN2.D"
 SIGNALS = [
     "DAD1 A, Sig=254,8 Ref=off",
@@ -53,8 +54,8 @@ def peaks(parsed: ParsedFile, signal: str) -> pd.DataFrame:
     return parsed.results[parsed.results["signal"] == signal].reset_index(drop=True)
 
 
-def test_folder_matches_golden(export: Path, golden: Any) -> None:
-    golden.check("agilent_chemstation_txt/RUTIN2", snapshot(parse(export), attachments=True))
+def test_folder_matches_golden(export: Path, golden: Golden) -> None:
+    golden.check(REAL_EXPORTS / "RUTIN2.json", snapshot(parse(export), attachments=True))
 
 
 def test_report_alone_parses_like_the_folder(export: Path) -> None:

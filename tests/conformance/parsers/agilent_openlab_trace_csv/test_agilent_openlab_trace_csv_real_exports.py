@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conformance.parsers.parser_snapshots import snapshot
+from support.golden import Golden
+from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.agilent_openlab_trace_csv.parser import OpenLabTraceCsvParser
 
+REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FILE = "agilent-openlab-csv-trace/NAI-A594_1H_RT.CSV"
 
 
@@ -27,8 +28,8 @@ def parse(path: Path) -> ParsedFile:
     return validate_parsed(parser.parse(path), file=path)
 
 
-def test_matches_golden(export: Path, golden: Any) -> None:
-    golden.check("agilent_openlab_trace_csv/NAI-A594_1H_RT", snapshot(parse(export), attachments=True))
+def test_matches_golden(export: Path, golden: Golden) -> None:
+    golden.check(REAL_EXPORTS / "NAI-A594_1H_RT.json", snapshot(parse(export), attachments=True))
 
 
 def test_trace_holds_every_row_of_the_file(export: Path) -> None:

@@ -1,21 +1,20 @@
-"""Shimadzu LabSolutions / LCsolution ASCII parser against the real exports and the demo exports."""
+"""Shimadzu LabSolutions / LCsolution ASCII parser against the real exports in ``../shared``."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
-from conformance.parsers.parser_snapshots import snapshot
+from support.golden import Golden
+from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.shimadzu_labsolutions_ascii.parser import ShimadzuAsciiParser
 
-REPO = Path(__file__).resolve().parents[3]
-DEMO_DIR = REPO / "sample_data" / "exports" / "shimadzu"
+REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = "shimadzu-labsolutions"
 
 
@@ -30,10 +29,10 @@ def peaks(parsed: ParsedFile, signal: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("name", ["STD_25.txt", "new-shim-1.txt", "Output-sample 0.txt"])
-def test_real_export_matches_golden(instrument_exports: Path, golden: Any, name: str) -> None:
+def test_real_export_matches_golden(instrument_exports: Path, golden: Golden, name: str) -> None:
     parsed = parse(instrument_exports / FOLDER / name)
     golden.check(
-        f"shimadzu_labsolutions_ascii/{Path(name).stem.replace(' ', '_')}", snapshot(parsed, signal_max=True)
+        REAL_EXPORTS / f"{Path(name).stem.replace(' ', '_')}.json", snapshot(parsed, signal_max=True)
     )
 
 
@@ -155,37 +154,7 @@ def test_lcsolution_cp1250_comma_export(instrument_exports: Path) -> None:
     assert math.isclose(float(trace.data["signal"].iloc[0]), -0.132)
 
 
-@pytest.mark.parametrize("name", ["SMP-013.txt", "SMP-014.txt"])
-def test_demo_exports_parse(golden: Any, name: str) -> None:
-    parsed = parse(DEMO_DIR / name)
-    sample = Path(name).stem
-    assert parsed.metadata["sample_id"] == sample
-    assert set(parsed.results["sample_id"]) == {sample}
-    named = parsed.results.dropna(subset=["peak_name"])
-    assert 4 <= len(named) <= 6
-    assert named["concentration"].notna().all()
-    assert parsed.traces and len(parsed.traces[0].data) > 10
-    assert parsed.warnings == ()
-    golden.check(f"shimadzu_labsolutions_ascii/demo_{sample}", snapshot(parsed, signal_max=True))
-
-
 @pytest.mark.parametrize("name", ["STD_25.txt", "new-shim-1.txt", "Output-sample 0.txt"])
 def test_registry_chooses_this_parser_for_real_exports(instrument_exports: Path, name: str) -> None:
     parsed = discover_parsers().parse(instrument_exports / FOLDER / name)
     assert parsed.provenance.parser == "shimadzu_labsolutions_ascii"
-
-
-@pytest.mark.parametrize("name", ["SMP-013.txt", "SMP-014.txt"])
-def test_registry_chooses_this_parser_for_demo_exports(name: str) -> None:
-    parsed = discover_parsers().parse(DEMO_DIR / name)
-    assert parsed.provenance.parser == "shimadzu_labsolutions_ascii"
-
-
-def test_demo_export_values(golden: Any) -> None:
-    parsed = parse(DEMO_DIR / "SMP-013.txt")
-    assert parsed.metadata["sample_name"] == "Caffeine standard 13"
-    assert parsed.metadata["injection_time"] == "2025-03-11T09:42:17"
-    caffeine = parsed.results[parsed.results["peak_name"] == "Caffeine"].iloc[0]
-    assert (caffeine["retention_time_min"], caffeine["area"], caffeine["height"]) == (5.276, 669661, 74210)
-    assert (caffeine["area_percent"], caffeine["concentration"]) == (39.0553, 14.063)
-    assert math.isclose(float(parsed.results["area_percent"].sum()), 100.0, abs_tol=1e-3)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conformance.parsers.parser_snapshots import snapshot
+from support.golden import Golden
+from support.parser_snapshots import snapshot
 
 from ingest.contract import RESULT_COLUMNS
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.thermo_chromeleon_txt.parser import ChromeleonTextParser
 
+REAL_EXPORTS = Path(__file__).parent / "real_exports"
 V7 = "thermo-chromeleon-7/05_20170526_MME_AA_STD-Mix2_ED_1.txt"
 V68 = "thermo-chromeleon-6.8/Adenosine Stadards_ 0.5 mM.txt"
 
@@ -25,8 +26,10 @@ def parse(path: Path) -> ParsedFile:
 
 
 @pytest.mark.parametrize(("relative", "name"), [(V7, "v7_STD-Mix2_ED_1"), (V68, "v6_8_adenosine_standards")])
-def test_real_export_matches_golden(instrument_exports: Path, golden: Any, relative: str, name: str) -> None:
-    golden.check(f"thermo_chromeleon_txt/{name}", snapshot(parse(instrument_exports / relative)))
+def test_real_export_matches_golden(
+    instrument_exports: Path, golden: Golden, relative: str, name: str
+) -> None:
+    golden.check(REAL_EXPORTS / f"{name}.json", snapshot(parse(instrument_exports / relative)))
 
 
 def test_chromeleon_7_metadata_and_trace(instrument_exports: Path) -> None:

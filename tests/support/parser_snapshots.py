@@ -7,15 +7,9 @@ exactly, so the goldens never change with this helper.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from ingest.models import ParsedFile, Trace
-
-
-class GoldenCheck(Protocol):
-    """The shape of the ``golden`` fixture from ``tests/conftest.py``."""
-
-    def check(self, name: str, value: Any) -> None: ...
 
 
 def trace_summary(

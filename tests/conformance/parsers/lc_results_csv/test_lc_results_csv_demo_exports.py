@@ -1,4 +1,4 @@
-"""lc_results_csv against the demo exports in sample_data/exports/lc, compared with golden files."""
+"""lc_results_csv against the demo exports in sample_data/exports/lc, compared with their expected outputs."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.golden import Golden
 
 from ingest.models import ParsedFile
 from parsers import validate_parsed
 from parsers.lc_results_csv.parser import LcResultsCsvParser
 
-REPO = Path(__file__).resolve().parents[3]
+DEMO_EXPORTS = Path(__file__).parent / "demo_exports"
+REPO = Path(__file__).resolve().parents[4]
 DEMO = REPO / "sample_data" / "exports" / "lc"
 DEMO_FILES = sorted(p for p in DEMO.glob("*.csv") if not p.stem.endswith("_trace"))
 
@@ -44,9 +46,9 @@ def test_there_are_three_demo_exports() -> None:
 
 
 @pytest.mark.parametrize("path", DEMO_FILES, ids=lambda p: p.stem)
-def test_demo_export_matches_golden(path: Path, golden: Any) -> None:
+def test_demo_export_matches_golden(path: Path, golden: Golden) -> None:
     parsed = validate_parsed(LcResultsCsvParser().parse(path), file=path)
     assert LcResultsCsvParser().sniff(path.read_bytes()[:65536], path)
     assert parsed.traces and parsed.attachments, "every demo export names a trace file beside it"
     assert set(parsed.results["sample_id"]) <= {f"SMP-{n:03d}" for n in range(1, 13)}
-    golden.check(f"lc_results_csv/{path.stem}", summary(parsed))
+    golden.check(DEMO_EXPORTS / f"{path.stem}.json", summary(parsed))
