@@ -1,12 +1,16 @@
-"""A ParsedFile as JSON-able data for golden files; traces summarised so goldens stay small.
+"""A ParsedFile as JSON-able data for golden files.
 
-Each format's goldens were recorded with a slightly different summary (trace ends and rounding,
-attachments, a signal maximum, results as rows or as a count); the keyword options reproduce each one
-exactly, so the goldens never change with this helper.
+:func:`snapshot` summarises traces so the goldens of large real exports stay small. Each format's goldens
+were recorded with a slightly different summary (trace ends and rounding, attachments, a signal maximum,
+results as rows or as a count); the keyword options reproduce each one exactly, so the goldens never
+change with this helper. :func:`full_snapshot` keeps every trace point, for the small test data written
+in this repository, so its expected outputs state the whole parse.
 """
 
 from __future__ import annotations
 
+import math
+import os
 from typing import Any, Literal
 
 from ingest.models import ParsedFile, Trace
@@ -72,3 +76,35 @@ def snapshot(
 def connector_snapshot(parsed: ParsedFile) -> dict[str, Any]:
     """The form of the Benchling connector goldens: two points at each trace end, to 12 decimals."""
     return snapshot(parsed, ends=2, decimals=12, sum_decimals=12)
+
+
+def full_snapshot(parsed: ParsedFile) -> dict[str, Any]:
+    """Everything a parse produced: provenance, metadata, every result with its dtype, every trace point
+    (NaN as null, so a file's gaps compare equal), attachment names and warnings.
+
+    Warnings name files by the path the parser was given; the folder holding the input is written as
+    ``<testdata>`` so the expected output does not depend on where the repository is checked out.
+    """
+    output = snapshot(parsed, attachments=True)
+    folder = str(parsed.provenance.source.parent)
+    output["warnings"] = [_portable(w, folder) for w in parsed.warnings]
+    output["traces"] = [
+        {
+            "channel": trace.channel,
+            "signal_unit": trace.signal_unit,
+            "points": [
+                [None if math.isnan(value) else value for value in point]
+                for point in trace.data.astype(float).values.tolist()
+            ],
+        }
+        for trace in parsed.traces
+    ]
+    return output
+
+
+def _portable(warning: str, folder: str) -> str:
+    if folder not in warning:
+        return warning
+    head, *tails = warning.split(folder)
+    # The rest of each path: the platform's separators written as '/', as on the machine that recorded it.
+    return head + "".join("<testdata>" + tail.replace(os.sep, "/") for tail in tails)
