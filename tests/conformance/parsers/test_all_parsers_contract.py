@@ -1,4 +1,5 @@
-"""Meta-tests over every parser plugin: protocol, sniff never raises, garbage gives ParseError, has tests.
+"""Meta-tests over every parser plugin: protocol, sniff never raises, garbage gives ParseError, has tests
+and (built-ins) test data written in this repository, so none is left untested on a clean clone.
 
 Parsers are collected entry point by entry point (built-ins, then other installed packages), so one that
 fails to import fails its own cases instead of hiding every other parser.
@@ -12,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support.testdata import EXPECTED_SUFFIX, expected_output
 
 from ingest.errors import ParseError
 from parsers import Parser
@@ -23,6 +25,7 @@ THIS_FILE = Path(__file__).resolve()
 REGISTERED = registrations()
 SPECS: dict[str, Registration] = {r.entry_point.value: r for r in REGISTERED}
 BUILTINS: list[str] = [r.entry_point.value for r in REGISTERED if r.builtin]
+CONFORMANCE = Path(__file__).resolve().parent
 
 
 def load(spec: str) -> type[Parser]:
@@ -114,3 +117,14 @@ def test_every_builtin_parser_has_a_test_module(spec: str) -> None:
     pattern = re.compile(rf"\b({re.escape(cls.name)}|{re.escape(cls.__name__)})\b")
     mentioning = [p for p, text in _test_sources().items() if pattern.search(text)]
     assert mentioning, f"no test module under tests/ mentions parser '{cls.name}' ({cls.__name__})"
+
+
+@pytest.mark.parametrize("spec", BUILTINS)
+def test_every_builtin_parser_has_test_data_pairs_in_the_repository(spec: str) -> None:
+    """Tests against ../shared are skipped on a clean clone; these written inputs are not."""
+    name = load(spec).name
+    folder = CONFORMANCE / name / "testdata"
+    paired = [p for p in folder.glob("*") if expected_output(p).is_file()] if folder.is_dir() else []
+    assert paired, f"{folder} holds no input with its expected output (<input>{EXPECTED_SUFFIX})"
+    modules = list((CONFORMANCE / name).glob(f"test_{name}_testdata.py"))
+    assert modules, f"no test_{name}_testdata.py beside {folder}"
