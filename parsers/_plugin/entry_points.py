@@ -55,14 +55,15 @@ def registrations(
     found: list[Registration] = []
     seen: set[str] = set()
     for dist in distributions():
-        name = _normalized(dist.metadata["Name"] or "")
+        raw_name = next(iter(dist.metadata.get_all("Name") or []), "")
+        name = _normalized(raw_name)
         if not name or name in seen:
-            continue  # a distribution found twice on the path: the first one is the one imported
+            continue  # nameless (broken) metadata, or a distribution found twice: the first is imported
         seen.add(name)
         builtin = name == OWN_DISTRIBUTION
         if builtin:
             own = dist
-        label = f"{dist.metadata['Name']} {dist.version}"
+        label = f"{raw_name} {dist.version}"
         found.extend(Registration(ep, label, builtin) for ep in dist.entry_points.select(group=group))
     _check_own_metadata(own, found, group)
     return sorted(

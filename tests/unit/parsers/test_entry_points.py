@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,15 @@ def test_third_party_false_leaves_out_other_packages(tmp_path: Path) -> None:
     ]
     assert discover_parsers(third_party=False, distributions=lambda: dists).names == ("lc_results_csv",)
     assert "example_plate_csv" in discover_parsers(distributions=lambda: dists).names
+
+
+def test_a_distribution_whose_metadata_has_no_name_is_ignored(tmp_path: Path) -> None:
+    nameless = tmp_path / "site" / "broken-1.0.dist-info"
+    nameless.mkdir(parents=True)
+    (nameless / "METADATA").write_text("Metadata-Version: 2.1\n", encoding="utf-8")
+    (nameless / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\nbroken = no.such:Module\n", encoding="utf-8"
+    )
+    own = write_distribution(tmp_path / "site", "benchling-ingest", "9.9", {"lc_results_csv": LC})
+    dists = [metadata.PathDistribution(nameless), own]
+    assert discover_parsers(distributions=lambda: dists).names == ("lc_results_csv",)
