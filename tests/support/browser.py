@@ -52,9 +52,13 @@ def require_chromium() -> Path:
     return executable
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium_browser() -> Iterator[Browser]:
-    """A headless Chromium (a Playwright ``Browser``) shared by the session."""
+    """A headless Chromium (a Playwright ``Browser``) for one test.
+
+    Not shared wider: while Playwright's sync API is open it keeps an asyncio loop running in the main
+    thread, and every later ``asyncio.run`` there (the in-process sandbox) would fail.
+    """
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
