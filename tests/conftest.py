@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
-from support.golden import Golden
-from support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)
+
+from tests.support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
+from tests.support.golden import Golden
+from tests.support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"

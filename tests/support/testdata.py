@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from parsers import discover_parsers
-from support.golden import Golden
-from support.parser_snapshots import full_snapshot
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import full_snapshot
 
 EXPECTED_SUFFIX = ".expected.json"
 

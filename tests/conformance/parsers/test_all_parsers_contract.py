@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
-from support.testdata import EXPECTED_SUFFIX, expected_output
 
 from ingest.errors import ParseError
 from parsers import Parser
 from parsers._plugin.entry_points import Registration, load_registration, registrations
 from parsers._plugin.plugin_class import protocol_problems
+from tests.support.testdata import EXPECTED_SUFFIX, expected_output
 
 REPO = Path(__file__).resolve().parents[3]
 THIS_FILE = Path(__file__).resolve()

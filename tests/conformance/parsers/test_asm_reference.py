@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support.asm_reference import (
+
+from tests.support.asm_reference import (
     asm_peaks,
     assert_peaks_match,
     in_our_area_unit,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.chemstation_ch import write_ch_file
 
 from parsers._common.agilent_ch import read_signal_traces
+from tests.support.chemstation_ch import write_ch_file
 
 pytest.importorskip("rainbow", reason="the optional 'ch' extra (rainbow-api) is not installed")
 

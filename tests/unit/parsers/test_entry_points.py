@@ -12,11 +12,11 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from support.distributions import installed_builtins, write_distribution
 
 from ingest.errors import ConfigError
 from parsers import ENTRY_POINT_GROUP, discover_parsers
 from parsers._plugin.entry_points import registrations
+from tests.support.distributions import installed_builtins, write_distribution
 
 REPO = Path(__file__).resolve().parents[3]
 LC = "parsers.lc_results_csv.parser:LcResultsCsvParser"

@@ -11,11 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from support.distributions import write_distribution
 
 from ingest.errors import ConfigError, NoParserError, ParseError
 from parsers import discover_parsers
 from parsers.lc_results_csv.parser import LcResultsCsvParser
+from tests.support.distributions import write_distribution
 
 REPO = Path(__file__).resolve().parents[3]
 LC = "lc_results_csv"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support.chemstation_ch import write_ch_file
-from support.golden import Golden
-from support.testdata import check_pair, pair_inputs, pytest_params
 
 from parsers import discover_parsers
+from tests.support.chemstation_ch import write_ch_file
+from tests.support.golden import Golden
+from tests.support.testdata import check_pair, pair_inputs, pytest_params
 
 TESTDATA = Path(__file__).parent / "testdata"
 INPUTS = pair_inputs(TESTDATA)

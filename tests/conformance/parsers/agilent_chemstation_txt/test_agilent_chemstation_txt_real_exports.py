@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support.golden import Golden
-from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.agilent_chemstation_txt.parser import ChemStationTextReportParser
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import snapshot
 
 REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = "agilent-chemstation-text-report/RUTIN2.D"

@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
-from support.golden import Golden
-from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.agilent_openlab_trace_csv.parser import OpenLabTraceCsvParser
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import snapshot
 
 REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FILE = "agilent-openlab-csv-trace/NAI-A594_1H_RT.CSV"

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support.asm_reference import asm_peaks, assert_peaks_match
-from support.golden import Golden
-from support.parser_snapshots import connector_snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.benchling_connector_chromeleon_json.parser import ChromeleonConnectorJsonParser
 from parsers.benchling_connector_empower_json.parser import EmpowerConnectorJsonParser
+from tests.support.asm_reference import asm_peaks, assert_peaks_match
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import connector_snapshot
 
 REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = Path("allotropy-asm") / "benchling_chromeleon"

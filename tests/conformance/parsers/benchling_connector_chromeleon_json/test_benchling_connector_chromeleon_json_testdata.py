@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.golden import Golden
-from support.testdata import check_pair, pair_inputs, pytest_params
 
 from parsers import discover_parsers
+from tests.support.golden import Golden
+from tests.support.testdata import check_pair, pair_inputs, pytest_params
 
 TESTDATA = Path(__file__).parent / "testdata"
 INPUTS = pair_inputs(TESTDATA)

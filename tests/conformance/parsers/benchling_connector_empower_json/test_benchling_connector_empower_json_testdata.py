@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 
 import pytest
-from support.golden import Golden
-from support.parser_snapshots import full_snapshot
-from support.testdata import check_pair, pair_inputs, pytest_params
 
 from parsers import discover_parsers
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import full_snapshot
+from tests.support.testdata import check_pair, pair_inputs, pytest_params
 
 TESTDATA = Path(__file__).parent / "testdata"
 INPUTS = pair_inputs(TESTDATA)

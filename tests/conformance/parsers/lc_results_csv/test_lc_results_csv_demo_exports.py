@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.golden import Golden
 
 from ingest.models import ParsedFile
 from parsers import validate_parsed
 from parsers.lc_results_csv.parser import LcResultsCsvParser
+from tests.support.golden import Golden
 
 DEMO_EXPORTS = Path(__file__).parent / "demo_exports"
 REPO = Path(__file__).resolve().parents[4]

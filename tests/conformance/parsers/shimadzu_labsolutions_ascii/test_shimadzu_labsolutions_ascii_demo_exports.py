@@ -6,12 +6,12 @@ import math
 from pathlib import Path
 
 import pytest
-from support.golden import Golden
-from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.shimadzu_labsolutions_ascii.parser import ShimadzuAsciiParser
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import snapshot
 
 REPO = Path(__file__).resolve().parents[4]
 DEMO_DIR = REPO / "sample_data" / "exports" / "shimadzu"

@@ -6,13 +6,13 @@ import math
 from pathlib import Path
 
 import pytest
-from support.golden import Golden
-from support.parser_snapshots import snapshot
 
 from ingest.contract import RESULT_COLUMNS
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.thermo_chromeleon_txt.parser import ChromeleonTextParser
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import snapshot
 
 REAL_EXPORTS = Path(__file__).parent / "real_exports"
 V7 = "thermo-chromeleon-7/05_20170526_MME_AA_STD-Mix2_ED_1.txt"

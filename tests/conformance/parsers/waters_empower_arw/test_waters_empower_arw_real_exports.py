@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.golden import Golden
-from support.parser_snapshots import snapshot
 
 from ingest.models import ParsedFile
 from parsers import discover_parsers, validate_parsed
 from parsers.waters_empower_arw.parser import EmpowerArwParser
+from tests.support.golden import Golden
+from tests.support.parser_snapshots import snapshot
 
 REAL_EXPORTS = Path(__file__).parent / "real_exports"
 FOLDER = "waters-empower-arw"
