@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parsers.registry import discover_parsers
+from parsers import discover_parsers
 
 REPO = Path(__file__).resolve().parents[1]
-LC = "parsers.lc_results_csv.parser:LcResultsCsvParser"
+LC = "lc_results_csv"
 
 #: name -> function(path) returning seconds taken to parse ``path`` with another tool. Empty for now.
 BASELINES: dict[str, Callable[[Path], float]] = {}
@@ -88,7 +88,7 @@ def main() -> None:
         start = time.perf_counter()
         write_peak_table(path, args.rows, args.delimiter)
         generated_s = time.perf_counter() - start
-        registry = discover_parsers(builtins=(LC,), include_entry_points=False)
+        registry = discover_parsers(only=(LC,), third_party=False)
         rss_before = peak_rss_mb()
         start = time.perf_counter()
         parsed = registry.parse(path)

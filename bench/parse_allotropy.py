@@ -34,12 +34,12 @@ DEFAULT_EXPORTS = REPO.parent / "shared" / "instrument-exports"
 CONNECTOR_FORMATS = (
     (
         "benchling_chromeleon",
-        "parsers.benchling_connector.parser:ChromeleonConnectorJsonParser",
+        "parsers.benchling_connector_chromeleon_json.parser:ChromeleonConnectorJsonParser",
         "BENCHLING_CHROMELEON",
     ),
     (
         "benchling_empower",
-        "parsers.benchling_connector.parser:EmpowerConnectorJsonParser",
+        "parsers.benchling_connector_empower_json.parser:EmpowerConnectorJsonParser",
         "BENCHLING_EMPOWER",
     ),
 )

@@ -1,22 +1,77 @@
-"""Parser plugins: one package per export format, plus the plugin machinery.
+"""Parser plugins: one folder per export format, the plugin machinery, and helpers shared by formats.
 
-The rest of the project uses only the names below (``from parsers import discover_parsers``); they are
-loaded on first use, so importing this package does not import any parser.
+Layout: ``_plugin/`` holds the parser contract, result-frame builders, the loaders and the registry;
+``_common/`` the readers several formats share (encodings, numbers, dates, delimited rows, traces, JSON);
+every other folder is one export format, named like its parser.
+
+The names below are the package's public surface, for the rest of the project (``from parsers import
+discover_parsers``) and for plugin authors (``from parsers import results_frame, read_text``). The
+underscored packages may change between releases; these names do not. They are loaded on first use, so
+importing this package imports no parser.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from parsers.registry import ParserEntry, ParserRegistry, discover_parsers
+    from parsers._common.dates import DateOrder, decide_order, parse_timestamp
+    from parsers._common.decoding import DecodedText, decode_bytes, decode_head, read_text
+    from parsers._common.numbers import parse_number
+    from parsers._common.traces import trace_from_points
+    from parsers._plugin.contract import Parser, validate_parsed
+    from parsers._plugin.entry_points import ENTRY_POINT_GROUP
+    from parsers._plugin.frames import ResultColumns, empty_results, results_frame
+    from parsers._plugin.registry import ParserEntry, ParserRegistry, discover_parsers
 
-__all__ = ["ParserEntry", "ParserRegistry", "discover_parsers"]
+#: Public name -> the private module defining it.
+_PUBLIC: dict[str, str] = {
+    "ParserEntry": "parsers._plugin.registry",
+    "ParserRegistry": "parsers._plugin.registry",
+    "discover_parsers": "parsers._plugin.registry",
+    "ENTRY_POINT_GROUP": "parsers._plugin.entry_points",
+    "Parser": "parsers._plugin.contract",
+    "validate_parsed": "parsers._plugin.contract",
+    "results_frame": "parsers._plugin.frames",
+    "empty_results": "parsers._plugin.frames",
+    "ResultColumns": "parsers._plugin.frames",
+    "DecodedText": "parsers._common.decoding",
+    "decode_bytes": "parsers._common.decoding",
+    "decode_head": "parsers._common.decoding",
+    "read_text": "parsers._common.decoding",
+    "parse_number": "parsers._common.numbers",
+    "DateOrder": "parsers._common.dates",
+    "decide_order": "parsers._common.dates",
+    "parse_timestamp": "parsers._common.dates",
+    "trace_from_points": "parsers._common.traces",
+}
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "DateOrder",
+    "DecodedText",
+    "Parser",
+    "ParserEntry",
+    "ParserRegistry",
+    "ResultColumns",
+    "decide_order",
+    "decode_bytes",
+    "decode_head",
+    "discover_parsers",
+    "empty_results",
+    "parse_number",
+    "parse_timestamp",
+    "read_text",
+    "results_frame",
+    "trace_from_points",
+    "validate_parsed",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from parsers import registry
-
-        return getattr(registry, name)
-    raise AttributeError(f"module 'parsers' has no attribute {name!r}")
+    # PEP 562: the private module is imported only when one of its public names is first used.
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'parsers' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

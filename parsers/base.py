@@ -1,144 +1,23 @@
-"""The parser contract: what every parser plugin declares, returns, and is checked against.
+"""The import path of the parser contract before the ``_plugin`` layout, kept for existing plugins.
 
-A parser is a class with class-level ``name`` (unique, snake_case), ``version`` and ``extensions``
-(lower-case, with the dot; a folder unit such as a ChemStation ``.D`` uses ``".d"``), plus:
-
-- ``sniff(head, path) -> bool``: given the first bytes of the file (or, for a folder unit, of its
-  primary file), say whether this parser reads it. Must be cheap and must not raise.
-- ``parse(path) -> ParsedFile``: read the export; raise only :class:`ingest.errors.ParseError`.
-
-Parsers may import only ``ingest.models``, ``ingest.errors``, ``ingest.contract`` and modules of ``parsers``.
-Every ``ParsedFile`` is checked by :func:`validate_parsed` before the pipeline uses it.
+Plugins written against earlier releases import ``results_frame`` and the contract from here; new code
+imports them from ``parsers`` (see ``docs/writing-a-parser.md``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from ingest.contract import FLOAT, INT, METADATA_KEYS, RESULT_COLUMNS, STRING
+from parsers._plugin.contract import Parser, validate_parsed
+from parsers._plugin.frames import empty_results, results_frame
 
-import pandas as pd
-
-from ingest.contract import FLOAT as FLOAT
-from ingest.contract import INT as INT
-from ingest.contract import METADATA_KEYS as METADATA_KEYS
-from ingest.contract import RESULT_COLUMNS as RESULT_COLUMNS
-from ingest.contract import STRING as STRING
-from ingest.errors import ParseError
-from ingest.models import ParsedFile
-
-_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-_SCALAR_TYPES = (str, int, float, bool, dt.date, dt.datetime, type(None))
-
-
-@runtime_checkable
-class Parser(Protocol):
-    """The protocol every parser plugin implements (see the module docstring)."""
-
-    name: ClassVar[str]
-    version: ClassVar[str]
-    extensions: ClassVar[tuple[str, ...]]
-
-    def sniff(self, head: bytes, path: Path) -> bool: ...
-
-    def parse(self, path: Path) -> ParsedFile: ...
-
-
-def empty_results() -> pd.DataFrame:
-    """A results frame with the normalized columns and no rows."""
-    return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in RESULT_COLUMNS.items()})
-
-
-def results_frame(rows: Sequence[Mapping[str, Any]], *, extra: Sequence[str] = ()) -> pd.DataFrame:
-    """Build a normalized results frame from row dicts (missing keys become nulls).
-
-    ``extra`` names further columns to keep, in that order, after the normalized ones; they are
-    stored as strings unless every value is a number.
-    """
-    if not rows:
-        frame = empty_results()
-        for col in extra:
-            frame[col] = pd.Series([], dtype=STRING)
-        return frame
-    data: dict[str, pd.Series] = {}
-    for col, dtype in RESULT_COLUMNS.items():
-        data[col] = pd.Series([row.get(col) for row in rows], dtype=dtype)
-    for col in extra:
-        values = [row.get(col) for row in rows]
-        numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
-        data[col] = pd.Series(values, dtype=FLOAT if numeric else STRING)
-    return pd.DataFrame(data)
-
-
-def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
-    """Check a parser's output against the contract; raise ParseError naming what is wrong."""
-    frame = parsed.results
-    if not isinstance(frame, pd.DataFrame):
-        raise ParseError(
-            f"Parser '{parsed.provenance.parser}' returned results of type {type(frame).__name__} "
-            f"for '{file}'. Expected a pandas DataFrame.",
-            file=file,
-        )
-    columns = list(frame.columns)
-    if len(set(columns)) != len(columns):
-        dupes = sorted({c for c in columns if columns.count(c) > 1})
-        raise ParseError(
-            f"Parser '{parsed.provenance.parser}' returned duplicated columns {dupes} for '{file}'.",
-            file=file,
-        )
-    expected = list(RESULT_COLUMNS)
-    if columns[: len(expected)] != expected:
-        missing = [c for c in expected if c not in columns]
-        raise ParseError(
-            f"Parser '{parsed.provenance.parser}' returned columns {columns} for '{file}'. "
-            f"Expected the normalized columns first, in order: {expected}"
-            + (f"; missing: {missing}" if missing else "")
-            + ".",
-            file=file,
-        )
-    for col, dtype in RESULT_COLUMNS.items():
-        if frame[col].dtype != dtype:
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned column '{col}' with dtype "
-                f"{frame[col].dtype} for '{file}'. Expected {dtype}.",
-                file=file,
-                column=col,
-            )
-    for col in columns[len(expected) :]:
-        if not isinstance(col, str) or not _SNAKE.match(col):
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned extra column {col!r} for '{file}'. "
-                "Expected a snake_case name.",
-                file=file,
-                column=str(col),
-            )
-        if not isinstance(frame[col].dtype, pd.ArrowDtype):
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned column '{col}' with dtype "
-                f"{frame[col].dtype} for '{file}'. Expected a pyarrow-backed dtype.",
-                file=file,
-                column=col,
-            )
-    for key, value in parsed.metadata.items():
-        if not _SNAKE.match(key):
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned metadata key {key!r} for '{file}'. "
-                "Expected a snake_case name.",
-                file=file,
-            )
-        if not isinstance(value, _SCALAR_TYPES):
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned metadata '{key}' of type "
-                f"{type(value).__name__} for '{file}'. Expected a scalar (text, number, bool, date).",
-                file=file,
-            )
-    for trace in parsed.traces:
-        if list(trace.data.columns) != ["time_min", "signal"]:
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned trace '{trace.channel}' with columns "
-                f"{list(trace.data.columns)} for '{file}'. Expected ['time_min', 'signal'].",
-                file=file,
-            )
-    return parsed
+__all__ = [
+    "FLOAT",
+    "INT",
+    "METADATA_KEYS",
+    "RESULT_COLUMNS",
+    "STRING",
+    "Parser",
+    "empty_results",
+    "results_frame",
+    "validate_parsed",
+]

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
-from support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)
+
+from tests.support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
+from tests.support.golden import Golden
+from tests.support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"
-GOLDEN_DIR = REPO / "tests" / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,26 +69,7 @@ def instrument_exports() -> Path:
     return root
 
 
-class Golden:
-    """Compare a JSON-able value with ``tests/golden/<name>.json``; ``--overwrite`` rewrites it."""
-
-    def __init__(self, overwrite: bool) -> None:
-        self.overwrite = overwrite
-
-    def check(self, name: str, value: Any) -> None:
-        path = GOLDEN_DIR / f"{name}.json"
-        text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
-        if self.overwrite or not path.exists():
-            if not self.overwrite:
-                pytest.fail(f"golden file {path} is missing; run pytest with --overwrite and review it")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            return
-        expected = json.loads(path.read_text(encoding="utf-8"))
-        actual = json.loads(text)
-        assert actual == expected, f"output differs from golden file {path}"
-
-
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
-    return Golden(bool(request.config.getoption("--overwrite")))
+    """Compares values with expected JSON files (see ``support.golden``); ``--overwrite`` rewrites them."""
+    return Golden(overwrite=bool(request.config.getoption("--overwrite")))

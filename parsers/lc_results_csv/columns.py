@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.contract import RESULT_COLUMNS
 from ingest.errors import ParseError
-from parsers.base import RESULT_COLUMNS
 from parsers.lc_results_csv.constants import COLUMNS, REQUIRED, RT_UNITS
 
 _UNIT = re.compile(r"^(?P<base>.*?)\s*[\[(](?P<unit>[^\])]*)[\])]\s*$")

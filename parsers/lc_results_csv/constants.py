@@ -45,11 +45,5 @@ RUN_LEVEL: tuple[str, ...] = ("injection_time", "instrument", "method")
 #: Retention-time units accepted in the header, as factors to minutes.
 RT_UNITS: dict[str, float] = {"min": 1.0, "minutes": 1.0, "s": 1 / 60, "sec": 1 / 60, "seconds": 1 / 60}
 
-#: Values that mean "no value" in numeric columns (compared after trimming, case-insensitive).
-MISSING_MARKERS: tuple[str, ...] = ("", "-", "--", "---", "n.a.", "n.a", "na", "nan", "n/a")
-
-#: Delimiters tried, in order of preference when counts tie.
-DELIMITERS: tuple[str, ...] = (",", ";", "\t")
-
 #: Trace files: the first column is time in minutes, the second the detector signal.
 TRACE_TIME_HEADERS: tuple[str, ...] = ("time_min", "time (min)", "time [min]", "time", "rt (min)")

@@ -16,6 +16,7 @@ The format (see ``docs/writing-a-parser.md`` and ``sample_data/exports/lc/``):
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 from typing import ClassVar
@@ -24,14 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingest.contract import RESULT_COLUMNS
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers.base import RESULT_COLUMNS
+from parsers._common.delimited import choose_delimiter
 from parsers.lc_results_csv.columns import ColumnLayout, find_known_keys, resolve_headers
 from parsers.lc_results_csv.constants import NUMERIC, REQUIRED, RUN_LEVEL, UNIT_COLUMNS
 from parsers.lc_results_csv.reader import (
     RawTable,
-    choose_delimiter,
     looks_numeric,
     numeric_column,
     read_raw_table,
@@ -52,16 +53,16 @@ class LcResultsCsvParser:
 
     def sniff(self, head: bytes, path: Path) -> bool:
         """True when the first line names the required columns (Sample ID, RT, Area)."""
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = head.decode("utf-16", errors="ignore")
+        else:
+            text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+        line = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
         try:
-            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                text = head.decode("utf-16", errors="ignore")
-            else:
-                text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-            line = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
             headers = split_header(line, choose_delimiter(line))
-            return set(REQUIRED) <= find_known_keys(headers)
-        except Exception:
+        except csv.Error:  # a header cell beyond the csv module's field size limit: not our header
             return False
+        return set(REQUIRED) <= find_known_keys(headers)
 
     def parse(self, path: Path) -> ParsedFile:
         table = read_raw_table(path)

@@ -20,11 +20,13 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from ingest.errors import ParseError
-from parsers.decoding import decode_bytes, detect_encoding
-from parsers.lc_results_csv.constants import DELIMITERS, MISSING_MARKERS
+from parsers._common.decoding import decode_bytes, detect_encoding
+from parsers._common.delimited import choose_delimiter, split_quoted
+from parsers._common.numbers import MISSING_MARKERS
 
 _NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 _LINE_BREAK = re.compile(rb"[\r\n]")
+_MISSING = pa.array(sorted(MISSING_MARKERS))
 
 #: The longest line a file may have. A row of an LC results table is a few hundred bytes; a longer line
 #: means a lost line break or a file that is not a table. pyarrow's reader reads blocks of this size and
@@ -66,17 +68,9 @@ class RawTable:
         return reader.line_num
 
 
-def choose_delimiter(header_line: str) -> str:
-    """The delimiter that splits the header row most often (outside quotes); ``,`` when none does."""
-    outside = re.sub(r'"[^"]*"', "", header_line)
-    counts = {d: outside.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def split_header(header_line: str, delimiter: str) -> list[str]:
-    row = next(csv.reader([header_line], delimiter=delimiter), [])
-    return [cell.strip() for cell in row]
+    """The header row's cells, trimmed."""
+    return [cell.strip() for cell in split_quoted(header_line, delimiter)]
 
 
 def _to_utf8(data: bytes, file: Path) -> tuple[bytes, str]:
@@ -194,7 +188,7 @@ def numeric_column(table: RawTable, index: int, column: str) -> pa.ChunkedArray:
     """Column ``index`` as float64 (missing markers -> null); ParseError naming line and column otherwise."""
     raw = table.raw(index)
     trimmed = pc.utf8_trim_whitespace(raw)
-    missing = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(MISSING_MARKERS))
+    missing = pc.is_in(pc.utf8_lower(trimmed), value_set=_MISSING)
     cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), trimmed)
     if table.decimal_comma:
         cleaned = pc.replace_substring(cleaned, ",", ".")
@@ -221,7 +215,7 @@ def numeric_column(table: RawTable, index: int, column: str) -> pa.ChunkedArray:
 def looks_numeric(table: RawTable, index: int) -> bool:
     """Whether every non-missing value of column ``index`` is a number (used for extra columns)."""
     raw = pc.utf8_trim_whitespace(table.raw(index))
-    missing = pc.is_in(pc.utf8_lower(raw), value_set=pa.array(MISSING_MARKERS))
+    missing = pc.is_in(pc.utf8_lower(raw), value_set=_MISSING)
     cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), raw)
     if cleaned.null_count == len(cleaned):
         return False

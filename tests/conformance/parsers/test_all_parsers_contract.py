@@ -1,7 +1,8 @@
-"""Meta-tests over every parser plugin: protocol, sniff never raises, garbage gives ParseError, has tests.
+"""Meta-tests over every parser plugin: protocol, sniff never raises, garbage gives ParseError, has tests
+and (built-ins) test data written in this repository, so none is left untested on a clean clone.
 
-Parsers are collected spec by spec (built-ins, then entry points), so a built-in that fails to import
-fails its own cases instead of hiding every other parser.
+Parsers are collected entry point by entry point (built-ins, then other installed packages), so one that
+fails to import fails its own cases instead of hiding every other parser.
 """
 
 from __future__ import annotations
@@ -9,23 +10,26 @@ from __future__ import annotations
 import codecs
 import random
 import re
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
 from ingest.errors import ParseError
-from parsers.base import Parser
-from parsers.builtin import BUILTIN_PARSERS
-from parsers.plugin_loader import ENTRY_POINT_GROUP, load_spec, protocol_problems
+from parsers import Parser
+from parsers._plugin.entry_points import Registration, load_registration, registrations
+from parsers._plugin.plugin_class import protocol_problems
+from tests.support.testdata import EXPECTED_SUFFIX, expected_output
 
 REPO = Path(__file__).resolve().parents[3]
 THIS_FILE = Path(__file__).resolve()
-SPECS: list[str] = [*BUILTIN_PARSERS, *(ep.value for ep in entry_points(group=ENTRY_POINT_GROUP))]
+REGISTERED = registrations()
+SPECS: dict[str, Registration] = {r.entry_point.value: r for r in REGISTERED}
+BUILTINS: list[str] = [r.entry_point.value for r in REGISTERED if r.builtin]
+CONFORMANCE = Path(__file__).resolve().parent
 
 
 def load(spec: str) -> type[Parser]:
-    return load_spec(spec).parser_class
+    return load_registration(SPECS[spec]).parser_class
 
 
 def garbage_files(folder: Path, extension: str) -> list[Path]:
@@ -52,7 +56,7 @@ def garbage_files(folder: Path, extension: str) -> list[Path]:
     return paths
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_parser_declares_name_version_extensions(spec: str) -> None:
     cls = load(spec)
     assert protocol_problems(cls) == []
@@ -60,7 +64,7 @@ def test_parser_declares_name_version_extensions(spec: str) -> None:
     assert cls.version and cls.extensions
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_sniff_never_raises_on_garbage(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     for extension in cls.extensions:
@@ -69,7 +73,7 @@ def test_sniff_never_raises_on_garbage(spec: str, tmp_path: Path) -> None:
             assert isinstance(verdict, bool), f"{cls.name}.sniff returned {verdict!r} for {path.name}"
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_sniff_handles_a_folder_with_empty_head(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     folder = tmp_path / f"unit{cls.extensions[0]}"
@@ -77,7 +81,7 @@ def test_sniff_handles_a_folder_with_empty_head(spec: str, tmp_path: Path) -> No
     assert cls().sniff(b"", folder) in (True, False)
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_parse_of_garbage_raises_parse_error_only(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     for extension in cls.extensions:
@@ -91,7 +95,7 @@ def test_parse_of_garbage_raises_parse_error_only(spec: str, tmp_path: Path) -> 
             # Some garbage (e.g. whitespace-only for a permissive format) may legitimately parse to nothing.
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", list(SPECS))
 def test_parse_of_missing_file_raises_parse_error(spec: str, tmp_path: Path) -> None:
     cls = load(spec)
     with pytest.raises(ParseError):
@@ -106,10 +110,21 @@ def _test_sources() -> dict[Path, str]:
     }
 
 
-@pytest.mark.parametrize("spec", BUILTIN_PARSERS)
+@pytest.mark.parametrize("spec", BUILTINS)
 def test_every_builtin_parser_has_a_test_module(spec: str) -> None:
     """datasette-style: a built-in is only done when some test module exercises it by name."""
     cls = load(spec)
     pattern = re.compile(rf"\b({re.escape(cls.name)}|{re.escape(cls.__name__)})\b")
     mentioning = [p for p, text in _test_sources().items() if pattern.search(text)]
     assert mentioning, f"no test module under tests/ mentions parser '{cls.name}' ({cls.__name__})"
+
+
+@pytest.mark.parametrize("spec", BUILTINS)
+def test_every_builtin_parser_has_test_data_pairs_in_the_repository(spec: str) -> None:
+    """Tests against ../shared are skipped on a clean clone; these written inputs are not."""
+    name = load(spec).name
+    folder = CONFORMANCE / name / "testdata"
+    paired = [p for p in folder.glob("*") if expected_output(p).is_file()] if folder.is_dir() else []
+    assert paired, f"{folder} holds no input with its expected output (<input>{EXPECTED_SUFFIX})"
+    modules = list((CONFORMANCE / name).glob(f"test_{name}_testdata.py"))
+    assert modules, f"no test_{name}_testdata.py beside {folder}"

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from playwright.sync_api import Page
-from support.postgres import PostgresServer
+
+from tests.support.postgres import PostgresServer
 
 
 def test_postgres_accepts_connections_and_recovers_from_a_kill(

@@ -22,8 +22,7 @@ from typing import Any, ClassVar
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, Provenance, Scalar
-from parsers.base import results_frame
-from parsers.decoding import parse_number, read_text
+from parsers import parse_number, read_text, results_frame
 
 _MAGIC = "# Plate:"
 _HEADER = ["Well", "Sample ID", "Absorbance"]

@@ -10,9 +10,8 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.agilent_chemstation.parser import ChemStationCsvReportParser
-from parsers.base import validate_parsed
-from parsers.registry import discover_parsers
+from parsers import discover_parsers, validate_parsed
+from parsers.agilent_chemstation_csv.parser import ChemStationCsvReportParser
 
 HEADER_FIELDS = [
     '"Sample Name","S-042",""',
@@ -269,5 +268,5 @@ def test_without_rainbow_signal_files_are_attached_with_a_warning(
 def test_registry_gives_a_folder_with_both_reports_to_the_csv_parser_only(tmp_path: Path) -> None:
     folder = report(tmp_path / "S.D")
     utf16(folder / "Report.TXT", ["Sample Name: S-042", "Signal 1: DAD1 A", "----|----|", "Totals :"])
-    registry = discover_parsers(include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(folder).name == "agilent_chemstation_csv"

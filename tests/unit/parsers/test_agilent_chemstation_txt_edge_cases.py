@@ -9,10 +9,9 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.agilent_chemstation.metadata import file_name, parse_timestamp
-from parsers.agilent_chemstation.text_report import ChemStationTextReportParser
-from parsers.base import validate_parsed
-from parsers.registry import discover_parsers
+from parsers import discover_parsers, validate_parsed
+from parsers._chemstation.report_fields import file_name, parse_report_date
+from parsers.agilent_chemstation_txt.parser import ChemStationTextReportParser
 
 HEADER = """\
 Data File C:\\CHEM32\\1\\DATA\\RUN\\S-9.D
@@ -202,7 +201,7 @@ def test_sniff_claims_text_reports_only(tmp_path: Path) -> None:
 def test_folder_with_csv_report_goes_to_the_csv_parser_and_without_it_to_this_one(tmp_path: Path) -> None:
     folder = tmp_path / "S.D"
     write_report(folder, table())
-    registry = discover_parsers(include_entry_points=False)
+    registry = discover_parsers(third_party=False)
     assert registry.choose(folder).name == "agilent_chemstation_txt"
     utf16(
         folder / "Report00.CSV",
@@ -234,13 +233,13 @@ def test_parsing_a_folder_without_report_txt_is_an_error(tmp_path: Path) -> None
     ],
 )
 def test_chemstation_date_formats(text: str, iso: str) -> None:
-    stamp = parse_timestamp(text)
+    stamp = parse_report_date(text)
     assert stamp is not None and stamp.isoformat() == iso
 
 
 @pytest.mark.parametrize("text", ["", "yesterday", "31-Foo-22, 11:00:00", "32.01.2020 10:00:00"])
 def test_unknown_dates_give_none(text: str) -> None:
-    assert parse_timestamp(text) is None
+    assert parse_report_date(text) is None
 
 
 def test_file_name_of_windows_paths() -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.agilent_openlab.parser import OpenLabTraceCsvParser
-from parsers.base import validate_parsed
+from parsers import validate_parsed
+from parsers.agilent_openlab_trace_csv.parser import OpenLabTraceCsvParser
 
 
 def utf16(path: Path, text: str, newline: str = "\r\n", bom: bool = True) -> Path:

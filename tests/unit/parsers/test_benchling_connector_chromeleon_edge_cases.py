@@ -11,8 +11,9 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
-from parsers.benchling_connector.parser import ChromeleonConnectorJsonParser, EmpowerConnectorJsonParser
+from parsers import validate_parsed
+from parsers.benchling_connector_chromeleon_json.parser import ChromeleonConnectorJsonParser
+from parsers.benchling_connector_empower_json.parser import EmpowerConnectorJsonParser
 
 PEAK: dict[str, Any] = {
     "name": "Caffeine",

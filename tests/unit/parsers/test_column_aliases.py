@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.column_aliases import locate_columns
+from parsers._common.column_aliases import locate_columns
 
 ALIASES = {"retention_time_min": ("rt", "rettime"), "area": ("area",), "amount": ("conc", "amount")}
 

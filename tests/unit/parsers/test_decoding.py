@@ -1,4 +1,4 @@
-"""The shared readers in ``parsers.decoding`` that several parsers call: sniff heads and whole exports."""
+"""The shared readers of ``parsers._common.decoding``, which several parsers call: heads and whole exports."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-from parsers.decoding import decode_head, read_text
+from parsers._common.decoding import decode_head, read_text
 
 
 def test_decode_head_follows_the_bom() -> None:

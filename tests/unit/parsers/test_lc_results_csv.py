@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ingest.contract import RESULT_COLUMNS
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import RESULT_COLUMNS, validate_parsed
+from parsers import validate_parsed
 from parsers.lc_results_csv.parser import LcResultsCsvParser
 
 HEADER = "Sample ID,Sample Name,Injection Date,Instrument,Peak,Peak Name,RT (min),Area,Height,Area %"

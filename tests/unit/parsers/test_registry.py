@@ -1,4 +1,7 @@
-"""Parser discovery and choice: built-ins, entry points, drop-in files, protocol checks, safe parsing."""
+"""Parser discovery and choice: built-ins, entry points, drop-in files, protocol checks, safe parsing.
+
+How entry points are found in package metadata is tested in ``test_entry_points.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ConfigError, NoParserError, ParseError
+from parsers import discover_parsers
 from parsers.lc_results_csv.parser import LcResultsCsvParser
-from parsers.registry import discover_parsers
+from tests.support.distributions import write_distribution
 
 REPO = Path(__file__).resolve().parents[3]
-LC = "parsers.lc_results_csv.parser:LcResultsCsvParser"
+LC = "lc_results_csv"
 PLATE_SAMPLE = REPO / "tests" / "plugin_package" / "samples" / "plate_001.csv"
 LC_HEADER = "Sample ID,RT (min),Area\n"
 
@@ -23,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 from ingest.models import ParsedFile, Provenance
-from parsers.base import results_frame
+from parsers import results_frame
 
 class {cls}:
     name: ClassVar[str] = {name!r}
@@ -64,12 +68,12 @@ def write_plugin(
 
 
 def lc_only(parsers_dir: Path | None = None):  # type: ignore[no-untyped-def]
-    return discover_parsers(parsers_dir, builtins=(LC,), include_entry_points=False)
+    return discover_parsers(parsers_dir, only=(LC,))
 
 
 def test_importing_parsers_loads_no_plugin() -> None:
     code = (
-        "import sys, parsers, parsers.registry, parsers.builtin; "
+        "import sys, parsers, parsers._plugin.registry; "
         "print(any(m.startswith('parsers.lc_results_csv') or m == 'example_lab_parser' for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
@@ -84,7 +88,7 @@ def test_builtin_is_registered_with_builtin_origin() -> None:
 
 
 def test_entry_point_package_is_discovered_and_used_by_parse() -> None:
-    registry = discover_parsers(builtins=(LC,))
+    registry = discover_parsers(only=(LC, "example_plate_csv"))
     entry = registry.get("example_plate_csv")
     assert entry.origin == "entry point example-lab-parser 0.1.0"
     parsed = registry.parse(PLATE_SAMPLE)
@@ -101,21 +105,36 @@ def test_full_discovery_loads_every_builtin() -> None:
     assert all(e.origin == "builtin" for e in registry if e.parser_class.__module__.startswith("parsers."))
 
 
-def test_builtin_that_fails_to_import_is_a_config_error_naming_it() -> None:
+def own_package(tmp_path: Path, **entry_points: str):  # type: ignore[no-untyped-def]
+    """A benchling-ingest whose metadata registers ``entry_points`` (and nothing else is installed)."""
+    dist = write_distribution(tmp_path / "site", "benchling-ingest", "9.9", entry_points)
+    return lambda: [dist]
+
+
+def test_builtin_that_fails_to_import_is_a_config_error_naming_it(tmp_path: Path) -> None:
+    distributions = own_package(
+        tmp_path,
+        lc_results_csv=f"parsers.{LC}.parser:LcResultsCsvParser",
+        broken="parsers.no_such.parser:Missing",
+    )
     with pytest.raises(
-        ConfigError, match=r"'parsers\.no_such_vendor\.parser:Missing' \(builtin\) could not be"
+        ConfigError, match=r"'broken = parsers\.no_such\.parser:Missing' \(builtin\) could not be loaded"
     ):
-        discover_parsers(builtins=(LC, "parsers.no_such_vendor.parser:Missing"), include_entry_points=False)
+        discover_parsers(distributions=distributions)
 
 
-def test_builtin_with_missing_class_is_a_config_error() -> None:
+def test_builtin_with_missing_class_is_a_config_error(tmp_path: Path) -> None:
+    distributions = own_package(tmp_path, lc_results_csv="parsers.lc_results_csv.parser:NoSuchParser")
     with pytest.raises(ConfigError, match=r"has no attribute 'NoSuchParser'"):
-        discover_parsers(builtins=("parsers.lc_results_csv.parser:NoSuchParser",), include_entry_points=False)
+        discover_parsers(distributions=distributions)
 
 
-def test_malformed_spec_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"Expected 'package.module:ClassName'"):
-        discover_parsers(builtins=("parsers.lc_results_csv.parser",), include_entry_points=False)
+def test_entry_point_naming_a_module_instead_of_a_class_is_a_config_error(tmp_path: Path) -> None:
+    distributions = own_package(tmp_path, lc_results_csv="parsers.lc_results_csv.parser")
+    with pytest.raises(
+        ConfigError, match=r"does not follow the parser protocol: it is a module, not a class"
+    ):
+        discover_parsers(distributions=distributions)
 
 
 def test_dropin_file_is_loaded_with_file_origin(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ DROPIN = textwrap.dedent(
     from pathlib import Path
     from ingest.errors import ParseError
     from ingest.models import ParsedFile, Provenance
-    from parsers.base import results_frame
+    from parsers import results_frame
 
     class KeyValueParser:
         """Reads 'sample_id=SMP-001' lines."""

@@ -8,8 +8,8 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
-from parsers.shimadzu_labsolutions.parser import ShimadzuAsciiParser, raw_unit
+from parsers import validate_parsed
+from parsers.shimadzu_labsolutions_ascii.parser import ShimadzuAsciiParser, raw_unit
 
 PEAK_HEADER = ["Peak#", "R.Time", "I.Time", "F.Time", "Area", "Height", "Conc.", "Mark", "ID#", "Name"]
 PEAKS = [

@@ -8,8 +8,8 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
-from parsers.thermo_chromeleon.parser import ChromeleonTextParser
+from parsers import validate_parsed
+from parsers.thermo_chromeleon_txt.parser import ChromeleonTextParser
 
 DATA = ["0,000000\tn.a.\t1,500000", "0,016667\t1\t2,250000", "0,033333\t1\t-0,125000"]
 

@@ -8,8 +8,8 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers.base import validate_parsed
-from parsers.waters_empower.parser import EmpowerArwParser
+from parsers import validate_parsed
+from parsers.waters_empower_arw.parser import EmpowerArwParser
 
 
 def write(tmp_path: Path, lines: list[str], *, newline: str = "\r") -> Path:

@@ -13,7 +13,7 @@ from ingest.resolve.mapping_check import check_all
 from ingest.resolve.mapping_file import SchemaMap, load_schema_map
 from ingest.resolve.resolver import resolve
 from ingest.resolve.tenant import CachedEntities
-from parsers.base import results_frame
+from parsers import results_frame
 from tests.support.paths import REPO
 from tests.support.tenant_fakes import FakeEntities, FakeTenant
 

@@ -1,1 +1,0 @@
-"""Agilent OpenLab CDS exports: the "Export data as CSV" chromatogram trace."""

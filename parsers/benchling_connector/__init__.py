@@ -1,1 +1,0 @@
-"""Parsers for the JSON that Benchling's connectors write for Thermo Chromeleon and Waters Empower."""

@@ -1,0 +1,1 @@
+"""Thermo Chromeleon 7 results as JSON written by Benchling's Chromeleon connector."""

@@ -1,1 +1,0 @@
-"""Shimadzu LabSolutions / LCsolution ASCII exports."""

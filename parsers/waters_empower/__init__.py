@@ -1,1 +1,0 @@
-"""Waters Empower ARW exports."""

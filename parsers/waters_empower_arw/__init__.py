@@ -1,0 +1,1 @@
+"""Waters Empower ARW exports: two header lines (field names, values), then time/signal rows."""

@@ -1,0 +1,63 @@
+"""Shimadzu ASCII parser against the test data written for it in ``testdata/`` (always run).
+
+The inputs model the real exports: an older LCsolution export (cp1250, LF, comma-delimited, dates such
+as ``5.3.2019. 10:02:45``, empty peak tables) and a LabSolutions export (tab-delimited, CRLF, a US
+12-hour date, a single-channel detector whose peak table and chromatogram are titled differently, a
+compound that was not found, and a refractive-index detector without a wavelength).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parsers import discover_parsers
+from tests.support.golden import Golden
+from tests.support.testdata import check_pair, pair_inputs, pytest_params
+
+TESTDATA = Path(__file__).parent / "testdata"
+INPUTS = pair_inputs(TESTDATA)
+
+
+def test_every_quirk_has_an_input() -> None:
+    assert [p.name for p in INPUTS] == ["B17_std2.txt", "Ekstrakt_kamilice_5.txt"]
+
+
+@pytest.mark.parametrize("path", pytest_params(INPUTS))
+def test_parse_matches_expected_output(path: Path, golden: Golden) -> None:
+    check_pair(path, "shimadzu_labsolutions_ascii", golden)
+
+
+def test_lcsolution_comma_delimited_cp1250_export() -> None:
+    parsed = discover_parsers().parse(TESTDATA / "Ekstrakt_kamilice_5.txt")
+    meta = parsed.metadata
+    assert parsed.provenance.encoding == "cp1250"
+    assert meta["operator"] == "Ivana Horvatić"
+    assert meta["injection_time"] == "2019-03-05T10:02:45"  # "5.3.2019. 10:02:45": day first, trailing dot
+    assert (meta["sequence"], meta["injection"]) == ("niz_kamilica", "5")
+    results = parsed.results
+    assert results["signal"].unique().tolist() == ["Detector A-Ch1"]  # the two empty tables add no rows
+    assert results["peak_name"].fillna("").tolist() == ["", "Apigenin", "", ""]
+    assert results["concentration"].tolist()[1] == 12.441  # from the compound results, not the peak table
+    assert (results["area_unit"].iloc[0], results["height_unit"].iloc[0]) == ("µV*s", "µV")
+    (trace,) = parsed.traces
+    assert trace.signal_unit == "mV" and len(trace.data) == 30
+    assert trace.data["signal"].iloc[0] == pytest.approx(-0.08)  # intensity x multiplier 0.001
+
+
+def test_labsolutions_export_with_two_detectors() -> None:
+    parsed = discover_parsers().parse(TESTDATA / "B17_std2.txt")
+    assert parsed.metadata["injection_time"] == "2022-03-10T21:41:02"  # 3/10/2022 9:41:02 PM
+    results = parsed.results
+    by_signal = results.groupby("signal").size().to_dict()
+    assert by_signal == {"Detector A": 3, "Detector B": 1}
+    named = results.dropna(subset=["peak_name"])
+    assert named[["peak_name", "concentration"]].values.tolist() == [["Analyte B17", 50.031]]
+    # "Detector A" takes its unit from the chromatogram titled "Detector A-Ch1".
+    assert results[results["signal"] == "Detector A"]["height_unit"].unique().tolist() == ["µAU"]
+    assert [(t.channel, t.signal_unit) for t in parsed.traces] == [
+        ("Detector A-Ch1", "mAU"),
+        ("Detector B", "nRIU"),
+    ]
+    assert parsed.warnings == ()  # "Impurity C" at R.Time 0.000 was not found and is not a warning
