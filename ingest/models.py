@@ -48,11 +48,18 @@ class Provenance:
 
 @dataclass(frozen=True, eq=False)
 class Trace:
-    """One chromatogram signal: ``data`` has float columns ``time_min`` and ``signal``."""
+    """One chromatogram signal: ``data`` has float columns ``time_min`` and ``signal``.
+
+    ``x_unit`` is the unit of the first column: ``"min"`` (time, as its name says) for every
+    chromatography detector; a volume (``"ml"``) or column volumes (``"CV"``) for curves a
+    chromatography system records against the volume pumped (ÄKTA/UNICORN), which cannot be turned
+    into times without the flow.
+    """
 
     channel: str
     data: pd.DataFrame
     signal_unit: str | None = None
+    x_unit: str = "min"
 
 
 @dataclass(frozen=True, eq=False)

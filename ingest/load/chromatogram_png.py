@@ -86,7 +86,9 @@ def render_chromatogram_png(traces: Sequence[Trace], peaks: pd.DataFrame | None,
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.set_title(title)
-    axes.set_xlabel("Time (min)")
+    x_units = {t.x_unit for t in traces} or {"min"}
+    # Curves recorded against the pumped volume (ÄKTA) are drawn over volume, never relabelled as time.
+    axes.set_xlabel("Time (min)" if x_units == {"min"} else f"Volume ({', '.join(sorted(x_units))})")
     units = {t.signal_unit for t in traces if t.signal_unit}
     axes.set_ylabel(f"Signal ({units.pop()})" if len(units) == 1 else "Signal")
     first: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
