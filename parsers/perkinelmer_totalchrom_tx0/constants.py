@@ -107,7 +107,3 @@ EXTRA_NUMBER_COLUMNS: Final = (
     "asymmetry",
 )
 EXTRA_TEXT_COLUMNS: Final = ("baseline_code",)
-
-#: Relative difference allowed between the sum of the peak areas and the report's total row (the total
-#: is printed with two decimals, or with three significant digits for heights).
-TOTAL_TOLERANCE: Final = 1e-4
