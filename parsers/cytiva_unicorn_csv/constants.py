@@ -32,3 +32,18 @@ MAX_HEADER_ROWS: Final = 3
 
 #: How many events of a text curve are named in metadata (the rest are counted).
 MAX_EVENTS_LISTED: Final = 200
+
+#: What UNICORN writes in the units row over a text curve's labels (lower case).
+EVENT_KINDS: Final = frozenset(
+    {
+        "injection",
+        "injections",
+        "logbook",
+        "run log",
+        "fraction",
+        "fractions",
+        "set mark",
+        "set marks",
+        "method",
+    }
+)

@@ -71,11 +71,15 @@ class UnicornCurveExportParser:
 
 
 def _is_text_curve(curve: CurveColumns) -> bool:
-    # An event curve's labels are text; the Injection curve's may all be empty ("").
+    """An event curve: its units cell names an event kind (UNICORN writes "Logbook", "Fraction"...
+    there), or most of its labels are text. A numeric curve with a bad cell stays numeric, so the bad
+    cell is reported rather than the curve being taken for events."""
+    if curve.y_unit.strip().lower() in c.EVENT_KINDS:
+        return True
     labels = [y for _, _, y in curve.points if y]
     if not labels:
         return bool(curve.points)
-    return not all(is_decimal(y) for y in labels)
+    return sum(not is_decimal(y) for y in labels) * 2 > len(labels)
 
 
 def _x(text: str, line: int, curve: CurveColumns, file: Path) -> float:
@@ -124,12 +128,16 @@ def _trace(curve: CurveColumns, x_unit: str, file: Path, *, comma_decimal: bool)
 
 
 def _events(curve: CurveColumns, x_unit: str, file: Path) -> dict[str, Scalar]:
-    events = [(_x(x, line, curve, file), y) for line, x, y in curve.points]
+    # Positions are checked as numbers but listed as written, so no digit is lost.
+    events = [(_x(x, line, curve, file), x.replace(",", "."), y) for line, x, y in curve.points]
     listed = [
-        f"{x:g} {x_unit}" + (f" {label}" if label else "") for x, label in events[: c.MAX_EVENTS_LISTED]
+        f"{text} {x_unit}" + (f" {label}" if label else "")
+        for _, text, label in events[: c.MAX_EVENTS_LISTED]
     ]
     if len(events) > c.MAX_EVENTS_LISTED:
         listed.append(f"... {len(events) - c.MAX_EVENTS_LISTED} more")
-    key = "_".join(re.findall(r"[a-z0-9]+", curve.name.lower())) or "curve"
+    # UNICORN 5 prefixes curve names with the run number ("1_Logbook"); the key leaves it out.
+    words = re.findall(r"[a-z0-9]+", re.sub(r"^\d+_", "", curve.name).lower())
+    key = "_".join(words) or "curve"
     key = key if key[0].isalpha() else f"curve_{key}"
     return {f"{key}_events": "; ".join(listed), f"{key}_event_count": len(events)}
