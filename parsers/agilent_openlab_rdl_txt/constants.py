@@ -19,7 +19,7 @@ PAGE_RULE: Final = "═"
 #: Label of the key/value box naming the signal of the peak table that follows it.
 SIGNAL_LABELS: Final = frozenset({"signal", "signaldescription", "detector"})
 #: Label of the box starting a new sample (a Cross Sequence report lists several).
-SAMPLE_NAME_LABELS: Final = frozenset({"samplename", "sample"})
+SAMPLE_NAME_LABELS: Final = frozenset({"samplename", "sample", "probenname", "probe"})
 
 #: Key/value labels -> metadata keys (per sample; see the parser for the run's shared values).
 FIELD_LABELS: Final[dict[str, str]] = {
@@ -55,19 +55,54 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "injectionnumber": "injection",
     "sampletype": "sample_type",
     "type": "sample_type",
+    # German templates
+    "probenname": "sample_name",
+    "probe": "sample_name",
+    "injektionsdatum": "injection_time",
+    "bediener": "operator",
+    "methode": "method",
+    "sequenz": "sequence",
+    "gerät": "instrument",
+    "probentyp": "sample_type",
 }
 #: Labels holding an injection volume (a number, maybe with its unit).
-VOLUME_LABELS: Final = frozenset({"injectionvolume", "inj.volume", "injvolume", "injvol"})
+VOLUME_LABELS: Final = frozenset(
+    {"injectionvolume", "inj.volume", "injvolume", "injvol", "injektionsvolumen"}
+)
+
+#: Volume units as reports print them -> ours.
+VOLUME_UNITS: Final[dict[str, str]] = {"µl": "µL", "ul": "µL", "nl": "nL", "ml": "mL"}
 
 #: Peak table column -> accepted header names (lower-case, no spaces); ``*`` ends a prefix alias.
 PEAK_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "peak_number": ("#", "peak#", "peak", "no.", "peakno."),
-    "retention_time_min": ("rt[min]", "rt", "rettime[min]", "retentiontime[min]", "retentiontime", "rettime"),
+    "retention_time_min": (
+        "rt[min]",
+        "rt",
+        "rettime[min]",
+        "retentiontime[min]",
+        "retentiontime",
+        "rettime",
+        "ret.zeit[min]",
+        "ret.zeit",
+        "retentionszeit[min]",
+        "retentionszeit",
+    ),
     "peak_type": ("type", "peaktype", "typ", "bl"),
-    "width_min": ("width[min]", "width", "peakwidth[min]", "peakwidth"),
-    "area_percent": ("area%", "area[%]", "%area", "areapercent", "relativearea", "relativearea[%]"),
-    "area": ("area", "area[*"),
-    "height": ("height", "height[*"),
+    "width_min": ("width[min]", "width", "peakwidth[min]", "peakwidth", "breite[min]", "breite"),
+    "area_percent": (
+        "area%",
+        "area[%]",
+        "%area",
+        "areapercent",
+        "relativearea",
+        "relativearea[%]",
+        "fläche%",
+        "fläche[%]",
+        "%fläche",
+    ),
+    "area": ("area", "area[*", "fläche", "fläche[*"),
+    "height": ("height", "height[*", "höhe", "höhe[*"),
     "peak_name": ("name", "compound", "compoundname", "peakname"),
     "amount": ("amount", "amount[*", "conc.", "concentration"),
     "symmetry": ("symmetry", "symm.", "tailing", "usptailing"),
@@ -82,6 +117,5 @@ EXTRA_TEXT_COLUMNS: Final = ("peak_type", "report_title")
 #: Texts marking a table's total row instead of a peak.
 TOTAL_MARKERS: Final = frozenset({"sum", "sum:", "total", "total:", "totals", "totals:", "summe", "somme"})
 
-#: The area sum and the area percentages are printed rounded; they are checked to this tolerance.
-AREA_SUM_RELATIVE_TOLERANCE: Final = 1e-4
+#: Area percentages are printed rounded (two decimals at least); they are checked to this tolerance.
 AREA_PERCENT_ABSOLUTE_TOLERANCE: Final = 0.011
