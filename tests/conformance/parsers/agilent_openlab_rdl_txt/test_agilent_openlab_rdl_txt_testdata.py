@@ -78,7 +78,7 @@ def test_a_number_cut_off_by_the_report_is_refused(tmp_path: Path) -> None:
 def test_areas_that_do_not_add_up_to_the_sum_row_are_refused(tmp_path: Path) -> None:
     path = _rewritten(tmp_path, "│   4410 │  1180 │", "│   4419 │  1180 │")
     with pytest.raises(
-        ParseError, match=r"add up to 1200\.7780, but its Sum row \(line 20\) says 1200\.7771"
+        ParseError, match=r"add up to 1200\.7780, but its Sum row \(line 24\) says 1200\.7771"
     ):
         OpenLabRdlTextParser().parse(path)
 
