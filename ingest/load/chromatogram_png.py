@@ -76,6 +76,13 @@ def _peak_table(peaks: pd.DataFrame | None) -> pd.DataFrame:
     return finite.drop_duplicates(subset=["rt", "label"])
 
 
+def x_axis_label(traces: Sequence[Trace]) -> str:
+    """ "Time (min)", or for curves recorded against the pumped volume (ÄKTA) "Volume (ml)": never
+    relabelled as time."""
+    x_units = {t.x_unit for t in traces} or {"min"}
+    return "Time (min)" if x_units == {"min"} else f"Volume ({', '.join(sorted(x_units))})"
+
+
 def render_chromatogram_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, *, title: str) -> bytes:
     """A PNG (``WIDTH_PX`` x ``HEIGHT_PX``) of ``traces`` with ``peaks`` marked at their retention times.
 
@@ -86,9 +93,7 @@ def render_chromatogram_png(traces: Sequence[Trace], peaks: pd.DataFrame | None,
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     axes.set_title(title)
-    x_units = {t.x_unit for t in traces} or {"min"}
-    # Curves recorded against the pumped volume (ÄKTA) are drawn over volume, never relabelled as time.
-    axes.set_xlabel("Time (min)" if x_units == {"min"} else f"Volume ({', '.join(sorted(x_units))})")
+    axes.set_xlabel(x_axis_label(traces))
     units = {t.signal_unit for t in traces if t.signal_unit}
     axes.set_ylabel(f"Signal ({units.pop()})" if len(units) == 1 else "Signal")
     first: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None

@@ -10,7 +10,14 @@ from queue import Queue
 import numpy as np
 import pandas as pd
 
-from ingest.load.chromatogram_png import HEIGHT_PX, MAX_POINTS, WIDTH_PX, decimate, render_chromatogram_png
+from ingest.load.chromatogram_png import (
+    HEIGHT_PX,
+    MAX_POINTS,
+    WIDTH_PX,
+    decimate,
+    render_chromatogram_png,
+    x_axis_label,
+)
 from ingest.models import Trace
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -45,6 +52,16 @@ def test_same_input_gives_same_bytes_and_peaks_change_the_image() -> None:
     c = render_chromatogram_png([gaussian_trace()], None, title="run42")
     assert a == b
     assert a != c
+
+
+def test_curves_recorded_against_volume_are_drawn_over_volume() -> None:
+    by_time = gaussian_trace()
+    by_volume = Trace("UV", by_time.data, "mAU", x_unit="ml")
+    assert x_axis_label([by_time]) == x_axis_label([]) == "Time (min)"
+    assert x_axis_label([by_volume]) == "Volume (ml)"
+    assert render_chromatogram_png([by_volume], None, title="r") != render_chromatogram_png(
+        [by_time], None, title="r"
+    )
 
 
 def test_no_traces_and_several_traces_render() -> None:
