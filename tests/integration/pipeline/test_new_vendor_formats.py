@@ -1,6 +1,6 @@
-"""The test data of the five formats added for issue 11 (OpenLab RDL text and result sets, UNICORN, TotalChrom,
-EZStart) through the whole pipeline into the sandbox on 127.0.0.1: results land with their samples, trace-only
-exports become runs with their raw file and rendered curves."""
+"""The test data of the five formats added for issue 11 (OpenLab RDL text and result sets, UNICORN,
+TotalChrom, EZStart) through the whole pipeline into the sandbox on 127.0.0.1: results land with their
+samples, trace-only exports become runs with their raw file and rendered curves."""
 
 from __future__ import annotations
 
