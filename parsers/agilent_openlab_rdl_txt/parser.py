@@ -3,7 +3,8 @@
 A report is a run of boxes: a title, key/value boxes (``Sample Name``, ``Injection Date``...; a new
 ``Sample Name`` starts the next sample of a Cross Sequence report), a ``Signal:`` box naming the signal
 of the peak table after it, peak tables (header row, then a row per peak, then a ``Sum`` row) and a
-page footer (template, print time, page).
+page footer (template, print time, page). A peak table broken by a page (its next box has the same
+columns and repeats the header row or has none) is read as one table.
 
 What is read, and what is refused: the report wraps cells over several lines, numbers included
 (``53.`` over ``0992``). A number's pieces are joined as they stand; since a cut-off number would be
@@ -99,18 +100,29 @@ class _Report:
         self.tables = 0
 
     def read(self, boxes: list[Box], *, parser: OpenLabRdlTextParser, encoding: str) -> ParsedFile:
+        pending: Box | None = None
         for box in boxes:
             if not box.rows:
                 continue
             if box.ruled and box.width >= 2:
-                self._table(box)
+                if pending is not None and _continues(pending, box):
+                    pending.rows.extend(box.rows[1:] if _header(box) == _header(pending) else box.rows)
+                    continue
+                if pending is not None:
+                    self._table(pending)
+                pending = Box(box.line, box.width, list(box.rows), ruled=True)
             elif box.width == 1:
                 text = join_text([p for row in box.rows for p in row.line_pieces(0)]).text
                 self.run.setdefault("report_title", text)
             elif box.width % 2 == 0:
+                if pending is not None:
+                    self._table(pending)
+                    pending = None
                 self._key_values(box)
             else:
                 self._footer(box)
+        if pending is not None:
+            self._table(pending)
         if self.tables == 0:
             raise ParseError(
                 f"Unable to find a peak table in '{self.file}'. Expected a box with a header row naming "
@@ -210,7 +222,7 @@ class _Report:
     # -- peak tables ------------------------------------------------------------------------------
 
     def _table(self, box: Box) -> None:
-        header = [canonical(join_text(box.rows[0].line_pieces(i)).text) for i in range(box.width)]
+        header = _header(box)
         located = _locate(header)
         missing = [key for key in c.PEAK_REQUIRED if key not in located]
         if missing:
@@ -334,6 +346,21 @@ class _Report:
                     line=peak_row.line,
                     column="area_percent",
                 )
+
+
+def _header(box: Box) -> list[str]:
+    return [canonical(join_text(box.rows[0].line_pieces(i)).text) for i in range(box.width)]
+
+
+def _continues(table: Box, box: Box) -> bool:
+    """Whether ``box`` carries on ``table`` over a page break: the same columns, and either the same
+    header row again or no header row at all (its first row is a peak)."""
+    if box.width != table.width:
+        return False
+    header = _header(box)
+    if header == _header(table):
+        return True
+    return not all(key in _locate(header) for key in c.PEAK_REQUIRED)
 
 
 def _locate(header: list[str]) -> dict[str, int]:

@@ -107,3 +107,16 @@ def test_sniff_declines_other_txt_exports() -> None:
     assert others
     for other in others:
         assert not parser.sniff(other.read_bytes()[:65536], other), other
+
+
+def test_a_peak_table_broken_by_a_page_is_read_as_one(tmp_path: Path) -> None:
+    lines = SUMMARY.read_text(encoding="utf-8").split("\n")
+    rule = next(i for i, line in enumerate(lines) if i > 19 and line.lstrip().startswith("├"))
+    bottom = lines[rule].replace("├", "└").replace("┼", "┴").replace("┤", "┘")
+    top = lines[rule].replace("├", "┌").replace("┼", "┬").replace("┤", "┐")
+    lines[rule : rule + 1] = [bottom, "═" * 80, top]
+    path = tmp_path / SUMMARY.name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = OpenLabRdlTextParser().parse(path)
+    assert parsed.results["area"].tolist() == [125.4410, 1075.3361, 402.1180, 2210.0057]
+    assert parsed.warnings == ()
