@@ -104,7 +104,8 @@ class _Report:
         for box in boxes:
             if not box.rows:
                 continue
-            if box.ruled and box.width >= 2:
+            # A peak table with no peak is its header row alone, without a row rule.
+            if (box.ruled and box.width >= 2) or (box.width >= 2 and _is_peak_header(_header(box))):
                 if pending is not None and _continues(pending, box):
                     pending.rows.extend(box.rows[1:] if _header(box) == _header(pending) else box.rows)
                     continue
@@ -254,6 +255,10 @@ class _Report:
                     raw_numbers.setdefault(key, []).append((text, row.line))
                 values[key] = value
             peaks.append((row, values))
+        if not peaks:
+            self.warnings.append(
+                f"The peak table on line {box.line} of '{self.file}' lists no peak (signal {self.signal!r})."
+            )
         self._check_decimals(raw_numbers, box)
         self._check_total(peaks, total, box)
         sample = self.samples[-1]
@@ -360,7 +365,12 @@ def _continues(table: Box, box: Box) -> bool:
     header = _header(box)
     if header == _header(table):
         return True
-    return not all(key in _locate(header) for key in c.PEAK_REQUIRED)
+    return not _is_peak_header(header)
+
+
+def _is_peak_header(header: list[str]) -> bool:
+    located = _locate(header)
+    return all(key in located for key in c.PEAK_REQUIRED)
 
 
 def _locate(header: list[str]) -> dict[str, int]:

@@ -66,6 +66,11 @@ class TotalChromReportParser:
             if note.filled and note.filled[0].text.strip().lower().startswith("warning")
         )
         columns = _peak_rows(peak_table, metadata, comma=comma, file=path)
+        if not len(columns):
+            warnings.append(
+                f"The peak table '{peak_table.title}' of '{path}' (line {peak_table.title_line}) lists no "
+                "detected peak; the run has no results."
+            )
         return ParsedFile(
             metadata=metadata,
             results=columns.frame(),
@@ -89,7 +94,13 @@ def _decimal_comma(report: Report, file: Path) -> bool:
     ]
     texts += [cell.text.strip() for entry in report.header for cell in entry.values if cell.quoted]
     comma = any(_COMMA_DECIMAL.match(t) for t in texts)
-    point = any(_POINT_DECIMAL.match(t) for t in texts)
+    point = any(_POINT_DECIMAL.match(t) for t in texts) or any(
+        _POINT_DECIMAL.match(cell.text) for entry in report.header for cell in entry.values if not cell.quoted
+    )
+    if not comma and not point:
+        # No quoted decimals (an empty peak table): a decimal-comma PC still splits its header numbers,
+        # "Delay Time:",0,00,"min" -> two unquoted digit cells before the unit.
+        comma = any(_split_by_comma(entry) for entry in report.header if entry.key in c.NUMBER_KEYS)
     if comma and point:
         raise ParseError(
             f"'{file}' writes numbers with both a decimal comma and a decimal point. "
@@ -97,6 +108,17 @@ def _decimal_comma(report: Report, file: Path) -> bool:
             file=file,
         )
     return comma
+
+
+def _split_by_comma(entry: HeaderEntry) -> bool:
+    values = list(entry.values)
+    return (
+        len(values) >= 2
+        and not values[0].quoted
+        and not values[1].quoted
+        and values[0].text.lstrip("-").isdigit()
+        and values[1].text.isdigit()
+    )
 
 
 def _joined_number(

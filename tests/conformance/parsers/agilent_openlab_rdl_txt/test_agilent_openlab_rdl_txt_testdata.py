@@ -120,3 +120,16 @@ def test_a_peak_table_broken_by_a_page_is_read_as_one(tmp_path: Path) -> None:
     parsed = OpenLabRdlTextParser().parse(path)
     assert parsed.results["area"].tolist() == [125.4410, 1075.3361, 402.1180, 2210.0057]
     assert parsed.warnings == ()
+
+
+def test_a_peak_table_without_peaks_is_a_warning(tmp_path: Path) -> None:
+    lines = GERMAN.read_text(encoding="utf-8").split("\n")
+    first_rule = next(i for i, line in enumerate(lines) if line.lstrip().startswith("├"))
+    bottom = next(i for i, line in enumerate(lines) if i > first_rule and line.lstrip().startswith("└"))
+    path = tmp_path / GERMAN.name
+    path.write_text("\n".join(lines[:first_rule] + lines[bottom:]), encoding="utf-8")
+    parsed = OpenLabRdlTextParser().parse(path)
+    assert parsed.results.empty
+    assert parsed.warnings == (
+        f"The peak table on line 12 of '{path}' lists no peak (signal 'VWD1A,Wavelength=230 nm').",
+    )

@@ -104,3 +104,19 @@ def test_sniff_declines_other_txt_exports() -> None:
     assert others
     for other in others:
         assert not parser.sniff(other.read_bytes()[:65536], other), other
+
+
+def test_an_empty_peak_table_is_a_warning_and_the_header_still_tells_the_decimal_comma(
+    tmp_path: Path,
+) -> None:
+    lines = DECIMAL_COMMA.read_bytes().decode("cp1252").split("\r\n")
+    rule = lines.index("------,------,------,------,------,------,------")
+    target = tmp_path / DECIMAL_COMMA.name
+    target.write_bytes("\r\n".join(lines[: rule + 1]).encode("cp1252"))
+    parsed = discover_parsers().parse(target)
+    assert parsed.results.empty
+    assert parsed.metadata["sampling_rate"] == 6.25  # "6,2500" split in two cells, rebuilt
+    assert parsed.warnings == (
+        f"The peak table 'NAMED PEAKS' of '{target}' (line 23) lists no detected peak; "
+        "the run has no results.",
+    )
