@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -27,12 +28,7 @@ from parsers._common.run_metadata import shared_values
 from parsers._plugin.frames import ResultColumns
 from parsers.agilent_openlab_rslt import acaml
 from parsers.agilent_openlab_rslt import constants as c
-from parsers.agilent_openlab_rslt.reader import (
-    ResultSetFiles,
-    looks_like_result_set,
-    package_members,
-    read_result_set,
-)
+from parsers.agilent_openlab_rslt.reader import ResultSetFiles, looks_like_result_set, read_result_set
 
 _SHARED = (
     "sample_name",
@@ -88,7 +84,7 @@ class OpenLabResultSetParser:
                 "'<sequence>.acaml', as every OpenLab result set has.",
                 file=path,
             )
-        root = acaml.parse_document(files.members[top[0]], name=top[0], file=path)
+        root = acaml.parse_document(files.read(top[0]), name=top[0], file=path)
         injections = acaml.injections(root)
         if not injections:
             raise ParseError(
@@ -98,11 +94,11 @@ class OpenLabResultSetParser:
             )
         results = acaml.results(root)
         for name in files.named(c.RESULT_SUFFIX):
-            for member, data in package_members(files.members[name], name=name, file=path).items():
-                if member.rsplit("/", 1)[-1] == c.RESULT_DOCUMENT:
-                    results.extend(
-                        acaml.results(acaml.parse_document(data, name=f"{name}/{member}", file=path))
-                    )
+            documents_in_package = files.package_members(
+                name, lambda m: m.rsplit("/", 1)[-1] == c.RESULT_DOCUMENT
+            )
+            for member, data in documents_in_package.items():
+                results.extend(acaml.results(acaml.parse_document(data, name=f"{name}/{member}", file=path)))
         warnings: list[str] = []
         records = {key: _record(info, files, path) for key, info in injections.items()}
         columns = ResultColumns(_EXTRAS)
@@ -188,12 +184,11 @@ def _iso(value: str) -> str:
 
 
 def _run_record(info: acaml.InjectionInfo, files: ResultSetFiles, file: Path) -> dict[str, str]:
-    if not info.raw_file or info.raw_file not in files.members:
+    if not info.raw_file or info.raw_file not in files.names:
         return {}
-    members = package_members(files.members[info.raw_file], name=info.raw_file, file=file)
+    members = files.package_members(info.raw_file, lambda m: m.lower().endswith(c.RUN_RECORD_SUFFIX))
     for name, data in members.items():
-        if name.lower().endswith(c.RUN_RECORD_SUFFIX):
-            return acaml.run_record(acaml.parse_document(data, name=f"{info.raw_file}/{name}", file=file))
+        return acaml.run_record(acaml.parse_document(data, name=f"{info.raw_file}/{name}", file=file))
     return {}
 
 
@@ -266,6 +261,15 @@ def _append_peaks(
             columns.append(values)
 
 
+def _named_in(names: set[str]) -> Callable[[str], bool]:
+    """Whether a package member's file name (lower case) is one of ``names``."""
+
+    def wanted(member: str) -> bool:
+        return member.rsplit("/", 1)[-1].lower() in names
+
+    return wanted
+
+
 def _traces(
     injections: dict[str, acaml.InjectionInfo],
     records: dict[str, dict[str, Scalar]],
@@ -280,9 +284,12 @@ def _traces(
                 (s for s in info.signals.values() if s.type == c.CHROMATOGRAM_TYPE and s.trace_id),
                 key=lambda s: s.description,
             )
-            if not chromatograms or not info.raw_file or info.raw_file not in files.members:
+            if not chromatograms or not info.raw_file or info.raw_file not in files.names:
                 continue
-            members = package_members(files.members[info.raw_file], name=info.raw_file, file=file)
+            wanted = {f"{s.trace_id}{c.SIGNAL_FILE_SUFFIX}".lower() for s in chromatograms}
+            members = files.package_members(
+                info.raw_file, lambda m, w=wanted: m.rsplit("/", 1)[-1].lower() in w
+            )
             by_name = {name.rsplit("/", 1)[-1].lower(): data for name, data in members.items()}
             for signal in chromatograms:
                 data = by_name.get(f"{signal.trace_id}{c.SIGNAL_FILE_SUFFIX}".lower())
@@ -298,4 +305,4 @@ def _traces(
                     for problem in problems
                 )
                 traces.extend(Trace(label, trace.data, trace.signal_unit) for trace in decoded)
-    return tuple(traces), warnings
+    return tuple(traces), list(dict.fromkeys(warnings))
