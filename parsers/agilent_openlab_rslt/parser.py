@@ -287,9 +287,7 @@ def _traces(
             if not chromatograms or not info.raw_file or info.raw_file not in files.names:
                 continue
             wanted = {f"{s.trace_id}{c.SIGNAL_FILE_SUFFIX}".lower() for s in chromatograms}
-            members = files.package_members(
-                info.raw_file, lambda m, w=wanted: m.rsplit("/", 1)[-1].lower() in w
-            )
+            members = files.package_members(info.raw_file, _named_in(wanted))
             by_name = {name.rsplit("/", 1)[-1].lower(): data for name, data in members.items()}
             for signal in chromatograms:
                 data = by_name.get(f"{signal.trace_id}{c.SIGNAL_FILE_SUFFIX}".lower())
