@@ -122,8 +122,8 @@ class ByContentHash:
                 holdings.append(Holding())
                 continue
             run_id = runs[generation]
-            held = [r.id for r in self._client.list_results(assay_run_ids=[run_id])]
             planned = len(plan.results)
+            held = self._results_of(plan, run_id) if planned else []
             if held and len(held) != planned:
                 raise PartialResultsError(
                     f"Run '{run_id}' of file '{plan.source}' (found by its sha256 {plan.sha256}) holds "
@@ -143,6 +143,11 @@ class ByContentHash:
 
     def highest_generation(self, plan: RunPlan, candidates: Callable[[int], Mapping[str, int]]) -> int:
         return len(self._runs_of(plan, refresh=False)) - 1
+
+    def _results_of(self, plan: RunPlan, run_id: str) -> list[str]:
+        # Listing results needs a schema (Benchling: schemaId or automationOutputProcessorId).
+        schema_id = plan.results[0].schema_id
+        return [r.id for r in self._client.list_results(schema_id=schema_id, assay_run_ids=[run_id])]
 
     def remember(self, plan: RunPlan, run_id: str) -> None:
         with self._lock:

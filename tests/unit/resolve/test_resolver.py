@@ -7,7 +7,7 @@ import pytest
 
 from ingest.contract import STRING
 from ingest.errors import AttachmentError, EntitiesNotFoundError, ResolveError
-from ingest.models import BlobRef, ParsedFile, PlannedObject, Provenance, Trace
+from ingest.models import BlobRef, ParsedFile, PlannedObject, Provenance, RunPlan, Trace
 from ingest.resolve.identity import Identity, result_id_for, run_id_for
 from ingest.resolve.mapping_check import check_all
 from ingest.resolve.mapping_file import SchemaMap, load_schema_map
@@ -333,3 +333,45 @@ def test_symlink_out_of_folder_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(AttachmentError, match="outside the export's folder"):
         resolve_attachment(export, "trace.csv", what="Chromatogram")
+
+
+# -- derived ids ---------------------------------------------------------------------------------
+
+
+def plan_of(
+    export: Path, samples: list[str], *, generation: int = 0, map_text: str | None = None, tmp: Path
+) -> RunPlan:
+    schema_map = schema_map_from(map_text, tmp) if map_text else load_schema_map(REPO / "schemas_map.yaml")
+    return resolve(
+        lc_parsed(export, samples),
+        source=export,
+        sha256="ab" * 32,
+        identity=Identity("tenant.benchling.com", generation),
+        schema_map=schema_map,
+        tenant=FakeTenant(),
+        entities=FakeEntities(),
+    )
+
+
+def test_the_same_file_plans_the_same_ids_and_a_generation_other_ones(export: Path, tmp_path: Path) -> None:
+    first = plan_of(export, ["SMP-001", "SMP-002"], tmp=tmp_path)
+    again = plan_of(export, ["SMP-001", "SMP-002"], tmp=tmp_path)
+    forced = plan_of(export, ["SMP-001", "SMP-002"], generation=1, tmp=tmp_path)
+    assert (first.run_id, first.result_ids) == (again.run_id, again.result_ids)
+    assert first.run_id == run_id_for("tenant.benchling.com", "assaysch_chromrun01", "ab" * 32, 0)
+    assert first.result_ids == [result_id_for(first.run_id, 0), result_id_for(first.run_id, 1)]
+    assert all(r.fields["run"] == first.run_id for r in first.results)
+    assert forced.run_id != first.run_id and not set(forced.result_ids) & set(first.result_ids)
+
+
+def test_a_skipped_row_keeps_the_numbers_of_the_rows_after_it(export: Path, tmp_path: Path) -> None:
+    """A sample registered later makes a re-ingestion complete the run with exactly the missing result."""
+    skip = (
+        (REPO / "schemas_map.yaml")
+        .read_text(encoding="utf-8")
+        .replace("column: sample_id, unknown: fail", "column: sample_id, unknown: skip")
+    )
+    partial = plan_of(export, ["SMP-001", "NOPE-1", "SMP-003"], map_text=skip, tmp=tmp_path)
+    whole = plan_of(export, ["SMP-001", "SMP-002", "SMP-003"], map_text=skip, tmp=tmp_path)
+    assert partial.run_id == whole.run_id
+    assert partial.result_ids == [whole.result_ids[0], whole.result_ids[2]]
