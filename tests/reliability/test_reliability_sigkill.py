@@ -87,11 +87,11 @@ def test_twenty_sigkill_trials(tmp_path: Path, map_without_png: Path, seed: int)
 # -- kills inside result transactions ---------------------------------------------------------------------
 
 #: Files of more than 100 results each: every file's results go through a result transaction.
-LARGE_FILES = 12
+LARGE_FILES = 8
 #: Each transaction call waits this long in the sandbox, so the process spends most of its time inside
 #: transactions and a kill lands there.
-TRANSACTION_LATENCY = "POST /result-transactions*: latency=0.15"
-POLL_SECONDS = 0.05
+TRANSACTION_LATENCY = "POST /result-transactions*: latency=0.1"
+POLL_SECONDS = 0.1
 
 
 def transactions_in_progress(server: SandboxServer, expected: dict[str, int]) -> list[tuple[int, int]]:
