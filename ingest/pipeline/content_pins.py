@@ -50,7 +50,8 @@ def pin_plan(
     if export_hash is None or admitted_now != admitted_sha256:
         raise ContentChangedError(
             f"File '{export}' changed after it was found (sha256 {admitted_sha256} when admitted, "
-            f"{admitted_now or 'unreadable'} now); it is ingested as a new version once it stops changing.",
+            f"{admitted_now or 'unreadable'} now); nothing was sent. Its new content is ingested as a new "
+            "version once it stops changing (watch takes it; with run, run it again).",
             changed=[export],
             export_changed=True,
         )
@@ -110,8 +111,8 @@ def check_before_run(plan: RunPlan, export: Path) -> None:
     if export in changed:
         raise ContentChangedError(
             f"File '{export}' changed while it was being ingested (after its blobs were uploaded, before "
-            "its run was created); nothing was created. The new content is ingested as a new version "
-            "once it stops changing.",
+            "its run was created); nothing was created. Its new content is ingested as a new version "
+            "once it stops changing (watch takes it; with run, run it again).",
             changed=changed,
             export_changed=True,
         )

@@ -42,8 +42,7 @@ from ingest.pipeline.load_steps import LOADING, LoadSteps
 from ingest.pipeline.outcome import Outcome
 from ingest.pipeline.plan_steps import PlanSteps
 from ingest.pipeline.row_endings import RowEndings
-from ingest.resolve import EntityLookup, RenderPng, SchemaMap, TenantLookup
-from ingest.resolve import tenant_key as tenant_key_of
+from ingest.resolve import EntityLookup, RenderPng, SchemaMap, TenantLookup, identity
 from ingest.watch import describe_path
 
 log = logging.getLogger("ingest.pipeline")
@@ -94,7 +93,7 @@ class Pipeline:
             ledger=ledger,
             finder=finder,
             loader=self._loader,
-            tenant_key=tenant_key or tenant_key_of(client.base_url),
+            tenant_key=tenant_key or identity.tenant_key(client.base_url),
             work_dir=work_dir,
         )
         self._load = LoadSteps(ledger, self._loader, finder)
@@ -304,12 +303,13 @@ class Pipeline:
         through: _Through,
         holding: Holding | None = None,
     ) -> FileRecord | Outcome:
+        # An answer looked up ahead is used now or never (later it may be out of date).
+        holding = self._load.held_ahead(record.id) if holding is None else holding
         with self._busy_lock:
             if record.id in self._busy:
                 return Outcome("waiting", record, "already in progress in another worker")
             self._busy.add(record.id)
         try:
-            holding = holding or self._load.held_ahead(record.id)
             return self._take(self._ledger.get(record.id), source, through, holding)
         finally:
             with self._busy_lock:

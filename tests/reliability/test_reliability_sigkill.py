@@ -161,9 +161,8 @@ def one_transaction_trial(tmp_path: Path, map_path: Path, seed: int) -> dict[str
         started = time.monotonic()
         random_kill = kill_when(start(), lambda: time.monotonic() - started > rng.uniform(1.0, 6.0), 120)
         final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=FINISH_TIMEOUT)
-        assert final.returncode == 0, (
-            f"the last run did not finish cleanly:\n{final.stdout[-3000:]}\n{unfinished(home / 'ledger.sqlite')}"
-        )
+        left_over = unfinished(home / "ledger.sqlite")
+        assert final.returncode == 0, f"the last run did not finish:\n{final.stdout[-3000:]}\n{left_over}"
         assert_each_once(server, exports)
         left = [r for r in server.store.all("results") if not r["committed"]]
         assert not left, f"{len(left)} uncommitted result(s) left in open transactions"
@@ -190,4 +189,5 @@ def test_kills_inside_result_transactions_leave_one_complete_run_per_file(
 def test_twenty_trials_of_kills_inside_result_transactions(
     tmp_path: Path, map_without_png: Path, seed: int
 ) -> None:
-    one_transaction_trial(tmp_path, map_without_png, seed)
+    figures = one_transaction_trial(tmp_path, map_without_png, seed)
+    print(f"trial {seed}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))  # for docs/RELIABILITY.md
