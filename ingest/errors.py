@@ -182,6 +182,27 @@ class AmbiguousWriteError(BenchlingUnavailableError):
     """A create failed in a way that leaves unknown whether the server stored it."""
 
 
+class ServerAssignedIdsError(BenchlingRejectedError):
+    """Benchling created a run or results under ids of its own instead of those sent: exactly-once by
+    derived ids cannot work on this tenant until ``tenant: ids: server_assigned`` is set. Terminal; the
+    objects that were created are named in the context (``assigned_ids``), never the ids sent."""
+
+
+class ContentChangedError(IngestError):
+    """A file (or an attachment) changed after it was read: what would be sent is not what was hashed.
+
+    ``export_changed``: the export itself changed, so this version is given up (the new content is a new
+    version); otherwise only attachments changed and the file is planned again once they settle.
+    """
+
+    stage = "pin"
+
+    def __init__(self, message: str, *, changed: Sequence[Path | str], export_changed: bool) -> None:
+        super().__init__(message, changed=[str(p) for p in changed], export_changed=export_changed)
+        self.changed = [str(p) for p in changed]
+        self.export_changed = export_changed
+
+
 class LedgerError(IngestError):
     """The ledger database is unusable or a state transition is not allowed."""
 

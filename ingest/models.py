@@ -159,11 +159,22 @@ class PlannedObject:
 
 
 @dataclass(frozen=True)
+class ContentPin:
+    """A file (or folder unit) a plan was made from, and its sha256 when the plan was made: hashed again
+    before the run is created and before the file is archived, so nothing is sent or archived in a
+    form other than the one that was read."""
+
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
 class RunPlan:
-    """The exact requests one file becomes, with their client-generated ids.
+    """The exact requests one file becomes, with their ids (derived from the content).
 
     ``run`` becomes one assay run and ``results`` its results; ``blobs`` are uploaded first, and their
-    ids fill the :class:`BlobRef` values of both.
+    ids fill the :class:`BlobRef` values of both. ``pins``: the export and the attachment files it was
+    planned from, with their hashes (see :class:`ContentPin`).
     """
 
     source: Path
@@ -174,6 +185,7 @@ class RunPlan:
     blobs: tuple[BlobUpload, ...] = ()
     warnings: tuple[str, ...] = ()
     skipped_rows: tuple[int, ...] = ()
+    pins: tuple[ContentPin, ...] = ()
 
     @property
     def run_id(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from ingest.benchling.assigned_ids import AssignedIdWriter
 from ingest.benchling.blobs import DEFAULT_PART_BYTES, BlobEndpoints
 from ingest.benchling.credentials import Credentials
 from ingest.benchling.hourly_pacer import HourlyPacer, PacingWait
@@ -76,6 +77,7 @@ class BenchlingClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self._base_url = base_url.rstrip("/")
         policy = retry_policy or RetryPolicy()
         if maintenance_patience_seconds is not None:
             policy = RetryPolicy(
@@ -114,6 +116,9 @@ class BenchlingClient:
         self._results = ResultEndpoints(self._transport)
         self._tasks = TaskEndpoints(self._transport, clock=clock, sleep=sleep)
         self._writer = ResultWriter(self._results, self._tasks, policy=policy, sleep=sleep, stats=self._stats)
+        self._assigned = AssignedIdWriter(
+            self._runs, self._results, policy=policy, sleep=sleep, stats=self._stats
+        )
         self._blobs = BlobEndpoints(self._transport, part_bytes=blob_part_bytes)
         self._registries = RegistryEndpoints(self._transport, entity_chunk=entity_chunk)
         self._tenant_config = TenantConfigEndpoints(self._transport)
@@ -127,6 +132,11 @@ class BenchlingClient:
 
     def __repr__(self) -> str:
         return f"BenchlingClient({self._transport!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The tenant URL this client was made for (``https://tenant.benchling.com``)."""
+        return self._base_url
 
     def __enter__(self) -> BenchlingClient:
         return self
@@ -176,6 +186,12 @@ class BenchlingClient:
     def create_run(self, run: Mapping[str, Any] | AssayRunCreate) -> str:
         return self._runs.create([run])[0]
 
+    def create_runs_assigned_ids(self, runs: Sequence[Mapping[str, Any] | AssayRunCreate]) -> list[str]:
+        """For a tenant that assigns its own ids: one request, sent once (an ambiguous failure raises
+        ``AmbiguousWriteError``; find the runs by content before sending again); returns the ids
+        Benchling assigned, in order."""
+        return self._assigned.create_runs(runs)
+
     def get_run(self, run_id: str) -> AssayRun:
         return self._runs.get(run_id)
 
@@ -205,10 +221,34 @@ class BenchlingClient:
         *,
         chunk_size: int = DEFAULT_CHUNK,
         on_transaction: Callable[[str], None] | None = None,
+        on_commit: Callable[[str], None] | None = None,
     ) -> list[str]:
         """Create one file's results, all or none (one request ≤ ``chunk_size``, else a transaction
-        whose id goes to ``on_transaction`` before use); returns the ids in order."""
-        return self._writer.create(results, chunk_size=chunk_size, on_transaction=on_transaction)
+        whose id goes to ``on_transaction`` before use, and to ``on_commit`` before its commit);
+        returns the ids in order."""
+        return self._writer.create(
+            results, chunk_size=chunk_size, on_transaction=on_transaction, on_commit=on_commit
+        )
+
+    def create_results_assigned_ids(
+        self,
+        results: Sequence[ResultInput],
+        *,
+        chunk_size: int = DEFAULT_CHUNK,
+        on_transaction: Callable[[str], None] | None = None,
+        on_commit: Callable[[str], None] | None = None,
+    ) -> list[str]:
+        """``create_results`` for a tenant that assigns its own ids: nothing is resent after an ambiguous
+        failure (``AmbiguousWriteError``: list the run's results before sending again); returns the ids
+        Benchling assigned, in order."""
+        return self._assigned.create_results(
+            results, chunk_size=chunk_size, on_transaction=on_transaction, on_commit=on_commit
+        )
+
+    def settle_result_transaction(self, transaction_id: str, *, committing: bool) -> bool:
+        """Finish a result transaction an interrupted create left: commit it again (``committing``) or
+        abort it. True when this commit succeeded; otherwise ask whether the results exist."""
+        return self._writer.settle_transaction(transaction_id, committing=committing)
 
     def bulk_create_results(
         self, results: Sequence[ResultInput], *, task_timeout_seconds: float = 600.0

@@ -2,9 +2,10 @@
 
 A file's results appear all or none: up to ``chunk_size`` (Benchling takes 100 per request) go in one
 ``POST /assay-results``; more go through a result transaction (start, append chunks, commit), which
-Benchling applies atomically. The transaction id is handed to ``on_transaction`` before it is used,
-so the ledger can store it. An ambiguous append aborts the transaction and starts a fresh one
-(nothing was visible yet); an ambiguous commit is resolved by asking for the result ids.
+Benchling applies atomically. The transaction id is handed to ``on_transaction`` before it is used, and
+again to ``on_commit`` before its commit is sent, so a caller can store both steps. An ambiguous append
+aborts the transaction and starts a fresh one (nothing was visible yet); an ambiguous commit is resolved
+by asking for the result ids. ``settle_transaction`` finishes a transaction a killed process left behind.
 """
 
 from __future__ import annotations
@@ -53,14 +54,32 @@ class ResultWriter:
         *,
         chunk_size: int = DEFAULT_CHUNK,
         on_transaction: Callable[[str], None] | None = None,
+        on_commit: Callable[[str], None] | None = None,
     ) -> list[str]:
         """Create one file's results, all or none; returns their ids in order."""
         bodies = prepare_results(results)
         if len(bodies) <= chunk_size:
             self._post_verified(bodies)
         else:
-            self._via_transaction(bodies, chunk_size, on_transaction)
+            self._via_transaction(bodies, chunk_size, on_transaction, on_commit)
         return [b["id"] for b in bodies]
+
+    def settle_transaction(self, transaction_id: str, *, committing: bool) -> bool:
+        """Finish a result transaction an interrupted ``create`` left: commit it again when its commit
+        was being sent (``committing``), else abort it, so its results can be sent anew.
+
+        Returns True when this commit succeeded now. A refused commit (the transaction was committed
+        already, or aborted, or expired) is not an error: whether the results exist decides, so the
+        caller asks for them next. An ambiguous commit raises ``AmbiguousWriteError`` (try again later).
+        """
+        if committing:
+            try:
+                self._results.commit_transaction(transaction_id)
+                return True
+            except BenchlingRejectedError as exc:
+                log.info("Result transaction %s was not committed again: %s", transaction_id, exc.message)
+        abort_quietly(self._results, transaction_id)
+        return False
 
     def bulk_create(
         self, results: Sequence[ResultInput], *, task_timeout_seconds: float = 600.0
@@ -103,6 +122,7 @@ class ResultWriter:
         bodies: list[dict[str, Any]],
         chunk_size: int,
         on_transaction: Callable[[str], None] | None,
+        on_commit: Callable[[str], None] | None,
     ) -> None:
         ids = [b["id"] for b in bodies]
         attempts = 0
@@ -141,6 +161,8 @@ class ResultWriter:
             except BenchlingError:
                 self._abort_quietly(transaction_id)
                 raise
+            if on_commit:
+                on_commit(transaction_id)
             if self._commit_verified(transaction_id, ids):
                 return
             if attempts >= self._policy.max_attempts:
@@ -188,8 +210,13 @@ class ResultWriter:
         return not missing
 
     def _abort_quietly(self, transaction_id: str) -> None:
-        try:
-            self._results.abort_transaction(transaction_id)
-        except BenchlingError as exc:
-            # An unaborted transaction is never committed, so it stores nothing; it only expires.
-            log.warning("Could not abort result transaction %s: %s", transaction_id, exc)
+        abort_quietly(self._results, transaction_id)
+
+
+def abort_quietly(results: ResultEndpoints, transaction_id: str) -> None:
+    """Abort a result transaction; one that is not open (or unknown) needs nothing, so errors are logged."""
+    try:
+        results.abort_transaction(transaction_id)
+    except BenchlingError as exc:
+        # An unaborted transaction is never committed, so it stores nothing; it only expires.
+        log.info("Result transaction %s was not aborted: %s", transaction_id, exc.message)

@@ -38,9 +38,7 @@ class RunEndpoints:
             raise ValueError("Two runs in one create carry the same id; expected unique run ids.")
 
         def send(pending: list[str]) -> list[str]:
-            payload = {"assayRuns": [by_id[i] for i in pending]}
-            body = self._t.request("POST", "/assay-runs", json=payload, write=True).json()
-            return [str(i) for i in body.get("assayRuns") or []]
+            return self.post([by_id[i] for i in pending])
 
         create_verified(
             ids,
@@ -52,6 +50,11 @@ class RunEndpoints:
             target=_CREATE,
         )
         return ids
+
+    def post(self, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
+        """One ``POST /assay-runs`` (all or none); the ids Benchling answered, in order."""
+        body = self._t.request("POST", "/assay-runs", json={"assayRuns": list(bodies)}, write=True).json()
+        return [str(i) for i in body.get("assayRuns") or []]
 
     def get(self, run_id: str) -> AssayRun:
         response = self._t.request("GET", "/assay-runs/{run_id}", path_params={"run_id": run_id})
@@ -85,6 +88,11 @@ class RunEndpoints:
             "POST", "/assay-runs:archive", json={"assayRunIds": list(run_ids), "reason": reason}
         ).json()
         return list(body.get("assayRunIds") or [])
+
+
+def prepare_runs(runs: Sequence[Mapping[str, Any] | AssayRunCreate]) -> list[dict[str, Any]]:
+    """Validated run bodies, each with an ``id`` (a UUID where it had none)."""
+    return [_with_id(run) for run in runs]
 
 
 def _with_id(run: Mapping[str, Any] | AssayRunCreate) -> dict[str, Any]:

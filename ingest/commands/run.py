@@ -74,9 +74,13 @@ def run_command(
 
 
 def _outcome_line(outcome: Outcome) -> str:
-    colour = {"done": "green", "already_done": "cyan", "duplicate": "cyan", "failed": "red"}.get(
-        outcome.kind, "yellow"
-    )
+    colour = {
+        "done": "green",
+        "adopted": "cyan",
+        "already_done": "cyan",
+        "duplicate": "cyan",
+        "failed": "red",
+    }.get(outcome.kind, "yellow")
     return f"[{colour}]{outcome.kind}[/{colour}]  {outcome.path}: {outcome.message}"
 
 

@@ -75,18 +75,40 @@ class Ledger(Protocol):
         ...
 
     def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
-        """A failed, duplicate or attachment row back to ``discovered`` (its error cleared)."""
+        """A failed, duplicate, attachment or changed row back to ``discovered`` (its error cleared)."""
         ...
 
-    def mark_planned(self, file_id: int, plan: RunPlan, *, detail: str | None = None) -> FileRecord:
-        """Store the plan (every body and client id) and move to ``planned``."""
+    def mark_planned(
+        self, file_id: int, plan: RunPlan, *, generation: int = 0, detail: str | None = None
+    ) -> FileRecord:
+        """Store the plan (every body and derived id) and its ``generation``, and move to ``planned``.
+        Blob ids, transaction id and result ids of an earlier attempt are cleared."""
         ...
 
     def mark_blobs_uploaded(self, file_id: int) -> FileRecord: ...
 
-    def mark_run_created(self, file_id: int) -> FileRecord: ...
+    def mark_run_created(
+        self, file_id: int, *, run_id: str | None = None, detail: str | None = None
+    ) -> FileRecord:
+        """The run exists (created, or found and adopted: say so in ``detail``). ``run_id`` replaces the
+        planned id when Benchling holds the run under another one (a tenant that assigns its own ids)."""
+        ...
 
-    def mark_done(self, file_id: int, result_ids: Sequence[str]) -> FileRecord: ...
+    def mark_done(
+        self,
+        file_id: int,
+        result_ids: Sequence[str],
+        *,
+        run_id: str | None = None,
+        detail: str | None = None,
+    ) -> FileRecord:
+        """Run and results exist; ``result_ids`` are the ids Benchling holds them under."""
+        ...
+
+    def mark_changed(self, file_id: int, *, detail: str) -> FileRecord:
+        """Terminal: the file changed before its run was created, so this version is not ingested (a
+        newer version is, as its own row). ``detail`` says what changed."""
+        ...
 
     def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
         """Terminal failure with its error (``IngestError.to_dict()`` shape)."""

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from ingest.models import BlobRef, BlobType, BlobUpload, PlannedObject, RunPlan
+from ingest.models import BlobRef, BlobType, BlobUpload, ContentPin, PlannedObject, RunPlan
 
 _MARKER = "$blob"
 
@@ -43,6 +43,7 @@ def plan_to_json(plan: RunPlan) -> dict[str, Any]:
         "blobs": blobs,
         "warnings": list(plan.warnings),
         "skipped_rows": list(plan.skipped_rows),
+        "pins": [{"path": str(pin.path), "sha256": pin.sha256} for pin in plan.pins],
     }
 
 
@@ -65,6 +66,7 @@ def plan_from_json(data: Mapping[str, Any]) -> RunPlan:
         ),
         warnings=tuple(data.get("warnings", ())),
         skipped_rows=tuple(data.get("skipped_rows", ())),
+        pins=tuple(ContentPin(Path(p["path"]), str(p["sha256"])) for p in data.get("pins", ())),
     )
 
 

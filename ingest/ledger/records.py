@@ -5,10 +5,19 @@ States move forward only::
     discovered -> planned -> blobs_uploaded -> run_created -> done
         \\-> failed (quarantined, terminal until retried)      \\-> duplicate (same content seen before)
         \\-> attachment (a file no parser reads that an ingested export uploaded as its attachment)
+        \\-> changed (the file changed before its run was created: not ingested in this form)
 
-Before each create the step is marked ``inflight`` (``run`` or ``results``); a row found with the mark
-after a crash means the request may have reached Benchling, so Benchling is asked by the plan's client
-ids before anything is sent again.
+A planned row may skip ahead (to ``run_created`` or ``done``) when Benchling already holds its run, or
+its run and results: the ids are derived from the content, so what another ledger did is adopted.
+
+Before each create the step is marked ``inflight``: ``run``; ``results`` (results being sent, or appended
+to the stored result transaction); ``results_commit`` (the stored transaction being committed). A row
+found with a mark after a crash means the request may have reached Benchling, so Benchling is asked by
+the plan's ids before anything is sent again, and a stored transaction is committed again or aborted
+before its results are sent anew.
+
+``generation`` is part of the ids a plan derives: 0 unless the content was ingested again on purpose
+(``--force``), which takes the next one.
 """
 
 from __future__ import annotations
@@ -22,25 +31,36 @@ from ingest.errors import LedgerError
 from ingest.models import RunPlan
 
 State = Literal[
-    "discovered", "planned", "blobs_uploaded", "run_created", "done", "failed", "duplicate", "attachment"
+    "discovered",
+    "planned",
+    "blobs_uploaded",
+    "run_created",
+    "done",
+    "failed",
+    "duplicate",
+    "attachment",
+    "changed",
 ]
 STATES: tuple[State, ...] = get_args(State)
-TERMINAL: frozenset[State] = frozenset({"done", "failed", "duplicate", "attachment"})
+TERMINAL: frozenset[State] = frozenset({"done", "failed", "duplicate", "attachment", "changed"})
 
 #: The create a row is in the middle of: set before the request, cleared by the next state.
-InflightStep = Literal["run", "results"]
+InflightStep = Literal["run", "results", "results_commit"]
 INFLIGHT_STEPS: tuple[InflightStep, ...] = get_args(InflightStep)
 
 ALLOWED: Mapping[State, frozenset[State]] = {
-    "discovered": frozenset({"planned", "failed", "duplicate", "attachment"}),
-    "planned": frozenset({"blobs_uploaded", "failed"}),
-    "blobs_uploaded": frozenset({"run_created", "failed"}),
+    "discovered": frozenset({"planned", "failed", "duplicate", "attachment", "changed"}),
+    # Skipping ahead: Benchling already holds the run (and perhaps its results), found by their ids.
+    "planned": frozenset({"blobs_uploaded", "run_created", "done", "failed", "changed"}),
+    "blobs_uploaded": frozenset({"run_created", "done", "failed", "changed"}),
     "run_created": frozenset({"done", "failed"}),
     "done": frozenset(),
     # A quarantined file may be put back in line (retry) or found to be a duplicate on its next try.
     "failed": frozenset({"discovered"}),
     "duplicate": frozenset({"discovered"}),
     "attachment": frozenset({"discovered"}),
+    # The same version offered again (an attachment that had changed has settled).
+    "changed": frozenset({"discovered"}),
 }
 
 
@@ -79,6 +99,8 @@ class FileRecord:
     previous_version: int | None
     final_path: Path | None
     forced: bool
+    #: Part of the plan's derived ids: 0 unless this content was ingested again on purpose (``--force``).
+    generation: int
     created_at: str
     updated_at: str
 

@@ -1,7 +1,8 @@
 """The SQLite ledger backend: one database file (WAL mode), one row per file version.
 
-The schema is the one the first version created, so a ledger it left behind opens unchanged; plans are
-stored as JSON (``ingest.ledger.plan_codec``) and handed back decoded. Every write is one transaction.
+The schema is the one the first version created plus the columns added since (added on open, so a ledger
+an earlier version left behind still opens); plans are stored as JSON (``ingest.ledger.plan_codec``) and
+handed back decoded. Every write is one transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ingest.errors import LedgerError
 from ingest.ledger.interface import Ledger
 from ingest.ledger.plan_codec import plan_to_json
 from ingest.ledger.records import STATES, TERMINAL, FileRecord, InflightStep, State, check_transition
-from ingest.ledger.sqlite_rows import COLUMNS, SCHEMA, record_from_row
+from ingest.ledger.sqlite_rows import COLUMNS, SCHEMA, add_missing_columns, record_from_row
 from ingest.models import RunPlan, SourceFile
 
 
@@ -39,6 +40,7 @@ class SqliteLedger(Ledger):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            add_missing_columns(self._db)
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"Ledger '{path}' could not be opened: {exc}.", file=str(path)) from exc
 
@@ -192,18 +194,42 @@ class SqliteLedger(Ledger):
     def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
         return self._move(file_id, "discovered", detail, {"last_error": None})
 
-    def mark_planned(self, file_id: int, plan: RunPlan, *, detail: str | None = None) -> FileRecord:
-        values = {"plan": json.dumps(plan_to_json(plan)), "parser": plan.parser, "run_id": plan.run_id}
+    def mark_planned(
+        self, file_id: int, plan: RunPlan, *, generation: int = 0, detail: str | None = None
+    ) -> FileRecord:
+        values = {
+            "plan": json.dumps(plan_to_json(plan)),
+            "parser": plan.parser,
+            "run_id": plan.run_id,
+            "generation": generation,
+            # A new plan uploads what it plans: blobs of an earlier attempt may hold other content.
+            "blob_ids": "{}",
+            "transaction_id": None,
+            "result_ids": "[]",
+        }
         return self._move(file_id, "planned", detail, values)
 
     def mark_blobs_uploaded(self, file_id: int) -> FileRecord:
         return self._move(file_id, "blobs_uploaded", None, {})
 
-    def mark_run_created(self, file_id: int) -> FileRecord:
-        return self._move(file_id, "run_created", None, {})
+    def mark_run_created(
+        self, file_id: int, *, run_id: str | None = None, detail: str | None = None
+    ) -> FileRecord:
+        return self._move(file_id, "run_created", detail, {"run_id": run_id} if run_id else {})
 
-    def mark_done(self, file_id: int, result_ids: Sequence[str]) -> FileRecord:
-        return self._move(file_id, "done", None, {"result_ids": json.dumps(list(result_ids))})
+    def mark_done(
+        self,
+        file_id: int,
+        result_ids: Sequence[str],
+        *,
+        run_id: str | None = None,
+        detail: str | None = None,
+    ) -> FileRecord:
+        values = {"result_ids": json.dumps(list(result_ids)), **({"run_id": run_id} if run_id else {})}
+        return self._move(file_id, "done", detail, values)
+
+    def mark_changed(self, file_id: int, *, detail: str) -> FileRecord:
+        return self._move(file_id, "changed", detail, {})
 
     def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
         values = {"last_error": _json(error)}

@@ -1,7 +1,7 @@
 """The SQLite ledger's tables, and a ``files`` row read back as a typed FileRecord.
 
-The tables are those the first version created (new columns would need a migration here, so that a
-ledger an earlier version left behind still opens).
+The tables are those the first version created; columns added since are in ``ADDED_COLUMNS`` and added by
+:func:`add_missing_columns` when a ledger an earlier version left behind is opened.
 """
 
 from __future__ import annotations
@@ -62,6 +62,26 @@ CREATE TABLE IF NOT EXISTS counters (
 );
 """
 
+#: Columns added after the first version: (name, definition). Each is added once, when missing.
+ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("generation", "INTEGER NOT NULL DEFAULT 0"),)
+
+
+def add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring a ``files`` table of an earlier version up to date (idempotent; safe on every open, also
+    by two processes at once: the check and the change happen under the database's write lock).
+    ``db`` is in autocommit mode (``isolation_level=None``)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        present = {row[1] for row in db.execute("PRAGMA table_info(files)").fetchall()}
+        for name, definition in ADDED_COLUMNS:
+            if name not in present:
+                db.execute(f"ALTER TABLE files ADD COLUMN {name} {definition}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
 #: The ``files`` columns a write may set.
 COLUMNS = frozenset(
     {
@@ -78,6 +98,7 @@ COLUMNS = frozenset(
         "last_error",
         "duplicate_of",
         "final_path",
+        "generation",
     }
 )
 
@@ -106,6 +127,7 @@ def record_from_row(row: sqlite3.Row) -> FileRecord:
         previous_version=row["previous_version"],
         final_path=Path(row["final_path"]) if row["final_path"] else None,
         forced=bool(row["forced"]),
+        generation=row["generation"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )

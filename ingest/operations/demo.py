@@ -89,4 +89,8 @@ def run_demo(
 
 
 def _archived(outcomes: list[Outcome]) -> list[Path]:
-    return [o.record.final_path for o in outcomes if o.kind == "done" and o.record.final_path is not None]
+    return [
+        o.record.final_path
+        for o in outcomes
+        if o.kind in ("done", "adopted") and o.record.final_path is not None
+    ]

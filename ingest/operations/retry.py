@@ -2,7 +2,8 @@
 
 A restored file is a new version (restoring touches it) that a running ``watch`` takes as a new row.
 The old row keeps its history but no longer owns a file (no root, no final path), so nothing ever
-tries to finish filing it.
+tries to finish filing it. An export comes back with the attachment files that were quarantined
+separately because it failed (named or not, they are its part).
 """
 
 from __future__ import annotations
@@ -35,12 +36,19 @@ def retry_quarantined(
     wanted = {f.absolute() for f in files}
     restored: list[Restored] = []
     with open_ledger(ledger_path) as ledger:
-        for record in ledger.in_state("failed"):
-            if record.final_path is None or record.root is None:
-                continue
-            if not everything and record.final_path.absolute() not in wanted and record.path not in wanted:
-                continue
-            if not record.final_path.exists():
+        failed = [r for r in ledger.in_state("failed") if r.final_path is not None and r.root is not None]
+        chosen = [
+            r
+            for r in failed
+            if everything
+            or (r.final_path is not None and r.final_path.absolute() in wanted)
+            or r.path in wanted
+        ]
+        attachments = {path for r in chosen for path in ledger.attachment_paths(r.id)}
+        taken = {r.id for r in chosen}
+        chosen += [r for r in failed if r.path in attachments and r.id not in taken]
+        for record in chosen:
+            if record.final_path is None or record.root is None or not record.final_path.exists():
                 continue
             target = filing.restore(record.final_path, failed_dir, record.root)
             ledger.release_file(record.id)

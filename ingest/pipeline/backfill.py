@@ -1,9 +1,10 @@
 """Reprocessing an archive: many files, fewest requests, through the pipeline's public steps.
 
-Files are taken in batches. Each file is admitted and prepared (planned, blobs uploaded) by the
-pipeline exactly as a single file would be; then the batch's runs go up in one request and its results
-in one ``:bulk-create`` task (``Pipeline.finish_many``), and whatever the batch did not take is
-finished one by one. Every state is in the ledger first, exactly as for single files.
+Files are taken in batches. Each file is admitted and planned by the pipeline exactly as a single file
+would be; then the batch is looked up in Benchling together (what exists is adopted, with no upload),
+each file uploads the blobs it still needs, the batch's runs go up in one request and its results in one
+``:bulk-create`` task (``Pipeline.finish_many``), and whatever the batch did not take is finished one
+by one. Every state is in the ledger first, exactly as for single files.
 """
 
 from __future__ import annotations

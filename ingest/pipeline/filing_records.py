@@ -14,6 +14,7 @@ from ingest import filing
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord, Ledger
 from ingest.models import SourceFile
+from ingest.pipeline.content_pins import changed_pins, export_unchanged
 
 log = logging.getLogger("ingest.filing")
 
@@ -43,6 +44,28 @@ class FileMover:
             problem = {"stage": "archive", "message": f"ingested, but not archived: {exc}", "details": {}}
             return self.ledger.record_problem(record.id, problem)
         return self.ledger.record_final_path(record.id, target)
+
+    def archive_unless_changed(self, record: FileRecord, source: SourceFile | None) -> FileRecord:
+        """``archive``, unless the export or an attachment changed after it was read: a changed file
+        stays where it is (the watcher ingests it as a new version) and the row says why."""
+        if self.options.archive_dir is None or record.root is None:
+            return record
+        moving = {record.path, *self.attachments_in_root(record)}
+        changed = changed_pins(record.require_plan(), only=moving, missing_is_change=False)
+        if not changed:
+            return self.archive(record, source)
+        return self._keep_changed(record, changed)
+
+    def _keep_changed(self, record: FileRecord, changed: list[Path]) -> FileRecord:
+        names = ", ".join(f"'{p}'" for p in changed)
+        log.warning("%s: ingested, but %s changed since it was read; not archived", record.path, names)
+        problem = {
+            "stage": "archive",
+            "message": f"ingested, but not archived: {names} changed after it was read; the new content "
+            "is ingested as a new version",
+            "details": {"changed": [str(p) for p in changed]},
+        }
+        return self.ledger.record_problem(record.id, problem)
 
     def quarantine(
         self, record: FileRecord, source: SourceFile | None, error: Mapping[str, Any]
@@ -103,6 +126,9 @@ class FileMover:
                 elif record.state in ("done", "duplicate") and self.options.archive_dir is not None:
                     if (record.last_error or {}).get("stage") == "archive":
                         continue  # archiving failed for a reason of its own; kept for `status`
+                    if not export_unchanged(record.path, record.sha256, record.plan):
+                        self._keep_changed(record, [record.path])
+                        continue
                     target = filing.archive(source, record.root, self.options.archive_dir, now=self._now())
                 else:
                     continue

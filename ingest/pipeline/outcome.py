@@ -9,7 +9,9 @@ from typing import Literal
 
 from ingest.ledger import FileRecord
 
-OutcomeKind = Literal["done", "already_done", "duplicate", "failed", "waiting", "attachment"]
+#: ``adopted``: Benchling already held the file's run and results (another ledger, host or working
+#: directory ingested it); nothing was sent and the ledger now knows them.
+OutcomeKind = Literal["done", "adopted", "already_done", "duplicate", "failed", "waiting", "attachment"]
 
 
 @dataclass(frozen=True)

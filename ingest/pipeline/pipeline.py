@@ -1,15 +1,21 @@
 """The only composer: resume pending work, then take new files through parse -> resolve -> load -> filing.
 
 Each file's progress is a ledger row; every state is saved before the step that depends on it, so a
-killed process resumes where it stopped and never creates anything twice. Errors decide by type:
-retryable ones (Benchling unavailable) schedule a later attempt and leave the file in place;
-deferrable ones (an attachment not there yet) wait once; everything else quarantines the file with
-its reason. Nothing is ever deleted.
+killed process resumes where it stopped. Benchling, not the ledger, is the authority on what exists:
+ids derive from the content, and before anything is uploaded or created they are looked up (batched
+across files), so what exists is adopted and only what is missing is sent, whichever ledger, working
+directory or host did the rest. Content is pinned by verification: a file that changed after it was
+read gets no run (its new content is a new version) and is never archived in a changed form.
+
+Errors decide by type: retryable ones (Benchling unavailable) schedule a later attempt and leave the
+file in place; deferrable ones (an attachment not there yet) wait once; everything else quarantines the
+file with its reason. Nothing is ever deleted.
 
 Public steps, used alike by single files (``ingest``), the service loop and the backfill:
-``admit`` (record a file version, settle what is already known), ``prepare`` (plan it and upload its
-blobs), ``advance`` (take it as far as it goes now) and ``finish_many`` (several prepared files' run
-and result creates batched, then each finished as ``advance`` would).
+``admit`` (record a file version, settle what is already known), ``prepare`` (plan it), ``look_up``
+(ask Benchling what it holds of several rows at once), ``advance`` (take a row as far as it goes now)
+and ``finish_many`` (several prepared rows looked up together, their run and result creates batched,
+then each finished as ``advance`` would).
 """
 
 from __future__ import annotations
@@ -21,29 +27,35 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from ingest.benchling import BenchlingClient, ClientStats
 from ingest.contract import ParserChooser
-from ingest.errors import IngestError, NoParserError
+from ingest.errors import ContentChangedError, IngestError
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord, Ledger
-from ingest.load import Loader, RenderStore
+from ingest.load import ByContentHash, ByPlannedIds, Holding, HoldingsFinder, Loader
 from ingest.models import ParsedFile, RunPlan, SourceFile
+from ingest.pipeline.attachment_rows import AttachmentRows
 from ingest.pipeline.filing_records import FileMover
-from ingest.pipeline.load_steps import LoadSteps
+from ingest.pipeline.load_steps import LOADING, LoadSteps
 from ingest.pipeline.outcome import Outcome
-from ingest.resolve import EntityLookup, RenderPng, SchemaMap, TenantLookup, new_uuid, resolve
+from ingest.pipeline.plan_steps import PlanSteps
+from ingest.pipeline.row_endings import RowEndings
+from ingest.resolve import EntityLookup, RenderPng, SchemaMap, TenantLookup, identity
 from ingest.watch import describe_path
 
 log = logging.getLogger("ingest.pipeline")
 
-#: How far ``prepare`` takes a file, and ``advance``.
-_Through = Literal["blobs_uploaded", "done"]
+#: How far a step takes a row: planned (``prepare``), up to the creates (inside ``finish_many``), done.
+_Through = Literal["planned", "creates", "done"]
 
 
 class Pipeline:
-    """Composes parsers, resolver, load steps, ledger and filing. Thread-safe per file."""
+    """Composes parsers, resolver, load steps, ledger and filing. Thread-safe per file.
+
+    ``tenant_key`` (part of every derived id) defaults to the lower-case host of the client's URL.
+    """
 
     def __init__(
         self,
@@ -62,25 +74,39 @@ class Pipeline:
         retry_base_seconds: float = 30.0,
         retry_max_seconds: float = 3600.0,
         clock: Callable[[], float] = time.time,
-        new_id: Callable[[], str] = new_uuid,
+        tenant_key: str | None = None,
     ) -> None:
         self._parsers = parsers
-        self._schema_map = schema_map
-        self._tenant = tenant
-        self._entities = entities
         self._client = client
         self._ledger = ledger
-        self._render_png = render_png
         self._archive_superseded = archive_superseded
-        self._attachment_grace = attachment_grace_seconds
-        self._retry_base = retry_base_seconds
-        self._retry_max = retry_max_seconds
         self._clock = clock
-        self._new_id = new_id
-        self._renders = RenderStore(work_dir / "renders")
-        self._loader = Loader(client, scratch_dir=work_dir)
-        self._load = LoadSteps(ledger, self._loader)
+        assigned_ids = schema_map.tenant.ids == "server_assigned"
+        self._loader = Loader(client, scratch_dir=work_dir, assigned_ids=assigned_ids)
+        finder: HoldingsFinder = ByContentHash(client) if assigned_ids else ByPlannedIds(client)
+        self._plans = PlanSteps(
+            parsers=parsers,
+            schema_map=schema_map,
+            tenant=tenant,
+            entities=entities,
+            render_png=render_png,
+            ledger=ledger,
+            finder=finder,
+            loader=self._loader,
+            tenant_key=tenant_key or identity.tenant_key(client.base_url),
+            work_dir=work_dir,
+        )
+        self._load = LoadSteps(ledger, self._loader, finder)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
+        self._attachments = AttachmentRows(ledger, clock=clock, grace_seconds=attachment_grace_seconds)
+        self._endings = RowEndings(
+            ledger,
+            self._moves,
+            clock=clock,
+            retry_base_seconds=retry_base_seconds,
+            retry_max_seconds=retry_max_seconds,
+            settle_seconds=attachment_grace_seconds,
+        )
         self._busy: set[int] = set()
         self._busy_lock = threading.Lock()
 
@@ -122,18 +148,8 @@ class Pipeline:
         return self._parsers.parse(path)
 
     def plan(self, parsed: ParsedFile, *, source: Path, sha256: str, folder: Path | None = None) -> RunPlan:
-        """Resolve a parsed file into its RunPlan; reads the tenant, writes nothing."""
-        return resolve(
-            parsed,
-            source=source,
-            sha256=sha256,
-            schema_map=self._schema_map,
-            tenant=self._tenant,
-            entities=self._entities,
-            folder=folder,
-            new_id=self._new_id,
-            render_png=self._render_png,
-        )
+        """Resolve a parsed file into its RunPlan (generation 0); reads the tenant, writes nothing."""
+        return self._plans.plan(parsed, source=source, sha256=sha256, folder=folder)
 
     def plan_file(self, path: Path, *, root: Path | None = None) -> tuple[SourceFile, RunPlan]:
         """Describe, parse and plan one file exactly as ingesting it under ``root`` would; no writes."""
@@ -175,7 +191,7 @@ class Pipeline:
         if record.state == "duplicate" and not force:
             record = self._file_left_behind(record, source)
             return Outcome("duplicate", record, f"same content as ledger row {record.duplicate_of}")
-        if record.state in ("failed", "duplicate"):
+        if record.state in ("failed", "duplicate", "changed"):
             # Offering a failed (or forced duplicate) version again is a request to try it again.
             record = self._ledger.reoffer(record.id, detail="offered again")
         # Only exports can be duplicates: a file no parser reads (a trace file beside its export) may
@@ -186,22 +202,61 @@ class Pipeline:
                 return self._mark_duplicate(record, source, original)
         return record
 
-    def advance(self, record: FileRecord, *, source: SourceFile | None = None) -> Outcome:
+    def prepare(self, record: FileRecord, *, source: SourceFile | None = None) -> FileRecord | Outcome:
+        """Plan the row (nothing is sent to Benchling). An Outcome when the row failed, waits, or needs
+        nothing more; otherwise the row, for ``look_up``/``advance`` or ``finish_many``."""
+        return self._step(record, source, through="planned")
+
+    def look_up(self, records: Sequence[FileRecord]) -> None:
+        """Ask Benchling at once what it holds of these rows (those with a plan); ``advance`` then uses
+        the answers instead of asking for each row alone. A failed lookup is logged and left: each row
+        then asks alone, with its own error handling."""
+        rows = [r for r in records if r.state in LOADING]
+        if not rows:
+            return
+        try:
+            self._load.look_up_ahead(rows)
+        except IngestError as exc:
+            log.info("batched lookup of %d file(s) failed (%s); each asks alone", len(rows), exc.message)
+
+    def advance(
+        self, record: FileRecord, *, source: SourceFile | None = None, holding: Holding | None = None
+    ) -> Outcome:
         """Take an admitted or pending row as far as it goes now: done (and filed), waiting or failed."""
-        step = self._step(record, source, through="done")
+        step = self._step(record, source, through="done", holding=holding)
         assert isinstance(step, Outcome)
         return step
 
-    def prepare(self, record: FileRecord, *, source: SourceFile | None = None) -> FileRecord | Outcome:
-        """Plan the row and upload its blobs (stopping before the creates, which ``finish_many`` batches).
-        An Outcome when the row failed, waits, or needs nothing more."""
-        return self._step(record, source, through="blobs_uploaded")
-
     def finish_many(self, prepared: Sequence[tuple[FileRecord, SourceFile | None]]) -> list[Outcome]:
-        """Create the runs of several prepared rows in one request and their results in one bulk task,
-        then finish each as ``advance`` does (one by one wherever the batch did not take it)."""
-        self._load.create_batched([self._ledger.get(record.id) for record, _ in prepared])
-        return [self.advance(self._ledger.get(record.id), source=source) for record, source in prepared]
+        """Look several prepared rows up in Benchling together, upload what each still needs, create
+        their runs in one request and their results in one bulk task, then finish each as ``advance``
+        does (one by one wherever the batch did not take it)."""
+        records = [self._ledger.get(record.id) for record, _ in prepared]
+        try:
+            holdings = self._load.look_up(records)
+        except IngestError as exc:
+            log.info("batched lookup of %d file(s) failed (%s); each asks alone", len(records), exc.message)
+            holdings = {}
+        stepped: dict[int, FileRecord | Outcome] = {}
+        for record, source in zip(records, (s for _, s in prepared), strict=True):
+            stepped[record.id] = self._step(
+                record, source, through="creates", holding=holdings.get(record.id)
+            )
+        ready = [self._ledger.get(s.id) for s in stepped.values() if isinstance(s, FileRecord)]
+        updated, errors = self._load.create_batched(ready, holdings)
+        outcomes = []
+        for record, source in zip(records, (s for _, s in prepared), strict=True):
+            step = stepped[record.id]
+            if isinstance(step, Outcome):
+                outcomes.append(step)
+            elif record.id in errors:
+                outcomes.append(
+                    self._endings.failure(step, source, errors[record.id].to_dict(), retryable=False)
+                )
+            else:
+                holding = updated.get(record.id, holdings.get(record.id))
+                outcomes.append(self.advance(self._ledger.get(record.id), source=source, holding=holding))
+        return outcomes
 
     def due(self) -> list[FileRecord]:
         """Pending rows whose next attempt is due, oldest first (pending work before new work)."""
@@ -210,7 +265,9 @@ class Pipeline:
     def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
         """Finish interrupted file moves, then every pending row (oldest first), before new work."""
         self.finish_filing()
-        return [self.advance(r) for r in self._ledger.pending(include_waiting=include_waiting)]
+        pending = self._ledger.pending(include_waiting=include_waiting)
+        self.look_up(pending)
+        return [self.advance(r) for r in pending]
 
     def finish_filing(self) -> int:
         """Complete file moves a kill interrupted; returns how many."""
@@ -232,121 +289,88 @@ class Pipeline:
             return (
                 record.final_path is not None or record.root is None or self._moves.options.failed_dir is None
             )
+        if record.state == "changed":
+            return False  # this very version is back: it is offered again
         return not self._moves.left_behind(record)
 
     # -- one row's way -------------------------------------------------------------------------------
 
     def _step(
-        self, record: FileRecord, source: SourceFile | None, *, through: _Through
+        self,
+        record: FileRecord,
+        source: SourceFile | None,
+        *,
+        through: _Through,
+        holding: Holding | None = None,
     ) -> FileRecord | Outcome:
+        # An answer looked up ahead is used now or never (later it may be out of date).
+        holding = self._load.held_ahead(record.id) if holding is None else holding
         with self._busy_lock:
             if record.id in self._busy:
                 return Outcome("waiting", record, "already in progress in another worker")
             self._busy.add(record.id)
         try:
-            return self._take(self._ledger.get(record.id), source, through)
+            return self._take(self._ledger.get(record.id), source, through, holding)
         finally:
             with self._busy_lock:
                 self._busy.discard(record.id)
 
-    def _take(self, record: FileRecord, source: SourceFile | None, through: _Through) -> FileRecord | Outcome:
-        if record.state == "discovered" and not record.path.exists():
-            owner = next((o for o in self._ledger.attachment_owners(record.path) if o.state == "done"), None)
-            if owner is not None:  # already uploaded and archived with the export that names it
-                record = self._ledger.mark_attachment(record.id, owner)
+    def _take(
+        self, record: FileRecord, source: SourceFile | None, through: _Through, holding: Holding | None
+    ) -> FileRecord | Outcome:
+        record = self._attachments.settle_if_uploaded(record)
         if record.state == "attachment":
             return Outcome("attachment", record, "uploaded as an attachment of another export")
+        adopted = False
         try:
             if record.state == "discovered":
-                record = self._plan_record(record)
-            if through == "blobs_uploaded":
-                return self._load.upload_blobs(record) if record.state == "planned" else record
-            if record.state in ("planned", "blobs_uploaded", "run_created"):
-                record = self._load.finish(record)
+                record = self._plans.plan_row(record, source)
+                self._ledger.record_attachments(record.id, self._moves.attachments_in_root(record))
+            if through == "planned" or record.state not in LOADING:
+                return record if record.state in LOADING else self._settled(record, source, adopted)
+            if holding is None:
+                holding = self._load.look_up([record]).get(record.id, Holding())
+            # Adopted: another ledger or host made it all; this row never sent a create of its own.
+            adopted = holding.complete and record.state != "run_created" and record.inflight is None
+            if through == "creates":
+                record = self._load.prepare_creates(record, holding)
+                if record.state != "done":
+                    return record
+            else:
+                record = self._load.finish(record, holding)
+        except ContentChangedError as exc:
+            return self._endings.content_changed(record, exc)
         except IngestError as exc:
             if exc.deferrable:
-                return self._defer(record, source, exc)
-            return self._record_failure(record, source, exc.to_dict(), retryable=exc.retryable)
+                deferred = self._attachments.defer(record, exc)
+                if isinstance(deferred, Outcome):
+                    return deferred
+                return self._endings.failure(record, source, deferred, retryable=False)
+            return self._endings.failure(record, source, exc.to_dict(), retryable=exc.retryable)
         except Exception as exc:  # a bug in a plugin or in this code must not stop the service
             log.error("unexpected error on %s: %s", record.path, traceback.format_exc())
             details = {"type": type(exc).__name__, "stage": "internal", "message": str(exc), "details": {}}
-            return self._record_failure(record, source, details, retryable=False)
+            return self._endings.failure(record, source, details, retryable=False)
+        return self._settled(record, source, adopted)
+
+    def _settled(self, record: FileRecord, source: SourceFile | None, adopted: bool) -> Outcome:
         if record.state == "done":
-            return self._completed(record, source)
+            return self._completed(record, source, adopted=adopted)
         return Outcome("waiting", record, f"left in state {record.state}")
 
-    def _plan_record(self, record: FileRecord) -> FileRecord:
-        folder = record.root or record.path.parent
-        parsed = self._parsers.parse(record.path)
-        plan = self.plan(parsed, source=record.path, sha256=record.sha256, folder=folder)
-        plan = self._renders.store(plan)
-        planned = self._ledger.mark_planned(record.id, plan, detail="; ".join(plan.warnings) or None)
-        self._ledger.record_attachments(record.id, self._moves.attachments_in_root(planned))
-        return planned
-
-    def _completed(self, record: FileRecord, source: SourceFile | None) -> Outcome:
-        self._renders.drop(record.require_plan())
-        self._settle_attachment_rows(record)
-        note = self._supersede(record) if self._archive_superseded else ""
-        record = self._moves.archive(record, source)
+    def _completed(self, record: FileRecord, source: SourceFile | None, *, adopted: bool) -> Outcome:
+        plan = record.require_plan()
+        self._plans.renders.drop(plan)
+        self._attachments.settle_rows_of(record)
+        note = self._load.supersede(record) if self._archive_superseded else ""
+        record = self._moves.archive_unless_changed(record, source)
+        if adopted:
+            message = (
+                f"run {record.run_id} with {len(record.result_ids)} result(s) already in Benchling; adopted"
+            )
+            return Outcome("adopted", record, message + note)
         message = f"run {record.run_id} with {len(record.result_ids)} result(s)" + note
         return Outcome("done", record, message)
-
-    def _defer(self, record: FileRecord, source: SourceFile | None, exc: IngestError) -> Outcome:
-        """A cause that may go away by itself: a file no parser reads (perhaps another export's
-        attachment) or an export whose attachments are not there yet. Wait, then decide."""
-        record = self._ledger.get(record.id)
-        owners = [o for o in self._ledger.attachment_owners(record.path) if o.id != record.id]
-        if isinstance(exc, NoParserError) and owners:
-            owner = owners[0]
-            if owner.state == "done":
-                record = self._ledger.mark_attachment(record.id, owner)
-                return Outcome("attachment", record, f"attachment of '{owner.path}'")
-            if owner.state == "failed":
-                reason = (owner.last_error or {}).get("message", "see its error report")
-                error = {
-                    **exc.to_dict(),
-                    "message": f"'{record.path}' is an attachment of '{owner.path}', which failed: {reason}",
-                }
-                return self._record_failure(record, source, error, retryable=False)
-            # The export that names this file is still on its way: look again shortly.
-            retry_at = self._clock() + min(5.0, self._attachment_grace or 5.0)
-            record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
-            return Outcome("waiting", record, f"attachment of '{owner.path}', which is still in progress")
-        if self._attachment_grace > 0 and record.attempts == 0:
-            retry_at = self._clock() + self._attachment_grace
-            record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
-            return Outcome(
-                "waiting", record, f"{exc.message} Waiting {self._attachment_grace:.0f} s before giving up."
-            )
-        return self._record_failure(record, source, exc.to_dict(), retryable=False)
-
-    def _settle_attachment_rows(self, record: FileRecord) -> None:
-        """Rows of files this export uploaded as attachments are finished with it."""
-        for path in self._ledger.attachment_paths(record.id):
-            row = self._ledger.latest_at_path(path)
-            if row is not None and row.id != record.id and row.state == "discovered":
-                self._ledger.mark_attachment(row.id, record)
-
-    def _supersede(self, record: FileRecord) -> str:
-        """Archive the results of the previous version of this path (a corrected export replaces them)."""
-        if record.previous_version is None:
-            return ""
-        previous = self._ledger.get(record.previous_version)
-        if previous.state != "done" or previous.sha256 == record.sha256 or not previous.result_ids:
-            return ""
-        try:
-            self._loader.archive_results(previous.result_ids)
-        except IngestError as exc:
-            log.error(
-                "%s: the previous version's results could not be archived: %s", record.path, exc.message
-            )
-            problem = {"stage": "supersede", "message": f"previous results not archived: {exc.message}"}
-            self._ledger.record_problem(record.id, problem)
-            return "; the previous version's results could NOT be archived"
-        return (
-            f"; archived {len(previous.result_ids)} result(s) of the previous version (run {previous.run_id})"
-        )
 
     def _original_of(self, record: FileRecord) -> FileRecord | None:
         """The row this content already belongs to, if any.
@@ -356,7 +380,7 @@ class Pipeline:
         the content would never be ingested.
         """
         for other in self._ledger.by_sha(record.sha256):
-            if other.id == record.id or other.state in ("failed", "duplicate"):
+            if other.id == record.id or other.state in ("failed", "duplicate", "changed"):
                 continue
             if other.state == "discovered" and other.id > record.id:
                 continue
@@ -367,20 +391,6 @@ class Pipeline:
         record = self._ledger.mark_duplicate(record.id, original)
         record = self._moves.archive(record, source)
         return Outcome("duplicate", record, f"same content as '{original.path}' (ledger row {original.id})")
-
-    def _record_failure(
-        self, record: FileRecord, source: SourceFile | None, error: dict[str, Any], *, retryable: bool
-    ) -> Outcome:
-        record = self._ledger.get(record.id)
-        if retryable:
-            delay = min(self._retry_base * 2 ** min(record.attempts, 20), self._retry_max)
-            record = self._ledger.record_transient_failure(record.id, error, retry_at=self._clock() + delay)
-            log.warning("%s: %s (will retry in %.0f s)", record.path, error.get("message"), delay)
-            return Outcome("waiting", record, f"{error.get('message')} (retry in {delay:.0f} s)")
-        record = self._ledger.mark_failed(record.id, error)
-        log.error("%s: %s", record.path, error.get("message"))
-        record = self._moves.quarantine(record, source, error)
-        return Outcome("failed", record, str(error.get("message")))
 
     def _file_left_behind(self, record: FileRecord, source: SourceFile) -> FileRecord:
         """Archive a finished file that is still where it was found (see ``is_finished``)."""

@@ -2,7 +2,9 @@
 
 Each cycle first advances ledger rows that are due (pending work before new work), then takes the
 files the watcher reports ready. Several files are in flight at once; the shared client keeps them
-all within the tenant's rate limit. ``stop`` lets the current files reach a checkpoint and returns.
+all within the tenant's rate limit. Before any of them sends anything, Benchling is asked in one
+batched lookup what it already holds of them: new files are first planned by the workers, looked up
+together, then finished by the workers. ``stop`` lets the current files reach a checkpoint and returns.
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from ingest.ledger import FileRecord
+from ingest.models import SourceFile
 from ingest.pipeline.outcome import Outcome
 from ingest.pipeline.pipeline import Pipeline
 from ingest.watch import FolderWatcher
+
+#: A new file after planning: its row (to be finished) or its outcome already.
+_Prepared = tuple[SourceFile, FileRecord | Outcome]
 
 log = logging.getLogger("ingest.service")
 
@@ -57,21 +64,48 @@ class IngestService:
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
-                    futures: list[Future[Outcome]] = [
-                        pool.submit(self.pipeline.advance, record) for record in self.pipeline.due()
-                    ]
-                    self._collect(futures)
+                    due = self.pipeline.due()
+                    self.pipeline.look_up(due)
+                    self._collect([pool.submit(self.pipeline.advance, record) for record in due])
                     if self._stop.is_set():
                         break
                     ready = self.watcher.poll_ready(timeout=self.poll_seconds)
-                    futures = [
-                        pool.submit(self.pipeline.ingest, source, root=self.watcher.root_for(source.path))
-                        for source in ready
-                    ]
-                    self._collect(futures)
+                    prepared = self._prepare_all(pool, ready)
+                    self.pipeline.look_up([step for _, step in prepared if isinstance(step, FileRecord)])
+                    self._collect(
+                        [
+                            pool.submit(self.pipeline.advance, step, source=source)
+                            for source, step in prepared
+                            if isinstance(step, FileRecord)
+                        ]
+                    )
         finally:
             self.watcher.stop()
         return self.counters
+
+    def _prepare_all(self, pool: ThreadPoolExecutor, ready: list[SourceFile]) -> list[_Prepared]:
+        """Admit and plan the new files in the workers; those already settled are counted here."""
+        futures = [pool.submit(self._prepare, source) for source in ready]
+        if futures:
+            wait(futures)
+        prepared: list[_Prepared] = []
+        for future in futures:
+            try:
+                source, step = future.result()
+            except Exception:  # the pipeline maps errors itself; anything here is a bug, logged, not fatal
+                log.exception("a worker failed unexpectedly")
+                continue
+            if isinstance(step, Outcome):
+                self._count(step)
+            else:
+                prepared.append((source, step))
+        return prepared
+
+    def _prepare(self, source: SourceFile) -> _Prepared:
+        admitted = self.pipeline.admit(source, root=self.watcher.root_for(source.path))
+        if isinstance(admitted, Outcome):
+            return source, admitted
+        return source, self.pipeline.prepare(admitted, source=source)
 
     def _collect(self, futures: list[Future[Outcome]]) -> None:
         if not futures:
@@ -83,7 +117,10 @@ class IngestService:
             except Exception:  # the pipeline maps errors itself; anything here is a bug, logged, not fatal
                 log.exception("a worker failed unexpectedly")
                 continue
-            self.counters.add(outcome)
-            log.info("%s %s: %s", outcome.kind, outcome.path, outcome.message)
-            if self._on_outcome is not None:
-                self._on_outcome(outcome)
+            self._count(outcome)
+
+    def _count(self, outcome: Outcome) -> None:
+        self.counters.add(outcome)
+        log.info("%s %s: %s", outcome.kind, outcome.path, outcome.message)
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ingest.resolve.blob_plan import RenderPng
+from ingest.resolve.identity import Identity, tenant_key
 from ingest.resolve.mapping_check import check_all
 from ingest.resolve.mapping_file import SchemaMap, TenantSettings, load_schema_map
-from ingest.resolve.resolver import new_uuid, resolve
+from ingest.resolve.resolver import resolve
 from ingest.resolve.tenant import (
     CachedEntities,
     CachedTenant,
@@ -21,12 +22,13 @@ __all__ = [
     "ClientEntities",
     "ClientTenant",
     "EntityLookup",
+    "Identity",
     "RenderPng",
     "SchemaMap",
     "TenantLookup",
     "TenantSettings",
     "check_all",
     "load_schema_map",
-    "new_uuid",
     "resolve",
+    "tenant_key",
 ]

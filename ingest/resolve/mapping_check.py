@@ -140,6 +140,19 @@ def _required(schema: SchemaDef, mapped: set[str], where: str) -> list[str]:
     ]
 
 
+def _content_hash_field(schema_map: SchemaMap, mapping: ParserMapping, where: str) -> list[str]:
+    """A tenant that assigns its own ids can be asked for a file's run only by the file's hash."""
+    if schema_map.tenant.ids != "server_assigned":
+        return []
+    if any(s.kind == "provenance" and s.provenance == "sha256" for s in mapping.run.fields.values()):
+        return []
+    return [
+        f"{where}: the tenant assigns its own ids ('tenant: ids: server_assigned'), so a file's run is "
+        "found by its content hash: map a run field to {provenance: sha256} (e.g. "
+        "'file_sha256: {provenance: sha256}')"
+    ]
+
+
 def check_mapping(
     schema_map: SchemaMap, mapping: ParserMapping, tenant: TenantLookup
 ) -> tuple[BoundMapping | None, list[str]]:
@@ -179,6 +192,7 @@ def check_mapping(
                 results=False,
             )
         problems += _required(run_schema, set(mapping.run.fields), f"{where} run")
+        problems += _content_hash_field(schema_map, mapping, f"{where} run")
         note = mapping.run.note_field
         if note is not None:
             note_field = run_schema.fields.get(note)

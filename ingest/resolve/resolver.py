@@ -2,14 +2,14 @@
 
 Pure apart from the injected lookups (tenant schemas, entity bulk-get) and the PNG renderer. Every
 problem found in a file is reported at once in one ResolveError. Blob ids are not known until upload,
-so a blob field holds a :class:`~ingest.models.BlobRef` that the load stage fills in.
+so a blob field holds a :class:`~ingest.models.BlobRef` that the load stage fills in. Run and result ids
+derive from the content (``ingest.resolve.identity``): the same file always plans the same ids.
 """
 
 from __future__ import annotations
 
 import string
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,15 +18,12 @@ from ingest.errors import AttachmentMissingError, EntitiesNotFoundError, Resolve
 from ingest.models import BlobRef, ParsedFile, PlannedObject, RunPlan
 from ingest.resolve.blob_plan import RenderPng, plan_blobs
 from ingest.resolve.coercion import CoercionError, coerce, is_missing
+from ingest.resolve.identity import Identity, result_id_for
 from ingest.resolve.mapping_check import BoundMapping, bind_mapping
 from ingest.resolve.mapping_file import FieldSource, SchemaMap
 from ingest.resolve.tenant import EntityLookup, FieldDef, TenantLookup
 
 MAX_LISTED_PROBLEMS = 25
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())
 
 
 class _Problems:
@@ -50,11 +47,14 @@ def resolve(
     schema_map: SchemaMap,
     tenant: TenantLookup,
     entities: EntityLookup,
+    identity: Identity,
     folder: Path | None = None,
-    new_id: Callable[[], str] = new_uuid,
     render_png: RenderPng | None = None,
 ) -> RunPlan:
-    """Build the RunPlan for one parsed export, or raise ResolveError listing every problem."""
+    """Build the RunPlan for one parsed export, or raise ResolveError listing every problem.
+
+    Its ids derive from ``identity``, the run schema and ``sha256``; each result's from the run id and
+    its row in ``parsed.results``."""
     parser = parsed.provenance.parser
     mapping = schema_map.for_parser(parser, folder)
     if mapping is None:
@@ -73,7 +73,7 @@ def resolve(
         problems.add_missing_file(text)
     blobs, blob_keys, column_blobs = planned_blobs.uploads, planned_blobs.keys, planned_blobs.by_value
 
-    run_id = new_id()
+    run_id = identity.run_id(bound.run_schema.id, sha256)
     run_fields: dict[str, Any] = {}
     for name, src in mapping.run.fields.items():
         field = bound.run_schema.fields[name]
@@ -141,7 +141,9 @@ def resolve(
             for field in bound.result_schema.fields.values():
                 if field.is_required and field.name not in fields and not field.archived:
                     problems.add(f"row {row_no}: required field '{field.name}' has no value")
-            results.append(PlannedObject(new_id(), bound.result_schema.id, fields, bound.project_id))
+            results.append(
+                PlannedObject(result_id_for(run_id, index), bound.result_schema.id, fields, bound.project_id)
+            )
         if skipped:
             missing = (
                 sorted(

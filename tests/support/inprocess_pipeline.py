@@ -1,13 +1,18 @@
 """A Pipeline wired as the factory wires it, over the sandbox app in-process (httpx transport, no
-sockets), on one fake clock shared by the client, the ledger and the pipeline (no real waiting)."""
+sockets), on one fake clock shared by the client, the ledger and the pipeline (no real waiting).
+
+``after_response`` sees every request once the sandbox has answered it: the seam for doing something to
+the files "while" the pipeline is between two requests (a writer appending during an upload)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from ingest.benchling import ApiKey, BenchlingClient, RateLimit, RetryPolicy
 from ingest.filing import FilingOptions
@@ -16,7 +21,7 @@ from ingest.load import Loader
 from ingest.pipeline import Pipeline
 from ingest.pipeline.factory import render_png
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
-from ingest.sandbox import FaultSpec, SandboxConfig, create_app, inprocess_transport
+from ingest.sandbox import FaultSpec, SandboxConfig, Variants, create_app, inprocess_transport
 from parsers import discover_parsers
 from tests.support.fake_time import FakeTime
 from tests.support.paths import SCHEMAS_MAP, TENANT_FILE
@@ -45,15 +50,34 @@ class InProcessSandbox:
         return self.client.stats.requests.get(endpoint, 0)
 
 
+class _Watched(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, after: Callable[[httpx.Request], None]) -> None:
+        self._inner = inner
+        self._after = after
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        self._after(request)
+        return response
+
+
 @contextmanager
-def inprocess_sandbox(faults: str = "") -> Iterator[InProcessSandbox]:
-    config = SandboxConfig.from_tenant_file(TENANT_FILE, rate_limit=None, faults=FaultSpec.parse(faults))
+def inprocess_sandbox(
+    faults: str = "",
+    *,
+    variants: Variants | None = None,
+    after_response: Callable[[httpx.Request], None] | None = None,
+) -> Iterator[InProcessSandbox]:
+    config = SandboxConfig.from_tenant_file(
+        TENANT_FILE, rate_limit=None, faults=FaultSpec.parse(faults), variants=variants or Variants()
+    )
     app = create_app(config)
     time = FakeTime(start=1_800_000_000.0)
+    transport = inprocess_transport(app)
     client = BenchlingClient(
         "http://sandbox",
         ApiKey("sandbox-api-key"),
-        transport=inprocess_transport(app),
+        transport=_Watched(transport, after_response) if after_response else transport,
         rate_limit=RateLimit(10_000, 1.0),
         retry_policy=TWO_TRIES,
         clock=time.clock,
@@ -73,17 +97,24 @@ def loader_for(sandbox: InProcessSandbox, scratch: Path) -> Loader:
 
 @contextmanager
 def inprocess_pipeline(
-    sandbox: InProcessSandbox, work: Path, *, filing: bool = True, attachment_grace: float = 0.0
+    sandbox: InProcessSandbox,
+    work: Path,
+    *,
+    filing: bool = True,
+    attachment_grace: float = 0.0,
+    schema_map: Path = SCHEMAS_MAP,
+    archive_superseded: bool = False,
 ) -> Iterator[Pipeline]:
-    """A pipeline over ``work/state/ledger.sqlite`` (open another over the same folder to "restart");
-    with ``filing``, successes go to ``work/archive`` and failures to ``work/failed``."""
+    """A pipeline over ``work/state/ledger.sqlite`` (open another over the same folder to "restart", or
+    over another folder for a second ledger); with ``filing``, successes go to ``work/archive`` and
+    failures to ``work/failed``."""
     registry = discover_parsers()
     ledger = SqliteLedger(work / "state" / "ledger.sqlite", clock=sandbox.time.clock)
     options = FilingOptions(work / "archive", work / "failed") if filing else FilingOptions()
     try:
         yield Pipeline(
             parsers=registry,
-            schema_map=load_schema_map(SCHEMAS_MAP, known_parsers=registry.names),
+            schema_map=load_schema_map(schema_map, known_parsers=registry.names),
             tenant=CachedTenant(ClientTenant(sandbox.client)),
             entities=CachedEntities(ClientEntities(sandbox.client)),
             client=sandbox.client,
@@ -92,7 +123,18 @@ def inprocess_pipeline(
             filing_options=options,
             render_png=render_png,
             attachment_grace_seconds=attachment_grace,
+            archive_superseded=archive_superseded,
             clock=sandbox.time.clock,
         )
     finally:
         ledger.close()
+
+
+def map_with_server_assigned_ids(folder: Path) -> Path:
+    """The demo schemas_map.yaml, saying the tenant assigns its own ids (``tenant: ids: server_assigned``)."""
+    text = SCHEMAS_MAP.read_text(encoding="utf-8")
+    assert "  ids: kept" in text, "the demo map's tenant section changed; update this helper"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "schemas_map_server_ids.yaml"
+    target.write_text(text.replace("  ids: kept", "  ids: server_assigned", 1), encoding="utf-8")
+    return target

@@ -289,7 +289,8 @@ class WatchProcess:
 
 
 def _filed(record: FileRecord) -> bool:
-    if record.state == "attachment" or record.root is None or record.final_path is not None:
+    # A changed row's file is its newer version's now.
+    if record.state in ("attachment", "changed") or record.root is None or record.final_path is not None:
         return True
     # Archiving can fail after success (kept as a problem for `status`); the file then stays put.
     return (record.last_error or {}).get("stage") == "archive"

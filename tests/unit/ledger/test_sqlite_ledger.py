@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -184,3 +186,65 @@ def test_a_ledger_written_by_the_previous_version_opens_with_its_plan_typed(tmp_
             "projectId": "p",
         }
         assert ledger.mark_run_created(row.id).state == "run_created"
+
+
+def test_a_ledger_without_the_generation_column_gains_it_and_its_rows_are_generation_0(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    with SqliteLedger(path) as ledger:
+        row = ledger.record_discovered(source())
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("ALTER TABLE files DROP COLUMN generation")  # as the first version created the table
+    db.close()
+    # Several openers at once (a watch and a status, two workers' processes): one adds the column.
+    start = threading.Barrier(6)
+
+    def open_and_read() -> int:
+        start.wait(timeout=10)
+        with SqliteLedger(path) as opened:
+            return opened.get(row.id).generation
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(lambda _: open_and_read(), range(6))) == [0] * 6
+    with SqliteLedger(path) as ledger:
+        planned = ledger.mark_planned(row.id, sample_plan(run_id="r2"), generation=3)
+        assert planned.generation == 3
+
+
+def test_a_new_plan_forgets_what_an_earlier_attempt_uploaded(ledger: SqliteLedger) -> None:
+    row = ledger.record_discovered(source())
+    ledger.mark_planned(row.id, sample_plan(run_id="r1"))
+    ledger.record_blob(row.id, "export", "blob-1")
+    ledger.record_transaction(row.id, "txn-1")
+    ledger.mark_failed(row.id, {"message": "refused"})
+    ledger.reoffer(row.id, detail="offered again")
+    again = ledger.mark_planned(row.id, sample_plan(run_id="r1"))
+    assert (again.blob_ids, again.transaction_id, again.result_ids) == ({}, None, [])
+
+
+def test_adoption_skips_ahead_and_records_the_ids_benchling_holds(ledger: SqliteLedger) -> None:
+    whole = ledger.record_discovered(source("/drop/a.csv", sha="aa"))
+    ledger.mark_planned(whole.id, sample_plan(run_id="r1"))
+    done = ledger.mark_done(whole.id, ["x", "y"], detail="adopted: run r1 and its results exist")
+    assert (done.state, done.run_id, done.result_ids) == ("done", "r1", ["x", "y"])
+    assert ledger.events(whole.id)[-1]["detail"] == "adopted: run r1 and its results exist"
+    part = ledger.record_discovered(source("/drop/b.csv", sha="bb"))
+    ledger.mark_planned(part.id, sample_plan(run_id="r2"))
+    created = ledger.mark_run_created(part.id, run_id="server-7", detail="adopted")
+    assert (created.state, created.run_id) == ("run_created", "server-7")
+    ledger.mark_inflight(part.id, "results")
+    ledger.record_transaction(part.id, "txn-1")
+    assert ledger.mark_inflight(part.id, "results_commit").inflight == "results_commit"
+    assert ledger.mark_done(part.id, ["z"]).run_id == "server-7"
+
+
+def test_a_changed_row_is_terminal_until_the_same_version_is_offered_again(ledger: SqliteLedger) -> None:
+    row = ledger.record_discovered(source())
+    ledger.mark_planned(row.id, sample_plan(run_id="r1"))
+    changed = ledger.mark_changed(row.id, detail="the file changed after it was read")
+    assert changed.state == "changed" and changed.terminal
+    assert ledger.pending() == [] and ledger.counts()["changed"] == 1
+    assert ledger.events(row.id)[-1]["detail"] == "the file changed after it was read"
+    assert ledger.reoffer(row.id, detail="settled").state == "discovered"

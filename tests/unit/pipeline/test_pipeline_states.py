@@ -89,15 +89,24 @@ def test_resume_from_discovered_plans_and_finishes(tmp_path: Path, inbox: Path) 
         assert_ingested_once(sandbox, resumed, item)
 
 
+def test_prepare_plans_and_sends_nothing(tmp_path: Path, inbox: Path) -> None:
+    item = export(inbox)
+    with inprocess_sandbox() as sandbox, inprocess_pipeline(sandbox, tmp_path) as pipeline:
+        admitted = pipeline.admit(describe_path(item.csv), root=inbox)
+        assert not isinstance(admitted, Outcome)
+        prepared = pipeline.prepare(admitted)
+        assert not isinstance(prepared, Outcome) and prepared.state == "planned"
+        assert sandbox.requests("POST /blobs") == 0 and sandbox.store.blobs() == []
+
+
 def test_resume_from_blobs_uploaded_uploads_nothing_again(tmp_path: Path, inbox: Path) -> None:
     item = export(inbox)
-    with inprocess_sandbox() as sandbox:
+    with inprocess_sandbox("POST /assay-runs: script=502,502") as sandbox:
         with inprocess_pipeline(sandbox, tmp_path) as pipeline:
-            admitted = pipeline.admit(describe_path(item.csv), root=inbox)
-            assert not isinstance(admitted, Outcome)
-            prepared = pipeline.prepare(admitted)
-            assert not isinstance(prepared, Outcome) and prepared.state == "blobs_uploaded"
+            waiting = ingest(pipeline, item, inbox)
+            assert waiting.record.state == "blobs_uploaded", waiting.message
         uploads = sandbox.requests("POST /blobs")
+        sandbox.time.advance(31)
         with inprocess_pipeline(sandbox, tmp_path) as restarted:
             [resumed] = restarted.resume()
         assert_ingested_once(sandbox, resumed, item)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 import os
 from pathlib import Path
 
@@ -8,7 +7,8 @@ import pytest
 
 from ingest.contract import STRING
 from ingest.errors import AttachmentError, EntitiesNotFoundError, ResolveError
-from ingest.models import BlobRef, ParsedFile, PlannedObject, Provenance, Trace
+from ingest.models import BlobRef, ParsedFile, PlannedObject, Provenance, RunPlan, Trace
+from ingest.resolve.identity import Identity, result_id_for, run_id_for
 from ingest.resolve.mapping_check import check_all
 from ingest.resolve.mapping_file import SchemaMap, load_schema_map
 from ingest.resolve.resolver import resolve
@@ -63,8 +63,8 @@ def export(tmp_path: Path) -> Path:
     return path
 
 
-def ids() -> itertools.count[int]:
-    return itertools.count(1)
+IDENTITY = Identity("tenant.example.com")
+RUN_ID = run_id_for("tenant.example.com", "assaysch_chromrun01", "abc", 0)
 
 
 def test_demo_map_fits_demo_tenant() -> None:
@@ -74,20 +74,19 @@ def test_demo_map_fits_demo_tenant() -> None:
 
 def test_full_lc_plan_has_exact_bodies(export: Path) -> None:
     schema_map = load_schema_map(REPO / "schemas_map.yaml")
-    counter = itertools.count(1)
     entities = FakeEntities()
     plan = resolve(
         lc_parsed(export, ["SMP-001", "SMP-002"], traces=True),
         source=export,
         sha256="abc",
+        identity=IDENTITY,
         schema_map=schema_map,
         tenant=FakeTenant(),
         entities=entities,
-        new_id=lambda: f"id-{next(counter)}",
         render_png=lambda traces, peaks, title: b"PNG:" + title.encode(),
     )
     assert plan.run == PlannedObject(
-        id="id-1",
+        id=RUN_ID,
         schema_id="assaysch_chromrun01",
         project_id="src_lcproj01",
         fields={
@@ -102,11 +101,11 @@ def test_full_lc_plan_has_exact_bodies(export: Path) -> None:
         },
     )
     assert plan.results[1] == PlannedObject(
-        id="id-3",
+        id=result_id_for(RUN_ID, 1),
         schema_id="assaysch_chromres01",
         project_id="src_lcproj01",
         fields={
-            "run": "id-1",
+            "run": RUN_ID,
             "sample": "bfi_smp002",
             "signal": "DAD1 A",
             "peak_number": 2,
@@ -136,6 +135,7 @@ def test_unknown_samples_listed_at_once(export: Path) -> None:
             lc_parsed(export, ["SMP-001", "NOPE-2", "NOPE-1", "NOPE-2"]),
             source=export,
             sha256="abc",
+            identity=IDENTITY,
             schema_map=schema_map,
             tenant=FakeTenant(),
             entities=FakeEntities(),
@@ -155,6 +155,7 @@ def test_unknown_samples_skipped_when_configured(export: Path, tmp_path: Path) -
         lc_parsed(export, ["SMP-001", "NOPE-1", "SMP-003"]),
         source=export,
         sha256="abc",
+        identity=IDENTITY,
         schema_map=schema_map_from(text, tmp_path),
         tenant=FakeTenant(),
         entities=FakeEntities(),
@@ -174,6 +175,7 @@ def test_entity_cache_asks_only_for_new_ids(export: Path) -> None:
             lc_parsed(export, samples),
             source=export,
             sha256="x",
+            identity=IDENTITY,
             schema_map=schema_map,
             tenant=FakeTenant(),
             entities=cached,
@@ -237,6 +239,7 @@ def test_resolve_raises_all_mapping_problems(export: Path, tmp_path: Path) -> No
             lc_parsed(export, ["SMP-001"]),
             source=export,
             sha256="x",
+            identity=IDENTITY,
             schema_map=schema_map_from(BROKEN_MAP, tmp_path),
             tenant=FakeTenant(),
             entities=FakeEntities(),
@@ -262,6 +265,7 @@ def test_row_value_problems_name_row_and_field(export: Path, tmp_path: Path) -> 
             parsed,
             source=export,
             sha256="x",
+            identity=IDENTITY,
             schema_map=schema_map_from(text, tmp_path),
             tenant=FakeTenant(),
             entities=FakeEntities(),
@@ -275,6 +279,7 @@ def test_trace_only_file_gives_run_without_results(export: Path) -> None:
         parsed,
         source=export,
         sha256="x",
+        identity=IDENTITY,
         schema_map=load_schema_map(REPO / "schemas_map.yaml"),
         tenant=FakeTenant(),
         entities=FakeEntities(),
@@ -303,6 +308,7 @@ def test_attachment_paths_may_not_leave_the_folder(export: Path, name: str, mess
             parsed,
             source=export,
             sha256="x",
+            identity=IDENTITY,
             schema_map=load_schema_map(REPO / "schemas_map.yaml"),
             tenant=FakeTenant(),
             entities=FakeEntities(),
@@ -327,3 +333,45 @@ def test_symlink_out_of_folder_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(AttachmentError, match="outside the export's folder"):
         resolve_attachment(export, "trace.csv", what="Chromatogram")
+
+
+# -- derived ids ---------------------------------------------------------------------------------
+
+
+def plan_of(
+    export: Path, samples: list[str], *, generation: int = 0, map_text: str | None = None, tmp: Path
+) -> RunPlan:
+    schema_map = schema_map_from(map_text, tmp) if map_text else load_schema_map(REPO / "schemas_map.yaml")
+    return resolve(
+        lc_parsed(export, samples),
+        source=export,
+        sha256="ab" * 32,
+        identity=Identity("tenant.benchling.com", generation),
+        schema_map=schema_map,
+        tenant=FakeTenant(),
+        entities=FakeEntities(),
+    )
+
+
+def test_the_same_file_plans_the_same_ids_and_a_generation_other_ones(export: Path, tmp_path: Path) -> None:
+    first = plan_of(export, ["SMP-001", "SMP-002"], tmp=tmp_path)
+    again = plan_of(export, ["SMP-001", "SMP-002"], tmp=tmp_path)
+    forced = plan_of(export, ["SMP-001", "SMP-002"], generation=1, tmp=tmp_path)
+    assert (first.run_id, first.result_ids) == (again.run_id, again.result_ids)
+    assert first.run_id == run_id_for("tenant.benchling.com", "assaysch_chromrun01", "ab" * 32, 0)
+    assert first.result_ids == [result_id_for(first.run_id, 0), result_id_for(first.run_id, 1)]
+    assert all(r.fields["run"] == first.run_id for r in first.results)
+    assert forced.run_id != first.run_id and not set(forced.result_ids) & set(first.result_ids)
+
+
+def test_a_skipped_row_keeps_the_numbers_of_the_rows_after_it(export: Path, tmp_path: Path) -> None:
+    """A sample registered later makes a re-ingestion complete the run with exactly the missing result."""
+    skip = (
+        (REPO / "schemas_map.yaml")
+        .read_text(encoding="utf-8")
+        .replace("column: sample_id, unknown: fail", "column: sample_id, unknown: skip")
+    )
+    partial = plan_of(export, ["SMP-001", "NOPE-1", "SMP-003"], map_text=skip, tmp=tmp_path)
+    whole = plan_of(export, ["SMP-001", "SMP-002", "SMP-003"], map_text=skip, tmp=tmp_path)
+    assert partial.run_id == whole.run_id
+    assert partial.result_ids == [whole.result_ids[0], whole.result_ids[2]]

@@ -1,0 +1,80 @@
+"""Rows of files that are another export's attachments, and exports waiting for their attachments.
+
+A file no parser reads gets a row like any other; whether it is an attachment is known only once an
+export that names it is planned. Such a row waits for its export: it ends as ``attachment`` when the
+export is ingested, and fails with the export only when the export has failed for good: an export
+that failed but is back in the drop folder (``retry`` restored it) is waited for, so the attachment
+is not quarantined a second time apart from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ingest.errors import IngestError, NoParserError
+from ingest.ledger import FileRecord, Ledger
+from ingest.pipeline.outcome import Outcome
+
+#: How long an attachment row waits before it looks at its export again.
+OWNER_POLL_SECONDS = 5.0
+
+
+class AttachmentRows:
+    def __init__(self, ledger: Ledger, *, clock: Callable[[], float], grace_seconds: float) -> None:
+        self._ledger = ledger
+        self._clock = clock
+        self._grace = grace_seconds
+
+    def settle_if_uploaded(self, record: FileRecord) -> FileRecord:
+        """A discovered row whose file is gone because its export, ingested, archived it with itself."""
+        if record.state != "discovered" or record.path.exists():
+            return record
+        owner = next((o for o in self._ledger.attachment_owners(record.path) if o.state == "done"), None)
+        return self._ledger.mark_attachment(record.id, owner) if owner is not None else record
+
+    def settle_rows_of(self, export: FileRecord) -> None:
+        """Rows of files this (ingested) export uploaded as attachments are finished with it."""
+        for path in self._ledger.attachment_paths(export.id):
+            row = self._ledger.latest_at_path(path)
+            if row is not None and row.id != export.id and row.state == "discovered":
+                self._ledger.mark_attachment(row.id, export)
+
+    def defer(self, record: FileRecord, exc: IngestError) -> Outcome | dict[str, Any]:
+        """A cause that may go away by itself: a file no parser reads (perhaps another export's
+        attachment) or an export whose attachments are not there yet. An Outcome when the row waits or
+        is settled; otherwise the error to fail it with."""
+        record = self._ledger.get(record.id)
+        owners = [o for o in self._ledger.attachment_owners(record.path) if o.id != record.id]
+        if isinstance(exc, NoParserError) and owners:
+            owner = owners[0]
+            if owner.state == "done":
+                record = self._ledger.mark_attachment(record.id, owner)
+                return Outcome("attachment", record, f"attachment of '{owner.path}'")
+            if owner.state == "failed" and not self._offered_again(owner):
+                reason = (owner.last_error or {}).get("message", "see its error report")
+                return {
+                    **exc.to_dict(),
+                    "message": f"'{record.path}' is an attachment of '{owner.path}', which failed: {reason}",
+                }
+            # The export that names this file is still on its way (or back for a retry): look again soon.
+            retry_at = self._clock() + min(OWNER_POLL_SECONDS, self._grace or OWNER_POLL_SECONDS)
+            record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
+            return Outcome("waiting", record, f"attachment of '{owner.path}', which is still in progress")
+        if self._grace > 0 and record.attempts == 0:
+            retry_at = self._clock() + self._grace
+            record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
+            return Outcome("waiting", record, f"{exc.message} Waiting {self._grace:.0f} s before giving up.")
+        return exc.to_dict()
+
+    def _offered_again(self, owner: FileRecord) -> bool:
+        """A failed export that is back: a newer row at its path is under way, or a version the ledger
+        does not know yet lies there (``retry`` restored it; restoring touches it)."""
+        newer = self._ledger.latest_at_path(owner.path)
+        if newer is not None and newer.id != owner.id and newer.state not in ("failed", "changed"):
+            return True
+        try:
+            stat = owner.path.stat()
+        except OSError:
+            return False
+        return owner.path.is_file() and not self._ledger.is_known(owner.path, stat.st_size, stat.st_mtime_ns)

@@ -1,0 +1,68 @@
+"""How a row's attempt ends when it does not complete: a retry later, quarantine, or a changed file.
+
+Retryable errors keep the row in its state with an exponentially growing delay; other errors fail it
+and move the file to quarantine with its report. A file that changed after it was read gets no run:
+the version is given up when the export itself changed (its new content is a new version), and
+planned again after a wait when only its attachments did.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from ingest.errors import ContentChangedError
+from ingest.ledger import FileRecord, Ledger
+from ingest.models import SourceFile
+from ingest.pipeline.filing_records import FileMover
+from ingest.pipeline.outcome import Outcome
+
+log = logging.getLogger("ingest.pipeline")
+
+#: How long a file whose attachments changed mid-ingestion waits before it is planned again, at least.
+CHANGED_ATTACHMENT_WAIT_SECONDS = 5.0
+
+
+class RowEndings:
+    def __init__(
+        self,
+        ledger: Ledger,
+        moves: FileMover,
+        *,
+        clock: Callable[[], float],
+        retry_base_seconds: float,
+        retry_max_seconds: float,
+        settle_seconds: float,
+    ) -> None:
+        self._ledger = ledger
+        self._moves = moves
+        self._clock = clock
+        self._retry_base = retry_base_seconds
+        self._retry_max = retry_max_seconds
+        self._settle = max(settle_seconds, CHANGED_ATTACHMENT_WAIT_SECONDS)
+
+    def failure(
+        self, record: FileRecord, source: SourceFile | None, error: dict[str, Any], *, retryable: bool
+    ) -> Outcome:
+        record = self._ledger.get(record.id)
+        if retryable:
+            delay = min(self._retry_base * 2 ** min(record.attempts, 20), self._retry_max)
+            record = self._ledger.record_transient_failure(record.id, error, retry_at=self._clock() + delay)
+            log.warning("%s: %s (will retry in %.0f s)", record.path, error.get("message"), delay)
+            return Outcome("waiting", record, f"{error.get('message')} (retry in {delay:.0f} s)")
+        record = self._ledger.mark_failed(record.id, error)
+        log.error("%s: %s", record.path, error.get("message"))
+        record = self._moves.quarantine(record, source, error)
+        return Outcome("failed", record, str(error.get("message")))
+
+    def content_changed(self, record: FileRecord, exc: ContentChangedError) -> Outcome:
+        """Nothing was created: give this version up (the export changed: its new content is a new
+        version) or plan it again once its changed attachments have settled."""
+        record = self._ledger.mark_changed(record.id, detail=exc.message)
+        log.warning("%s", exc.message)
+        if exc.export_changed:
+            return Outcome("waiting", record, exc.message)
+        record = self._ledger.reoffer(record.id, detail="planned again once its attachments stop changing")
+        record = self._ledger.reschedule(record.id, retry_at=self._clock() + self._settle)
+        return Outcome("waiting", record, exc.message)
