@@ -118,8 +118,8 @@ class Pipeline:
 
     # -- planning (no writes anywhere) ----------------------------------------------------------------
 
-    def parse(self, path: Path) -> ParsedFile:
-        return self._parsers.parse(path)
+    def parse(self, path: Path, *, folder: Path | None = None) -> ParsedFile:
+        return self._parsers.parse(path, folder=folder)
 
     def plan(self, parsed: ParsedFile, *, source: Path, sha256: str, folder: Path | None = None) -> RunPlan:
         """Resolve a parsed file into its RunPlan; reads the tenant, writes nothing."""
@@ -139,7 +139,7 @@ class Pipeline:
         """Describe, parse and plan one file exactly as ingesting it under ``root`` would; no writes."""
         source = describe_path(path)
         plan = self.plan(
-            self.parse(source.path),
+            self.parse(source.path, folder=root or source.path.parent),
             source=source.path,
             sha256=source.sha256,
             folder=root or source.path.parent,
@@ -277,7 +277,7 @@ class Pipeline:
 
     def _plan_record(self, record: FileRecord) -> FileRecord:
         folder = record.root or record.path.parent
-        parsed = self._parsers.parse(record.path)
+        parsed = self._parsers.parse(record.path, folder=folder)
         plan = self.plan(parsed, source=record.path, sha256=record.sha256, folder=folder)
         plan = self._renders.store(plan)
         planned = self._ledger.mark_planned(record.id, plan, detail="; ".join(plan.warnings) or None)
