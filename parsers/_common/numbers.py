@@ -73,20 +73,29 @@ def _mantissa(text: str) -> str:
     return re.split(r"[eE]", text, maxsplit=1)[0].lstrip("+-")
 
 
+def _grouped(whole: str, group: str) -> bool:
+    """Whether ``whole`` is digits grouped in threes by ``group`` (``1,052,045``)."""
+    return bool(re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+", whole))
+
+
 def decimal_mark_of(value: str) -> Literal[".", ","] | None:
-    """The decimal mark a single value shows by itself, or None (no mark, or ``1,052``-like ambiguity)."""
+    """The decimal mark a single value shows by itself, or None (no mark, ``1,052``-like ambiguity, or a
+    text that is not a number such as the date ``21.2.2012``)."""
     text = value.strip()
     if not text or not _LOCALE_NUMBER.match(text):
         return None
     mantissa = _SPACES.sub("", _mantissa(text))
     points, commas = mantissa.count("."), mantissa.count(",")
-    if points and commas:
-        return "." if mantissa.rfind(".") > mantissa.rfind(",") else ","
     if points + commas == 0:
         return None
-    mark: Literal[".", ","] = "." if points else ","
+    if points and commas:
+        mark: Literal[".", ","] = "." if mantissa.rfind(".") > mantissa.rfind(",") else ","
+        whole = mantissa.rpartition(mark)[0]
+        return mark if (whole.count(mark) == 0 and _grouped(whole, "," if mark == "." else ".")) else None
+    mark = "." if points else ","
     if points + commas > 1:
-        return "," if mark == "." else "."  # a repeated mark groups thousands
+        # A repeated mark groups thousands, so the other one is the decimal mark.
+        return ("," if mark == "." else ".") if _grouped(mantissa, mark) else None
     whole, _, decimals = mantissa.partition(mark)
     if len(decimals) != 3 or not whole or whole.startswith("0") or len(whole) > 3:
         return mark

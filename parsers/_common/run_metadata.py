@@ -34,8 +34,8 @@ _BRACKETED = re.compile(r"\s*[\[(][^\])]*[\])]\s*")
 def raw_key(name: str) -> str:
     """A snake_case metadata key for an export's own field name, unit in brackets dropped:
     ``'Signal Quantity'`` -> ``'signal_quantity'``, ``'SampleSetName'`` -> ``'sample_set_name'``,
-    ``'Time Min. (min)'`` -> ``'time_min'``."""
-    text = _BRACKETED.sub(" ", name).strip() or name
+    ``'Time Min. (min)'`` -> ``'time_min'``, ``'# of Peaks'`` -> ``'number_of_peaks'``."""
+    text = (_BRACKETED.sub(" ", name).strip() or name).replace("#", " number ").replace("%", " percent ")
     words = re.sub(r"[^0-9a-z]+", "_", _CAMEL.sub("_", text).lower()).strip("_")
     if not words:
         return "field"
