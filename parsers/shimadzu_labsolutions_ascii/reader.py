@@ -109,8 +109,8 @@ def _refuse_batches_and_3d(lines: list[str], *, file: Path) -> None:
         if "3d" in title.replace(" ", ""):
             raise ParseError(
                 f"'{file}' holds 3D PDA data ([{lines[number - 1].strip()[1:-1]}] at line {number}), a "
-                "matrix of absorbance over time and wavelength. Expected 2D chromatograms: export the data file "
-                "with the PDA 3D data unchecked (LC chromatograms at chosen wavelengths).",
+                "matrix of absorbance over time and wavelength. Expected 2D chromatograms: export the data "
+                "file with the PDA 3D data unchecked (LC chromatograms at chosen wavelengths).",
                 file=file,
                 line=number,
             )
