@@ -139,15 +139,18 @@ _KEY_LINE = re.compile(r'^\s*"\s*(?P<key>[^"]+?)\s*"\s*[,;\t]', re.MULTILINE)
 _RUN_KEYS = frozenset({"samplename", "injectiondate", "datafile", "acq.instrument", "acq.operator"})
 
 
+def _head_keys(head: bytes) -> set[str]:
+    # Line ends may be CR alone (files passed through old Mac tools): the key pattern needs LF.
+    text = decode_head(head).replace("\r\n", "\n").replace("\r", "\n")
+    return {canonical_name(m.group("key")) for m in _KEY_LINE.finditer(text)}
+
+
 def csv_report_keys(head: bytes) -> set[str]:
     """The run keys (canonical) of a ChemStation CSV report header among the bytes' quoted keys."""
-    text = decode_head(head)
-    keys = {canonical_name(m.group("key")) for m in _KEY_LINE.finditer(text)}
-    return keys & _RUN_KEYS
+    return _head_keys(head) & _RUN_KEYS
 
 
 def looks_like_csv_report(head: bytes) -> bool:
     """True when the bytes start a ChemStation CSV report header (cheap; never raises)."""
-    text = decode_head(head)
-    keys = {canonical_name(m.group("key")) for m in _KEY_LINE.finditer(text)}
+    keys = _head_keys(head)
     return "numberofsignals" in keys and bool(keys & _RUN_KEYS)

@@ -162,9 +162,10 @@ def _evidence(texts: Iterable[str]) -> tuple[str | None, str | None]:
     for text in texts:
         for match in _DATE_IN_TEXT.finditer(text):
             a, b = int(match["a"]), int(match["b"])
-            if a > 12 >= b >= 1 and day_first is None:
+            # 31 >= day > 12 >= month: a time written with dashes ("08-40-11" in a folder name) is no date.
+            if 31 >= a > 12 >= b >= 1 and day_first is None:
                 day_first = match.group(0)
-            elif b > 12 >= a >= 1 and month_first is None:
+            elif 31 >= b > 12 >= a >= 1 and month_first is None:
                 month_first = match.group(0)
         if day_first and month_first:
             break
