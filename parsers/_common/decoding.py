@@ -47,16 +47,24 @@ def detect_encoding(data: bytes) -> str | None:
         quads = [head[i::4] for i in range(4)]
         zeros = [q.count(0) / len(q) for q in quads]
         if zeros[1] > 0.8 and zeros[2] > 0.8 and zeros[3] > 0.8 and zeros[0] < 0.2:
-            return "utf-32-le"
+            return _if_text(head, "utf-32-le")
         if zeros[0] > 0.8 and zeros[1] > 0.8 and zeros[2] > 0.8 and zeros[3] < 0.2:
-            return "utf-32-be"
-    head = data[:200]
+            return _if_text(head, "utf-32-be")
+    head = data[: len(data[:200]) - len(data[:200]) % 2]
     odd, even = head[1::2], head[0::2]
     if len(head) >= 4 and odd.count(0) > len(odd) * 0.8 and even.count(0) == 0:
-        return "utf-16-le"
+        return _if_text(head, "utf-16-le")
     if len(head) >= 4 and even.count(0) > len(even) * 0.8 and odd.count(0) == 0:
-        return "utf-16-be"
+        return _if_text(head, "utf-16-be")
     return None
+
+
+def _if_text(head: bytes, encoding: str) -> str | None:
+    """``encoding`` when ``head`` decodes in it to mostly-ASCII readable text, as exports are (binary data
+    can have the same zero bytes: ``00 FF 00 FF`` is no text), else None."""
+    text = head.decode(encoding, errors="replace")
+    ascii_text = sum((" " <= ch <= "~") or ch in "\t\r\n" for ch in text)
+    return encoding if text and ascii_text >= 0.8 * len(text) else None
 
 
 def decode_bytes(data: bytes, *, file: Path, encodings: tuple[str, ...] = _FALLBACK_ENCODINGS) -> DecodedText:
