@@ -219,7 +219,12 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
     closest = ("no parser reads", "looks like an lc results csv")
     add("missing_rt_column", without("RT (min)", n()), "missing column", (*closest, "no 'rt (min)' column"))
     add("missing_area_column", without("Area", n()), "missing column", (*closest, "no 'area' column"))
-    add("missing_sample_column", without("Sample ID", n()), "missing column", (*closest, "no 'sample id' column"))
+    add(
+        "missing_sample_column",
+        without("Sample ID", n()),
+        "missing column",
+        (*closest, "no 'sample id' column"),
+    )
     latin = csv_text(rows(n())).replace("Sample SMP", "\u00c9chantillon SMP")
     add(
         "cp1252_unknown_sample",
