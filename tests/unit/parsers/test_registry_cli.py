@@ -58,7 +58,7 @@ def test_parsers_lists_builtins_and_entry_points() -> None:
 
 def test_parse_takes_the_sites_reading_hints(tmp_path: Path) -> None:
     export = tmp_path / "run.csv"
-    export.write_text('Sample ID,RT (min),Area,Injection Date\nSMP-001,1.5,"1,052",05/06/2024 09:15\n')
+    export.write_text('Sample ID,RT (min),Area,Injection Date\nSMP-001,2,"1,052",05/06/2024 09:15\n')
     code, _, err = run("parse", str(export), "--format", "json")
     assert code == 2 and "'1,052'" in err and "nothing in the file shows" in err
     code, out, _ = run(
