@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -22,11 +23,16 @@ from tests.support.corpus import HEADER, csv_text, result_rows, trace_text
 TESTDATA = REPO / "tests" / "conformance" / "parsers"
 
 
-def site_map(tmp_path: Path, settings: str) -> Path:
-    """The repository's schemas_map.yaml with the site's top-level reading settings added."""
+def site_map(tmp_path: Path, setting: str) -> Path:
+    """The repository's schemas_map.yaml with one top-level reading setting (``key: value``) set."""
     text = (REPO / "schemas_map.yaml").read_text(encoding="utf-8")
+    key = setting.split(":", 1)[0]
+    if re.search(rf"^{key}:", text, flags=re.MULTILINE):
+        text = re.sub(rf"^{key}:.*$", setting, text, count=1, flags=re.MULTILINE)
+    else:
+        text = text.replace("\ntimezone:", f"\n{setting}\ntimezone:", 1)
     path = tmp_path / "schemas_map.yaml"
-    path.write_text(text.replace("\ntimezone:", f"\n{settings}\ntimezone:", 1), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 

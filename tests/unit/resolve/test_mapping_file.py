@@ -85,8 +85,10 @@ def test_folder_specific_mapping_wins(tmp_path: Path) -> None:
 
 
 def test_reading_hints_default_and_are_overridden_per_mapping(tmp_path: Path) -> None:
-    text = SCHEMAS_MAP.read_text(encoding="utf-8").replace(
-        "\ntimezone:", "\ndate_order: day_first\ndecimal: comma\nformula_text: refuse\ntimezone:", 1
+    text = (
+        SCHEMAS_MAP.read_text(encoding="utf-8")
+        .replace("\ntimezone:", "\ndate_order: day_first\ndecimal: comma\ntimezone:", 1)
+        .replace("\nformula_text: neutralise", "\nformula_text: refuse", 1)
     )
     text = text.replace(
         "  - parser: waters_empower_arw\n", "  - parser: waters_empower_arw\n    date_order: month_first\n", 1
