@@ -143,9 +143,18 @@ def _formatted(mark: str) -> re.Pattern[str]:
     )
 
 
+#: Ungrouped numbers with a point or a comma, read without the general pattern (traces hold thousands).
+_PLAIN = {
+    ".": re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"),
+    ",": re.compile(r"[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?"),
+}
+
+
 def _read_formatted(
     raw: str, text: str, fmt: NumberFormat, *, file: Path, line: int | None, column: str | None
 ) -> float:
+    if fmt.decimal is not None and _PLAIN[fmt.decimal].fullmatch(text):
+        return float(text.replace(",", ".") if fmt.decimal == "," else text)
     mark = fmt.decimal or decimal_mark_of(text)
     if mark is None:
         if re.search(r"\d[.,]\d", text):

@@ -110,7 +110,14 @@ class ShimadzuAsciiParser:
         decoded = read_text(path)
         text = read_sections(decoded, file=path)
         number_format = _number_format(text, hints)
-        dates = DateReader.for_file([decoded.text], file=path, hint=hints.date_order)
+        # Every date of the file counts; the chromatogram rows hold none, so they are not scanned.
+        dated = [
+            "\t".join(row.cells)
+            for section in text.sections
+            if section.kind not in c.SECTION_CHROMATOGRAMS and not section.kind.endswith("status trace")
+            for row in section.rows
+        ]
+        dates = DateReader.for_file(dated, file=path, hint=hints.date_order)
         metadata, warnings = read_metadata(text, file=path, dates=dates, number_format=number_format)
         chromatograms = {
             s.qualifier: read_chromatogram(

@@ -105,7 +105,14 @@ class ChromeleonTextParser:
             for key, found in block.items():
                 info.setdefault(key, found)
         number_format = _number_format(text, info, hints)
-        dates = DateReader.for_file([decoded.text], file=path, hint=hints.date_order)
+        # Every date of the file counts; the trace rows hold none, so they are not scanned.
+        dated = [
+            "\t".join(row.cells)
+            for section in (text.preamble, *text.sections)
+            if section.key not in c.DATA_SECTIONS
+            for row in section.rows
+        ]
+        dates = DateReader.for_file(dated, file=path, hint=hints.date_order)
         metadata, warnings = read_metadata(
             info, file=path, dates=dates, number_format=number_format, consumed=_TRACE_KEYS
         )

@@ -97,7 +97,9 @@ class EmpowerArwParser:
         number_format = decide_number_format(
             (cell for row in arw.rows for cell in row.cells), hint=hints.decimal
         )
-        dates = DateReader.for_file([decoded.text], file=path, hint=hints.date_order)
+        dates = DateReader.for_file(
+            arw.values, file=path, hint=hints.date_order
+        )  # the dates are header values
         metadata, unit = self._metadata(arw, path, dates, number_format)
         times: list[float] = []
         signals: list[float] = []
