@@ -47,8 +47,9 @@ def read_metadata(
         if found is not None:
             meta[target] = info[found][1]
             used.add(found)
-    paths = [info[k][1] for k in c.PATH_KEYS if k in info]
-    used.update(k for k in c.PATH_KEYS if k in info)
+    paths = [
+        info[k][1] for k in c.PATH_KEYS if k in info
+    ]  # kept raw too (file_path, url): they locate the data
     sequence = sequence_name(str(meta.get("sequence", ""))) or next(
         (name for name in map(sequence_name, paths) if name), None
     )
