@@ -63,9 +63,11 @@ class ParserChooser(Protocol):
     """What the pipeline needs from the parsers (``parsers.ParserRegistry`` is one).
 
     ``claims(path)`` is True when exactly one parser reads the file or folder unit (False also when it
-    cannot be read); ``parse(path)`` chooses that parser and returns its checked output, raising only
-    ``ParseError`` (``NoParserError`` when none or several claim it). ``unit_suffixes`` are the
-    lower-case folder suffixes (``.d``) that make a folder one export.
+    cannot be read); ``parse(path, folder=...)`` chooses that parser and returns its checked output,
+    raising only ``ParseError`` (``NoParserError`` when none or several claim it); ``folder`` is the
+    watched folder the file was found in, which decides the site's reading hints (``date_order``,
+    ``decimal``, ``formula_text`` of the mapping for that folder). ``unit_suffixes`` are the lower-case
+    folder suffixes (``.d``) that make a folder one export.
     """
 
     @property
@@ -73,4 +75,4 @@ class ParserChooser(Protocol):
 
     def claims(self, path: Path) -> bool: ...
 
-    def parse(self, path: Path) -> ParsedFile: ...
+    def parse(self, path: Path, *, folder: Path | None = None) -> ParsedFile: ...

@@ -19,6 +19,26 @@ import pandas as pd
 Scalar = str | int | float | bool | dt.date | dt.datetime | None
 
 
+#: How a parser reads what a file cannot tell by itself (see :class:`ParseHints`).
+DateOrderHint = Literal["day_first", "month_first"]
+DecimalHint = Literal["comma", "point"]
+FormulaTextPolicy = Literal["neutralise", "refuse", "keep"]
+
+
+@dataclass(frozen=True)
+class ParseHints:
+    """A site's reading of what its exports cannot show themselves (``schemas_map.yaml``).
+
+    ``date_order`` decides ``01/02/2023`` and ``decimal`` decides ``1,052`` only when nothing in the file
+    does; ``formula_text`` says what happens to text that a spreadsheet would run as a formula
+    (``=cmd|...``): prefixed with ``'`` (neutralise), refused, or kept as it is.
+    """
+
+    date_order: DateOrderHint | None = None
+    decimal: DecimalHint | None = None
+    formula_text: FormulaTextPolicy = "neutralise"
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file (or multi-file unit) that has stopped changing and been hashed.

@@ -16,11 +16,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from parsers._common.dates import DateOrder, decide_order, parse_timestamp
+    from parsers._common.agilent_ch import describe_decoding as describe_signal_decoding
+    from parsers._common.dates import DateOrder, DateReader, decide_order, parse_timestamp
     from parsers._common.decoding import DecodedText, decode_bytes, decode_head, read_text
-    from parsers._common.numbers import parse_number
+    from parsers._common.numbers import NumberFormat, decide_number_format, parse_number
     from parsers._common.traces import trace_from_points
-    from parsers._plugin.contract import Parser, validate_parsed
+    from parsers._plugin.contract import NearMiss, Parser, validate_parsed
     from parsers._plugin.entry_points import ENTRY_POINT_GROUP
     from parsers._plugin.frames import ResultColumns, empty_results, results_frame
     from parsers._plugin.registry import ParserEntry, ParserRegistry, discover_parsers
@@ -45,19 +46,29 @@ _PUBLIC: dict[str, str] = {
     "decide_order": "parsers._common.dates",
     "parse_timestamp": "parsers._common.dates",
     "trace_from_points": "parsers._common.traces",
+    "DateReader": "parsers._common.dates",
+    "NumberFormat": "parsers._common.numbers",
+    "decide_number_format": "parsers._common.numbers",
+    "NearMiss": "parsers._plugin.contract",
+    "describe_signal_decoding": "parsers._common.agilent_ch",
 }
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "DateOrder",
+    "DateReader",
     "DecodedText",
+    "NearMiss",
+    "NumberFormat",
     "Parser",
     "ParserEntry",
     "ParserRegistry",
     "ResultColumns",
+    "decide_number_format",
     "decide_order",
     "decode_bytes",
     "decode_head",
+    "describe_signal_decoding",
     "discover_parsers",
     "empty_results",
     "parse_number",
@@ -69,9 +80,13 @@ __all__ = [
 ]
 
 
+#: Public names defined under another name in their module.
+_RENAMED: dict[str, str] = {"describe_signal_decoding": "describe_decoding"}
+
+
 def __getattr__(name: str) -> Any:
     # PEP 562: the private module is imported only when one of its public names is first used.
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'parsers' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return getattr(importlib.import_module(module), _RENAMED.get(name, name))

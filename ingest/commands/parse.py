@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.errors import ConfigError, ParseError
-from ingest.models import ParsedFile
+from ingest.models import ParsedFile, ParseHints
 from parsers import ParserRegistry, discover_parsers
 
 PARSERS_DIR_OPTION = click.option(
@@ -87,16 +87,47 @@ def _print_table(path: Path, parsed: ParsedFile) -> None:
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here.")
 @click.option("--parser", "parser_name", default=None, help="Use this parser instead of choosing one.")
+@click.option(
+    "--date-order",
+    type=click.Choice(["day_first", "month_first"]),
+    default=None,
+    help="How to read 01/02/2023 when nothing in the file decides (as 'date_order' in schemas_map.yaml).",
+)
+@click.option(
+    "--decimal",
+    type=click.Choice(["comma", "point"]),
+    default=None,
+    help="How to read 1,052 when nothing in the file decides (as 'decimal' in schemas_map.yaml).",
+)
+@click.option(
+    "--formula-text",
+    type=click.Choice(["neutralise", "refuse", "keep"]),
+    default="neutralise",
+    show_default=True,
+    help="What to do with text a spreadsheet would run as a formula (as 'formula_text').",
+)
 @PARSERS_DIR_OPTION
 def parse_command(
-    path: Path, output_format: str, output: Path | None, parser_name: str | None, parsers_dir: Path | None
+    path: Path,
+    output_format: str,
+    output: Path | None,
+    parser_name: str | None,
+    date_order: str | None,
+    decimal: str | None,
+    formula_text: str,
+    parsers_dir: Path | None,
 ) -> None:
     """Parse one export and print what the pipeline would get from it (no Benchling calls)."""
     if output_format == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE.")
     registry = registry_or_exit(parsers_dir)
+    hints = ParseHints(
+        date_order=date_order,  # type: ignore[arg-type]  # click.Choice limits it to the literal's values
+        decimal=decimal,  # type: ignore[arg-type]  # likewise
+        formula_text=formula_text,  # type: ignore[arg-type]  # likewise
+    )
     try:
-        parsed = registry.parse(path, parser_name=parser_name)
+        parsed = registry.parse(path, parser_name=parser_name, hints=hints)
     except ParseError as exc:
         _fail(exc.message, 2)
     except ConfigError as exc:

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.commands.parse import PARSERS_DIR_OPTION, registry_or_exit
+from parsers import describe_signal_decoding
 
 
 @click.command("parsers")
@@ -20,7 +21,9 @@ def parsers_command(parsers_dir: Path | None) -> None:
         table.add_column(column)
     for entry in registry_or_exit(parsers_dir):
         table.add_row(entry.name, entry.version, " ".join(entry.extensions), entry.origin)
-    Console(width=200).print(table)
+    console = Console(width=200)
+    console.print(table)
+    console.print(describe_signal_decoding(), highlight=False)
 
 
 COMMAND = parsers_command

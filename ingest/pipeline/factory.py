@@ -49,6 +49,7 @@ def open_pipeline(
     """A ready pipeline; closes the client (if it made it) and the ledger on exit."""
     registry = discover_parsers(settings.parsers_dir)
     schema_map = load_schema_map(settings.map_path, known_parsers=registry.names)
+    registry = registry.with_hints(schema_map.parse_hints)
     own_client = client is None
     api = client or open_client(settings.require_client())
     ledger: Ledger = open_ledger(ledger_path or settings.ledger_path)

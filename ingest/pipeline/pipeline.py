@@ -144,8 +144,8 @@ class Pipeline:
 
     # -- planning (no writes anywhere) ----------------------------------------------------------------
 
-    def parse(self, path: Path) -> ParsedFile:
-        return self._parsers.parse(path)
+    def parse(self, path: Path, *, folder: Path | None = None) -> ParsedFile:
+        return self._parsers.parse(path, folder=folder)
 
     def plan(self, parsed: ParsedFile, *, source: Path, sha256: str, folder: Path | None = None) -> RunPlan:
         """Resolve a parsed file into its RunPlan (generation 0); reads the tenant, writes nothing."""
@@ -155,7 +155,7 @@ class Pipeline:
         """Describe, parse and plan one file exactly as ingesting it under ``root`` would; no writes."""
         source = describe_path(path)
         plan = self.plan(
-            self.parse(source.path),
+            self.parse(source.path, folder=root or source.path.parent),
             source=source.path,
             sha256=source.sha256,
             folder=root or source.path.parent,

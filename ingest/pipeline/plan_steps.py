@@ -82,7 +82,7 @@ class PlanSteps:
 
         ContentChangedError when the export no longer has the content it was admitted with."""
         folder = record.root or record.path.parent
-        parsed = self._parsers.parse(record.path)
+        parsed = self._parsers.parse(record.path, folder=folder)
         generation = self._generation(record, parsed, folder)
         plan = self.plan(
             parsed, source=record.path, sha256=record.sha256, folder=folder, generation=generation

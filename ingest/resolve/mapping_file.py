@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest.errors import ConfigError
+from ingest.models import DateOrderHint, DecimalHint, FormulaTextPolicy, ParseHints
 
 PROVENANCE_KEYS = ("parser", "parser_version", "sha256", "file_name", "file_stem", "encoding")
 
@@ -110,6 +111,10 @@ class ParserMapping(_Strict):
     parser: str
     #: A glob on the watched folder's path; a mapping with a matching folder wins over one without.
     folder: str | None = None
+    #: Overrides of the top-level reading hints for this mapping's files (see ``SchemaMap``).
+    date_order: DateOrderHint | None = None
+    decimal: DecimalHint | None = None
+    formula_text: FormulaTextPolicy | None = None
     project: str | None = None
     registry: str | None = None
     run: RunSection
@@ -139,6 +144,12 @@ class SchemaMap(_Strict):
     timezone: str = "UTC"
     tenant: TenantSettings = Field(default_factory=TenantSettings)
     defaults: Defaults = Field(default_factory=Defaults)
+    #: How parsers read what a file cannot show by itself: ``01/02/2023`` (day_first|month_first) and
+    #: ``1,052`` (comma|point) when nothing in the file decides; formula-like text
+    #: (neutralise|refuse|keep). A mapping may override each.
+    date_order: DateOrderHint | None = None
+    decimal: DecimalHint | None = None
+    formula_text: FormulaTextPolicy = "neutralise"
     mappings: tuple[ParserMapping, ...]
 
     @field_validator("timezone")
@@ -168,6 +179,15 @@ class SchemaMap(_Strict):
             elif folder is not None and _folder_matches(mapping.folder, folder):
                 return mapping
         return general
+
+    def parse_hints(self, parser: str, folder: Path | None = None) -> ParseHints:
+        """The reading hints for ``parser``'s files in ``folder``: the mapping's own, else the top level."""
+        mapping = self.for_parser(parser, folder)
+        return ParseHints(
+            date_order=(mapping.date_order if mapping and mapping.date_order else self.date_order),
+            decimal=(mapping.decimal if mapping and mapping.decimal else self.decimal),
+            formula_text=(mapping.formula_text if mapping and mapping.formula_text else self.formula_text),
+        )
 
     def project_for(self, mapping: ParserMapping) -> str | None:
         return mapping.project or self.defaults.project

@@ -17,7 +17,7 @@ import pandas as pd
 from ingest.contract import STRING
 from ingest.errors import ParseError
 from parsers._chemstation import names as c
-from parsers._common.numbers import parse_number
+from parsers._common.numbers import NumberFormat, parse_number, require_number
 from parsers._plugin.frames import results_frame
 
 
@@ -111,8 +111,12 @@ def peak_row(
     position: int,
     signal: str | None,
     run: Mapping[str, Any],
+    number_format: NumberFormat | None = None,
 ) -> dict[str, Any]:
-    """One result row from a peak's exported values (same order as ``layout.columns``)."""
+    """One result row from a peak's exported values (same order as ``layout.columns``).
+
+    Every peak needs its retention time and area: a blank or missing marker there is a ParseError.
+    """
     if len(values) != len(layout.columns):
         raise ParseError(
             f"Peak row {position} in '{file}' line {line} has {len(values)} values. "
@@ -126,7 +130,10 @@ def peak_row(
         if col.key in c.TEXT_PEAK_COLUMNS or col.key not in known:
             cells[col.key] = raw.strip() or None
             continue
-        number = parse_number(raw, file=file, line=line, column=col.header)
+        number = parse_number(raw, file=file, line=line, column=col.header, number_format=number_format)
+        if col.key in c.REQUIRED_PEAK_COLUMNS:
+            what = f"every peak needs its {col.key.replace('_', ' ')}"
+            number = require_number(number, raw, file=file, line=line, column=col.header, what=what)
         if number is not None and col.key in ("retention_time", "peak_width"):
             number *= c.TIME_UNITS_TO_MIN[(col.unit or "").lower()]
         cells[col.key] = number

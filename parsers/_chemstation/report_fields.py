@@ -13,8 +13,10 @@ import re
 from collections.abc import Mapping
 from pathlib import PureWindowsPath
 
+from ingest.errors import ParseError
 from ingest.models import Scalar
-from parsers._common.dates import parse_month_name_datetime
+from parsers._common.dates import DateReader, parse_month_name_datetime
+from parsers._common.run_metadata import add_unmapped, missing_expected
 
 #: A header field as exported: its value and (CSV report only) the unit or file-name column.
 RawField = tuple[str, str]
@@ -35,9 +37,19 @@ _DATE_FORMATS = (
 _VOLUME = re.compile(r"^(?P<number>[+-]?\d+(?:[.,]\d+)?)\s*(?P<unit>\S.*)?$")
 
 
-def parse_report_date(text: str) -> dt.datetime | None:
-    """A ChemStation date/time in any of its locale formats, or None when none fits."""
+def parse_report_date(text: str, dates: DateReader | None = None) -> dt.datetime | None:
+    """A ChemStation date/time in any of its locale formats, or None when none fits.
+
+    With ``dates``, the shared reader decides (day/month order of the whole report, month names in six
+    languages, 12-hour ISO dates, UTC offsets).
+    """
     value = re.sub(r"\s+", " ", text.strip())
+    if dates is not None:
+        try:
+            stamp = dates.read(value)
+        except ParseError:
+            return None
+        return stamp if isinstance(stamp, dt.datetime) else dt.datetime(stamp.year, stamp.month, stamp.day)
     month_name = parse_month_name_datetime(value)
     if month_name is not None:
         return month_name
@@ -73,6 +85,14 @@ def _path(raw: Mapping[str, RawField], key: str) -> str | None:
     return joined or None
 
 
+def _joined(field: RawField) -> str:
+    # The CSV report splits a path into folder (value) and file name (unit column).
+    value, unit = field[0].strip(), field[1].strip()
+    if not unit:
+        return value
+    return f"{value}{unit}" if value.endswith(("\\", "/")) else f"{value} {unit}".strip()
+
+
 def _whole_number(text: str | None) -> int | None:
     if text is None:
         return None
@@ -83,12 +103,45 @@ def _whole_number(text: str | None) -> int | None:
     return int(number) if number.is_integer() else None
 
 
+#: Fields :func:`normalize_metadata` maps (canonical names); every other one is kept raw.
+_MAPPED = frozenset(
+    {
+        "samplename",
+        "acq.instrument",
+        "acq.operator",
+        "injectiondate",
+        "acq.method",
+        "method",
+        "analysismethod",
+        "injvolume",
+        "sequencefile",
+        "location",
+        "inj",
+        "datafile",
+        "seq.line",
+        "sampleinfo",
+        "methodinfo",
+    }
+)
+#: Fields that declare a report's structure, not the run.
+_STRUCTURE = re.compile(r"^(numberofsignals|numberofcolumns|signal\d+|column\d+)$")
+#: Metadata every report should give, and where it is looked for (missing ones are warnings).
+_EXPECTED = {"sample_name": "'Sample Name'", "injection_time": "'Injection Date'"}
+
+
 def normalize_metadata(
-    raw: Mapping[str, RawField], *, file_label: str
+    raw: Mapping[str, RawField],
+    *,
+    file_label: str,
+    dates: DateReader | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Scalar], list[str]]:
     """Normalized metadata (keys of ``ingest.contract.METADATA_KEYS`` plus ChemStation extras) and warnings.
 
-    ``raw`` is keyed by :func:`parsers._chemstation.names.canonical_name` of the exported field names.
+    ``raw`` is keyed by :func:`parsers._chemstation.names.canonical_name` of the exported field names;
+    ``names`` gives each one's name as exported, and every field not mapped is then kept under it.
+    ``dates`` reads the injection date with the day/month order of the whole report (and the site's
+    setting); without it, the order follows the date's own form as in earlier releases.
     """
     warnings: list[str] = []
     meta: dict[str, Scalar] = {}
@@ -99,7 +152,7 @@ def normalize_metadata(
     injected = _text(raw, "injectiondate")
     meta["injection_time"] = None
     if injected is not None:
-        stamp = parse_report_date(injected)
+        stamp = parse_report_date(injected, dates)
         if stamp is None:
             warnings.append(
                 f"Injection Date {injected!r} in '{file_label}' is in no known ChemStation date format; "
@@ -143,7 +196,18 @@ def normalize_metadata(
     meta["method_info"] = _text(raw, "methodinfo")
     meta["sequence_path"] = sequence_path
     meta["method_path"] = method_path
-    return {k: v for k, v in meta.items() if v is not None or k in _ALWAYS}, warnings
+    kept = {k: v for k, v in meta.items() if v is not None or k in _ALWAYS}
+    if names is not None:
+        fields = (
+            (names.get(key, key), _joined(value))
+            for key, value in raw.items()
+            if key not in _MAPPED and not _STRUCTURE.match(key)
+        )
+        add_unmapped(kept, fields)
+        warnings.extend(missing_expected(kept, _EXPECTED, file=file_label))
+    if dates is not None:
+        warnings.extend(dates.warnings)
+    return kept, warnings
 
 
 #: Normalized keys present (possibly None) in every ChemStation ParsedFile.

@@ -1,8 +1,10 @@
 """Reading instrument text exports: encodings, byte-order marks and line endings.
 
 Instrument PCs write UTF-16 with a BOM (Agilent), UTF-8 with or without a BOM, and legacy Windows code
-pages (cp1250 for Central European Shimadzu installs, cp1252/latin-1 for older Chromeleon). Line
-endings may be CRLF, LF or CR alone (Waters Empower ARW).
+pages (cp1250 for Central European Shimadzu installs, cp1252/latin-1 for older Chromeleon). Files copied
+through other tools arrive as UTF-16 or UTF-32, little- or big-endian, with or without a BOM: without one
+they are recognised by where their zero bytes sit. Line endings may be CRLF, LF or CR alone (Waters
+Empower ARW).
 """
 
 from __future__ import annotations
@@ -31,18 +33,38 @@ class DecodedText:
 
 
 def detect_encoding(data: bytes) -> str | None:
-    """The encoding a BOM (or a UTF-16 byte pattern without BOM) announces, else None."""
+    """The encoding a BOM (or a UTF-16/UTF-32 byte pattern without BOM) announces, else None."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if data.startswith(codecs.BOM_UTF16_LE):
+    # UTF-32's little-endian BOM starts with UTF-16's, so it is checked first.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if data.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16"
-    head = data[:200]
-    # ASCII text in UTF-16LE without BOM: every odd byte is zero.
-    if len(head) >= 4 and head[1::2].count(0) > len(head[1::2]) * 0.8 and head[0::2].count(0) == 0:
-        return "utf-16-le"
+    head = data[: len(data[:400]) - len(data[:400]) % 4]
+    if len(head) >= 8:
+        # Mostly-ASCII text without a BOM: the zero bytes of each code unit sit in fixed places.
+        quads = [head[i::4] for i in range(4)]
+        zeros = [q.count(0) / len(q) for q in quads]
+        if zeros[1] > 0.8 and zeros[2] > 0.8 and zeros[3] > 0.8 and zeros[0] < 0.2:
+            return _if_text(head, "utf-32-le")
+        if zeros[0] > 0.8 and zeros[1] > 0.8 and zeros[2] > 0.8 and zeros[3] < 0.2:
+            return _if_text(head, "utf-32-be")
+    head = data[: len(data[:200]) - len(data[:200]) % 2]
+    odd, even = head[1::2], head[0::2]
+    if len(head) >= 4 and odd.count(0) > len(odd) * 0.8 and even.count(0) == 0:
+        return _if_text(head, "utf-16-le")
+    if len(head) >= 4 and even.count(0) > len(even) * 0.8 and odd.count(0) == 0:
+        return _if_text(head, "utf-16-be")
     return None
+
+
+def _if_text(head: bytes, encoding: str) -> str | None:
+    """``encoding`` when ``head`` decodes in it to mostly-ASCII readable text, as exports are (binary data
+    can have the same zero bytes: ``00 FF 00 FF`` is no text), else None."""
+    text = head.decode(encoding, errors="replace")
+    ascii_text = sum((" " <= ch <= "~") or ch in "\t\r\n" for ch in text)
+    return encoding if text and ascii_text >= 0.8 * len(text) else None
 
 
 def decode_bytes(data: bytes, *, file: Path, encodings: tuple[str, ...] = _FALLBACK_ENCODINGS) -> DecodedText:
@@ -50,8 +72,15 @@ def decode_bytes(data: bytes, *, file: Path, encodings: tuple[str, ...] = _FALLB
 
     Raises ParseError for empty or binary content and when no candidate encoding fits.
     """
+    if not data:
+        raise ParseError(
+            f"File '{file}' is empty (an empty file, 0 bytes). Expected an instrument export.", file=file
+        )
     if not data.strip():
-        raise ParseError(f"File '{file}' is empty. Expected an instrument export with content.", file=file)
+        raise ParseError(
+            f"File '{file}' is empty: it holds only blank lines. Expected an instrument export with content.",
+            file=file,
+        )
     bom = detect_encoding(data)
     candidates = (bom,) if bom else encodings
     for encoding in candidates:

@@ -52,3 +52,38 @@ def choose_delimiter(header_line: str, candidates: Sequence[str] = DELIMITERS) -
     counts = {d: outside.count(d) for d in candidates}
     best = max(candidates, key=lambda d: counts[d])
     return best if counts[best] else candidates[0]
+
+
+def unclosed_quote_line(text: str, delimiter: str) -> int | None:
+    """The 1-based line where a quoted cell opens that is never closed, else None.
+
+    A double quote opens a quoted cell only at the start of a cell; inside one, ``""`` is a literal quote.
+    A cell may span lines, so an unbalanced quote makes every later line part of it: readers then report
+    a wrong row far below, and this names the line where the trouble starts.
+    """
+    line = 1
+    opened_at = 0
+    in_quote = False
+    at_cell_start = True
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if in_quote:
+            if char == '"':
+                if index + 1 < length and text[index + 1] == '"':
+                    index += 1
+                else:
+                    in_quote = False
+            elif char == "\n":
+                line += 1
+        elif char == '"' and at_cell_start:
+            in_quote, opened_at = True, line
+        elif char == "\n":
+            line += 1
+        if not in_quote:
+            at_cell_start = char in (delimiter, "\n") or (
+                at_cell_start and char in " \t" and char != delimiter
+            )
+        index += 1
+    return opened_at if in_quote else None

@@ -6,6 +6,12 @@ A parser is a class with class-level ``name`` (unique, snake_case), ``version`` 
 - ``sniff(head, path) -> bool``: given the first bytes of the file (or, for a folder unit, of its
   primary file), say whether this parser reads it. Must be cheap and must not raise.
 - ``parse(path) -> ParsedFile``: read the export; raise only :class:`ingest.errors.ParseError`.
+  A parser that reads dates or numbers a file cannot decide by itself may take a keyword
+  ``hints: ParseHints | None = None`` (the site's ``date_order`` and ``decimal`` settings); the registry
+  passes hints only to parsers whose ``parse`` accepts that keyword.
+
+Optional: ``near_miss(head, path) -> NearMiss | None``, asked only when no parser accepts a file, says how
+close it came to this parser's format and what it lacked, so the refusal can name the closest format.
 
 Parsers may import only ``ingest.models``, ``ingest.errors``, ``ingest.contract`` and modules of ``parsers``.
 Every ``ParsedFile`` is checked by :func:`validate_parsed` before the pipeline uses it.
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -26,6 +33,19 @@ from ingest.models import ParsedFile
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALAR_TYPES = (str, int, float, bool, dt.date, dt.datetime, type(None))
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """How close a declined file came to a format, for the refusal's reason.
+
+    ``closeness`` is 0..1 (how much of the format's signature was found); ``looks_like`` names the
+    format ("an LC results CSV"); ``lacks`` completes "it looks like ... but" ("has no 'Area' column").
+    """
+
+    closeness: float
+    looks_like: str
+    lacks: str
 
 
 @runtime_checkable

@@ -14,8 +14,15 @@ discovery: the service refuses to start rather than silently ignoring files.
 Choosing (:meth:`ParserRegistry.choose`) filters by extension (case-insensitive; a folder unit such as
 ChemStation's ``Sample.D`` has extension ``.d``), then asks each candidate's ``sniff(head, path)``
 with the first 64 KiB of the file (``head=b""`` for a folder: the parser looks inside it itself).
-Exactly one parser must accept the file; otherwise a :class:`ingest.errors.NoParserError` lists the
-candidates and why each was left out.
+Exactly one parser must accept the file; otherwise a :class:`ingest.errors.NoParserError` says why: an
+empty or binary file is named as such, and when every candidate declines, the one whose ``near_miss``
+came closest is named with what the file lacked ("looks like an LC results CSV but has no 'Area'
+column").
+
+Parsing (:meth:`ParserRegistry.parse`) gives the site's :class:`ingest.models.ParseHints` to parsers
+whose ``parse`` takes a ``hints`` keyword (a registry made :meth:`~ParserRegistry.with_hints` looks them
+up per parser and folder), checks the output against the contract, and screens its text for spreadsheet
+formulas (:mod:`parsers._common.formula_text`) by the hints' ``formula_text`` policy.
 
 Multi-file units: a folder whose suffix is in :attr:`ParserRegistry.unit_suffixes` (parsers declare
 them in an optional ``unit_suffixes`` class attribute, e.g. ``(".d",)``) is one unit and is given to
@@ -25,19 +32,35 @@ for example ChemStation's ``Report00.CSV`` given alone reads ``REPORT01.CSV``…
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+import inspect
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from ingest.errors import ConfigError, NoParserError, ParseError
-from ingest.models import ParsedFile
-from parsers._plugin.contract import Parser, validate_parsed
+from ingest.models import ParsedFile, ParseHints
+from parsers._plugin.contract import NearMiss, Parser, validate_parsed
 from parsers._plugin.dropin import load_dropin_folder
 from parsers._plugin.entry_points import Distributions, load_entry_points
+from parsers._plugin.formula_text import screen_formula_text
 
 #: How much of a file ``sniff`` sees.
 SNIFF_BYTES = 64 * 1024
+
+#: The site's hints for one parser's files in one folder (``SchemaMap.parse_hints`` is one).
+HintsProvider = Callable[[str, Path | None], ParseHints]
+
+
+@cache
+def takes_hints(parser_class: type[Parser]) -> bool:
+    """Whether ``parser_class.parse`` accepts a ``hints`` keyword (parsers of earlier releases do not)."""
+    try:
+        parameters = inspect.signature(parser_class.parse).parameters
+    except (TypeError, ValueError):  # a builtin or C callable without a signature
+        return False
+    return "hints" in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
 @dataclass(frozen=True)
@@ -76,7 +99,8 @@ class ParserEntry:
 class ParserRegistry:
     """The discovered parsers; chooses one per file and runs it behind the parser contract."""
 
-    def __init__(self, entries: Sequence[ParserEntry]) -> None:
+    def __init__(self, entries: Sequence[ParserEntry], *, hints: HintsProvider | None = None) -> None:
+        self._hints = hints
         by_name: dict[str, ParserEntry] = {}
         for entry in entries:
             previous = by_name.get(entry.name)
@@ -98,6 +122,14 @@ class ParserRegistry:
 
     def __repr__(self) -> str:
         return f"ParserRegistry({[e.name for e in self._entries]})"
+
+    def with_hints(self, hints: HintsProvider) -> ParserRegistry:
+        """The same parsers, parsing with the hints ``hints(parser_name, folder)`` gives."""
+        return ParserRegistry(self._entries, hints=hints)
+
+    def hints_for(self, parser_name: str, folder: Path | None) -> ParseHints:
+        """The hints a parse by ``parser_name`` of a file in ``folder`` gets (defaults without a provider)."""
+        return self._hints(parser_name, folder) if self._hints is not None else ParseHints()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -138,6 +170,11 @@ class ParserRegistry:
                 file=path,
             )
         head = _read_head(path)
+        problem = _content_problem(path, head)
+        if problem is not None:
+            raise NoParserError(
+                f"No parser reads '{path}': {problem}.", file=path, candidates=[e.name for e in by_extension]
+            )
         accepted: list[ParserEntry] = []
         reasons: list[str] = []
         for entry in by_extension:
@@ -148,16 +185,12 @@ class ParserRegistry:
                 continue
             if verdict:
                 accepted.append(entry)
-            else:
-                reasons.append(f"{entry.name} ({entry.origin}): sniff declined the content")
         if len(accepted) == 1:
             return accepted[0]
         candidates = [e.name for e in by_extension]
         if not accepted:
             raise NoParserError(
-                f"No parser reads '{path}': the parsers for its extension declined it ("
-                + "; ".join(reasons)
-                + "). Expected content one of them recognises.",
+                f"No parser reads '{path}': {_closest(by_extension, head, path, reasons)}",
                 file=path,
                 candidates=candidates,
             )
@@ -168,15 +201,29 @@ class ParserRegistry:
             candidates=[e.name for e in accepted],
         )
 
-    def parse(self, path: Path, *, parser_name: str | None = None) -> ParsedFile:
+    def parse(
+        self,
+        path: Path,
+        *,
+        parser_name: str | None = None,
+        folder: Path | None = None,
+        hints: ParseHints | None = None,
+    ) -> ParsedFile:
         """Choose a parser (or use ``parser_name``), parse ``path`` and validate the result.
 
-        Raises only ParseError: a plugin's own bug (any other exception) is wrapped in a ParseError
-        naming the parser and the file, so one bad plugin cannot stop the service.
+        ``hints`` (else the provider's hints for the chosen parser and ``folder``, the watched folder the
+        file was found in, else ``path``'s folder) go to parsers that take them, and decide what happens
+        to formula-like text. Raises only ParseError: a plugin's own bug (any other exception) is wrapped
+        in a ParseError naming the parser and the file, so one bad plugin cannot stop the service.
         """
         entry = self.get(parser_name) if parser_name else self._choose_entry(path)
+        chosen = hints or self.hints_for(entry.name, folder or path.parent)
         try:
-            parsed = entry.create().parse(path)
+            parser = entry.create()
+            if takes_hints(entry.parser_class):
+                parsed = parser.parse(path, hints=chosen)  # type: ignore[call-arg]  # checked by takes_hints
+            else:
+                parsed = parser.parse(path)
         except ParseError:
             raise
         except Exception as exc:
@@ -195,7 +242,7 @@ class ParserRegistry:
                 parser=entry.name,
             )
         try:
-            return validate_parsed(parsed, file=path)
+            checked = validate_parsed(parsed, file=path)
         except ParseError:
             raise
         except Exception as exc:
@@ -205,6 +252,59 @@ class ParserRegistry:
                 file=path,
                 parser=entry.name,
             ) from exc
+        return screen_formula_text(checked, policy=chosen.formula_text, file=path)
+
+
+def _content_problem(path: Path, head: bytes) -> str | None:
+    """Why no parser can read a file, whatever its format (empty or blank); else None."""
+    if path.is_dir():
+        return None
+    if not head:
+        return (
+            "it is empty (an empty file, 0 bytes). Expected an instrument export "
+            "(was it exported or copied empty?)"
+        )
+    if not head.strip():
+        return "it is empty: it holds only blank lines. Expected an instrument export with content"
+    return None
+
+
+def _closest(entries: Sequence[ParserEntry], head: bytes, path: Path, reasons: list[str]) -> str:
+    """The refusal's reason: the format that came closest and what the file lacked, then the others."""
+    misses: list[tuple[NearMiss, ParserEntry]] = []
+    silent: list[str] = []
+    for entry in entries:
+        ask = getattr(entry.parser_class, "near_miss", None)
+        miss: NearMiss | None = None
+        if callable(ask):
+            try:
+                found = ask(entry.create(), head, path)
+            except Exception as exc:  # a plugin's explanation must not hide the refusal itself
+                reasons.append(f"{entry.name} ({entry.origin}): near_miss raised {type(exc).__name__}: {exc}")
+                continue
+            miss = found if isinstance(found, NearMiss) else None
+        if miss is not None and miss.closeness > 0:
+            misses.append((miss, entry))
+        else:
+            silent.append(entry.name)
+    misses.sort(key=lambda pair: -pair[0].closeness)
+    parts: list[str] = []
+    if misses:
+        best, entry = misses[0]
+        parts.append(f"it looks like {best.looks_like} ({entry.name}) but {best.lacks}.")
+        others = [f"{e.name}: {m.looks_like} but {m.lacks}" for m, e in misses[1:]]
+        if others:
+            parts.append("Less close: " + "; ".join(others) + ".")
+    if silent:
+        named = ", ".join(silent)
+        parts.append(
+            f"Not the format of {named} either."
+            if misses
+            else f"Its content is not the format of any parser for its extension ({named})."
+        )
+    if reasons:
+        parts.append("Problems asking the parsers: " + "; ".join(reasons) + ".")
+    return " ".join(parts)
 
 
 def _read_head(path: Path) -> bytes:

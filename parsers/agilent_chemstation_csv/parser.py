@@ -14,18 +14,21 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance
+from ingest.models import ParsedFile, ParseHints, Provenance
 from parsers._chemstation.data_folder import (
-    DataFolder,
+    csv_report_keys,
     is_data_folder,
     list_folder,
     looks_like_csv_report,
-    read_head,
+    peak_tables_beside,
     report_and_signal_files,
 )
 from parsers._chemstation.parsed_report import report_parsed_file
-from parsers._chemstation.peak_table import PeakLayout, peak_row, resolve_columns, typed_results
+from parsers._chemstation.peak_table import peak_row, resolve_columns, typed_results
 from parsers._chemstation.report_fields import normalize_metadata
+from parsers._common.dates import DateReader
+from parsers._common.numbers import NumberFormat, decide_number_format
+from parsers._plugin.contract import NearMiss
 from parsers.agilent_chemstation_csv.reader import CsvReportHeader, read_header, read_peak_table
 
 
@@ -33,7 +36,7 @@ class ChemStationCsvReportParser:
     """ChemStation "CSV report" export of a ``.D`` data folder (any report template)."""
 
     name: ClassVar[str] = "agilent_chemstation_csv"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     extensions: ClassVar[tuple[str, ...]] = (".d", ".csv")
     unit_suffixes: ClassVar[tuple[str, ...]] = (".d",)
 
@@ -43,26 +46,68 @@ class ChemStationCsvReportParser:
                 return looks_like_csv_report(head)
             if not is_data_folder(path):
                 return False
-            header = list_folder(path).csv_header
+            return list_folder(path).csv_header is not None  # found by its content
         except (OSError, ParseError):  # a path that cannot be examined is not one we can claim
             return False
-        return header is not None and looks_like_csv_report(read_head(header))
 
-    def parse(self, path: Path) -> ParsedFile:
+    def near_miss(self, head: bytes, path: Path) -> NearMiss | None:
+        if path.is_dir():
+            return None
+        keys = csv_report_keys(head)
+        if not keys:
+            return None
+        return NearMiss(
+            closeness=0.5,
+            looks_like="a ChemStation CSV report header (Report00.CSV)",
+            lacks="has no 'Number of Signals' field declaring its peak tables",
+        )
+
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         header_path, signal_files = report_and_signal_files(
             path,
-            lambda folder: folder.csv_header,
-            missing="Report00.CSV. Expected a ChemStation .D folder exported with a CSV report.",
+            lambda folder: folder.csv_header or folder.named_csv_header,
+            missing=(
+                "CSV report header (Report00.CSV, or <prefix>00.CSV with 'Number of Signals'). Expected a "
+                "ChemStation .D folder exported with a CSV report."
+            ),
         )
         header = read_header(header_path)
-        tables = _peak_table_paths(header, list_folder(header_path.parent))
+        tables = _peak_table_paths(header)
         layout = resolve_columns(header.columns, file=header_path, line=header.columns_line)
-        metadata, warnings = normalize_metadata(header.fields, file_label=str(header_path))
+        dates = DateReader.for_file(header.lines, file=header_path, hint=hints.date_order)
+        metadata, warnings = normalize_metadata(
+            header.fields, file_label=str(header_path), dates=dates, names=header.names
+        )
         metadata["signal_count"] = header.signal_count
         signals = [header.signals.get(n) or f"Signal {n}" for n in range(1, header.signal_count + 1)]
+        peak_tables = {
+            n: read_peak_table(p, delimiter=header.delimiter, columns=header.columns)
+            for n, p in tables.items()
+        }
+        number_format = (
+            NumberFormat(",", decided_by="the semicolon delimiter")
+            if header.delimiter == ";"
+            else decide_number_format(
+                (cell for table in peak_tables.values() for row in table.rows for cell in row.cells),
+                hint=hints.decimal,
+            )
+        )
         rows: list[dict[str, Any]] = []
-        for number, table_path in tables.items():
-            rows.extend(_table_rows(table_path, header, layout, signals[number - 1], metadata))
+        for number, table in peak_tables.items():
+            rows.extend(
+                peak_row(
+                    row.cells,
+                    layout,
+                    file=table.path,
+                    line=row.line,
+                    position=position,
+                    signal=signals[number - 1],
+                    run=metadata,
+                    number_format=number_format,
+                )
+                for position, row in enumerate(table.rows, start=1)
+            )
         return report_parsed_file(
             metadata=metadata,
             results=typed_results(rows, layout),
@@ -73,26 +118,19 @@ class ChemStationCsvReportParser:
         )
 
 
-def _peak_table_paths(header: CsvReportHeader, folder: DataFolder) -> dict[int, Path]:
+def _peak_table_paths(header: CsvReportHeader) -> dict[int, Path]:
+    tables = peak_tables_beside(header.path)
     expected = list(range(1, header.signal_count + 1))
-    found = sorted(folder.peak_tables)
+    found = sorted(tables)
     if found != expected:
-        names = [folder.peak_tables[n].name for n in found]
+        names = [tables[n].name for n in found]
+        name = header.path.name.upper()
+        prefix = name[: -len("00.CSV")] if name.endswith("00.CSV") else header.path.stem.upper()
         raise ParseError(
-            f"'{header.path}' declares {header.signal_count} signals but '{folder.root}' holds the peak "
-            f"tables {names}. Expected exactly REPORT01.CSV to REPORT{header.signal_count:02d}.CSV, "
+            f"'{header.path}' declares {header.signal_count} signals but '{header.path.parent}' holds the "
+            f"peak tables {names}. Expected exactly {prefix}01.CSV to {prefix}{header.signal_count:02d}.CSV, "
             "one per signal.",
             file=header.path,
             column="Number of Signals",
         )
-    return {n: folder.peak_tables[n] for n in expected}
-
-
-def _table_rows(
-    table_path: Path, header: CsvReportHeader, layout: PeakLayout, signal: str, run: dict[str, Any]
-) -> list[dict[str, Any]]:
-    table = read_peak_table(table_path, delimiter=header.delimiter, columns=header.columns)
-    return [
-        peak_row(row.cells, layout, file=table_path, line=row.line, position=position, signal=signal, run=run)
-        for position, row in enumerate(table.rows, start=1)
-    ]
+    return {n: tables[n] for n in expected}

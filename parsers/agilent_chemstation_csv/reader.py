@@ -28,6 +28,10 @@ class CsvReportHeader:
     encoding: str
     delimiter: str
     fields: dict[str, RawField]
+    #: Each field's name as exported, by its canonical key.
+    names: dict[str, str]
+    #: The file's lines, for deciding the date order.
+    lines: tuple[str, ...]
     signal_count: int
     signals: dict[int, str]
     columns: list[tuple[str, str | None]]
@@ -69,6 +73,7 @@ def read_header(path: Path) -> CsvReportHeader:
     decoded = read_text(path)
     delimiter = _delimiter(decoded)
     fields: dict[str, RawField] = {}
+    names: dict[str, str] = {}
     first_line: dict[str, int] = {}
     numbered: dict[tuple[str, int], tuple[int, str, str]] = {}
     for row in numbered_rows(decoded.lines, delimiter):
@@ -87,6 +92,7 @@ def read_header(path: Path) -> CsvReportHeader:
             )
         first_line.setdefault(key, line)
         fields.setdefault(key, (value, unit))
+        names.setdefault(key, cells[0].strip())
         match = c.NUMBERED_FIELD.match(key)
         if match:
             numbered[(match.group(1), int(match.group(2)))] = (line, value, unit)
@@ -131,6 +137,8 @@ def read_header(path: Path) -> CsvReportHeader:
         encoding=decoded.encoding,
         delimiter=delimiter,
         fields=fields,
+        names=names,
+        lines=tuple(decoded.lines),
         signal_count=signal_count,
         signals=signals,
         columns=columns,

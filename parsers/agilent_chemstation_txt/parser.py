@@ -21,23 +21,27 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance
+from ingest.models import ParsedFile, ParseHints, Provenance
 from parsers._chemstation.data_folder import (
+    DataFolder,
     is_data_folder,
     list_folder,
-    looks_like_csv_report,
     read_head,
     report_and_signal_files,
 )
 from parsers._chemstation.parsed_report import report_parsed_file
 from parsers._chemstation.peak_table import PeakLayout, peak_row, resolve_columns, typed_results
 from parsers._chemstation.report_fields import normalize_metadata
+from parsers._common.dates import DateReader
+from parsers._common.numbers import decide_number_format
+from parsers._plugin.contract import NearMiss
 from parsers.agilent_chemstation_txt import constants as c
 from parsers.agilent_chemstation_txt.reader import (
     SignalTable,
     TextReport,
     looks_like_text_report,
     read_text_report,
+    text_report_lacks,
 )
 
 _PRINTED = re.compile(r"^[+-]?\d*(?:[.,](?P<decimals>\d*))?(?:[eE](?P<exponent>[+-]?\d+))?$")
@@ -57,7 +61,7 @@ class ChemStationTextReportParser:
     """ChemStation printed report saved as text (``Report.TXT``), one table per signal."""
 
     name: ClassVar[str] = "agilent_chemstation_txt"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     extensions: ClassVar[tuple[str, ...]] = (".d", ".txt")
     unit_suffixes: ClassVar[tuple[str, ...]] = (".d",)
 
@@ -70,20 +74,37 @@ class ChemStationTextReportParser:
             folder = list_folder(path)
         except (OSError, ParseError):  # a path that cannot be examined is not one we can claim
             return False
-        if folder.text_report is None:
-            return False
-        if folder.csv_header is not None and looks_like_csv_report(read_head(folder.csv_header)):
+        if folder.csv_header is not None:
             return False  # the CSV report parser claims this folder
-        return looks_like_text_report(read_head(folder.text_report, c.REPORT_HEAD_BYTES))
+        return _text_report(folder) is not None
 
-    def parse(self, path: Path) -> ParsedFile:
+    def near_miss(self, head: bytes, path: Path) -> NearMiss | None:
+        lacking = text_report_lacks(head)
+        if lacking is None:
+            return None
+        closeness, lacks = lacking
+        return NearMiss(closeness=closeness, looks_like="a ChemStation text report", lacks=lacks)
+
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         report_path, signal_files = report_and_signal_files(
             path,
-            lambda folder: folder.text_report,
-            missing="Report.TXT. Expected a ChemStation .D folder with a text report.",
+            _text_report,
+            missing=(
+                "text report (Report.TXT, or another .TXT holding a ChemStation report). Expected a "
+                "ChemStation .D folder with a text report."
+            ),
         )
         report = read_text_report(report_path)
-        metadata, warnings = normalize_metadata(report.fields, file_label=str(report_path))
+        dates = DateReader.for_file(report.header_lines, file=report_path, hint=hints.date_order)
+        number_format = decide_number_format(
+            (cell for table in report.tables for _, cells in table.rows for cell in cells), hint=hints.decimal
+        )
+        metadata, warnings = normalize_metadata(
+            report.fields, file_label=str(report_path), dates=dates, names=report.names
+        )
+        if report.skipped_sections:
+            metadata["report_sections_not_read"] = "; ".join(report.skipped_sections)
         if report.title:
             metadata["report_title"] = report.title
         metadata["signal_count"] = len(report.tables)
@@ -108,6 +129,7 @@ class ChemStationTextReportParser:
                     position=pos,
                     signal=table.description,
                     run=metadata,
+                    number_format=number_format,
                 )
                 for pos, (line, values) in enumerate(table.rows, start=1)
             ]
@@ -123,6 +145,13 @@ class ChemStationTextReportParser:
             report_signals=signals,
             warnings=warnings,
         )
+
+
+def _text_report(folder: DataFolder) -> Path | None:
+    """The folder's text report: the first ``.TXT`` (``Report.TXT`` first) whose content is one."""
+    return next(
+        (p for p in folder.text_candidates if looks_like_text_report(read_head(p, c.REPORT_HEAD_BYTES))), None
+    )
 
 
 def _common_layout(layouts: list[PeakLayout], file: Path) -> PeakLayout:

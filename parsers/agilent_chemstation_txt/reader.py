@@ -6,6 +6,10 @@ at times; long paths wrap onto indented continuation lines, cut mid-word), a cen
 and a separator such as ``----|-------|----|`` whose ``|`` marks end each column: columns are cut
 at those marks, never at fixed offsets, so other report templates and widths read the same way.
 A ``Totals :`` row closes each table.
+
+GC reports may add a "Summed Peaks" section after the signal tables, which prints the ``Signal N:``
+headings again over sums of the peaks above: those repeated headings belong to that section and are
+not read as signal tables (the section is named in ``skipped_sections``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ _RULE = re.compile(r"^\s*={10,}\s*$")
 _END = re.compile(r"^\s*\*+\s*End of Report\s*\*+\s*$", re.IGNORECASE)
 _PAGE = re.compile(r"\bPage\s+\d+\s+of\s+\d+\b", re.IGNORECASE)
 _TOTALS = re.compile(r"^\s*Totals?\s*:", re.IGNORECASE)
+# A report section after the signal tables whose "Signal N:" lines are not signal tables of their own.
+_DERIVED_SECTION = re.compile(r"^\s*(?P<title>Summed\s+Peaks(?:\s+\w+)*)\s*$", re.IGNORECASE)
 _DATA_FILE = re.compile(r"^\s*Data File\s+(?P<path>\S.*?)\s*$", re.IGNORECASE)
 # A key starts a line or follows two spaces; its colon is followed by a space or the line end, which
 # keeps "C:\Chem32" and "12:43:30" out.
@@ -65,20 +71,47 @@ class TextReport:
     title: str | None
     tables: tuple[SignalTable, ...]
     complete: bool
+    #: Each header field's name as printed, by its canonical key.
+    names: dict[str, str]
+    #: The header block's lines (before the first signal table), for deciding the date order.
+    header_lines: tuple[str, ...] = ()
+    #: Sections after the signal tables that are not read (``Summed Peaks Report`` at line 88).
+    skipped_sections: tuple[str, ...] = ()
 
 
-def looks_like_text_report(head: bytes) -> bool:
-    """True when the bytes start a ChemStation text report (cheap; never raises)."""
+def _signature(head: bytes) -> tuple[bool, bool, set[str]]:
     text = decode_head(head).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     has_signal = any(_SIGNAL.match(line) for line in lines)
     has_separator = any(_SEPARATOR.match(line) for line in lines)
     keys = {m.group("key").lower() for line in lines[: c.HEADER_LINES] for m in _KEY.finditer(line)}
-    return has_signal and has_separator and len(keys & c.RUN_KEYS) >= c.MIN_RUN_KEYS
+    return has_signal, has_separator, keys & c.RUN_KEYS
 
 
-def _header_fields(lines: list[str]) -> tuple[dict[str, RawField], str | None]:
+def looks_like_text_report(head: bytes) -> bool:
+    """True when the bytes start a ChemStation text report (cheap; never raises)."""
+    has_signal, has_separator, keys = _signature(head)
+    return has_signal and has_separator and len(keys) >= c.MIN_RUN_KEYS
+
+
+def text_report_lacks(head: bytes) -> tuple[float, str] | None:
+    """For a file that is not quite a text report: how close it came (0..1) and what it lacks."""
+    has_signal, has_separator, keys = _signature(head)
+    if len(keys) < c.MIN_RUN_KEYS:
+        return None
+    missing = []
+    if not has_signal:
+        missing.append("'Signal N: ...' heading")
+    if not has_separator:
+        missing.append("peak table separator line ('----|-------|')")
+    if not missing:
+        return None
+    return 0.5 + 0.2 * (2 - len(missing)), "has no " + " and no ".join(missing) + " in its first 64 KiB"
+
+
+def _header_fields(lines: list[str]) -> tuple[dict[str, RawField], str | None, dict[str, str]]:
     fields: dict[str, RawField] = {}
+    names: dict[str, str] = {"datafile": "Data File"}
     title: str | None = None
     last_key: str | None = None
     after_rule = False
@@ -109,8 +142,9 @@ def _header_fields(lines: list[str]) -> tuple[dict[str, RawField], str | None]:
             key = canonical_name(match["key"])
             value = line[match.end() : end].strip().lstrip(":").strip()
             fields.setdefault(key, (value, ""))
+            names.setdefault(key, match["key"].strip())
             last_key = key if fields[key] == (value, "") else None
-    return fields, title
+    return fields, title, names
 
 
 def _spans(separator: str) -> list[tuple[int, int | None]]:
@@ -209,7 +243,8 @@ def read_text_report(path: Path) -> TextReport:
     """Read ``Report.TXT``; ParseError when it has no signal table or one is broken."""
     decoded: DecodedText = read_text(path)
     lines = decoded.lines
-    headings = [i for i, line in enumerate(lines) if _SIGNAL.match(line)]
+    derived = next((i for i, line in enumerate(lines) if _DERIVED_SECTION.match(line)), None)
+    headings = [i for i, line in enumerate(lines) if _SIGNAL.match(line) and (derived is None or i < derived)]
     if not headings:
         raise ParseError(
             f"Unable to find any 'Signal N: ...' table in '{path}'. Expected a ChemStation text report "
@@ -217,13 +252,18 @@ def read_text_report(path: Path) -> TextReport:
             file=path,
         )
     ends = [i for i, line in enumerate(lines) if _END.match(line)]
-    stop = ends[0] if ends else len(lines)
-    fields, title = _header_fields(lines[: headings[0]])
+    stop = min(ends[0] if ends else len(lines), derived if derived is not None else len(lines))
+    fields, title, names = _header_fields(lines[: headings[0]])
     page_lines = frozenset([line.strip() for line in lines[: headings[0]] if line.strip()][:3])
     tables = tuple(
         _table(lines, first, (headings[k + 1] if k + 1 < len(headings) else stop), path, page_lines)
         for k, first in enumerate(headings)
     )
+    skipped: tuple[str, ...] = ()
+    if derived is not None:
+        match = _DERIVED_SECTION.match(lines[derived])
+        assert match is not None  # found with the same pattern above
+        skipped = (f"{match['title'].strip()} (line {derived + 1})",)
     return TextReport(
         path=path,
         encoding=decoded.encoding,
@@ -231,4 +271,7 @@ def read_text_report(path: Path) -> TextReport:
         title=title,
         tables=tables,
         complete=bool(ends),
+        names=names,
+        header_lines=tuple(lines[: headings[0]]),
+        skipped_sections=skipped,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-#: The encodings "Export data as CSV" writes (UTF-16LE, with or without a BOM).
-ENCODINGS: tuple[str, ...] = ("utf-16", "utf-16-le")
+#: The encodings "Export data as CSV" writes: UTF-16LE with a BOM (and, copied through other tools, without
+#: one or big-endian). A UTF-8 file of two numbers per line is not claimed: it could be anything.
+ENCODINGS: tuple[str, ...] = ("utf-16", "utf-16-le", "utf-16-be")
 
 #: The columns of every row, in order: time in minutes, then the detector signal.
 COLUMNS: tuple[str, str] = ("time_min", "signal")

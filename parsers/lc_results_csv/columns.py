@@ -48,6 +48,8 @@ class ColumnLayout:
 
     known: dict[str, SourceColumn]
     extras: tuple[SourceColumn, ...]
+    #: Positions of columns whose header cell is blank (kept only when they hold values).
+    unnamed: tuple[int, ...] = ()
 
     @property
     def rt_factor(self) -> float:
@@ -79,9 +81,11 @@ def resolve_headers(headers: Sequence[str], *, file: Path) -> ColumnLayout:
     known: dict[str, SourceColumn] = {}
     extras: dict[str, SourceColumn] = {}
     seen: dict[str, SourceColumn] = {}
+    unnamed: list[int] = []
     for index, header in enumerate(headers):
         if not header.strip():
-            continue  # spreadsheet tools leave trailing delimiters; a column with no name carries nothing
+            unnamed.append(index)  # often a trailing delimiter; the parser keeps it if it holds values
+            continue
         normalized = normalize_header(header)
         if normalized in seen:
             raise ParseError(
@@ -128,4 +132,4 @@ def resolve_headers(headers: Sequence[str], *, file: Path) -> ColumnLayout:
                 file=file,
                 column=COLUMNS[key][0],
             )
-    return ColumnLayout(known=known, extras=tuple(extras.values()))
+    return ColumnLayout(known=known, extras=tuple(extras.values()), unnamed=tuple(unnamed))

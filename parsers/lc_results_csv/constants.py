@@ -33,6 +33,9 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 #: Columns without which a file is not an LC results CSV.
 REQUIRED: tuple[str, ...] = ("sample_id", "retention_time_min", "area")
 
+#: Columns every row must fill with a number (a peak without them is not a result).
+REQUIRED_VALUES: tuple[str, ...] = ("retention_time_min", "area")
+
 #: Columns holding numbers; the rest are text.
 NUMERIC: tuple[str, ...] = ("peak_number", "retention_time_min", "area", "height", "area_percent")
 

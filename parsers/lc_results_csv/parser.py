@@ -2,22 +2,28 @@
 
 The format (see ``docs/writing-a-parser.md`` and ``sample_data/exports/lc/``):
 
-- UTF-8 (a BOM is fine; UTF-16 and Windows code pages are also read), comma, semicolon or tab
-  delimited; with a semicolon or tab delimiter numbers may use a decimal comma.
+- UTF-8 (a BOM is fine; UTF-16, UTF-32 and Windows code pages are also read), comma, semicolon or tab
+  delimited, CRLF, LF or CR line ends. Numbers use a decimal point or comma and may group thousands
+  (``1,052.04``, ``1.052,04``, ``1 052,04``); which mark is the decimal one is decided from each
+  column's values, then the file's, then the site's ``decimal`` setting.
 - A header row; names are matched case- and space-insensitively, with aliases (``constants.COLUMNS``).
-  Required: ``Sample ID``, ``RT (min)``, ``Area``. Units may sit in the header (``Area [mAU*s]``,
-  ``RT (s)``) or in ``Area Unit`` / ``Height Unit`` columns (which win where filled).
-- One file is one run: ``Injection Date``, ``Instrument`` and ``Method`` must hold one value each.
-  Every column that is constant over the file also becomes run metadata.
+  Required: ``Sample ID``, ``RT (min)``, ``Area``, and a value of RT and Area on every row. Units may
+  sit in the header (``Area [mAU*s]``, ``RT (s)``) or in ``Area Unit`` / ``Height Unit`` columns (which
+  win where filled). A column with values under a blank header cell is kept (``unnamed_column_N``) with
+  a warning.
+- One file is one run with at least one result: ``Injection Date``, ``Instrument`` and ``Method`` must
+  hold one value each; a header without rows is refused. Every column that is constant over the file
+  also becomes run metadata. Dates are ISO 8601 or the acquiring PC's locale format (read with the
+  shared date reader: day/month order from the file, else the site's ``date_order``).
 - ``Chromatogram`` names a file relative to the CSV (a ``time_min,signal`` trace CSV, or e.g. a PNG);
-  it is attached, and a trace CSV is read into ``traces``. A missing one is a warning.
-- Other columns are kept as extra result columns under snake_case names.
+  it is attached, and a trace CSV is read into ``traces``. A missing file, or no such column, is a warning.
+- Other columns are kept as extra result columns under snake_case names. Text a spreadsheet would run
+  as a formula is neutralised or refused by the site's ``formula_text`` setting, naming its line.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 from typing import ClassVar
 
@@ -27,18 +33,25 @@ import pyarrow.compute as pc
 
 from ingest.contract import RESULT_COLUMNS
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar, Trace
+from ingest.models import ParsedFile, ParseHints, Provenance, Trace
+from parsers._common.decoding import decode_head
 from parsers._common.delimited import choose_delimiter
-from parsers.lc_results_csv.columns import ColumnLayout, find_known_keys, resolve_headers
-from parsers.lc_results_csv.constants import NUMERIC, REQUIRED, RUN_LEVEL, UNIT_COLUMNS
+from parsers._common.number_columns import column_format
+from parsers._common.numbers import NumberFormat
+from parsers._plugin.contract import NearMiss
+from parsers._plugin.formula_text import screen_formula_text
+from parsers.lc_results_csv.columns import ColumnLayout, find_known_keys, resolve_headers, snake_case
+from parsers.lc_results_csv.constants import COLUMNS, NUMERIC, REQUIRED, REQUIRED_VALUES, UNIT_COLUMNS
 from parsers.lc_results_csv.reader import (
     RawTable,
     looks_numeric,
     numeric_column,
+    present,
     read_raw_table,
     split_header,
     text_column,
 )
+from parsers.lc_results_csv.run_metadata import run_metadata
 from parsers.lc_results_csv.trace import read_trace
 
 _TRACE_SUFFIXES = (".csv", ".txt")
@@ -48,36 +61,63 @@ class LcResultsCsvParser:
     """Reads the LC results CSV format (see the module docstring)."""
 
     name: ClassVar[str] = "lc_results_csv"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     extensions: ClassVar[tuple[str, ...]] = (".csv",)
 
     def sniff(self, head: bytes, path: Path) -> bool:
         """True when the first line names the required columns (Sample ID, RT, Area)."""
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = head.decode("utf-16", errors="ignore")
-        else:
-            text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-        line = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
-        try:
-            headers = split_header(line, choose_delimiter(line))
-        except csv.Error:  # a header cell beyond the csv module's field size limit: not our header
-            return False
-        return set(REQUIRED) <= find_known_keys(headers)
+        headers = _first_line_cells(head)
+        return headers is not None and set(REQUIRED) <= find_known_keys(headers)
 
-    def parse(self, path: Path) -> ParsedFile:
+    def near_miss(self, head: bytes, path: Path) -> NearMiss | None:
+        """How close a declined file's first line comes to this format's header, and what it lacks."""
+        headers = _first_line_cells(head)
+        if headers is None:
+            return None
+        known = find_known_keys(headers)
+        found = set(REQUIRED) & known
+        # One shared name ("Sample ID" heads many tables) is no likeness; two required or three known are.
+        if not found or (len(found) < 2 and len(known) < 3):
+            return None
+        missing = " or ".join(f"'{COLUMNS[key][0]}'" for key in REQUIRED if key not in found)
+        return NearMiss(
+            closeness=len(found) / (len(REQUIRED) + 1),
+            looks_like="an LC results CSV",
+            lacks=f"its header row has no {missing} column (found {[h for h in headers if h][:12]})",
+        )
+
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         table = read_raw_table(path)
+        if table.table.num_rows == 0:
+            raise ParseError(
+                f"'{path.name}' has a header row but no result rows. Expected at least one result row: an "
+                "export without results is refused rather than stored as a run with 0 results.",
+                file=path,
+                line=2,
+            )
         layout = resolve_headers(table.headers, file=path)
-        columns = _result_columns(table, layout)
-        extras = _extra_columns(table, layout)
+        file_format = _file_number_format(table, layout, hints)
+        columns = _result_columns(table, layout, file_format, hints)
+        _check_required_values(table, layout, columns)
+        warnings: list[str] = []
+        extras = _extra_columns(table, layout, file_format, hints, warnings)
         frame = pd.DataFrame(
             {
                 name: pd.Series(pd.arrays.ArrowExtensionArray(values))
                 for name, values in {**columns, **extras}.items()
             }
         )
-        metadata = _metadata(table, layout, columns, extras)
-        traces, attachments, warnings = _chromatograms(table, layout, extras.get("chromatogram"), columns)
-        return ParsedFile(
+        metadata, date_warnings = run_metadata(table, layout, columns, extras, hints)
+        traces, attachments, trace_warnings = _chromatograms(
+            table, layout, extras.get("chromatogram"), columns
+        )
+        if "chromatogram" not in layout.known:
+            warnings.append(
+                f"'{path.name}' has no 'Chromatogram' column naming its trace file; the run gets no "
+                "chromatogram (add the column to the export to attach one)."
+            )
+        parsed = ParsedFile(
             metadata=metadata,
             results=frame,
             provenance=Provenance(
@@ -85,15 +125,40 @@ class LcResultsCsvParser:
             ),
             traces=traces,
             attachments=attachments,
-            warnings=warnings,
+            warnings=(*warnings, *date_warnings, *trace_warnings),
         )
+        headers = {source.key: source.header for source in (*layout.known.values(), *layout.extras)}
+        return screen_formula_text(
+            parsed, policy=hints.formula_text, file=path, line_of=table.line_of, headers=headers
+        )
+
+
+def _first_line_cells(head: bytes) -> list[str] | None:
+    text = decode_head(head).lstrip("\ufeff")
+    line = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
+    try:
+        return split_header(line, choose_delimiter(line))
+    except csv.Error:  # a header cell beyond the csv module's field size limit: not our header
+        return None
+
+
+def _file_number_format(table: RawTable, layout: ColumnLayout, hints: ParseHints) -> NumberFormat:
+    """The decimal mark the file's numeric columns show (the extras that read as numbers count too)."""
+    sources = [layout.known[key].index for key in NUMERIC if key in layout.known]
+    known = column_format([table.raw(i) for i in sources], hint=hints.decimal)
+    if known.decimal is not None:
+        return known
+    extra = [table.raw(source.index) for source in layout.extras if looks_numeric(table, source.index, known)]
+    return column_format(extra, hint=hints.decimal) if extra else known
 
 
 def _nulls(length: int, type_: pa.DataType) -> pa.ChunkedArray:
     return pa.chunked_array([pa.nulls(length, type_)])
 
 
-def _result_columns(table: RawTable, layout: ColumnLayout) -> dict[str, pa.ChunkedArray]:
+def _result_columns(
+    table: RawTable, layout: ColumnLayout, file_format: NumberFormat, hints: ParseHints
+) -> dict[str, pa.ChunkedArray]:
     length = table.table.num_rows
     out: dict[str, pa.ChunkedArray] = {}
     for key, dtype in RESULT_COLUMNS.items():
@@ -102,7 +167,8 @@ def _result_columns(table: RawTable, layout: ColumnLayout) -> dict[str, pa.Chunk
         if source is None:
             out[key] = _nulls(length, arrow_type)
         elif key in NUMERIC:
-            values = numeric_column(table, source.index, source.header)
+            fmt = column_format([table.raw(source.index)], hint=hints.decimal, fallback=file_format)
+            values = numeric_column(table, source.index, source.header, fmt)
             if key == "retention_time_min" and layout.rt_factor != 1.0:
                 values = pc.multiply(values, layout.rt_factor)
             out[key] = _as_int(table, values, source.header) if arrow_type == pa.int64() else values
@@ -113,6 +179,28 @@ def _result_columns(table: RawTable, layout: ColumnLayout) -> dict[str, pa.Chunk
         if source is not None and source.unit:
             out[unit_key] = pc.fill_null(out[unit_key], source.unit)
     return out
+
+
+def _check_required_values(
+    table: RawTable, layout: ColumnLayout, columns: dict[str, pa.ChunkedArray]
+) -> None:
+    """Every result needs a retention time and an area: a blank, ``NaN`` or ``n.a.`` there is refused."""
+    for key in REQUIRED_VALUES:
+        values = columns[key]
+        if not values.null_count:
+            continue
+        row = pc.index(pc.is_null(values), True).as_py()
+        source = layout.known[key]
+        raw = table.raw(source.index)[row].as_py().strip()
+        line = table.line_of(row)
+        shown = repr(raw) if raw else "a blank cell"
+        raise ParseError(
+            f"Found {shown} in '{table.file.name}' line {line} column '{source.header}' where a number is "
+            f"required: every result needs its {COLUMNS[key][0]}. Expected a number.",
+            file=table.file,
+            line=line,
+            column=source.header,
+        )
 
 
 def _as_int(table: RawTable, values: pa.ChunkedArray, column: str) -> pa.ChunkedArray:
@@ -130,81 +218,38 @@ def _as_int(table: RawTable, values: pa.ChunkedArray, column: str) -> pa.Chunked
     return pc.cast(values, pa.int64())
 
 
-def _extra_columns(table: RawTable, layout: ColumnLayout) -> dict[str, pa.ChunkedArray]:
+def _extra_columns(
+    table: RawTable,
+    layout: ColumnLayout,
+    file_format: NumberFormat,
+    hints: ParseHints,
+    warnings: list[str],
+) -> dict[str, pa.ChunkedArray]:
     out: dict[str, pa.ChunkedArray] = {}
     chromatogram = layout.known.get("chromatogram")
     if chromatogram is not None:
         out["chromatogram"] = text_column(table.raw(chromatogram.index))
-    for source in layout.extras:
-        if looks_numeric(table, source.index):
-            out[source.key] = numeric_column(table, source.index, source.header)
+    sources = [(source.key, source.index, source.header) for source in layout.extras]
+    taken = {key for key, _, _ in sources} | set(RESULT_COLUMNS) | set(out)
+    for index in layout.unnamed:
+        if present(table, index).null_count == table.table.num_rows:
+            continue  # a trailing delimiter: no header and no values
+        name = f"unnamed_column_{index + 1}"
+        while name in taken:
+            name = snake_case(f"{name} x")
+        taken.add(name)
+        warnings.append(
+            f"Column {index + 1} of '{table.file.name}' has values but a blank header cell; it is kept as "
+            f"'{name}'. Expected a name in every header cell."
+        )
+        sources.append((name, index, f"column {index + 1}"))
+    for key, index, header in sources:
+        fmt = column_format([table.raw(index)], hint=hints.decimal, fallback=file_format)
+        if looks_numeric(table, index, fmt):
+            out[key] = numeric_column(table, index, header, fmt)
         else:
-            out[source.key] = text_column(table.raw(source.index))
+            out[key] = text_column(table.raw(index))
     return out
-
-
-def _constant(values: pa.ChunkedArray) -> tuple[bool, Scalar]:
-    """(whether the column holds one value on every row, that value)."""
-    if len(values) == 0 or values.null_count:
-        return False, None
-    distinct = pc.unique(values)
-    if len(distinct) != 1:
-        return False, None
-    value: Scalar = distinct[0].as_py()
-    return True, value
-
-
-def _metadata(
-    table: RawTable,
-    layout: ColumnLayout,
-    columns: dict[str, pa.ChunkedArray],
-    extras: dict[str, pa.ChunkedArray],
-) -> dict[str, Scalar]:
-    metadata: dict[str, Scalar] = {}
-    for key in RUN_LEVEL:
-        source = layout.known.get(key)
-        if source is None:
-            continue
-        values = text_column(table.raw(source.index))
-        distinct = pc.unique(pc.drop_null(values))
-        if len(distinct) > 1:
-            shown = [v.as_py() for v in distinct[:5]]
-            raise ParseError(
-                f"File '{table.file.name}' holds rows of several values in column '{source.header}': "
-                f"{shown}. Expected one run per file (one value on every row).",
-                file=table.file,
-                column=source.header,
-            )
-        if len(distinct) == 1:
-            text = distinct[0].as_py()
-            metadata[key] = _iso_time(table, source.header, text, values) if key == "injection_time" else text
-    for key in ("sample_id", "sample_name", "injection", "signal"):
-        constant, value = _constant(columns[key])
-        if constant:
-            metadata[key] = value
-    for name, values in extras.items():
-        constant, value = _constant(values)
-        if constant and name not in metadata:
-            metadata[name] = value
-    for source in layout.extras:
-        if source.unit and source.key in metadata:
-            metadata[f"{source.key}_unit"] = source.unit
-    return metadata
-
-
-def _iso_time(table: RawTable, header: str, text: str, values: pa.ChunkedArray) -> str:
-    try:
-        return dt.datetime.fromisoformat(text).isoformat()
-    except ValueError:
-        row = pc.index(values, text).as_py()
-        line = table.line_of(row)
-        raise ParseError(
-            f"Unable to read {text!r} as a date and time in '{table.file.name}' line {line} "
-            f"column '{header}'. Expected ISO 8601 (2026-11-02T09:15:00+01:00) or 'YYYY-MM-DD HH:MM[:SS]'.",
-            file=table.file,
-            line=line,
-            column=header,
-        ) from None
 
 
 def _chromatograms(

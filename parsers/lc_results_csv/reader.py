@@ -2,8 +2,9 @@
 
 Reading is done by pyarrow's multi-threaded CSV reader with every column as text, so the parser
 decides how each column is converted and can name the line and column of a bad value. UTF-8 (with or
-without BOM) is read directly; UTF-16 or legacy code pages (Excel's "CSV" on Windows) are decoded
-first and re-encoded.
+without BOM) is read directly; UTF-16, UTF-32 or legacy code pages (Excel's "CSV" on Windows) are
+decoded first and re-encoded; CR-only line ends (old Mac tools) become LF. A quote that is never closed
+is reported at the line where it opens, not where the reader finally runs out of rows.
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from pyarrow import csv as pacsv
 
 from ingest.errors import ParseError
 from parsers._common.decoding import decode_bytes, detect_encoding
-from parsers._common.delimited import choose_delimiter, split_quoted
-from parsers._common.numbers import MISSING_MARKERS
+from parsers._common.delimited import choose_delimiter, split_quoted, unclosed_quote_line
+from parsers._common.number_columns import fits, present_texts, to_floats
+from parsers._common.numbers import NumberFormat, parse_number
 
-_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 _LINE_BREAK = re.compile(rb"[\r\n]")
-_MISSING = pa.array(sorted(MISSING_MARKERS))
 
 #: The longest line a file may have. A row of an LC results table is a few hundred bytes; a longer line
 #: means a lost line break or a file that is not a table. pyarrow's reader reads blocks of this size and
@@ -46,26 +46,29 @@ class RawTable:
     delimiter: str
     utf8: bytes
 
-    @property
-    def decimal_comma(self) -> bool:
-        """Whether numbers may use a decimal comma (only when the comma is not the delimiter)."""
-        return self.delimiter != ","
-
     def raw(self, index: int) -> pa.ChunkedArray:
         return self.table.column(index)
 
     def line_of(self, row: int) -> int:
         """The 1-based physical line of data row ``row`` (0-based), counting blank lines and quotes."""
+        return self.lines_of([row])[row]
+
+    def lines_of(self, rows: list[int]) -> dict[int, int]:
+        """The 1-based physical lines of data rows ``rows`` (0-based), in one pass over the file."""
+        wanted = set(rows)
+        found: dict[int, int] = {}
         text = self.utf8.decode("utf-8", errors="replace")
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
         records = -1  # the header row is record -1
         for record in reader:
             if not record:
                 continue
-            if records == row:
-                return reader.line_num
+            if records in wanted:
+                found[records] = reader.line_num
+                if len(found) == len(wanted):
+                    break
             records += 1
-        return reader.line_num
+        return {row: found.get(row, reader.line_num) for row in rows}
 
 
 def split_header(header_line: str, delimiter: str) -> list[str]:
@@ -90,6 +93,26 @@ def _to_utf8(data: bytes, file: Path) -> tuple[bytes, str]:
     return decoded.text.encode("utf-8"), decoded.encoding
 
 
+def _lf_line_ends(utf8: bytes) -> bytes:
+    # pyarrow's reader splits rows on LF and CRLF only; a file written with CR alone is one long line.
+    if b"\r" in utf8 and b"\n" not in utf8:
+        return utf8.replace(b"\r", b"\n")
+    return utf8
+
+
+def _unclosed_quote(utf8: bytes, delimiter: str, path: Path) -> ParseError | None:
+    line = unclosed_quote_line(utf8.decode("utf-8", errors="replace"), delimiter)
+    if line is None:
+        return None
+    return ParseError(
+        f"Unable to read '{path.name}': the quoted cell that opens on line {line} is never closed, so every "
+        "line after it would be read as part of that cell. Expected each quoted cell to end with a "
+        "double quote.",
+        file=path,
+        line=line,
+    )
+
+
 def read_raw_table(path: Path) -> RawTable:
     """Read ``path`` as a header row plus text columns; ParseError for unreadable or ragged files."""
     try:
@@ -99,6 +122,7 @@ def read_raw_table(path: Path) -> RawTable:
     if not data.strip():
         raise ParseError(f"File '{path.name}' is empty. Expected a header row and data rows.", file=path)
     utf8, encoding = _to_utf8(data, path)
+    utf8 = _lf_line_ends(utf8)
     overlong = _first_overlong_line(utf8, MAX_LINE_BYTES)
     if overlong is not None:
         long_line, length = overlong
@@ -122,6 +146,10 @@ def read_raw_table(path: Path) -> RawTable:
         return "skip"
 
     body = b"" if first_break < 0 else utf8[first_break + 1 :]
+    if body.count(b'"') % 2:
+        unclosed = _unclosed_quote(utf8, delimiter, path)
+        if unclosed is not None:
+            raise unclosed
     if not body.strip():
         empty = pa.table({name: pa.array([], pa.string()) for name in names})
         return RawTable(path, headers, empty, encoding, delimiter, utf8)
@@ -139,10 +167,13 @@ def read_raw_table(path: Path) -> RawTable:
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        raise ParseError(
+        raise _unclosed_quote(utf8, delimiter, path) or ParseError(
             f"Unable to read '{path.name}' as a {delimiter!r}-delimited table: {exc}.", file=path
         ) from exc
     if bad_rows:
+        unclosed = _unclosed_quote(utf8, delimiter, path)
+        if unclosed is not None:
+            raise unclosed
         number, expected, actual = bad_rows[0]
         # The threaded reader often does not know the line; find it again the slow way (errors only).
         line = number + 1 if number is not None else _first_ragged_line(utf8, delimiter, expected)
@@ -184,41 +215,34 @@ def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
-def numeric_column(table: RawTable, index: int, column: str) -> pa.ChunkedArray:
-    """Column ``index`` as float64 (missing markers -> null); ParseError naming line and column otherwise."""
+def numeric_column(table: RawTable, index: int, column: str, fmt: NumberFormat) -> pa.ChunkedArray:
+    """Column ``index`` as float64 read with the decided decimal mark (missing markers -> null);
+    ParseError naming the line, column and value otherwise."""
     raw = table.raw(index)
-    trimmed = pc.utf8_trim_whitespace(raw)
-    missing = pc.is_in(pc.utf8_lower(trimmed), value_set=_MISSING)
-    cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), trimmed)
-    if table.decimal_comma:
-        cleaned = pc.replace_substring(cleaned, ",", ".")
-    valid = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), True)
-    if pc.any(pc.invert(valid)).as_py():
-        row = pc.index(valid, False).as_py()
-        value = raw[row].as_py()
-        expected = (
-            "a decimal number (point or comma as the decimal mark)"
-            if table.decimal_comma
-            else "a decimal number with a point as the decimal mark (the comma is the delimiter)"
-        )
-        line = table.line_of(row)
-        raise ParseError(
-            f"Unable to read {value.strip()!r} as a number in '{table.file.name}' line {line} column "
-            f"'{column}'. Expected {expected}.",
-            file=table.file,
-            line=line,
-            column=column,
-        )
-    return pc.cast(cleaned, pa.float64())
+    floats, bad = to_floats(raw, fmt)
+    if bad is None:
+        return floats
+    value = raw[bad].as_py()
+    line = table.line_of(bad)
+    try:  # messages name the export by its name, as every message of this format does
+        parse_number(value, file=Path(table.file.name), line=line, column=column, number_format=fmt)
+    except ParseError as exc:
+        raise ParseError(exc.message, file=table.file, line=line, column=column) from None
+    raise ParseError(  # parse_number reads what the vectorised check refused: only an infinite value
+        f"Value {value.strip()!r} in '{table.file.name}' line {line} column '{column}' is out of range. "
+        "Expected a finite number.",
+        file=table.file,
+        line=line,
+        column=column,
+    )
 
 
-def looks_numeric(table: RawTable, index: int) -> bool:
+def looks_numeric(table: RawTable, index: int, fmt: NumberFormat) -> bool:
     """Whether every non-missing value of column ``index`` is a number (used for extra columns)."""
-    raw = pc.utf8_trim_whitespace(table.raw(index))
-    missing = pc.is_in(pc.utf8_lower(raw), value_set=_MISSING)
-    cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), raw)
-    if cleaned.null_count == len(cleaned):
-        return False
-    if table.decimal_comma:
-        cleaned = pc.replace_substring(cleaned, ",", ".")
-    return bool(pc.all(pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), True)).as_py())
+    return fits(table.raw(index), fmt)
+
+
+def present(table: RawTable, index: int) -> pa.ChunkedArray:
+    """Column ``index`` with blanks and missing markers as nulls (for evidence and checks)."""
+    result: pa.ChunkedArray = present_texts(table.raw(index))
+    return result

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ingest.errors import ParseError
 from ingest.models import Trace
+from parsers._common.number_columns import column_format
 from parsers.lc_results_csv.columns import normalize_header
 from parsers.lc_results_csv.constants import TRACE_TIME_HEADERS
 from parsers.lc_results_csv.reader import numeric_column, read_raw_table
@@ -31,8 +32,13 @@ def read_trace(path: Path, *, channel: str) -> Trace:
             "Expected two columns: 'time_min' and 'signal' (optionally with a unit, 'signal [mAU]').",
             file=path,
         )
-    time = numeric_column(table, 0, headers[0]).to_numpy()
-    signal = numeric_column(table, 1, headers[1]).to_numpy()
+    file_format = column_format([table.raw(0), table.raw(1)])
+    time = numeric_column(
+        table, 0, headers[0], column_format([table.raw(0)], fallback=file_format)
+    ).to_numpy()
+    signal = numeric_column(
+        table, 1, headers[1], column_format([table.raw(1)], fallback=file_format)
+    ).to_numpy()
     keep = ~(np.isnan(time) | np.isnan(signal))
     unit = _UNIT.search(headers[1])
     data = pd.DataFrame(

@@ -16,8 +16,23 @@ SECTION_FILES: Final = "original files"
 SECTION_CONFIGURATION: Final = "configuration"
 SECTION_PEAK_TABLE: Final = "peak table"
 SECTION_COMPOUNDS: Final = "compound results"
-#: GCsolution writes the same layout under "[GC Chromatogram(...)]".
-SECTION_CHROMATOGRAMS: Final = ("lc chromatogram", "gc chromatogram")
+#: GCsolution writes the same layout under "[GC Chromatogram(...)]", LabSolutions GC under
+#: "[Chromatogram (Ch1)]" (beside "[Peak Table(Ch1)]").
+SECTION_CHROMATOGRAMS: Final = ("lc chromatogram", "gc chromatogram", "chromatogram")
+#: Key/value sections whose fields become metadata (known keys mapped, every other key kept raw).
+KEY_VALUE_SECTIONS: Final = (
+    SECTION_HEADER,
+    SECTION_FILE,
+    SECTION_SAMPLE,
+    SECTION_FILES,
+    "file description",
+    SECTION_CONFIGURATION,
+)
+#: Metadata every export should give, and where it is looked for (missing ones are warnings).
+EXPECTED: Final = {
+    "sample_name": "'Sample Name' in [Sample Information]",
+    "injection_time": "'Acquired' in [Sample Information]",
+}
 
 PEAK_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "peak_number": ("peak#", "peakno.", "peakno", "peaknumber", "pkno."),

@@ -1,4 +1,10 @@
-"""Run-level metadata of a Shimadzu ASCII export, under the normalized keys of ``ingest.contract``."""
+"""Run-level metadata of a Shimadzu ASCII export, under the normalized keys of ``ingest.contract``.
+
+Known keys of the key/value sections are mapped; every other key is kept under its own snake_case name
+(values of several cells, as ``[Configuration]`` writes per detector, joined with ", "). Dates follow
+the acquiring PC's locale: the day/month order comes from every date in the file, else the site's
+``date_order``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,11 @@ from pathlib import Path
 
 from ingest.errors import ParseError
 from ingest.models import Scalar
-from parsers._common.dates import decide_order, parse_timestamp
-from parsers._common.numbers import parse_number
+from parsers._common.dates import DateReader
+from parsers._common.numbers import NumberFormat, parse_number
+from parsers._common.run_metadata import add_unmapped, missing_expected
 from parsers.shimadzu_labsolutions_ascii import constants as c
-from parsers.shimadzu_labsolutions_ascii.reader import ShimadzuText
+from parsers.shimadzu_labsolutions_ascii.reader import ShimadzuText, normalize_key
 from parsers.shimadzu_labsolutions_ascii.tables import key_values
 
 
@@ -25,18 +32,35 @@ def _stem(path: str) -> str | None:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
-def read_metadata(text: ShimadzuText, *, file: Path) -> tuple[dict[str, Scalar], list[str]]:
+#: (section, key) pairs the mapping below reads; every other field is kept raw.
+_MAPPED = {
+    (c.SECTION_SAMPLE, "sample name"),
+    (c.SECTION_SAMPLE, "sample id"),
+    (c.SECTION_SAMPLE, "operator name"),
+    (c.SECTION_SAMPLE, "vial#"),
+    (c.SECTION_SAMPLE, "vial"),
+    (c.SECTION_CONFIGURATION, "instrument name"),
+    (c.SECTION_SAMPLE, "acquired"),
+    (c.SECTION_SAMPLE, "injection volume"),
+    (c.SECTION_FILES, "method file"),
+    (c.SECTION_FILES, "batch file"),
+    (c.SECTION_HEADER, "data file name"),
+    (c.SECTION_FILES, "data file"),
+    (c.SECTION_SAMPLE, "sample type"),
+    (c.SECTION_SAMPLE, "dilution factor"),
+    (c.SECTION_SAMPLE, "sample amount"),
+    (c.SECTION_HEADER, "application name"),
+    (c.SECTION_HEADER, "version"),
+}
+
+
+def read_metadata(
+    text: ShimadzuText, *, file: Path, dates: DateReader, number_format: NumberFormat
+) -> tuple[dict[str, Scalar], list[str]]:
     """Metadata dict and warnings. Missing sections leave keys unset; bad dates and volumes raise."""
-    warnings: list[str] = []
     blocks = {
         kind: key_values(section)
-        for kind in (
-            c.SECTION_HEADER,
-            c.SECTION_FILE,
-            c.SECTION_SAMPLE,
-            c.SECTION_FILES,
-            c.SECTION_CONFIGURATION,
-        )
+        for kind in c.KEY_VALUE_SECTIONS
         if (section := text.first(kind)) is not None
     }
     if c.SECTION_SAMPLE not in blocks:
@@ -61,29 +85,22 @@ def read_metadata(text: ShimadzuText, *, file: Path) -> tuple[dict[str, Scalar],
         "vial": value(c.SECTION_SAMPLE, "vial#") or value(c.SECTION_SAMPLE, "vial"),
         "instrument": value(c.SECTION_CONFIGURATION, "instrument name"),
     }
-    dates = [v for block in blocks.values() for v, _ in block.values()]
-    order = decide_order(dates)
     acquired = get(c.SECTION_SAMPLE, "acquired")
     if acquired:
-        stamp = parse_timestamp(acquired[0], order)
-        if stamp is None:
+        try:
+            meta["injection_time"] = dates.iso(acquired[0], line=acquired[1], column="Acquired")
+        except ParseError:
             raise ParseError(
                 f"Unable to read Acquired date {acquired[0]!r} in '{file}' line {acquired[1]}. "
                 "Expected a date and time such as '02/08/2023 16:11:10' or '21.2.2012. 13:16:57'.",
                 file=file,
                 line=acquired[1],
                 column="Acquired",
-            )
-        meta["injection_time"] = stamp.isoformat()
-        if order.assumed:
-            warnings.append(
-                f"Acquired date {acquired[0]!r} could be day/month or month/day and nothing else in the file "
-                "decides it; read it day first."
-            )
+            ) from None
     volume = get(c.SECTION_SAMPLE, "injection volume")
     if volume:
         meta["injection_volume"] = parse_number(
-            volume[0], file=file, line=volume[1], column="Injection Volume"
+            volume[0], file=file, line=volume[1], column="Injection Volume", number_format=number_format
         )
         meta["injection_volume_unit"] = c.INJECTION_VOLUME_UNIT
     method = value(c.SECTION_FILES, "method file")
@@ -105,7 +122,18 @@ def read_metadata(text: ShimadzuText, *, file: Path) -> tuple[dict[str, Scalar],
     for key, name in (("dilution factor", "dilution_factor"), ("sample amount", "sample_amount")):
         found = get(c.SECTION_SAMPLE, key)
         if found:
-            meta[name] = parse_number(found[0], file=file, line=found[1], column=key)
+            meta[name] = parse_number(
+                found[0], file=file, line=found[1], column=key, number_format=number_format
+            )
     meta["software"] = value(c.SECTION_HEADER, "application name")
     meta["software_version"] = value(c.SECTION_HEADER, "version")
-    return {k: v for k, v in meta.items() if v is not None}, warnings
+    meta = {k: v for k, v in meta.items() if v is not None}
+    raw = (
+        (row.cells[0].strip(), ", ".join(cell.strip() for cell in row.cells[1:] if cell.strip()))
+        for kind in c.KEY_VALUE_SECTIONS
+        if (section := text.first(kind)) is not None
+        for row in section.rows
+        if row.cells and (kind, normalize_key(row.cells[0])) not in _MAPPED
+    )
+    add_unmapped(meta, raw)
+    return meta, [*missing_expected(meta, c.EXPECTED, file=file), *dates.warnings]

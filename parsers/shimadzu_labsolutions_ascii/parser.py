@@ -1,8 +1,11 @@
-"""Shimadzu LabSolutions / LCsolution ASCII export -> ParsedFile.
+"""Shimadzu LabSolutions / LCsolution / GCsolution ASCII export -> ParsedFile.
 
 Every ``[Peak Table(<channel>)]`` becomes result rows (signal = the channel); peaks are named from
-``[Compound Results(<detector>)]`` by compound ID and retention time; ``[LC Chromatogram(<channel>)]``
-sections become traces. Status traces (pressure, temperatures) are not chromatograms and are skipped.
+``[Compound Results(<detector>)]`` by compound ID and retention time; ``[LC Chromatogram(<channel>)]``,
+``[GC Chromatogram(<channel>)]`` and LabSolutions GC's ``[Chromatogram (Ch1)]`` sections become traces.
+Status traces (pressure, temperatures) are not chromatograms and are skipped. Batch files and 3D PDA
+exports are refused (see ``reader``). Numbers use the decimal mark the file's tables show (else the
+site's ``decimal``); every peak needs its retention time and area.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ingest.contract import FLOAT, STRING
-from ingest.models import ParsedFile, Provenance
+from ingest.models import ParsedFile, ParseHints, Provenance
+from parsers._common.dates import DateReader
 from parsers._common.decoding import decode_head, read_text
+from parsers._common.numbers import NumberFormat, decide_number_format
 from parsers._common.traces import trace_from_points
+from parsers._plugin.contract import NearMiss
 from parsers._plugin.frames import results_frame
 from parsers.shimadzu_labsolutions_ascii import constants as c
 from parsers.shimadzu_labsolutions_ascii.metadata import read_metadata
@@ -53,6 +59,22 @@ def _matching_chromatogram(channel: str, chromatograms: dict[str, Chromatogram])
     return chromatograms.get(channel) or chromatograms.get(f"{channel}-Ch1")
 
 
+def _number_format(text: ShimadzuText, hints: ParseHints) -> NumberFormat:
+    """The decimal mark the file's tables show (peak tables, compounds, chromatograms), else the site's."""
+    cells = (
+        cell
+        for section in text.sections
+        if section.kind in (c.SECTION_PEAK_TABLE, c.SECTION_COMPOUNDS, *c.SECTION_CHROMATOGRAMS)
+        for row in section.rows
+        for cell in row.cells[1:]
+        if len(row.cells) > 1
+    )
+    if text.delimiter == ",":
+        # Cells of a comma-delimited export cannot hold a decimal comma.
+        return NumberFormat(".", decided_by="the comma delimiter")
+    return decide_number_format(cells, hint=hints.decimal)
+
+
 def _belongs_to(channel: str, detector: str) -> bool:
     return channel == detector or channel.startswith(f"{detector}-")
 
@@ -61,22 +83,50 @@ class ShimadzuAsciiParser:
     """LabSolutions 5.x and LCsolution 1.x "ASCII convert" files (tab or comma delimited)."""
 
     name: ClassVar[str] = "shimadzu_labsolutions_ascii"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     extensions: ClassVar[tuple[str, ...]] = (".txt",)
 
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_shimadzu(decode_head(head))
 
-    def parse(self, path: Path) -> ParsedFile:
+    def near_miss(self, head: bytes, path: Path) -> NearMiss | None:
+        text = decode_head(head).lower()
+        found = [
+            s for s in ("[header]", "[sample information]", "[peak table(", "chromatogram(") if s in text
+        ]
+        if len(found) < 2:
+            return None
+        return NearMiss(
+            closeness=len(found) / 5,
+            looks_like="a Shimadzu LabSolutions ASCII export",
+            lacks=(
+                "it does not start with a [Header] section naming LabSolutions, LCsolution or GCsolution "
+                "as its 'Application Name'"
+            ),
+        )
+
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         decoded = read_text(path)
         text = read_sections(decoded, file=path)
-        metadata, warnings = read_metadata(text, file=path)
+        number_format = _number_format(text, hints)
+        # Every date of the file counts; the chromatogram rows hold none, so they are not scanned.
+        dated = [
+            "\t".join(row.cells)
+            for section in text.sections
+            if section.kind not in c.SECTION_CHROMATOGRAMS and not section.kind.endswith("status trace")
+            for row in section.rows
+        ]
+        dates = DateReader.for_file(dated, file=path, hint=hints.date_order)
+        metadata, warnings = read_metadata(text, file=path, dates=dates, number_format=number_format)
         chromatograms = {
-            s.qualifier: read_chromatogram(s, file=path, point_keys=c.POINT_COUNT_KEYS)
+            s.qualifier: read_chromatogram(
+                s, file=path, point_keys=c.POINT_COUNT_KEYS, number_format=number_format
+            )
             for s in text.sections
             if s.kind in c.SECTION_CHROMATOGRAMS
         }
-        rows = self._peak_rows(text, path, metadata, chromatograms, warnings)
+        rows = self._peak_rows(text, path, metadata, chromatograms, warnings, number_format)
         traces = tuple(
             trace_from_points(chrom.channel, chrom.times, chrom.signals, signal_unit=chrom.unit)
             for chrom in chromatograms.values()
@@ -96,6 +146,7 @@ class ShimadzuAsciiParser:
         metadata: dict[str, Any],
         chromatograms: dict[str, Chromatogram],
         warnings: list[str],
+        number_format: NumberFormat,
     ) -> list[dict[str, Any]]:
         tables: dict[str, list[TableRow]] = {}
         for section in text.all(c.SECTION_PEAK_TABLE):
@@ -106,8 +157,10 @@ class ShimadzuAsciiParser:
                 aliases=c.PEAK_COLUMNS,
                 required=c.PEAK_REQUIRED,
                 text_columns=c.PEAK_TEXT_COLUMNS,
+                number_format=number_format,
+                required_values=c.PEAK_REQUIRED,
             )
-        names = self._compound_names(text, path, tables, warnings)
+        names = self._compound_names(text, path, tables, warnings, number_format)
         rows: list[dict[str, Any]] = []
         for channel, peaks in tables.items():
             chrom = _matching_chromatogram(channel, chromatograms)
@@ -153,7 +206,12 @@ class ShimadzuAsciiParser:
         return rows
 
     def _compound_names(
-        self, text: ShimadzuText, path: Path, tables: dict[str, list[TableRow]], warnings: list[str]
+        self,
+        text: ShimadzuText,
+        path: Path,
+        tables: dict[str, list[TableRow]],
+        warnings: list[str],
+        number_format: NumberFormat,
     ) -> dict[tuple[str, int], TableRow]:
         """Map (channel, peak line) -> the compound row naming that peak."""
         named: dict[tuple[str, int], TableRow] = {}
@@ -165,6 +223,7 @@ class ShimadzuAsciiParser:
                 aliases=c.COMPOUND_COLUMNS,
                 required=c.COMPOUND_REQUIRED,
                 text_columns=c.COMPOUND_TEXT_COLUMNS,
+                number_format=number_format,
             )
             detector = section.qualifier
             for compound in compounds:

@@ -4,6 +4,10 @@ The export is INI-like: ``[Section(qualifier)]`` lines, each followed by delimit
 line or the next section. The delimiter is a tab in LabSolutions 5.x and a comma in older LCsolution
 exports (it follows the export dialog's setting), so it is detected once per file from the
 ``[Header]`` block.
+
+One file is one injection. A batch export repeats ``[Header]`` (or ``[Sample Information]``) once per
+injection, and a PDA 3D export holds a ``[PDA 3D ...]`` matrix: both are refused with a message that says
+what the file is and what to export instead.
 """
 
 from __future__ import annotations
@@ -83,8 +87,38 @@ def detect_delimiter(lines: list[str], *, file: Path) -> str:
     )
 
 
+def _refuse_batches_and_3d(lines: list[str], *, file: Path) -> None:
+    """A batch file (several injections) or a 3D PDA matrix is not one injection's chromatograms."""
+    titles = [
+        (number, normalize_key(m["name"]))
+        for number, line in enumerate(lines, 1)
+        if (m := _SECTION.match(line))
+    ]
+    for repeated in ("header", "sample information"):
+        starts = [number for number, title in titles if title == repeated]
+        if len(starts) > 1:
+            shown = ", ".join(str(n) for n in starts[:10]) + (" ..." if len(starts) > 10 else "")
+            raise ParseError(
+                f"'{file}' is a batch file with {len(starts)} injections ([{repeated.title()}] at lines "
+                f"{shown}). Expected one injection per file: export each data file of the batch on its own "
+                "(LabSolutions: Postrun > File > Export Data / 'ASCII Convert' per data file).",
+                file=file,
+                line=starts[1],
+            )
+    for number, title in titles:
+        if "3d" in title.replace(" ", ""):
+            raise ParseError(
+                f"'{file}' holds 3D PDA data ([{lines[number - 1].strip()[1:-1]}] at line {number}), a "
+                "matrix of absorbance over time and wavelength. Expected 2D chromatograms: export the data "
+                "file with the PDA 3D data unchecked (LC chromatograms at chosen wavelengths).",
+                file=file,
+                line=number,
+            )
+
+
 def read_sections(decoded: DecodedText, *, file: Path) -> ShimadzuText:
-    """Split decoded text into sections; raise ParseError when it is not a Shimadzu ASCII export."""
+    """Split decoded text into sections; raise ParseError when it is not a Shimadzu ASCII export, or is a
+    batch file or a 3D PDA export."""
     lines = decoded.lines
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None or normalize_key(lines[first]) != "[header]":
@@ -95,6 +129,7 @@ def read_sections(decoded: DecodedText, *, file: Path) -> ShimadzuText:
             file=file,
             line=(first or 0) + 1,
         )
+    _refuse_batches_and_3d(lines, file=file)
     delimiter = detect_delimiter(lines[first + 1 :], file=file)
     sections: list[Section] = []
     seen: dict[str, int] = {}

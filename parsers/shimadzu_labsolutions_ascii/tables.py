@@ -10,7 +10,7 @@ from pathlib import Path
 from ingest.errors import ParseError
 from parsers._common.column_aliases import locate_columns
 from parsers._common.delimited import Row
-from parsers._common.numbers import parse_number
+from parsers._common.numbers import NumberFormat, parse_number, require_number
 from parsers.shimadzu_labsolutions_ascii.reader import Section, normalize_key
 
 _UNIT = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")
@@ -61,7 +61,9 @@ def key_values(section: Section) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _count(section: Section, count_keys: frozenset[str], *, file: Path) -> tuple[int, int]:
+def _count(
+    section: Section, count_keys: frozenset[str], *, file: Path, number_format: NumberFormat | None
+) -> tuple[int, int]:
     """The ``# of ...`` count opening a table section and the index of the next row."""
     if not section.rows or normalize_key(section.rows[0].cells[0]) not in count_keys:
         found = section.rows[0].cells[0] if section.rows else "nothing"
@@ -73,7 +75,7 @@ def _count(section: Section, count_keys: frozenset[str], *, file: Path) -> tuple
         )
     row = section.rows[0]
     raw = row.cells[1] if len(row.cells) > 1 else ""
-    value = parse_number(raw, file=file, line=row.line, column=row.cells[0])
+    value = parse_number(raw, file=file, line=row.line, column=row.cells[0], number_format=number_format)
     if value is None or value < 0 or value != int(value):
         raise ParseError(
             f"Unable to read {raw.strip()!r} as a count in section [{section.title}] of '{file}' "
@@ -128,9 +130,14 @@ def read_table(
     aliases: Mapping[str, tuple[str, ...]],
     required: tuple[str, ...],
     text_columns: frozenset[str],
+    number_format: NumberFormat | None = None,
+    required_values: tuple[str, ...] = (),
 ) -> list[TableRow]:
-    """Read a counted table (peak table, compound results); the row count must match the count line."""
-    expected, start = _count(section, count_keys, file=file)
+    """Read a counted table (peak table, compound results); the row count must match the count line.
+
+    Columns in ``required_values`` must hold a number on every row (a blank or ``n.a.`` is refused).
+    """
+    expected, start = _count(section, count_keys, file=file, number_format=number_format)
     body = section.rows[start:]
     if expected == 0 and not body:
         return []
@@ -159,8 +166,19 @@ def read_table(
             raw = row.cells[index] if index < len(row.cells) else ""
             if key in text_columns:
                 values[key] = raw.strip() or None
-            else:
-                values[key] = parse_number(raw, file=file, line=row.line, column=header.cells[index].strip())
+                continue
+            column = header.cells[index].strip()
+            number = parse_number(raw, file=file, line=row.line, column=column, number_format=number_format)
+            if key in required_values:
+                number = require_number(
+                    number,
+                    raw,
+                    file=file,
+                    line=row.line,
+                    column=column,
+                    what=f"every row of [{section.title}]",
+                )
+            values[key] = number
         rows.append(TableRow(row.line, values))
     if len(rows) != expected:
         raise ParseError(
@@ -172,7 +190,9 @@ def read_table(
     return rows
 
 
-def read_chromatogram(section: Section, *, file: Path, point_keys: frozenset[str]) -> Chromatogram:
+def read_chromatogram(
+    section: Section, *, file: Path, point_keys: frozenset[str], number_format: NumberFormat | None = None
+) -> Chromatogram:
     """Read an ``[LC Chromatogram(...)]`` section: settings lines, a column header, then time/value rows."""
     settings: dict[str, tuple[str, int]] = {}
     header: Row | None = None
@@ -190,8 +210,8 @@ def read_chromatogram(section: Section, *, file: Path, point_keys: frozenset[str
             file=file,
             line=section.line,
         )
-    multiplier = _setting_number(settings, "intensity multiplier", section, file) or 1.0
-    wavelength = _setting_number(settings, "wavelength(nm)", section, file, lenient=True)
+    multiplier = _setting_number(settings, "intensity multiplier", section, file, number_format) or 1.0
+    wavelength = _setting_number(settings, "wavelength(nm)", section, file, number_format, lenient=True)
     times: list[float] = []
     signals: list[float] = []
     time_col, value_col = header.cells[0].strip(), header.cells[1].strip()
@@ -203,8 +223,12 @@ def read_chromatogram(section: Section, *, file: Path, point_keys: frozenset[str
                 file=file,
                 line=row.line,
             )
-        time = parse_number(row.cells[0], file=file, line=row.line, column=time_col)
-        value = parse_number(row.cells[1], file=file, line=row.line, column=value_col)
+        time = parse_number(
+            row.cells[0], file=file, line=row.line, column=time_col, number_format=number_format
+        )
+        value = parse_number(
+            row.cells[1], file=file, line=row.line, column=value_col, number_format=number_format
+        )
         if time is None or value is None:
             raise ParseError(
                 f"Row at '{file}' line {row.line} in section [{section.title}] has an empty value. "
@@ -216,7 +240,9 @@ def read_chromatogram(section: Section, *, file: Path, point_keys: frozenset[str
         signals.append(value * multiplier + 0.0)  # + 0.0 turns -0.0 into 0.0
     points = next((settings[k] for k in point_keys if k in settings), None)
     if points is not None:
-        expected = parse_number(points[0], file=file, line=points[1], column="# of Points")
+        expected = parse_number(
+            points[0], file=file, line=points[1], column="# of Points", number_format=number_format
+        )
         if expected is not None and int(expected) != len(times):
             raise ParseError(
                 f"Section [{section.title}] of '{file}' line {points[1]} announces {int(expected)} "
@@ -229,13 +255,19 @@ def read_chromatogram(section: Section, *, file: Path, point_keys: frozenset[str
 
 
 def _setting_number(
-    settings: dict[str, tuple[str, int]], key: str, section: Section, file: Path, *, lenient: bool = False
+    settings: dict[str, tuple[str, int]],
+    key: str,
+    section: Section,
+    file: Path,
+    number_format: NumberFormat | None,
+    *,
+    lenient: bool = False,
 ) -> float | None:
     if key not in settings:
         return None
     raw, line = settings[key]
     try:
-        return parse_number(raw, file=file, line=line, column=key)
+        return parse_number(raw, file=file, line=line, column=key, number_format=number_format)
     except ParseError:
         # LabSolutions writes "nm" instead of a number for detectors without a wavelength (RID, ELSD).
         if lenient:

@@ -1,7 +1,10 @@
-"""Thermo Chromeleon text export (7.x "Chromatogram Data" and 6.x "Raw Data" layouts) -> ParsedFile.
+"""Thermo Chromeleon text export (7.x "Chromatogram Data", 6.x "Raw Data", "Chromatogram and Results"
+report) -> ParsedFile.
 
-The samples seen are trace-only: metadata + one trace and an empty results frame. When the export
-also carries a peak table section (``Integration Results:``), its rows become the results.
+Chromatogram exports are trace-only by nature: metadata + one trace and an empty results frame. When
+the export carries a peak table section (``Integration Results``), its rows become the results. Dates
+follow the acquiring PC's locale (day/month order from every date in the file, else the site's
+``date_order``); numbers use a decimal point or comma, decided from the file's own values.
 """
 
 from __future__ import annotations
@@ -13,31 +16,30 @@ import pandas as pd
 
 from ingest.contract import FLOAT, STRING
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers._common.dates import decide_order, parse_timestamp
+from ingest.models import ParsedFile, ParseHints, Provenance, Trace
+from parsers._common.dates import DateReader
 from parsers._common.decoding import decode_head, read_text
-from parsers._common.numbers import parse_number
+from parsers._common.numbers import NumberFormat, decide_number_format, parse_number
 from parsers._common.traces import trace_from_points
+from parsers._plugin.contract import NearMiss
 from parsers._plugin.frames import results_frame
 from parsers.thermo_chromeleon_txt import constants as c
-from parsers.thermo_chromeleon_txt.peaks import read_peak_rows
+from parsers.thermo_chromeleon_txt.metadata import Info, read_metadata
+from parsers.thermo_chromeleon_txt.peaks import read_peak_table
 from parsers.thermo_chromeleon_txt.reader import (
     ChromeleonText,
     Section,
     key_values,
     looks_like_chromeleon,
+    normalize_key,
     read_sections,
     unit_of,
 )
 
-
-def _sequence_name(path: str) -> str | None:
-    """The sequence name in a path: ``HPLC\\Daten\\20230131 Nr.23-25.SEQ`` -> ``20230131 Nr.23-25``."""
-    # 7.x exports name the sequence only inside the chrom:// path: ".../<name>.seq/<n>.smp/..."
-    for part in reversed(path.replace("\\", "/").split("/")):
-        if part.lower().endswith(".seq"):
-            return part[: -len(".seq")] or None
-    return None
+#: Keys the trace is read from (not kept again as raw metadata).
+_TRACE_KEYS = {"signal unit", "signal dimension", "data points"}
+#: Keys only Chromeleon writes, for a near miss: a file with some of them but no section title.
+_TELLING_KEYS = ("injection volume", "instrument method", "processing method", "data vault", "inject time")
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -47,29 +49,81 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _number_format(text: ChromeleonText, info: Info, hints: ParseHints) -> NumberFormat:
+    """The decimal mark the file's numbers show: its data rows and peak rows first, then its fields."""
+    cells = (
+        cell
+        for section in (text.get(*c.DATA_SECTIONS), text.get(*c.PEAK_SECTIONS))
+        if section is not None
+        for row in section.rows[1:]
+        for cell in row.cells
+    )
+    found = decide_number_format(cells, hint=None)
+    if found.decimal is not None:
+        return found
+    return decide_number_format((value for _, value, _ in info.values()), hint=hints.decimal)
+
+
+def _channel(info: Info) -> str | None:
+    return next((info[k][1] for k in ("channel", "channel name") if k in info and info[k][1]), None)
+
+
 class ChromeleonTextParser:
-    """Chromeleon 6.8 and 7.x chromatogram text exports (tab separated, decimal comma or point)."""
+    """Chromeleon 6.8 and 7.x text exports (tab separated, decimal comma or point)."""
 
     name: ClassVar[str] = "thermo_chromeleon_txt"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     extensions: ClassVar[tuple[str, ...]] = (".txt",)
 
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_chromeleon(decode_head(head))
 
-    def parse(self, path: Path) -> ParsedFile:
+    def near_miss(self, head: bytes, path: Path) -> NearMiss | None:
+        lines = decode_head(head).splitlines()[:200]
+        keys = {normalize_key(line.split("\t", 1)[0]) for line in lines if "\t" in line}
+        found = [k for k in _TELLING_KEYS if k in keys]
+        if len(found) < 2:
+            return None
+        return NearMiss(
+            closeness=len(found) / (len(_TELLING_KEYS) + 1),
+            looks_like="a Chromeleon text export",
+            lacks=(
+                f"has none of its section titles ('Injection Information:', 'Chromatogram Data:', "
+                f"'Integration Results', ...) although it has the keys {found}"
+            ),
+        )
+
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         decoded = read_text(path, encodings=c.ENCODINGS)
         text = read_sections(decoded, file=path)
-        info: dict[str, tuple[str, str, int]] = {}
-        for block in (key_values(text.preamble), *(key_values(text.get(k)) for k in c.INFO_SECTIONS)):
+        info: Info = {}
+        tables = {*c.DATA_SECTIONS, *c.PEAK_SECTIONS}
+        others = [s for s in text.sections if s.key not in tables and s.key not in c.INFO_SECTIONS]
+        sections = [text.preamble, *(text.get(k) for k in c.INFO_SECTIONS), *others]
+        for block in (key_values(section) for section in sections):
             for key, found in block.items():
                 info.setdefault(key, found)
-        metadata, warnings = self._metadata(info, path)
-        trace = self._trace(text, info, path)
+        number_format = _number_format(text, info, hints)
+        # Every date of the file counts; the trace rows hold none, so they are not scanned.
+        dated = [
+            "\t".join(row.cells)
+            for section in (text.preamble, *text.sections)
+            if section.key not in c.DATA_SECTIONS
+            for row in section.rows
+        ]
+        dates = DateReader.for_file(dated, file=path, hint=hints.date_order)
+        metadata, warnings = read_metadata(
+            info, file=path, dates=dates, number_format=number_format, consumed=_TRACE_KEYS
+        )
+        trace = self._trace(text, info, path, number_format)
         peak_section = text.get(*c.PEAK_SECTIONS)
         rows: list[dict[str, Any]] = []
         if peak_section is not None:
-            rows = read_peak_rows(peak_section, file=path, signal=trace.channel if trace else None)
+            channel = trace.channel if trace else _channel(info)
+            table = read_peak_table(peak_section, file=path, signal=channel, number_format=number_format)
+            warnings.extend(table.warnings)
+            rows = table.rows
             for row in rows:
                 row.update(
                     sample_id=metadata.get("sample_id"),
@@ -84,66 +138,20 @@ class ChromeleonTextParser:
             warnings=tuple(warnings),
         )
 
-    def _metadata(
-        self, info: dict[str, tuple[str, str, int]], path: Path
-    ) -> tuple[dict[str, Scalar], list[str]]:
-        meta: dict[str, Scalar] = {}
-        for target, keys in c.TEXT_FIELDS.items():
-            value = next((info[k][1] for k in keys if k in info and info[k][1]), None)
-            if value is not None:
-                meta[target] = value
-        file_path = next((info[k][1] for k in ("file path", "filepath") if k in info), "")
-        sequence = _sequence_name(str(meta.get("sequence", ""))) or _sequence_name(file_path)
-        if sequence:
-            meta["sequence"] = sequence
-        warnings: list[str] = []
-        date = next((info[k] for k in ("injection date", "date") if k in info and info[k][1]), None)
-        time = next((info[k] for k in ("injection time", "time") if k in info and info[k][1]), None)
-        if date:
-            text = f"{date[1]} {time[1]}" if time else date[1]
-            order = decide_order([text])
-            stamp = parse_timestamp(text, order)
-            if stamp is None:
-                raise ParseError(
-                    f"Unable to read injection date {text!r} in '{path}' line {date[2]}. "
-                    "Expected a date such as '26.05.2017' and a time such as '16:52:02'.",
-                    file=path,
-                    line=date[2],
-                    column=date[0],
-                )
-            meta["injection_time"] = stamp.isoformat()
-            if order.assumed:
-                warnings.append(
-                    f"Injection date {date[1]!r} could be day/month or month/day; read it day first."
-                )
-        volume = info.get("injection volume")
-        if volume and volume[1]:
-            meta["injection_volume"] = parse_number(volume[1], file=path, line=volume[2], column=volume[0])
-            unit = unit_of(volume[0])
-            # Chromeleon writes "µl"; the normalized unit is "µL".
-            meta["injection_volume_unit"] = unit.replace("l", "L") if unit else "µL"
-        for key, target in (
-            ("dilution factor", "dilution_factor"),
-            ("weight", "weight"),
-            ("amount", "amount"),
-        ):
-            found = info.get(key)
-            if found and found[1]:
-                meta[target] = parse_number(found[1], file=path, line=found[2], column=found[0])
-        return meta, warnings
-
-    def _trace(self, text: ChromeleonText, info: dict[str, tuple[str, str, int]], path: Path) -> Trace | None:
+    def _trace(
+        self, text: ChromeleonText, info: Info, path: Path, number_format: NumberFormat
+    ) -> Trace | None:
         section = text.get(*c.DATA_SECTIONS)
         if section is None:
             return None
-        channel = next(
-            (info[k][1] for k in ("channel", "channel name") if k in info and info[k][1]), "signal"
-        )
-        times, values, unit = self._data_points(section, path)
+        channel = _channel(info) or "signal"
+        times, values, unit = self._data_points(section, path, number_format)
         unit = unit or next((info[k][1] for k in ("signal unit", "signal dimension") if k in info), None)
         expected = info.get("data points")
         if expected and expected[1]:
-            count = parse_number(expected[1], file=path, line=expected[2], column=expected[0])
+            count = parse_number(
+                expected[1], file=path, line=expected[2], column=expected[0], number_format=number_format
+            )
             if count is not None and int(count) != len(times):
                 raise ParseError(
                     f"'{path}' line {expected[2]} announces {int(count)} data points but section "
@@ -154,7 +162,9 @@ class ChromeleonTextParser:
                 )
         return trace_from_points(channel, times, values, signal_unit=unit)
 
-    def _data_points(self, section: Section, path: Path) -> tuple[list[float], list[float], str | None]:
+    def _data_points(
+        self, section: Section, path: Path, number_format: NumberFormat
+    ) -> tuple[list[float], list[float], str | None]:
         if not section.rows:
             return [], [], None
         header, rows = section.rows[0], section.rows[1:]
@@ -190,8 +200,16 @@ class ChromeleonTextParser:
                     file=path,
                     line=row.line,
                 )
-            time = parse_number(cells[time_col], file=path, line=row.line, column=names[time_col])
-            value = parse_number(cells[value_col], file=path, line=row.line, column=names[value_col])
+            time = parse_number(
+                cells[time_col], file=path, line=row.line, column=names[time_col], number_format=number_format
+            )
+            value = parse_number(
+                cells[value_col],
+                file=path,
+                line=row.line,
+                column=names[value_col],
+                number_format=number_format,
+            )
             if time is None or value is None:
                 raise ParseError(
                     f"Row at '{path}' line {row.line} has no value for "

@@ -51,3 +51,6 @@ ZONE_SUFFIX = re.compile(r"^(?P<stamp>.*?)\s+(?P<zone>[A-Za-z]{3,4})$")
 
 #: Empower stores injection volumes in microlitres; the export does not repeat the unit.
 INJECTION_VOLUME_UNIT = "µL"
+
+#: Metadata every export should give, and where it is looked for (missing ones are warnings).
+EXPECTED = {"sample_name": "a 'SampleName' field"}

@@ -12,10 +12,15 @@ offsets from the start of the file):
 - ``0x1800`` to the end: one little-endian float64 per point; the point count is implied by the size.
 
 Times are evenly spaced between the first and the last.
+
+:func:`write_compressed_ch_file` writes the "181" layout GC flame-ionisation channels use: no signal
+description, and from ``0x1800`` big-endian second differences of whole numbers (``0x7FFF`` followed by
+a 48-bit absolute value restarts them), so the point count cannot be told from the file size.
 """
 
 from __future__ import annotations
 
+import itertools
 import struct
 from collections.abc import Sequence
 from pathlib import Path
@@ -69,4 +74,36 @@ def write_ch_file(
         header[offset : offset + 1 + len(encoded)] = bytes([len(text)]) + encoded
     header[_SCALE : _SCALE + 8] = struct.pack(">d", scale)
     path.write_bytes(bytes(header) + struct.pack(f"<{len(signal)}d", *signal))
+    return path
+
+
+def write_compressed_ch_file(
+    path: Path,
+    counts: Sequence[int],
+    *,
+    start_min: float,
+    end_min: float,
+    unit: str = "pA",
+    scale: float = 1.0,
+) -> Path:
+    """Write whole-number ``counts`` (each reads back multiplied by ``scale``) as a "181" ``.ch`` file."""
+    if len(counts) < 2:
+        raise ValueError("a .ch trace needs at least two points")
+    header = bytearray(_DATA)
+    version = b"181"
+    header[_VERSION : _VERSION + 1 + len(version)] = bytes([len(version)]) + version
+    header[_TIME_RANGE : _TIME_RANGE + 8] = struct.pack(">ff", start_min * 60_000, end_min * 60_000)
+    encoded = unit.encode("utf-16-le")
+    header[_STRINGS["unit"] : _STRINGS["unit"] + 1 + len(encoded)] = bytes([len(unit)]) + encoded
+    header[_SCALE : _SCALE + 8] = struct.pack(">d", scale)
+    body = bytearray(struct.pack(">hhi", 0x7FFF, counts[0] >> 32, counts[0] & 0xFFFFFFFF))
+    previous_step = 0
+    for before, value in itertools.pairwise(counts):
+        step = value - before
+        second = step - previous_step
+        if not -0x8000 <= second < 0x7FFF:
+            raise ValueError(f"second difference {second} does not fit the compressed layout")
+        body += struct.pack(">h", second)
+        previous_step = step
+    path.write_bytes(bytes(header) + bytes(body))
     return path

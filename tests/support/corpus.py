@@ -150,7 +150,7 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     bad: list[BadExport] = []
-    no_parser = ("no parser reads", "sniff declined")
+    no_parser = ("no parser reads", "not the format of any parser")
 
     def trace_name(index: int) -> str:
         return f"bad_{index:03d}{TRACE_SUFFIX}"
@@ -193,12 +193,17 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
     def n() -> int:
         return len(bad)
 
-    add("empty", b"", "empty file", no_parser)
+    add("empty", b"", "empty file", ("no parser reads", "empty file"))
     add("binary", rng.randbytes(4096), "binary", no_parser)
-    add("header_cut_binary_tail", encoded([])[:40] + b"\x00\x01\x02", "truncated header", no_parser)
+    add(
+        "header_cut_binary_tail",
+        encoded([])[:40] + b"\x00\x01\x02",
+        "truncated header",
+        ("no parser reads", "looks like an lc results csv", "no 'rt (min)' or 'area' column"),
+    )
     text = encoded(rows(n(), 8))
     add("truncated", text[: len(text) * 2 // 3].rsplit(b",", 3)[0], "truncated", ("line", "expected 16"))
-    add("utf16_without_bom", csv_text(rows(n())).encode("utf-16-le"), "wrong encoding", no_parser)
+    add("header_only", encoded([]), "no results", ("has a header row but no result rows",))
     add("nul_bytes", encoded(rows(n())).replace(b",", b"\x00", 40), "binary", no_parser)
     add("html_page", b"<html><body>Error 404</body></html>\n", "not a table", no_parser)
     add("json_instead", b'{"Sample ID": "SMP-001"}\n', "not a table", no_parser)
@@ -209,10 +214,17 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
         ("no parser handles its extension",),
         suffix=".xyz",
     )
-    # Sample ID, RT and Area identify the format: without one of them no parser claims the file.
-    add("missing_rt_column", without("RT (min)", n()), "missing column", no_parser)
-    add("missing_area_column", without("Area", n()), "missing column", no_parser)
-    add("missing_sample_column", without("Sample ID", n()), "missing column", no_parser)
+    # Sample ID, RT and Area identify the format: without one of them no parser claims the file, and the
+    # refusal names the format it came closest to and the column it lacks.
+    closest = ("no parser reads", "looks like an lc results csv")
+    add("missing_rt_column", without("RT (min)", n()), "missing column", (*closest, "no 'rt (min)' column"))
+    add("missing_area_column", without("Area", n()), "missing column", (*closest, "no 'area' column"))
+    add(
+        "missing_sample_column",
+        without("Sample ID", n()),
+        "missing column",
+        (*closest, "no 'sample id' column"),
+    )
     latin = csv_text(rows(n())).replace("Sample SMP", "\u00c9chantillon SMP")
     add(
         "cp1252_unknown_sample",
@@ -227,6 +239,8 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
         ("Peak", "1.5", ("1.5", "whole number", "line 5")),
         ("Height", "tall", ("'tall'", "column 'height'")),
         ("Area %", "#DIV/0!", ("'#div/0!'", "column 'area %'")),
+        ("Area", "NaN", ("'nan'", "line 5 column 'area'", "where a number is required")),
+        ("RT (min)", "", ("a blank cell", "line 5 column 'rt (min)'", "where a number is required")),
     ):
         add(
             f"bad_value_{column.split()[0].lower()}",
@@ -310,6 +324,17 @@ def write_malformed(folder: Path, *, seed: int = 0) -> list[BadExport]:
     ragged = rows(n())
     ragged[4] = ragged[4][:5]
     add("ragged_row", encoded(ragged), "ragged row", ("line 6 has 5 fields",))
+    plain = rows(n())
+    for row in plain:
+        row[HEADER.index("Signal")] = "DAD1 A"  # no cell needs quotes: the one below is never closed
+    unclosed = encoded(plain).decode("utf-8").split("\n")
+    unclosed[3] = unclosed[3].replace(",Compound ", ',"Compound ', 1)
+    add(
+        "unclosed_quote",
+        "\n".join(unclosed).encode("utf-8"),
+        "unbalanced quote",
+        ("quoted cell that opens on line 4 is never closed",),
+    )
     add(
         "two_instruments",
         with_value(n(), "Instrument", "HPLC-OTHER"),

@@ -10,8 +10,6 @@ import pytest
 
 from parsers._common.agilent_ch import read_signal_traces
 
-pytest.importorskip("rainbow", reason="the optional 'ch' extra (rainbow-api) is not installed")
-
 
 def test_brown_dad1a_matches_the_expected_csv(instrument_exports: Path) -> None:
     root = instrument_exports / "agilent-chemstation-ch" / "rainbow"

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers._common.agilent_ch import read_signal_traces
-from tests.support.chemstation_ch import write_ch_file
-
-pytest.importorskip("rainbow", reason="the optional 'ch' extra (rainbow-api) is not installed")
+from tests.support.chemstation_ch import write_ch_file, write_compressed_ch_file
 
 
 def test_points_channel_and_unit_come_back_as_written(tmp_path: Path) -> None:
@@ -45,3 +43,29 @@ def test_a_variant_the_decoder_does_not_know_is_a_warning(tmp_path: Path) -> Non
     assert warnings == [
         f"Signal file '{path}' is of a .ch variant that could not be decoded; it is attached without a trace."
     ]
+
+
+def test_a_gc_fid_channel_decodes_to_its_single_column(tmp_path: Path) -> None:
+    path = write_ch_file(
+        tmp_path / "FID1A.ch",
+        [5.0, 5.5, 40.0, 6.0, 5.0],
+        start_min=1.0,
+        end_min=2.0,
+        description="FID1 A, Front Signal",
+        unit="pA",
+    )
+    (trace,), warnings = read_signal_traces([path])
+    assert warnings == []
+    assert (trace.channel, trace.signal_unit) == ("FID1 A, Front Signal", "pA")
+    assert trace.data["time_min"].tolist() == pytest.approx([1.0, 1.25, 1.5, 1.75, 2.0])
+    assert trace.data["signal"].tolist() == pytest.approx([5.0, 5.5, 40.0, 6.0, 5.0])
+
+
+def test_a_compressed_gc_channel_gets_one_time_per_decoded_point(tmp_path: Path) -> None:
+    counts = [1000, 1010, 1030, 1500, 2400, 1600, 1100, 1040, 1020, 1012, 1008, 1005]
+    path = write_compressed_ch_file(tmp_path / "FID2B.ch", counts, start_min=0.0, end_min=1.1, scale=0.5)
+    (trace,), warnings = read_signal_traces([path])
+    assert warnings == []
+    assert trace.channel == "FID2B"  # the compressed layout carries no signal description
+    assert trace.data["signal"].tolist() == pytest.approx([c * 0.5 for c in counts])
+    assert trace.data["time_min"].tolist() == pytest.approx([i * 0.1 for i in range(len(counts))])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile
+from ingest.models import ParsedFile, ParseHints
 from parsers import discover_parsers, validate_parsed
 from parsers.agilent_chemstation_csv.parser import ChemStationCsvReportParser
 
@@ -243,7 +243,6 @@ def test_unknown_injection_date_format_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_undecodable_signal_file_is_attached_with_a_warning(tmp_path: Path) -> None:
-    pytest.importorskip("rainbow")
     folder = report(tmp_path / "S.D")
     (folder / "DAD1A.ch").write_bytes(b"not a chemstation signal file" * 4)
     parsed = parse(folder)
@@ -257,12 +256,14 @@ def test_without_rainbow_signal_files_are_attached_with_a_warning(
 ) -> None:
     folder = report(tmp_path / "S.D")
     (folder / "DAD1A.ch").write_bytes(b"\x02\x33\x31\x00" * 8)
-    monkeypatch.setitem(sys.modules, "rainbow", None)  # as if the optional package were not installed
+    monkeypatch.setitem(sys.modules, "rainbow", None)  # as if the dependency were missing from the env
     monkeypatch.setitem(sys.modules, "rainbow.agilent", None)
     monkeypatch.setitem(sys.modules, "rainbow.agilent.chemstation", None)
     parsed = parse(folder)
     assert parsed.attachments == (folder / "DAD1A.ch",)
-    assert any("'rainbow-api' package is not installed" in w for w in parsed.warnings)
+    assert any(
+        "'rainbow-api' package benchling-ingest depends on is not installed" in w for w in parsed.warnings
+    )
 
 
 def test_registry_gives_a_folder_with_both_reports_to_the_csv_parser_only(tmp_path: Path) -> None:
@@ -270,3 +271,46 @@ def test_registry_gives_a_folder_with_both_reports_to_the_csv_parser_only(tmp_pa
     utf16(folder / "Report.TXT", ["Sample Name: S-042", "Signal 1: DAD1 A", "----|----|", "Totals :"])
     registry = discover_parsers(third_party=False)
     assert registry.choose(folder).name == "agilent_chemstation_csv"
+
+
+def test_a_report_set_saved_under_a_sites_own_prefix_is_found_by_its_content(tmp_path: Path) -> None:
+    folder = report(tmp_path / "S-042.D")
+    (folder / "Report00.CSV").rename(folder / "Probe42_00.csv")
+    (folder / "REPORT01.CSV").rename(folder / "PROBE42_01.CSV")
+    (folder / "REPORT02.CSV").rename(folder / "probe42_02.csv")
+    registry = discover_parsers(third_party=False)
+    assert registry.choose(folder).name == "agilent_chemstation_csv"
+    parsed = registry.parse(folder)
+    assert parsed.results["area"].tolist() == [100.5, 150.75, 10.0]
+    given_alone = registry.parse(folder / "Probe42_00.csv")
+    assert given_alone.results["area"].tolist() == [100.5, 150.75, 10.0]
+
+
+@pytest.mark.parametrize("area", ["", "NaN", "n.a."])
+def test_a_peak_without_an_area_is_refused_with_its_line(tmp_path: Path, area: str) -> None:
+    folder = report(tmp_path / "S.D", tables=[[TABLE_1[0], f'2,2.5,"BV E",0.07,{area},30,60'], TABLE_2])
+    with pytest.raises(ParseError) as info:
+        parse(folder)
+    assert "where a number is required: every peak needs its area" in info.value.message
+    assert (info.value.file, info.value.line, info.value.column) == (folder / "REPORT01.CSV", 2, "Area")
+
+
+def test_an_ambiguous_injection_date_follows_the_site_setting(tmp_path: Path) -> None:
+    header = [f for f in HEADER_FIELDS if "Injection Date" not in f] + [
+        '"Injection Date","03/02/2023 09:05:01",""'
+    ]
+    folder = report(tmp_path / "S.D", header=header)
+    assert parse(folder).metadata["injection_time"] == "2023-02-03T09:05:01"  # day first, with a warning
+    hinted = ChemStationCsvReportParser().parse(folder, hints=ParseHints(date_order="month_first"))
+    assert hinted.metadata["injection_time"] == "2023-03-02T09:05:01"
+
+
+def test_fields_the_report_adds_are_kept(tmp_path: Path) -> None:
+    folder = report(tmp_path / "S.D", header=[*HEADER_FIELDS, '"Column Serial","US1234",""'])
+    assert parse(folder).metadata["column_serial"] == "US1234"
+
+
+def test_a_report_header_without_its_signal_count_is_a_near_miss(tmp_path: Path) -> None:
+    head = codecs.BOM_UTF16_LE + "\r\n".join(HEADER_FIELDS).encode("utf-16-le")
+    miss = ChemStationCsvReportParser().near_miss(head, tmp_path / "Report00.CSV")
+    assert miss is not None and "has no 'Number of Signals' field" in miss.lacks

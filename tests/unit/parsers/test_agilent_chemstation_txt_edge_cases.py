@@ -40,7 +40,7 @@ RetTime Type    Area     Height   Amount   Name
  [min]        [mAU*s]    [mAU]   [ug/ml]
 -------|----|----------|--------|--------|-----------------|
   1.234 BB     120.50000  10.5000  1.20000 Caffeine
-  2,500 BV    1.00000e3    2.2500  3.40000 Theobromine
+  2.500 BV    1.00000e3    2.2500  3.40000 Theobromine
 Totals :       {total}   12.7500  4.60000
 """
 
@@ -71,13 +71,21 @@ def test_other_template_columns_come_from_the_separator_line(tmp_path: Path) -> 
     parsed = parse(report)
     frame = parsed.results
     assert frame["signal"].tolist() == ["DAD1 A, Sig=273,4 Ref=off"] * 2 + ["DAD1 B, Sig=273,4 Ref=off"] * 2
-    assert frame["retention_time_min"].tolist() == [1.234, 2.5, 1.234, 2.5]  # "2,500": decimal comma
+    assert frame["retention_time_min"].tolist() == [1.234, 2.5, 1.234, 2.5]
     assert frame["area"].tolist() == [120.5, 1000.0, 120.5, 1000.0]
     assert frame["peak_name"].tolist() == ["Caffeine", "Theobromine"] * 2
     assert frame["amount"].tolist() == [1.2, 3.4, 1.2, 3.4]
     assert frame["peak_number"].tolist() == [1, 2, 1, 2]  # no Peak # column: position
     assert frame["area_unit"].unique().tolist() == ["mAU*s"]
     assert parsed.warnings == ()
+
+
+def test_a_report_printed_with_decimal_commas(tmp_path: Path) -> None:
+    text = table().replace("1.234", "1,234").replace("2.500", "2,500").replace("120.50000", "120,50000")
+    text = text.replace("1.00000e3", "1,00000e3").replace(".", ",").replace("Totals :", "Totals :")
+    frame = parse(write_report(tmp_path / "S-9.D", text)).results
+    assert frame["retention_time_min"].tolist() == [1.234, 2.5]
+    assert frame["area"].tolist() == [120.5, 1000.0]
 
 
 def test_header_fields_two_per_line_and_wrapped(tmp_path: Path) -> None:
@@ -217,7 +225,7 @@ def test_folder_with_csv_report_goes_to_the_csv_parser_and_without_it_to_this_on
 def test_parsing_a_folder_without_report_txt_is_an_error(tmp_path: Path) -> None:
     folder = tmp_path / "S.D"
     folder.mkdir()
-    with pytest.raises(ParseError, match=r"has no Report\.TXT"):
+    with pytest.raises(ParseError, match=r"has no text report \(Report\.TXT"):
         ChemStationTextReportParser().parse(folder)
 
 
@@ -272,3 +280,32 @@ Totals :                  1662.37194   44.99246
     assert parsed.results["peak_number"].tolist() == [1, 2]
     assert parsed.results["retention_time_min"].tolist() == [1.442, 2.348]
     assert parsed.warnings == ()
+
+
+def test_a_text_report_under_another_name_is_found_by_its_content(tmp_path: Path) -> None:
+    folder = tmp_path / "S-9.D"
+    write_report(folder, table(), name="S9_Kurzbericht.txt")
+    (folder / "notes.txt").write_text("not a report\n", encoding="utf-8")
+    registry = discover_parsers(third_party=False)
+    assert registry.choose(folder).name == "agilent_chemstation_txt"
+    assert registry.parse(folder).results["area"].tolist() == [120.5, 1000.0]
+
+
+def test_summed_peaks_sections_do_not_repeat_the_signals(tmp_path: Path) -> None:
+    summed = f"\n{RULE}\n{' ' * 26}Summed Peaks Report\n{RULE}\n\n" + "Signal 1: DAD1 A, Sig=273,4 Ref=off\n"
+    parsed = parse(write_report(tmp_path / "S-9.D", table(1, "A"), summed + "\n" + table(1, "A")))
+    assert parsed.results["signal"].tolist() == ["DAD1 A, Sig=273,4 Ref=off"] * 2
+
+
+def test_an_iso_date_with_a_12_hour_clock(tmp_path: Path) -> None:
+    report = write_report(tmp_path / "S-9.D", table())
+    text = report.read_bytes().decode("utf-16").replace("3/4/2021 1:02:03 PM", "2021-03-04 1:02:03 PM ")
+    utf16(report, text.replace("\r\n", "\n"))
+    assert parse(report).metadata["injection_time"] == "2021-03-04T13:02:03"
+
+
+def test_a_report_without_its_peak_table_separator_is_a_near_miss(tmp_path: Path) -> None:
+    head = (HEADER + "Signal 1: DAD1 A\n").encode("utf-8")
+    miss = ChemStationTextReportParser().near_miss(head, tmp_path / "Report.TXT")
+    assert miss is not None and miss.looks_like == "a ChemStation text report"
+    assert miss.lacks == "has no peak table separator line ('----|-------|') in its first 64 KiB"

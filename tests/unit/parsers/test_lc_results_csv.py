@@ -11,7 +11,7 @@ import pytest
 
 from ingest.contract import RESULT_COLUMNS
 from ingest.errors import ParseError
-from ingest.models import ParsedFile
+from ingest.models import ParsedFile, ParseHints
 from parsers import validate_parsed
 from parsers.lc_results_csv.parser import LcResultsCsvParser
 
@@ -98,16 +98,50 @@ def test_line_numbers_count_blank_lines_and_quoted_line_breaks(tmp_path: Path) -
     assert info.value.line == 5
 
 
-def test_decimal_comma_is_not_accepted_in_comma_delimited_files(tmp_path: Path) -> None:
-    path = write(tmp_path, 'Sample ID,RT (min),Area\nSMP-001,"1,5",10\n')
-    with pytest.raises(ParseError, match=r"with a point as the decimal mark"):
+def test_a_quoted_decimal_comma_in_a_comma_delimited_file_is_read_by_its_evidence(tmp_path: Path) -> None:
+    path = write(tmp_path, 'Sample ID,RT (min),Area\nSMP-001,"1,5","1.052,25"\n')
+    frame = parse(path).results
+    assert (frame["retention_time_min"].tolist(), frame["area"].tolist()) == ([1.5], [1052.25])
+
+
+def test_thousands_grouping_is_told_apart_from_the_decimal_mark_by_the_column(tmp_path: Path) -> None:
+    path = write(tmp_path, 'Sample ID,RT (min),Area\nSMP-001,1.5,"1,052.045776"\nSMP-001,2.5,"1,052"\n')
+    assert parse(path).results["area"].tolist() == [1052.045776, 1052.0]
+
+
+def test_a_value_contradicting_the_decided_decimal_mark_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "Sample ID;RT (min);Area\nSMP-001;1.5;10.25\nSMP-001;2.5;12,5\n")
+    with pytest.raises(
+        ParseError, match=r"'12,5' as a number in 'run42.csv' line 3 column 'Area'.*decimal point"
+    ):
         parse(path)
 
 
-def test_missing_markers_become_nulls(tmp_path: Path) -> None:
-    path = write(tmp_path, "Sample ID,RT (min),Area,Height\nSMP-001,1.2,n.a.,-\n")
+def test_an_undecidable_thousands_value_is_refused_unless_the_site_says(tmp_path: Path) -> None:
+    path = write(tmp_path, 'Sample ID,RT (min),Area\nSMP-001,2,"1,052"\n')
+    with pytest.raises(ParseError, match=r"'1,052'.*line 2 column 'Area'.*nothing in the file shows"):
+        parse(path)
+    parsed = LcResultsCsvParser().parse(path, hints=ParseHints(decimal="comma"))
+    assert parsed.results["area"].tolist() == [1.052]
+
+
+def test_missing_markers_become_nulls_where_a_value_is_optional(tmp_path: Path) -> None:
+    path = write(tmp_path, "Sample ID,RT (min),Area,Height,Area %\nSMP-001,1.2,3,n.a.,-\n")
     frame = parse(path).results
-    assert frame["area"].isna().all() and frame["height"].isna().all()
+    assert frame["height"].isna().all() and frame["area_percent"].isna().all()
+
+
+@pytest.mark.parametrize(("cell", "shown"), [("NaN", "'NaN'"), ("n.a.", "'n.a.'"), ("", "a blank cell")])
+def test_a_missing_area_or_retention_time_is_refused_with_its_line(
+    tmp_path: Path, cell: str, shown: str
+) -> None:
+    path = write(tmp_path, f"Sample ID,RT (min),Area\nSMP-001,1.2,3\nSMP-001,2.2,{cell}\n")
+    with pytest.raises(ParseError) as info:
+        parse(path)
+    assert str(info.value).startswith(
+        f"Found {shown} in 'run42.csv' line 3 column 'Area' where a number is required"
+    )
+    assert (info.value.line, info.value.column) == (3, "Area")
 
 
 def test_non_integer_peak_number_is_rejected(tmp_path: Path) -> None:
@@ -143,9 +177,23 @@ def test_a_file_must_hold_one_run(tmp_path: Path, column: str, values: tuple[str
 
 
 def test_injection_date_must_be_a_date(tmp_path: Path) -> None:
-    path = write(tmp_path, "Sample ID,RT (min),Area,Injection Date\nSMP-001,1,2,02.11.2026\n")
-    with pytest.raises(ParseError, match=r"'02.11.2026' as a date and time in 'run42.csv' line 2"):
+    path = write(tmp_path, "Sample ID,RT (min),Area,Injection Date\nSMP-001,1,2,yesterday\n")
+    with pytest.raises(ParseError, match=r"'yesterday' as a date and time in 'run42.csv' line 2"):
         parse(path)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("02.11.2026 09:15", "2026-11-02T09:15:00"),
+        ("11/2/2026 9:15 AM", "2026-11-02T09:15:00"),
+        ('"2-Nov-26, 09:15:00"', "2026-11-02T09:15:00"),
+        ("2026-11-02 9:15:00 PM", "2026-11-02T21:15:00"),
+    ],
+)
+def test_injection_date_in_a_locale_format(tmp_path: Path, written: str, expected: str) -> None:
+    path = write(tmp_path, f"Sample ID,RT (min),Area,Injection Date\nSMP-001,1,2,{written}\n")
+    assert parse(path).metadata["injection_time"] == expected
 
 
 def test_injection_date_keeps_its_utc_offset(tmp_path: Path) -> None:
@@ -180,9 +228,38 @@ def test_ragged_row_is_rejected_with_its_line(tmp_path: Path) -> None:
         parse(path)
 
 
-def test_header_only_file_gives_an_empty_valid_frame(tmp_path: Path) -> None:
-    parsed = parse(write(tmp_path, "Sample ID,RT (min),Area\n"))
-    assert parsed.results.empty and list(parsed.results.columns) == list(RESULT_COLUMNS)
+def test_a_header_only_file_is_refused_not_a_run_with_no_results(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match=r"'run42.csv' has a header row but no result rows") as info:
+        parse(write(tmp_path, "Sample ID,RT (min),Area\n"))
+    assert info.value.line == 2
+
+
+def test_a_column_with_values_under_a_blank_header_is_kept_with_a_warning(tmp_path: Path) -> None:
+    parsed = parse(write(tmp_path, "Sample ID,RT (min),,Area\nSMP-001,1,lot 7,2\n"))
+    assert parsed.results["unnamed_column_3"].tolist() == ["lot 7"]
+    assert any("Column 3 of 'run42.csv' has values but a blank header cell" in w for w in parsed.warnings)
+
+
+def test_an_export_without_a_chromatogram_column_is_warned_about(tmp_path: Path) -> None:
+    parsed = parse(write(tmp_path, "Sample ID,RT (min),Area\nSMP-001,1,2\n"))
+    assert parsed.warnings == (
+        "'run42.csv' has no 'Chromatogram' column naming its trace file; the run gets no chromatogram "
+        "(add the column to the export to attach one).",
+    )
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "\n"])
+def test_any_line_end_is_read(tmp_path: Path, line_end: str) -> None:
+    path = write(tmp_path, line_end.join(["Sample ID,RT (min),Area", "SMP-001,1,2", "SMP-002,3,4", ""]))
+    assert parse(path).results["area"].tolist() == [2.0, 4.0]
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    rows = ["SMP-001,1,2"] * 3 + ['SMP-004,"1,2'] + ["SMP-005,1,2"] * 4
+    path = write(tmp_path, "\n".join(["Sample ID,RT (min),Area", *rows, ""]))
+    with pytest.raises(ParseError, match=r"the quoted cell that opens on line 5 is never closed") as info:
+        parse(path)
+    assert info.value.line == 5
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,8 @@ def test_a_broken_trace_file_names_the_trace_and_the_export_that_names_it(tmp_pa
     assert error.message == (
         "Chromatogram file 'bad_trace.csv' named in 'run42.csv' line 4 column 'Chromatogram' could not be "
         "read: Unable to read 'high' as a number in 'bad_trace.csv' line 3 column 'signal'. Expected a "
-        "decimal number with a point as the decimal mark (the comma is the delimiter)."
+        "number with a decimal point (the value '0.1' shows it), thousands grouped by commas or spaces "
+        "if at all."
     )
     details = error.to_dict()["details"]
     assert details["file"] == str(path) and details["line"] == 4 and details["column"] == "Chromatogram"

@@ -5,6 +5,7 @@ How entry points are found in package metadata is tested in ``test_entry_points.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -234,7 +235,31 @@ def test_choose_when_every_candidate_declines_lists_why(tmp_path: Path) -> None:
     with pytest.raises(NoParserError) as info:
         lc_only().choose(export)
     assert info.value.candidates == ["lc_results_csv"]
-    assert "lc_results_csv (builtin): sniff declined the content" in str(info.value)
+    assert str(info.value) == (
+        f"No parser reads '{export}': Its content is not the format of any parser for its extension "
+        "(lc_results_csv)."
+    )
+
+
+def test_a_refusal_names_the_closest_format_and_what_the_file_lacks(tmp_path: Path) -> None:
+    export = tmp_path / "run42.csv"
+    export.write_text("Sample ID,RT (min),Height\nSMP-001,1.2,3\n", encoding="utf-8")
+    with pytest.raises(NoParserError) as info:
+        discover_parsers().choose(export)
+    assert str(info.value).startswith(
+        f"No parser reads '{export}': it looks like an LC results CSV (lc_results_csv) but its header row "
+        "has no 'Area' column (found ['Sample ID', 'RT (min)', 'Height'])."
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "words"), [(b"", "empty (an empty file, 0 bytes)"), (b"\r\n \n", "only blank")]
+)
+def test_an_empty_file_is_named_as_such(tmp_path: Path, content: bytes, words: str) -> None:
+    export = tmp_path / "run42.csv"
+    export.write_bytes(content)
+    with pytest.raises(NoParserError, match=re.escape(words)):
+        discover_parsers().choose(export)
 
 
 def test_choose_with_two_claimants_is_an_error_naming_both(tmp_path: Path) -> None:

@@ -53,6 +53,21 @@ def test_parsers_lists_builtins_and_entry_points() -> None:
     assert code == 0
     assert "lc_results_csv" in out and "builtin" in out
     assert "example_plate_csv" in out and "entry point example-lab-parser" in out
+    assert "Agilent .ch signal files (DAD, FID, TCD...) are decoded into traces by rainbow-api" in out
+
+
+def test_parse_takes_the_sites_reading_hints(tmp_path: Path) -> None:
+    export = tmp_path / "run.csv"
+    export.write_text('Sample ID,RT (min),Area,Injection Date\nSMP-001,2,"1,052",05/06/2024 09:15\n')
+    code, _, err = run("parse", str(export), "--format", "json")
+    assert code == 2 and "'1,052'" in err and "nothing in the file shows" in err
+    code, out, _ = run(
+        "parse", str(export), "--format", "json", "--date-order", "month_first", "--decimal", "point"
+    )
+    document = json.loads(out)
+    assert code == 0
+    assert document["metadata"]["injection_time"] == "2024-05-06T09:15:00"
+    assert document["results"][0]["area"] == 1052.0
 
 
 def test_dropin_plugin_is_listed_and_used_with_parsers_dir(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile
+from ingest.models import ParsedFile, ParseHints
 from parsers import validate_parsed
 from parsers.shimadzu_labsolutions_ascii.parser import ShimadzuAsciiParser, raw_unit
 
@@ -214,8 +214,70 @@ def test_duplicated_peak_column(tmp_path: Path) -> None:
 
 
 def test_duplicated_section(tmp_path: Path) -> None:
-    text = build(extra_sections="[Sample Information]\nSample Name\tagain\n")
+    text = build(extra_sections="[Original Files]\nData File\tx.lcd\n\n[Original Files]\nData File\ty.lcd\n")
     assert "appears twice" in error_for(tmp_path, text).message
+
+
+def test_a_batch_file_is_refused_naming_its_injections(tmp_path: Path) -> None:
+    path = write(tmp_path, build() + "\n" + build(sample_name="Sample 2") + "\n" + build(sample_name="S3"))
+    error = error_for(tmp_path, path.read_text(encoding="utf-8"))
+    assert error.message.startswith(
+        f"'{tmp_path / 'bad.txt'}' is a batch file with 3 injections ([Header] at lines 1, "
+    )
+    assert "Expected one injection per file: export each data file of the batch on its own" in error.message
+
+
+def test_a_pda_3d_export_is_refused_as_such(tmp_path: Path) -> None:
+    text = build(
+        extra_sections="[PDA 3D(Detector A)]\nStart Wavelength(nm)\t190\nR.Time (min)\t190\t191\n0.0\t1\t2\n"
+    )
+    error = error_for(tmp_path, text)
+    assert "holds 3D PDA data ([PDA 3D(Detector A)] at line" in error.message
+    assert "Expected 2D chromatograms" in error.message
+
+
+def test_labsolutions_gc_chromatogram_sections_are_traces_without_a_false_warning(tmp_path: Path) -> None:
+    text = (
+        build()
+        .replace("[Peak Table(Detector A-Ch1)]", "[Peak Table(Ch1)]")
+        .replace("[Compound Results(Detector A)]", "[Compound Results(Ch1)]")
+        .replace("[LC Chromatogram(Detector A-Ch1)]", "[Chromatogram (Ch1)]")
+    )
+    parsed = parse(write(tmp_path, text))
+    assert [t.channel for t in parsed.traces] == ["Ch1"]
+    assert parsed.results["signal"].unique().tolist() == ["Ch1"]
+    assert parsed.results["area_unit"].tolist() == ["µV*s", "µV*s"]
+    assert not any("no chromatogram section" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("area", ["", "NaN", "n.a."])
+def test_a_peak_without_its_area_is_refused_with_line_and_column(tmp_path: Path, area: str) -> None:
+    peaks = [PEAKS[0], [*PEAKS[1][:4], area, *PEAKS[1][5:]]]
+    error = error_for(tmp_path, build(peaks=peaks))
+    assert "where a number is required: every row of [Peak Table(Detector A-Ch1)]" in error.message
+    assert (error.line, error.column) == (19, "Area")
+
+
+def test_unknown_fields_are_kept_and_missing_expected_ones_warned(tmp_path: Path) -> None:
+    text = build().replace("Sample Name\tSample 1\n", "").replace("Vial#\t7", "Vial#\t7\nRack\tR2")
+    path = write(tmp_path, text)
+    parsed = parse(path)
+    assert parsed.metadata["rack"] == "R2"
+    assert (
+        f"'{path}' gives no sample name (looked for 'Sample Name' in [Sample Information]); "
+        in parsed.warnings[0]
+    )
+
+
+def test_dates_are_decided_by_every_date_in_the_file_then_the_site(tmp_path: Path) -> None:
+    text = build(acquired="02/08/2023 16:11:10").replace(
+        "Version\t5.98", "Version\t5.98\nOutput Date\t8/21/2023"
+    )
+    assert parse(write(tmp_path, text)).metadata["injection_time"] == "2023-02-08T16:11:10"
+    hinted = ShimadzuAsciiParser().parse(
+        write(tmp_path, build(acquired="02/08/2023 16:11:10")), hints=ParseHints(date_order="month_first")
+    )
+    assert (hinted.metadata["injection_time"], hinted.warnings) == ("2023-02-08T16:11:10", ())
 
 
 def test_unreadable_date(tmp_path: Path) -> None:

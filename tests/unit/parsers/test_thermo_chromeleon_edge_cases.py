@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile
+from ingest.models import ParsedFile, ParseHints
 from parsers import validate_parsed
 from parsers.thermo_chromeleon_txt.parser import ChromeleonTextParser
 
@@ -176,3 +176,67 @@ def test_sniff(tmp_path: Path) -> None:
     assert not parser.sniff(b"", path)
     assert not parser.sniff(bytes(range(256)), path)
     assert not parser.sniff(b"[Header]\nApplication Name\tLabSolutions\n[Sample Information]\n", path)
+
+
+def test_the_day_month_order_comes_from_every_date_in_the_file(tmp_path: Path) -> None:
+    # "05/06/2017" alone is ambiguous; a "Last Update 5/26/2017" elsewhere in the file shows month first.
+    text = build(date="05/06/2017").replace(
+        "Type\tUnknown", "Type\tUnknown\r\nLast Update\t5/26/2017 10:00:00"
+    )
+    parsed = parse(write(tmp_path, text))
+    assert parsed.metadata["injection_time"] == "2017-05-06T09:15:00"
+    assert parsed.metadata["last_update"] == "5/26/2017 10:00:00"
+    assert parsed.warnings == ()
+
+
+def test_the_site_setting_decides_an_ambiguous_date_the_file_cannot(tmp_path: Path) -> None:
+    path = write(tmp_path, build(date="05/06/2017"))
+    parsed = ChromeleonTextParser().parse(path, hints=ParseHints(date_order="month_first"))
+    assert parsed.metadata["injection_time"] == "2017-05-06T09:15:00" and parsed.warnings == ()
+
+
+def test_dates_written_in_both_orders_are_refused(tmp_path: Path) -> None:
+    text = build(date="13/05/2017").replace("Type\tUnknown", "Type\tUnknown\r\nLast Update\t5/26/2017")
+    error = error_for(tmp_path, text)
+    assert "both day first ('13/05/2017') and month first ('5/26/2017')" in error.message
+
+
+def test_an_injection_time_with_its_offset_is_kept(tmp_path: Path) -> None:
+    text = build().replace("Injection Time\t09:15:00", "Injection Time\t09:15:00 +02:00")
+    assert parse(write(tmp_path, text)).metadata["injection_time"] == "2017-05-26T09:15:00+02:00"
+
+
+def test_missing_expected_fields_are_warnings(tmp_path: Path) -> None:
+    text = build().replace("Injection\tSMP-021\r\n", "").replace("Injection Date\t26.05.2017\r\n", "")
+    path = write(tmp_path, text)
+    parsed = parse(path)
+    assert parsed.warnings == (
+        f"'{path}' gives no sample name (looked for 'Injection', 'Name', 'Injection Name' or 'Sample'); "
+        "sample_name is left empty.",
+        f"'{path}' gives no injection time (looked for 'Injection Date' with 'Injection Time', 'Inject Time' "
+        "or 'Injection Date/Time'); injection_time is left empty.",
+    )
+
+
+def test_unknown_fields_are_kept_under_their_own_names(tmp_path: Path) -> None:
+    text = build().replace("Type\tUnknown", "Type\tUnknown\r\nColumn Serial No.\tAC-4711")
+    assert parse(write(tmp_path, text)).metadata["column_serial_no"] == "AC-4711"
+
+
+@pytest.mark.parametrize("area", ["n.a.", "", "NaN"])
+def test_a_peak_with_a_retention_time_but_no_area_is_refused(tmp_path: Path, area: str) -> None:
+    section = [
+        "Integration Results:",
+        "No.\tPeak Name\tRetention Time (min)\tArea (mAU*min)",
+        f"1\tUracil\t1,234\t{area}",
+    ]
+    error = error_for(tmp_path, build(peak_section=section))
+    assert "where a number is required: every peak needs its area" in error.message
+    assert (error.line, error.column) == (20, "Area (mAU*min)")
+
+
+def test_near_miss_names_what_a_chromeleon_like_file_lacks(tmp_path: Path) -> None:
+    text = b"Injection\tX\r\nInstrument Method\tM\r\nInjection Volume\t5\r\nData Vault\tV\r\n"
+    miss = ChromeleonTextParser().near_miss(text, tmp_path / "x.txt")
+    assert miss is not None and miss.looks_like == "a Chromeleon text export"
+    assert "has none of its section titles" in miss.lacks

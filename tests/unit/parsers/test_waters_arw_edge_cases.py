@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile
+from ingest.models import ParsedFile, ParseHints
 from parsers import validate_parsed
 from parsers.waters_empower_arw.parser import EmpowerArwParser
 
@@ -28,7 +28,7 @@ def test_richer_export_method_maps_known_fields_and_keeps_the_rest(tmp_path: Pat
         '"Injection Volume"\t"Channel"\t"Column Serial No"'
     )
     values = '"SMP-031"\t"1:A,3"\t"2"\t"5/26/2021 10:05:37 AM EDT"\t"10.00"\t"PDA 254.0 nm"\t"01234"'
-    parsed = parse(write(tmp_path, [names, values, "0\t0.5", "0,5\t1,25"]))
+    parsed = parse(write(tmp_path, [names, values, "0\t0.5", "0.5\t1.25"]))
     meta = parsed.metadata
     assert meta["sample_name"] == "SMP-031"
     assert (meta["vial"], meta["injection"]) == ("1:A,3", "2")
@@ -99,3 +99,24 @@ def test_sniff_rejects_other_text(tmp_path: Path) -> None:
     assert not parser.sniff(bytes(range(256)), path)
     assert not parser.sniff(b"Time,Value\n0,1\n", path)
     assert not parser.sniff(b"0\t1\r0.1\t2\r", path)
+
+
+def test_a_3d_pda_export_is_refused_as_such(tmp_path: Path) -> None:
+    lines = ["SampleName\tChannel", "S\tPDA 3D", "\t210.0\t211.2\t212.4", "0\t1\t2\t3", "0.1\t2\t3\t4"]
+    error = error_for(tmp_path, lines)
+    assert "is a 3D PDA export: line 3 holds 3 values" in error.message
+    assert "Expected a 2D chromatogram" in error.message and error.line == 3
+
+
+def test_decimal_commas_and_the_site_date_order(tmp_path: Path) -> None:
+    path = write(tmp_path, ["SampleName\tDate Acquired", "S\t05/06/2021 10:05:37", "0\t1,5", "0,1\t2,25"])
+    parsed = EmpowerArwParser().parse(path, hints=ParseHints(date_order="month_first"))
+    assert parsed.metadata["injection_time"] == "2021-05-06T10:05:37"
+    assert parsed.traces[0].data.values.tolist() == [[0.0, 1.5], [0.1, 2.25]]
+
+
+def test_an_export_method_without_the_sample_name_is_warned_about(tmp_path: Path) -> None:
+    path = write(tmp_path, ["Channel", "ChA", "0\t1"])
+    assert parse(path).warnings == (
+        f"'{path}' gives no sample name (looked for a 'SampleName' field); sample_name is left empty.",
+    )

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ConfigError
+from ingest.models import ParseHints
 from ingest.resolve import load_schema_map
-from tests.support.paths import REPO
+from tests.support.paths import REPO, SCHEMAS_MAP
 
 GOOD_HEAD = """version: 1
 mappings:
@@ -81,3 +82,34 @@ def test_folder_specific_mapping_wins(tmp_path: Path) -> None:
     general = schema_map.for_parser("lc_results_csv", Path("/shares/lab1"))
     assert special is not None and special.run.schema_ == "Other Run"
     assert general is not None and general.run.schema_ == "Chromatography Run"
+
+
+def test_reading_hints_default_and_are_overridden_per_mapping(tmp_path: Path) -> None:
+    text = (
+        SCHEMAS_MAP.read_text(encoding="utf-8")
+        .replace("\ntimezone:", "\ndate_order: day_first\ndecimal: comma\ntimezone:", 1)
+        .replace("\nformula_text: neutralise", "\nformula_text: refuse", 1)
+    )
+    text = text.replace(
+        "  - parser: waters_empower_arw\n", "  - parser: waters_empower_arw\n    date_order: month_first\n", 1
+    )
+    path = tmp_path / "map.yaml"
+    path.write_text(text, encoding="utf-8")
+    schema_map = load_schema_map(path)
+    assert schema_map.parse_hints("waters_empower_arw") == ParseHints("month_first", "comma", "refuse")
+    assert schema_map.parse_hints("lc_results_csv") == ParseHints("day_first", "comma", "refuse")
+    assert load_schema_map(SCHEMAS_MAP).parse_hints("lc_results_csv") == ParseHints(None, None, "neutralise")
+
+
+def test_an_unknown_reading_hint_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(
+        SCHEMAS_MAP.read_text(encoding="utf-8").replace(
+            "\ntimezone:", "\ndate_order: yyyy_first\ntimezone:", 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ConfigError, match=r"line \d+: date_order: Input should be 'day_first' or 'month_first'"
+    ):
+        load_schema_map(path)

@@ -66,7 +66,6 @@ def test_german_installation_with_semicolons_and_decimal_commas() -> None:
 
 
 def test_a_signal_file_in_the_folder_is_attached_and_decoded(tmp_path: Path) -> None:
-    pytest.importorskip("rainbow", reason="the optional 'ch' extra (rainbow-api) is not installed")
     unit = shutil.copytree(TESTDATA / "Koffein_SST_03.D", tmp_path / "Koffein_SST_03.D")
     stored = [0.0, 0.2, 1.5, 7.0, 3.0, 0.6, 0.1, 0.0, 0.0]
     write_ch_file(

@@ -4,7 +4,9 @@ The inputs model the real ``Report.TXT`` (UTF-16LE with a BOM, CRLF, a fixed-wid
 two keys on a line and values wrapped onto continuation lines, a US date with AM/PM, ``Vial 4``,
 heights in exponent notation, a ``Totals :`` row under each signal's table) in a ``.D`` folder, and a
 report given as a file whose table runs over a page break, with a signal printed without a peak table
-and no ``*** End of Report ***`` line.
+and no ``*** End of Report ***`` line; and a GC report (FID and TCD signals, dotted day-first dates)
+saved under a site's own name, ``Gasmix7_Report.txt``, with a "Summed Peaks Report" section that
+repeats the signal headings.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ INPUTS = pair_inputs(TESTDATA)
 
 
 def test_every_quirk_has_an_input() -> None:
-    assert [p.name for p in INPUTS] == ["IMP_B12_T0_Report.TXT", "QUERCETIN_4.D"]
+    assert [p.name for p in INPUTS] == ["GASMIX07.D", "IMP_B12_T0_Report.TXT", "QUERCETIN_4.D"]
 
 
 @pytest.mark.parametrize("path", pytest_params(INPUTS))
@@ -55,3 +57,16 @@ def test_page_break_inside_a_table_and_an_incomplete_report() -> None:
         f"'{path}' has no '*** End of Report ***' line; it may be incomplete.",
         f"Signal 2 in '{path}' line 37 has no peak table.",
     )
+
+
+def test_gc_report_under_its_own_name_with_a_summed_peaks_section() -> None:
+    parsed = discover_parsers().parse(TESTDATA / "GASMIX07.D")
+    assert parsed.provenance.parser == "agilent_chemstation_txt"
+    results = parsed.results
+    # The Summed Peaks section repeats "Signal 1:" and "Signal 2:": its sums are not read as peaks.
+    assert results["signal"].tolist() == ["FID1 A, Front Signal"] * 2 + ["TCD2 B, Back Signal"]
+    assert results["area"].tolist() == [154.23011, 1355.87122, 88.40127]
+    assert results["area_unit"].tolist() == ["pA*s", "pA*s", "25 µV*s"]
+    assert parsed.metadata["injection_time"] == "2023-11-14T08:31:12"
+    assert parsed.metadata["report_sections_not_read"] == "Summed Peaks Report (line 40)"
+    assert parsed.warnings == ()

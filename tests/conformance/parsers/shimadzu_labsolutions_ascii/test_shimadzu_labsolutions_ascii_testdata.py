@@ -3,7 +3,8 @@
 The inputs model the real exports: an older LCsolution export (cp1250, LF, comma-delimited, dates such
 as ``5.3.2019. 10:02:45``, empty peak tables) and a LabSolutions export (tab-delimited, CRLF, a US
 12-hour date, a single-channel detector whose peak table and chromatogram are titled differently, a
-compound that was not found, and a refractive-index detector without a wavelength).
+compound that was not found, and a refractive-index detector without a wavelength); and a LabSolutions
+GC export (cp1252, CRLF, German decimal commas, ``[Peak Table(Ch1)]`` beside ``[Chromatogram (Ch1)]``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ INPUTS = pair_inputs(TESTDATA)
 
 
 def test_every_quirk_has_an_input() -> None:
-    assert [p.name for p in INPUTS] == ["B17_std2.txt", "Ekstrakt_kamilice_5.txt"]
+    assert [p.name for p in INPUTS] == ["B17_std2.txt", "Ekstrakt_kamilice_5.txt", "LM_Ethanol_07_GC.txt"]
 
 
 @pytest.mark.parametrize("path", pytest_params(INPUTS))
@@ -61,3 +62,15 @@ def test_labsolutions_export_with_two_detectors() -> None:
         ("Detector B", "nRIU"),
     ]
     assert parsed.warnings == ()  # "Impurity C" at R.Time 0.000 was not found and is not a warning
+
+
+def test_labsolutions_gc_export_with_channel_sections_and_decimal_commas() -> None:
+    parsed = discover_parsers().parse(TESTDATA / "LM_Ethanol_07_GC.txt")
+    assert [(t.channel, t.signal_unit, len(t.data)) for t in parsed.traces] == [("Ch1", "uV", 12)]
+    results = parsed.results
+    assert results["signal"].unique().tolist() == ["Ch1"]
+    assert results["peak_name"].tolist()[1:] == ["Ethanol", "Isopropanol"]
+    assert results["retention_time_min"].tolist() == [1.842, 2.517, 3.106]
+    assert results["concentration"].tolist()[1:] == [4980.312, 97.104]
+    assert parsed.metadata["injection_time"] == "2023-11-14T15:58:31"
+    assert parsed.warnings == ()  # the [Chromatogram (Ch1)] section gives the peak table its unit

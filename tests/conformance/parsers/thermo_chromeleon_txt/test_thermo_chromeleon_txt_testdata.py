@@ -2,7 +2,11 @@
 
 The inputs model the real 7.x and 6.8 exports: a UTF-8 BOM or cp1252, CRLF, tab separation, decimal
 commas, ``n.a.`` as the first step, 6.8's trailing tabs and padding lines; beyond them, a peak table
-section with a total row (which no real sample has) and a US-locale export timed in seconds.
+section with a total row (which no real sample has), a US-locale export timed in seconds, a 7.3 export
+with its new key names (``Name``, ``Number``, ``Inject Time`` with an offset, ``Volume`` with the unit in
+a third cell, ``URL``), month-first dates and thousands grouping, and a "Chromatogram and Results"
+report (titles without colons, ``Key:`` fields, a unit row and a channel row under the peak table's
+header, a component not found, a total row).
 """
 
 from __future__ import annotations
@@ -20,7 +24,13 @@ INPUTS = pair_inputs(TESTDATA)
 
 
 def test_every_quirk_has_an_input() -> None:
-    assert [p.name for p in INPUTS] == ["SST_Koffein_12.txt", "Stab_T6M_40C_lot118.txt", "Uridin 0,25 mM.txt"]
+    assert [p.name for p in INPUTS] == [
+        "Koffein_Std3_report.txt",
+        "Para_Std2_v73.txt",
+        "SST_Koffein_12.txt",
+        "Stab_T6M_40C_lot118.txt",
+        "Uridin 0,25 mM.txt",
+    ]
 
 
 @pytest.mark.parametrize("path", pytest_params(INPUTS))
@@ -71,3 +81,40 @@ def test_us_locale_export_with_times_in_seconds() -> None:
     assert trace.data["time_min"].iloc[-1] == pytest.approx(2.75)  # 165 s
     assert (trace.channel, trace.signal_unit) == ("CAD_1", "pA")
     assert parsed.warnings == ()
+
+
+def test_version_7_3_keys_are_mapped_and_month_first_is_decided_by_another_date() -> None:
+    parsed = discover_parsers().parse(TESTDATA / "Para_Std2_v73.txt")
+    meta = parsed.metadata
+    # "Inject Time 7/1/2025 00:03:04 +02:00": 1 July, because "Created 6/30/2025" shows month first.
+    assert meta["injection_time"] == "2025-07-01T00:03:04+02:00"
+    assert (meta["sample_name"], meta["injection"], meta["vial"]) == ("Paracetamol Std 2", "4", "BA2")
+    assert (meta["injection_volume"], meta["injection_volume_unit"]) == (10.0, "µL")
+    assert meta["sequence"] == "2025-07-01_Para_Kal"  # from the URL's path and "Sequence Name"
+    assert (meta["created"], meta["created_by"]) == ("6/30/2025 18:22:51 +02:00", "l.schmidt")  # kept raw
+    (trace,) = parsed.traces
+    assert trace.data["signal"].max() == 1188.5  # "1,188.500000": grouped thousands, decimal point
+    assert trace.data["signal"].iloc[6] == 1052.045776
+    assert parsed.warnings == ()
+
+
+def test_chromatogram_and_results_report_with_unit_channel_and_total_rows() -> None:
+    path = TESTDATA / "Koffein_Std3_report.txt"
+    parsed = discover_parsers().parse(path)
+    meta = parsed.metadata
+    assert meta["injection_time"] == "2024-03-12T14:05:00"  # "12/Mär/2024 14:05"
+    assert (meta["sample_name"], meta["vial"], meta["calibration_level"]) == ("Koffein Std 3", "RA3", "03")
+    assert (meta["injection_volume"], meta["run_time"]) == (5.0, "5,00")
+    results = parsed.results
+    assert results["peak_name"].tolist() == ["Theobromin", "Koffein"]  # not the unit, channel or total rows
+    assert results["signal"].unique().tolist() == ["UV_VIS_1"]
+    assert (results["area_unit"].unique().tolist(), results["height_unit"].unique().tolist()) == (
+        ["mAU*min"],
+        ["mAU"],
+    )
+    assert results["area"].tolist() == [4.915, 9.631]
+    assert parsed.traces == ()
+    assert parsed.warnings == (
+        f"Peak 'Theophyllin' in '{path}' line 28 has no retention time and no area: a component the "
+        "processing method expected but did not find. It is not stored as a result.",
+    )
