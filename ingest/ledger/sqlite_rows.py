@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from ingest.ledger.plan_codec import plan_from_json
 from ingest.ledger.records import FileRecord, InflightStep, State
@@ -82,7 +83,8 @@ COLUMNS = frozenset(
 )
 
 
-def record_from_row(row: sqlite3.Row) -> FileRecord:
+def record_from_row(row: sqlite3.Row | Mapping[str, Any]) -> FileRecord:
+    """A ``files`` row of either backend (the PostgreSQL ledger stores the same columns the same way)."""
     plan_text = row["plan"]
     return FileRecord(
         id=row["id"],
