@@ -87,7 +87,7 @@ POSTGRES_V1 = (
     """CREATE TABLE rate_slots (
         key TEXT NOT NULL REFERENCES rate_budgets (key),
         slot INTEGER NOT NULL,
-        free_at TIMESTAMPTZ NOT NULL DEFAULT '-infinity',
+        free_at TIMESTAMPTZ NOT NULL DEFAULT 'epoch',
         holder TEXT,
         PRIMARY KEY (key, slot)
     )""",

@@ -88,27 +88,38 @@ class FileMover:
         """Complete file moves a kill interrupted (the row is finished, its move not recorded).
 
         Moves are idempotent: when the file already left the drop folder, filing finds it at its
-        destination by content. Returns how many rows were completed.
+        destination by content. A row another worker holds is left to it. Returns how many rows were
+        completed.
         """
         completed = 0
-        for record in self.ledger.unfiled():
-            source = SourceFile(record.path, record.sha256, record.size, record.mtime_ns)
-            assert record.root is not None
-            try:
-                if record.state == "failed" and self.options.failed_dir is not None:
-                    error = record.last_error or {"stage": "ingest", "message": "failed"}
-                    target = filing.quarantine(
-                        source, record.root, self.options.failed_dir, error=error, now=self._now()
-                    )
-                elif record.state in ("done", "duplicate") and self.options.archive_dir is not None:
-                    if (record.last_error or {}).get("stage") == "archive":
-                        continue  # archiving failed for a reason of its own; kept for `status`
-                    target = filing.archive(source, record.root, self.options.archive_dir, now=self._now())
-                else:
-                    continue
-            except (OSError, ValueError) as exc:
-                log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
+        for found in self.ledger.unfiled():
+            record = self.ledger.claim(found.id)
+            if record is None:
                 continue
-            self.ledger.record_final_path(record.id, target)
-            completed += 1
+            try:
+                completed += self._finish_move(record)
+            finally:
+                self.ledger.release(found.id)
         return completed
+
+    def _finish_move(self, record: FileRecord) -> int:
+        if record.final_path is not None or record.root is None:
+            return 0  # another worker finished it meanwhile
+        source = SourceFile(record.path, record.sha256, record.size, record.mtime_ns)
+        try:
+            if record.state == "failed" and self.options.failed_dir is not None:
+                error = record.last_error or {"stage": "ingest", "message": "failed"}
+                target = filing.quarantine(
+                    source, record.root, self.options.failed_dir, error=error, now=self._now()
+                )
+            elif record.state in ("done", "duplicate") and self.options.archive_dir is not None:
+                if (record.last_error or {}).get("stage") == "archive":
+                    return 0  # archiving failed for a reason of its own; kept for `status`
+                target = filing.archive(source, record.root, self.options.archive_dir, now=self._now())
+            else:
+                return 0
+        except (OSError, ValueError) as exc:
+            log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
+            return 0
+        self.ledger.record_final_path(record.id, target)
+        return 1

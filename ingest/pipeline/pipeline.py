@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from typing import Any, Literal
 
 from ingest.benchling import BenchlingClient, ClientStats
 from ingest.contract import ParserChooser
-from ingest.errors import IngestError, NoParserError
+from ingest.errors import IngestError, LeaseLostError, LedgerUnavailableError, NoParserError
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord, Ledger
 from ingest.load import Loader, RenderStore
@@ -81,8 +80,6 @@ class Pipeline:
         self._loader = Loader(client, scratch_dir=work_dir)
         self._load = LoadSteps(ledger, self._loader)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
-        self._busy: set[int] = set()
-        self._busy_lock = threading.Lock()
 
     # -- what callers may read ----------------------------------------------------------------------
 
@@ -167,8 +164,19 @@ class Pipeline:
         self, source: SourceFile, *, root: Path | None = None, force: bool = False
     ) -> FileRecord | Outcome:
         """Record this file version. An Outcome when nothing is left to do (already ingested, or the same
-        content as another row); otherwise its row, ready for ``prepare``/``advance``."""
-        record = self._ledger.record_discovered(source, root=root, forced=force)
+        content as another row, or another worker has it); otherwise its row, ready for ``advance``."""
+        found = self._ledger.record_discovered(source, root=root, forced=force)
+        record = self._ledger.claim(found.id)
+        if record is None:
+            return Outcome("waiting", found, "already in progress in another worker")
+        try:
+            return self._admit_claimed(record, source, force)
+        except LeaseLostError as exc:
+            return Outcome("waiting", found, exc.message)
+        finally:
+            self._ledger.release(found.id)
+
+    def _admit_claimed(self, record: FileRecord, source: SourceFile, force: bool) -> FileRecord | Outcome:
         if record.state == "done":
             record = self._file_left_behind(record, source)
             return Outcome("already_done", record, "already ingested; nothing created")
@@ -203,14 +211,15 @@ class Pipeline:
         self._load.create_batched([self._ledger.get(record.id) for record, _ in prepared])
         return [self.advance(self._ledger.get(record.id), source=source) for record, source in prepared]
 
-    def due(self) -> list[FileRecord]:
-        """Pending rows whose next attempt is due, oldest first (pending work before new work)."""
-        return self._ledger.pending()
+    def due(self, *, roots: Sequence[Path] = (), limit: int | None = None) -> list[FileRecord]:
+        """Claim pending rows whose next attempt is due, oldest first (pending work before new work),
+        for the caller to ``advance``; a shared ledger offers those under ``roots`` and this host's."""
+        return self._ledger.claim_due(roots=roots, limit=limit)
 
     def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
         """Finish interrupted file moves, then every pending row (oldest first), before new work."""
         self.finish_filing()
-        return [self.advance(r) for r in self._ledger.pending(include_waiting=include_waiting)]
+        return [self.advance(r) for r in self._ledger.claim_due(include_waiting=include_waiting)]
 
     def finish_filing(self) -> int:
         """Complete file moves a kill interrupted; returns how many."""
@@ -239,15 +248,15 @@ class Pipeline:
     def _step(
         self, record: FileRecord, source: SourceFile | None, *, through: _Through
     ) -> FileRecord | Outcome:
-        with self._busy_lock:
-            if record.id in self._busy:
-                return Outcome("waiting", record, "already in progress in another worker")
-            self._busy.add(record.id)
+        claimed = self._ledger.claim(record.id)
+        if claimed is None:
+            return Outcome("waiting", record, "already in progress in another worker")
         try:
-            return self._take(self._ledger.get(record.id), source, through)
+            return self._take(claimed, source, through)
+        except (LeaseLostError, LedgerUnavailableError) as exc:  # the row is left as the ledger has it
+            return Outcome("waiting", record, exc.message)
         finally:
-            with self._busy_lock:
-                self._busy.discard(record.id)
+            self._ledger.release(record.id)
 
     def _take(self, record: FileRecord, source: SourceFile | None, through: _Through) -> FileRecord | Outcome:
         if record.state == "discovered" and not record.path.exists():

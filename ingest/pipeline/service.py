@@ -1,8 +1,14 @@
 """The long-running ingestion loop: watcher + pipeline + a pool of workers.
 
-Each cycle first advances ledger rows that are due (pending work before new work), then takes the
-files the watcher reports ready. Several files are in flight at once; the shared client keeps them
-all within the tenant's rate limit. ``stop`` lets the current files reach a checkpoint and returns.
+Each cycle first claims and advances ledger rows that are due (pending work before new work), then takes
+the files the watcher reports ready. Several files are in flight at once; the shared client keeps them
+all within the tenant's rate limit. On a ledger shared by several hosts, each cycle claims at most a
+few rows per worker, so that the hosts share the work. ``stop`` lets the current files reach a
+checkpoint and returns.
+
+A ledger that cannot be reached (a PostgreSQL server restarting) stops nothing: the loop waits with
+backoff and goes on, and a new file whose row could not be written is offered again later, so no file
+is lost and the service does not exit.
 """
 
 from __future__ import annotations
@@ -12,12 +18,21 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ingest.errors import IngestError
+from ingest.models import SourceFile
 from ingest.pipeline.outcome import Outcome
 from ingest.pipeline.pipeline import Pipeline
+from ingest.pipeline.source_retries import SourceRetries
 from ingest.watch import FolderWatcher
 
 log = logging.getLogger("ingest.service")
+
+#: Due rows claimed per worker and cycle.
+ROWS_PER_WORKER = 2
+#: Waits while the ledger cannot be reached: doubling from the first to the last.
+OUTAGE_BACKOFF = (1.0, 30.0)
 
 
 @dataclass
@@ -26,6 +41,22 @@ class ServiceCounters:
 
     def add(self, outcome: Outcome) -> None:
         self.outcomes[outcome.kind] = self.outcomes.get(outcome.kind, 0) + 1
+
+
+def known_unless_unreachable(pipeline: Pipeline) -> Callable[[Path, int, int], bool]:
+    """The watcher's ``is_known``: the pipeline's answer, or False while the ledger cannot be reached
+    (the file is offered, and its ingest waits for the ledger)."""
+
+    def is_known(path: Path, size: int, mtime_ns: int) -> bool:
+        try:
+            return pipeline.is_finished(path, size, mtime_ns)
+        except IngestError as exc:
+            if not exc.retryable:
+                raise
+            log.warning("%s: %s", path, exc.message)
+            return False
+
+    return is_known
 
 
 class IngestService:
@@ -45,6 +76,9 @@ class IngestService:
         self.counters = ServiceCounters()
         self._on_outcome = on_outcome
         self._stop = threading.Event()
+        self._retries = SourceRetries()
+        self._outage_wait = OUTAGE_BACKOFF[0]
+        self._filing_finished = False
 
     def stop(self) -> None:
         """Ask the loop to finish the files in hand and return (safe from a signal handler)."""
@@ -52,37 +86,63 @@ class IngestService:
         self.watcher.stop()
 
     def run(self) -> ServiceCounters:
-        self.pipeline.finish_filing()
         self.watcher.start()
+        limit = self.workers * ROWS_PER_WORKER
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
-                    futures: list[Future[Outcome]] = [
-                        pool.submit(self.pipeline.advance, record) for record in self.pipeline.due()
-                    ]
-                    self._collect(futures)
+                    try:
+                        self._finish_filing_once()
+                        due = self.pipeline.due(roots=self.watcher.roots, limit=limit)
+                    except IngestError as exc:
+                        if not exc.retryable:
+                            raise
+                        self._wait_out(exc)
+                        continue
+                    self._outage_wait = OUTAGE_BACKOFF[0]
+                    self._collect([(pool.submit(self.pipeline.advance, record), None) for record in due])
                     if self._stop.is_set():
                         break
-                    ready = self.watcher.poll_ready(timeout=self.poll_seconds)
-                    futures = [
-                        pool.submit(self.pipeline.ingest, source, root=self.watcher.root_for(source.path))
-                        for source in ready
-                    ]
-                    self._collect(futures)
+                    # A full batch means more rows may be due: look at the folders without waiting.
+                    timeout = 0.0 if len(due) >= limit else self.poll_seconds
+                    ready = self.watcher.poll_ready(timeout=timeout) + self._retries.due()
+                    self._collect([(pool.submit(self._ingest, source), source) for source in ready])
         finally:
             self.watcher.stop()
         return self.counters
 
-    def _collect(self, futures: list[Future[Outcome]]) -> None:
+    def _ingest(self, source: SourceFile) -> Outcome:
+        return self.pipeline.ingest(source, root=self.watcher.root_for(source.path))
+
+    def _finish_filing_once(self) -> None:
+        if not self._filing_finished:
+            self.pipeline.finish_filing()
+            self._filing_finished = True
+
+    def _wait_out(self, exc: IngestError) -> None:
+        log.warning("%s Waiting %.0f s.", exc.message, self._outage_wait)
+        self._stop.wait(self._outage_wait)
+        self._outage_wait = min(self._outage_wait * 2, OUTAGE_BACKOFF[1])
+
+    def _collect(self, futures: list[tuple[Future[Outcome], SourceFile | None]]) -> None:
         if not futures:
             return
-        wait(futures)
-        for future in futures:
+        wait([future for future, _ in futures])
+        for future, source in futures:
             try:
                 outcome = future.result()
+            except IngestError as exc:
+                if source is not None and exc.retryable:
+                    delay = self._retries.add(source)
+                    log.warning("%s: %s (offered again in %.0f s)", source.path, exc.message, delay)
+                else:
+                    log.error("a worker stopped on an error: %s", exc.message)
+                continue
             except Exception:  # the pipeline maps errors itself; anything here is a bug, logged, not fatal
                 log.exception("a worker failed unexpectedly")
                 continue
+            if source is not None:
+                self._retries.forget(source)
             self.counters.add(outcome)
             log.info("%s %s: %s", outcome.kind, outcome.path, outcome.message)
             if self._on_outcome is not None:
