@@ -131,6 +131,8 @@ class PostgresRequestBudget:
 
     def _set_up(self, conn: psycopg.Connection[Any]) -> None:
         with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            # Hosts starting at once would otherwise insert the same slots in different orders.
+            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", (self._key,))
             before = cur.execute(
                 "SELECT requests, window_seconds FROM rate_budgets WHERE key = %s FOR UPDATE", (self._key,)
             ).fetchone()
