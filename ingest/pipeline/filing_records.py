@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +84,9 @@ class FileMover:
             and record.path.exists()
         )
 
-    def finish_interrupted(self) -> int:
-        """Complete file moves a kill interrupted (the row is finished, its move not recorded).
+    def finish_interrupted(self, roots: Sequence[Path] | None = None) -> int:
+        """Complete file moves a kill interrupted (the row is finished, its move not recorded), of files
+        under ``roots`` when given (another host's folders may not be reachable from here).
 
         Moves are idempotent: when the file already left the drop folder, filing finds it at its
         destination by content. A row another worker holds is left to it. Returns how many rows were
@@ -93,6 +94,8 @@ class FileMover:
         """
         completed = 0
         for found in self.ledger.unfiled():
+            if roots is not None and found.root not in roots:
+                continue
             record = self.ledger.claim(found.id)
             if record is None:
                 continue

@@ -221,9 +221,9 @@ class Pipeline:
         self.finish_filing()
         return [self.advance(r) for r in self._ledger.claim_due(include_waiting=include_waiting)]
 
-    def finish_filing(self) -> int:
-        """Complete file moves a kill interrupted; returns how many."""
-        return self._moves.finish_interrupted()
+    def finish_filing(self, *, roots: Sequence[Path] | None = None) -> int:
+        """Complete file moves a kill interrupted (of files under ``roots``, if given); how many."""
+        return self._moves.finish_interrupted(roots)
 
     def is_finished(self, path: Path, size: int, mtime_ns: int) -> bool:
         """For the watcher: the ledger has this version and nothing is left to do for it.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ log = logging.getLogger("ingest.service")
 ROWS_PER_WORKER = 2
 #: Waits while the ledger cannot be reached: doubling from the first to the last.
 OUTAGE_BACKOFF = (1.0, 30.0)
+#: How often finished files whose move was interrupted (by a kill of this or another host sharing a
+#: folder) are looked for again after the first time at start.
+FILING_SWEEP_SECONDS = 30.0
 
 
 @dataclass
@@ -78,7 +82,7 @@ class IngestService:
         self._stop = threading.Event()
         self._retries = SourceRetries()
         self._outage_wait = OUTAGE_BACKOFF[0]
-        self._filing_finished = False
+        self._next_filing_sweep = 0.0
 
     def stop(self) -> None:
         """Ask the loop to finish the files in hand and return (safe from a signal handler)."""
@@ -92,7 +96,7 @@ class IngestService:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
                     try:
-                        self._finish_filing_once()
+                        self._sweep_filing()
                         due = self.pipeline.due(roots=self.watcher.roots, limit=limit)
                     except IngestError as exc:
                         if not exc.retryable:
@@ -114,10 +118,10 @@ class IngestService:
     def _ingest(self, source: SourceFile) -> Outcome:
         return self.pipeline.ingest(source, root=self.watcher.root_for(source.path))
 
-    def _finish_filing_once(self) -> None:
-        if not self._filing_finished:
-            self.pipeline.finish_filing()
-            self._filing_finished = True
+    def _sweep_filing(self) -> None:
+        if time.monotonic() >= self._next_filing_sweep:
+            self.pipeline.finish_filing(roots=self.watcher.roots)
+            self._next_filing_sweep = time.monotonic() + FILING_SWEEP_SECONDS
 
     def _wait_out(self, exc: IngestError) -> None:
         log.warning("%s Waiting %.0f s.", exc.message, self._outage_wait)
