@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 import pytest
 from reliability.harness import CLI, assert_each_once, sandbox_config
 
@@ -67,6 +68,7 @@ class Host:
 
     def start(self, env: dict[str, str]) -> None:
         self.starts += 1
+        self.base.mkdir(parents=True, exist_ok=True)
         log = self.base / f"watch-{self.starts}.log"
         self.logs.append(log)
         args = [str(CLI), "watch", *map(str, self.folders), "--settle", "0.3", "--rescan", "0.5"]
@@ -100,6 +102,16 @@ class Host:
 def strict_sandbox() -> Iterator[SandboxServer]:
     with SandboxServer(sandbox_config(rate_limit=RateLimit(LIMIT, WINDOW, sliding=True))) as server:
         yield server
+
+
+def claims_held(dsn: str, host_id: str) -> int:
+    """Rows a process of ``host_id`` holds now (its lease still running)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM files WHERE claimed_by LIKE %s AND lease_until > clock_timestamp()",
+            (f"{host_id}/%",),
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def digest(path: Path) -> str:
@@ -162,12 +174,13 @@ def run_scenario(
         for host in hosts:
             host.start(env)
         wait_until(
-            lambda: len(sandbox.store.runs()) >= len(exports) // 4,
+            lambda: len(sandbox.store.runs()) >= len(exports) // 4 and claims_held(dsn, "host-b") > 0,
             timeout=sizes.timeout,
-            what="a quarter of the first batch",
+            what="a quarter of the first batch, with host b holding claims",
             context=context,
         )
         hosts[2].kill()  # host b dies mid-batch, holding claims
+        figures["claims_held_by_host_b_when_killed"] = claims_held(dsn, "host-b")
         figures["killed_host_b_after_runs"] = len(sandbox.store.runs())
         wait_until(
             lambda: len(sandbox.store.runs()) >= len(exports) // 2,
