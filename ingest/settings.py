@@ -32,8 +32,9 @@ class Settings:
     ledger_path: Path
     parsers_dir: Path | None
     workers: int = 4
-    #: A shared PostgreSQL ledger (``postgresql://…``); None: the SQLite file at ``ledger_path``.
-    ledger_dsn: str | None = None
+    #: A shared PostgreSQL ledger (``postgresql://…``); None: the SQLite file at ``ledger_path``. Out of
+    #: the repr: the URL may hold a password (``ledger_name`` is the printable form).
+    ledger_dsn: str | None = field(default=None, repr=False)
     host_id: str = field(default_factory=default_host_id)
     lease_seconds: float = 60.0
 
