@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.benchling import ClientSettings
 from ingest.errors import ConfigError
 from ingest.ledger.instances import default_host_id
-from ingest.ledger.location import describe_location, is_postgres_dsn
+from ingest.ledger.location import describe_location, dsn_secrets, is_postgres_dsn
 
 SECRET_VARIABLES = ("BENCHLING_API_KEY", "BENCHLING_CLIENT_SECRET")
 
@@ -133,5 +133,6 @@ def process_environment() -> Mapping[str, str]:
 
 
 def secret_values(environ: Mapping[str, str]) -> list[str]:
-    """Values that must never be printed (for the log redaction filter)."""
-    return [environ[name] for name in SECRET_VARIABLES if environ.get(name)]
+    """Values that must never be printed (for the log redaction filter), the ledger URL's password too."""
+    values = [environ[name] for name in SECRET_VARIABLES if environ.get(name)]
+    return values + dsn_secrets(environ.get("BENCHLING_INGEST_LEDGER"))

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from ingest.commands.logs import configure_logging
-from ingest.ledger.location import is_postgres_dsn
+from ingest.ledger.location import dsn_secrets, is_postgres_dsn
 from ingest.settings import Settings, load_settings, process_environment, secret_values
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,9 +86,8 @@ def common_options(func: F) -> F:
 
 def start_logging(common: CommonOptions) -> None:
     """Log to stderr as the options say, with every known secret value redacted."""
-    configure_logging(
-        json_lines=common.log_json, secrets=secret_values(process_environment()), verbose=common.verbose
-    )
+    secrets = secret_values(process_environment()) + dsn_secrets(common.ledger_path)
+    configure_logging(json_lines=common.log_json, secrets=secrets, verbose=common.verbose)
 
 
 def settings_from(common: CommonOptions, *, workers: int | None = None) -> Settings:

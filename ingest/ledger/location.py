@@ -7,7 +7,7 @@ A PostgreSQL URL may carry a password; :func:`redact_dsn` is the only form of it
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 _SECRET_PARAMS = frozenset({"password", "sslpassword"})
@@ -38,6 +38,19 @@ def redact_dsn(dsn: str) -> str:
     except ValueError:
         # Unparseable: show nothing that might be the secret.
         return f"{dsn.partition('://')[0]}://{_MASK}"
+
+
+def dsn_secrets(location: str | Path | None) -> list[str]:
+    """The password(s) a PostgreSQL URL carries (as written and decoded), for log redaction."""
+    if location is None or not is_postgres_dsn(location):
+        return []
+    try:
+        parts = urlsplit(str(location).strip())
+        found = [parts.password] if parts.password else []
+        found += [v for k, v in parse_qsl(parts.query) if k.lower() in _SECRET_PARAMS and v]
+    except ValueError:
+        return []
+    return sorted({*found, *(unquote(f) for f in found)}, key=len, reverse=True)
 
 
 def describe_location(location: str | Path) -> str:

@@ -43,3 +43,12 @@ def test_host_id_defaults_to_the_machine_and_the_lease_is_checked() -> None:
         load_settings({"BENCHLING_INGEST_LEASE_SECONDS": "0"})
     with pytest.raises(ConfigError, match="BENCHLING_INGEST_LEASE_SECONDS is 'soon'"):
         load_settings({"BENCHLING_INGEST_LEASE_SECONDS": "soon"})
+
+
+def test_the_password_is_among_the_values_logs_never_show() -> None:
+    from ingest.settings import secret_values
+
+    assert "s3cret" in secret_values({"BENCHLING_INGEST_LEDGER": DSN})
+    encoded = "postgresql://ingest:p%40ss@db/ledger?sslpassword=key-pass"
+    assert set(secret_values({"BENCHLING_INGEST_LEDGER": encoded})) == {"p%40ss", "p@ss", "key-pass"}
+    assert secret_values({"BENCHLING_INGEST_LEDGER": "/var/lib/ledger.sqlite"}) == []
