@@ -164,7 +164,7 @@ class Pipeline:
         self, source: SourceFile, *, root: Path | None = None, force: bool = False
     ) -> FileRecord | Outcome:
         """Record this file version. An Outcome when nothing is left to do (already ingested, or the same
-        content as another row, or another worker has it); otherwise its row, ready for ``advance``."""
+        content as another row, or another worker has it); otherwise its row, for ``prepare``/``advance``."""
         found = self._ledger.record_discovered(source, root=root, forced=force)
         record = self._ledger.claim(found.id)
         if record is None:
