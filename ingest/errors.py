@@ -207,3 +207,15 @@ class LedgerError(IngestError):
     """The ledger database is unusable or a state transition is not allowed."""
 
     stage = "ledger"
+
+
+class LedgerUnavailableError(LedgerError):
+    """The ledger's database cannot be reached now (a PostgreSQL server restarting, a network cut):
+    nothing was decided, so the work is tried again later."""
+
+    retryable = True
+
+
+class LeaseLostError(LedgerError):
+    """Another worker took over a ledger row this worker was working on (its lease ran out), so this
+    worker's write was refused rather than overwriting the new owner's progress."""

@@ -3,19 +3,23 @@
 Variables: ``BENCHLING_URL``, ``BENCHLING_API_KEY`` or ``BENCHLING_CLIENT_ID`` + ``BENCHLING_CLIENT_SECRET``,
 ``BENCHLING_RATE_LIMIT`` (the client's), and ``BENCHLING_INGEST_MAP`` (schemas_map.yaml),
 ``BENCHLING_INGEST_HOME`` (ledger and work files, default ``.benchling-ingest``),
-``BENCHLING_INGEST_LEDGER``, ``BENCHLING_INGEST_PARSERS_DIR``, ``BENCHLING_INGEST_WORKERS``.
-Flags win over variables.
+``BENCHLING_INGEST_LEDGER`` (a SQLite file, or ``postgresql://…`` for a ledger shared by several hosts),
+``BENCHLING_INGEST_HOST_ID`` (this machine's name in a shared ledger, default the hostname),
+``BENCHLING_INGEST_LEASE_SECONDS`` (how long a shared ledger's claim lasts unrenewed, default 60),
+``BENCHLING_INGEST_PARSERS_DIR``, ``BENCHLING_INGEST_WORKERS``. Flags win over variables.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.benchling import ClientSettings
 from ingest.errors import ConfigError
+from ingest.ledger.instances import default_host_id
+from ingest.ledger.location import describe_location, dsn_secrets, is_postgres_dsn
 
 SECRET_VARIABLES = ("BENCHLING_API_KEY", "BENCHLING_CLIENT_SECRET")
 
@@ -28,6 +32,21 @@ class Settings:
     ledger_path: Path
     parsers_dir: Path | None
     workers: int = 4
+    #: A shared PostgreSQL ledger (``postgresql://…``); None: the SQLite file at ``ledger_path``. Out of
+    #: the repr: the URL may hold a password (``ledger_name`` is the printable form).
+    ledger_dsn: str | None = field(default=None, repr=False)
+    host_id: str = field(default_factory=default_host_id)
+    lease_seconds: float = 60.0
+
+    @property
+    def ledger_location(self) -> Path | str:
+        """The PostgreSQL URL when the ledger is shared, else the SQLite file."""
+        return self.ledger_dsn or self.ledger_path
+
+    @property
+    def ledger_name(self) -> str:
+        """The ledger as it may be shown (a URL without its password)."""
+        return describe_location(self.ledger_location)
 
     def require_client(self) -> ClientSettings:
         if self.client is None:
@@ -44,7 +63,7 @@ def load_settings(
     *,
     map_path: Path | None = None,
     home: Path | None = None,
-    ledger_path: Path | None = None,
+    ledger_path: Path | str | None = None,
     parsers_dir: Path | None = None,
     workers: int | None = None,
     client: ClientSettings | None = None,
@@ -53,7 +72,13 @@ def load_settings(
     if client is None and environ.get("BENCHLING_URL", "").strip():
         client = ClientSettings.from_env(environ)
     env_home = environ.get("BENCHLING_INGEST_HOME", "").strip()
-    if home is None and not env_home and ledger_path is not None:
+    env_ledger = environ.get("BENCHLING_INGEST_LEDGER", "").strip()
+    # A flag wins over the variable, whichever of the two kinds of ledger each names.
+    chosen: Path | str = ledger_path if ledger_path is not None else env_ledger
+    dsn = str(chosen).strip() if is_postgres_dsn(chosen) else None
+    if isinstance(ledger_path, str) and dsn is None:
+        ledger_path = Path(ledger_path)
+    if home is None and not env_home and isinstance(ledger_path, Path):
         home = ledger_path.parent  # work files live beside an explicitly placed ledger
     home = home or Path(env_home or ".benchling-ingest")
     env_workers = environ.get("BENCHLING_INGEST_WORKERS", "").strip()
@@ -69,10 +94,37 @@ def load_settings(
         client=client,
         map_path=map_path or Path(environ.get("BENCHLING_INGEST_MAP", "schemas_map.yaml")),
         home=home,
-        ledger_path=ledger_path or Path(environ.get("BENCHLING_INGEST_LEDGER", str(home / "ledger.sqlite"))),
+        ledger_path=_ledger_file(ledger_path, env_ledger, home),
         parsers_dir=parsers_dir or (Path(env_parsers) if env_parsers else None),
         workers=workers or 4,
+        ledger_dsn=dsn,
+        host_id=environ.get("BENCHLING_INGEST_HOST_ID", "").strip() or default_host_id(),
+        lease_seconds=_lease_seconds(environ.get("BENCHLING_INGEST_LEASE_SECONDS", "").strip()),
     )
+
+
+def _ledger_file(flag: Path | str | None, env_ledger: str, home: Path) -> Path:
+    """The SQLite ledger file (also when a PostgreSQL ledger is used: work files still go to ``home``)."""
+    if isinstance(flag, Path):
+        return flag
+    if env_ledger and not is_postgres_dsn(env_ledger):
+        return Path(env_ledger)
+    return home / "ledger.sqlite"
+
+
+def _lease_seconds(text: str) -> float:
+    if not text:
+        return 60.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ConfigError(
+            f"BENCHLING_INGEST_LEASE_SECONDS is {text!r}; expected seconds above zero, e.g. '60'.",
+            field="BENCHLING_INGEST_LEASE_SECONDS",
+        )
+    return value
 
 
 def process_environment() -> Mapping[str, str]:
@@ -81,5 +133,6 @@ def process_environment() -> Mapping[str, str]:
 
 
 def secret_values(environ: Mapping[str, str]) -> list[str]:
-    """Values that must never be printed (for the log redaction filter)."""
-    return [environ[name] for name in SECRET_VARIABLES if environ.get(name)]
+    """Values that must never be printed (for the log redaction filter), the ledger URL's password too."""
+    values = [environ[name] for name in SECRET_VARIABLES if environ.get(name)]
+    return values + dsn_secrets(environ.get("BENCHLING_INGEST_LEDGER"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.benchling.budget import RequestBudget, RequestPermit, budget_key
 from ingest.benchling.client import BenchlingClient
 from ingest.benchling.credentials import ApiKey, ClientCredentials, Credentials
 from ingest.benchling.errors import ClientIdsNotKeptError
@@ -24,7 +25,10 @@ __all__ = [
     "Lookup",
     "PacingWait",
     "RateLimit",
+    "RequestBudget",
+    "RequestPermit",
     "RetryPolicy",
     "StorageItem",
     "StorageKind",
+    "budget_key",
 ]

@@ -12,6 +12,7 @@ import httpx
 
 from ingest.benchling.assigned_ids import AssignedIdWriter
 from ingest.benchling.blobs import DEFAULT_PART_BYTES, BlobEndpoints
+from ingest.benchling.budget import RequestBudget
 from ingest.benchling.credentials import Credentials
 from ingest.benchling.hourly_pacer import HourlyPacer, PacingWait
 from ingest.benchling.id_lookup import Lookup
@@ -57,7 +58,8 @@ class BenchlingClient:
     are checked by id after an ambiguous failure, never sent twice blindly, and the ids Benchling
     answers are compared with the ids sent (``ClientIdsNotKeptError`` on a difference). Result writes
     (``POST /assay-results``, transaction appends, ``:bulk-create``) are paced to ``results_per_hour``
-    together; ``on_wait`` hears of each such wait first.
+    together; ``on_wait`` hears of each such wait first. ``budget`` replaces the in-process limiter at
+    ``rate_limit`` with one shared by every process spending from the same Benchling budget.
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class BenchlingClient:
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         rate_limit: RateLimit | None = None,
+        budget: RequestBudget | None = None,
         retry_policy: RetryPolicy | None = None,
         maintenance_patience_seconds: float | None = None,
         blob_part_bytes: int = DEFAULT_PART_BYTES,
@@ -89,7 +92,7 @@ class BenchlingClient:
                 maintenance_patience_seconds=maintenance_patience_seconds,
             )
         self._stats = StatsRecorder()
-        self._limiter = RequestLimiter(rate_limit or RateLimit(), clock=clock, sleep=sleep)
+        self._limiter = budget or RequestLimiter(rate_limit or RateLimit(), clock=clock, sleep=sleep)
         self._results_pacer = HourlyPacer(
             results_per_hour, reason="results_hourly_cap", clock=clock, sleep=sleep, on_wait=on_wait
         )

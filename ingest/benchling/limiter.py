@@ -37,7 +37,8 @@ class RequestSlot:
 
 
 class RequestLimiter:
-    """Hands out :class:`RequestSlot`s so that at most ``limit.requests`` requests reach the server in
+    """The in-process :class:`~ingest.benchling.budget.RequestBudget`. Hands out :class:`RequestSlot`s
+    so that at most ``limit.requests`` requests reach the server in
     any ``limit.window_seconds``; thread-safe. ``clock`` is monotonic seconds, ``sleep`` waits."""
 
     def __init__(self, limit: RateLimit, *, clock: Clock, sleep: Sleep) -> None:

@@ -12,10 +12,10 @@ import httpx
 import tenacity
 
 from ingest.benchling.auth import AccessToken, Authenticator, authenticator_for
+from ingest.benchling.budget import RequestBudget
 from ingest.benchling.credentials import ClientCredentials, Credentials
 from ingest.benchling.error_mapping import error_from_exception, error_from_response
 from ingest.benchling.hourly_pacer import HourlyPacer
-from ingest.benchling.limiter import RequestLimiter
 from ingest.benchling.retry_policy import RetryBudget, RetryPolicy, is_safe_to_retry
 from ingest.benchling.stats import StatsRecorder
 from ingest.errors import BenchlingAuthError
@@ -41,7 +41,7 @@ class ApiTransport:
         base_url: str,
         credentials: Credentials,
         *,
-        limiter: RequestLimiter,
+        limiter: RequestBudget,
         policy: RetryPolicy,
         clock: Callable[[], float],
         sleep: Callable[[float], None],

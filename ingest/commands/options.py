@@ -11,9 +11,24 @@ from typing import Any, TypeVar
 import click
 
 from ingest.commands.logs import configure_logging
+from ingest.ledger.location import dsn_secrets, is_postgres_dsn
 from ingest.settings import Settings, load_settings, process_environment, secret_values
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LedgerLocationType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2 on
+    """``--ledger``: a SQLite file (a Path) or a ``postgresql://`` URL (kept as text)."""
+
+    name = "PATH|postgresql://URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if isinstance(value, Path):
+            return value
+        return str(value) if is_postgres_dsn(str(value)) else Path(value)
+
+
+LEDGER_LOCATION = LedgerLocationType()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,7 +36,7 @@ class CommonOptions:
     """``--map``, ``--ledger``, ``--parsers-dir``, ``--log-json`` and ``-v``."""
 
     map_path: Path | None = None
-    ledger_path: Path | None = None
+    ledger_path: Path | str | None = None
     parsers_dir: Path | None = None
     log_json: bool = False
     verbose: bool = False
@@ -49,9 +64,10 @@ def common_options(func: F) -> F:
         click.option(
             "--ledger",
             "ledger_path",
-            type=click.Path(path_type=Path),
+            type=LEDGER_LOCATION,
             default=None,
-            help="Ledger database (default: $BENCHLING_INGEST_LEDGER or .benchling-ingest/ledger.sqlite).",
+            help="Ledger: a SQLite file, or a postgresql:// URL shared by several hosts (default: "
+            "$BENCHLING_INGEST_LEDGER or .benchling-ingest/ledger.sqlite).",
         ),
         click.option(
             "--parsers-dir",
@@ -70,9 +86,8 @@ def common_options(func: F) -> F:
 
 def start_logging(common: CommonOptions) -> None:
     """Log to stderr as the options say, with every known secret value redacted."""
-    configure_logging(
-        json_lines=common.log_json, secrets=secret_values(process_environment()), verbose=common.verbose
-    )
+    secrets = secret_values(process_environment()) + dsn_secrets(common.ledger_path)
+    configure_logging(json_lines=common.log_json, secrets=secrets, verbose=common.verbose)
 
 
 def settings_from(common: CommonOptions, *, workers: int | None = None) -> Settings:

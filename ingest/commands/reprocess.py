@@ -66,7 +66,7 @@ def reprocess_command(
     selection = Selection(_date(since), _date(until), globs)
     start_logging(common)
     try:
-        with open_pipeline(settings_from(common)) as pipeline:
+        with open_pipeline(settings_from(common), command="reprocess", folders=[root]) as pipeline:
             paths = select_exports(pipeline, root, selection)
             if dry_run:
                 sys.exit(_print_dry_run(pipeline, root, paths))

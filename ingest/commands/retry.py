@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ingest.commands.options import CommonOptions, settings_from, start_logging
+from ingest.commands.options import LEDGER_LOCATION, CommonOptions, settings_from, start_logging
 from ingest.operations.retry import retry_quarantined
 
 
@@ -20,9 +20,9 @@ from ingest.operations.retry import retry_quarantined
     required=True,
     help="The quarantine folder given to watch --failed.",
 )
-@click.option("--ledger", "ledger_path", type=click.Path(path_type=Path), default=None)
+@click.option("--ledger", "ledger_path", type=LEDGER_LOCATION, default=None)
 def retry_command(
-    files: tuple[Path, ...], retry_all: bool, failed_dir: Path, ledger_path: Path | None
+    files: tuple[Path, ...], retry_all: bool, failed_dir: Path, ledger_path: Path | str | None
 ) -> None:
     """Put quarantined FILES (or --all) back in their watched folder so they are ingested again."""
     if not files and not retry_all:
@@ -30,7 +30,7 @@ def retry_command(
     common = CommonOptions(ledger_path=ledger_path)
     start_logging(common)
     settings = settings_from(common)
-    restored = retry_quarantined(settings.ledger_path, failed_dir, files=files, everything=retry_all)
+    restored = retry_quarantined(settings.ledger_location, failed_dir, files=files, everything=retry_all)
     for item in restored:
         click.echo(f"restored {item.quarantined} -> {item.restored_to}")
     click.echo(f"{len(restored)} file(s) put back in line; a running 'watch' takes them within one rescan.")

@@ -45,6 +45,7 @@ def run_command(
             settings_from(common),
             filing_options=FilingOptions(archive_dir, failed_dir),
             archive_superseded=archive_superseded,
+            command="run",
         ) as pipeline:
             outcomes: list[Outcome] = []
             outcomes += pipeline.resume()

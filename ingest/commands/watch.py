@@ -100,6 +100,8 @@ def watch_command(
             filing_options=FilingOptions(archive_dir, failed_dir),
             archive_superseded=archive_superseded,
             attachment_grace_seconds=attachment_grace,
+            command="watch",
+            folders=folders,
         ) as pipeline:
             watch_options = WatchOptions(
                 settle_seconds=settle_seconds,

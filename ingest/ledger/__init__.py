@@ -1,7 +1,9 @@
 """The ledger stage: every file version's state and remote ids, saved before each step depends on it.
 
-``Ledger`` is the interface (``interface.py``); ``SqliteLedger`` the backend in use; ``plan_codec`` the
-stored form of a RunPlan.
+``Ledger`` is the interface (``interface.py``); ``SqliteLedger`` the backend for one machine;
+``ingest.ledger.postgres.PostgresLedger`` the one several hosts share (imported from its module, so that
+psycopg loads only where it is used), with ``postgres_budget`` their shared request budget; ``migrations``
+the schema history of both; ``plan_codec`` the stored form of a RunPlan.
 """
 
 from __future__ import annotations

@@ -1,9 +1,17 @@
 """The ledger's interface: what the pipeline, the operations and every backend agree on.
 
-A backend (SQLite today, PostgreSQL next) persists each write atomically before it returns, checks
-state changes with :func:`~ingest.ledger.records.check_transition`, and is safe to share between the
-threads of one process. Every write returns the row as it now is. A state change clears ``inflight``
-and the retry schedule.
+A backend (SQLite for one machine, PostgreSQL for several hosts) persists each write atomically before
+it returns, checks state changes with :func:`~ingest.ledger.records.check_transition`, and is safe to
+share between the threads of one process. Every write returns the row as it now is. A state change
+clears ``inflight`` and the retry schedule.
+
+Claims: one worker at a time works on a row. A worker ``claim``s it (None: another thread, process or
+host holds it) and ``release``s it when done; ``claim_due`` claims several pending rows at once for the
+threads that will take them. Where several processes share a ledger a claim is a lease in the row that
+a live process renews; a dead process's leases run out and another process may claim the row. A write
+to a row whose claim this process lost (another took it over) raises ``LeaseLostError`` instead of
+overwriting; so does a write to a row another process holds now. A ledger that cannot be reached
+raises ``LedgerUnavailableError`` (retryable).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingest.ledger.instances import InstanceRecord
 from ingest.ledger.records import FileRecord, InflightStep, State
 from ingest.models import RunPlan, SourceFile
 
@@ -64,6 +73,45 @@ class Ledger(Protocol):
         ...
 
     def counters(self) -> dict[str, int]: ...
+
+    def instances(self, *, include_finished: bool = False) -> list[InstanceRecord]:
+        """Commands using the ledger, newest first; stopped and dead ones only when asked. Running ones
+        whose heartbeat is older than the ledger's lease are reported (and recorded) dead."""
+        ...
+
+    # -- claims -----------------------------------------------------------------------------------------
+
+    @property
+    def owner(self) -> str:
+        """This process's instance id (``host/pid/random``): what its claims are held under."""
+        ...
+
+    def claim(self, file_id: int) -> FileRecord | None:
+        """Hold the row for the calling thread: the row as it now is, or None when another worker
+        holds it. LedgerError when there is no such row."""
+        ...
+
+    def release(self, file_id: int) -> None:
+        """Let the row go (never raises: an unreachable database lets the lease run out instead)."""
+        ...
+
+    def claim_due(
+        self,
+        *,
+        limit: int | None = None,
+        roots: Sequence[Path] = (),
+        include_waiting: bool = False,
+        now: float | None = None,
+    ) -> list[FileRecord]:
+        """Claim up to ``limit`` unfinished rows whose next attempt is due (all with ``include_waiting``),
+        oldest first, skipping rows others hold; each is handed to the first thread that ``claim``s it.
+        A shared ledger offers only rows this process may reach: those under ``roots`` (folders it
+        watches), those its own host found, whose finder has stopped."""
+        ...
+
+    def register_instance(self, command: str, folders: Sequence[Path] = ()) -> InstanceRecord:
+        """Record this process as running ``command`` (on ``folders``) and heartbeat until ``close``."""
+        ...
 
     # -- state changes ---------------------------------------------------------------------------------
 
@@ -162,4 +210,6 @@ class Ledger(Protocol):
 
     def add_counter(self, name: str, amount: int = 1) -> None: ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release every claim, mark this instance stopped, stop the heartbeat and close."""
+        ...

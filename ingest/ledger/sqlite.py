@@ -1,8 +1,9 @@
 """The SQLite ledger backend: one database file (WAL mode), one row per file version.
 
-The schema is the one the first version created plus the columns added since (added on open, so a ledger
-an earlier version left behind still opens); plans are stored as JSON (``ingest.ledger.plan_codec``) and
-handed back decoded. Every write is one transaction.
+Opening a ledger applies the numbered migrations it lacks (``ingest.ledger.migrations``), so a ledger
+an earlier version left behind opens and is upgraded; plans are stored as JSON
+(``ingest.ledger.plan_codec``) and handed back decoded. Every write is one transaction. One process
+uses a SQLite ledger at a time, so claims live in this process only.
 """
 
 from __future__ import annotations
@@ -18,33 +19,58 @@ from pathlib import Path
 from typing import Any, cast
 
 from ingest.errors import LedgerError
+from ingest.ledger.claims import LocalClaims
+from ingest.ledger.instances import InstanceRecord, default_host_id, new_instance_id
 from ingest.ledger.interface import Ledger
+from ingest.ledger.migrations import migrate_sqlite
 from ingest.ledger.plan_codec import plan_to_json
-from ingest.ledger.records import STATES, TERMINAL, FileRecord, InflightStep, State, check_transition
-from ingest.ledger.sqlite_rows import COLUMNS, SCHEMA, add_missing_columns, record_from_row
+from ingest.ledger.records import FileRecord, InflightStep, State, check_transition
+from ingest.ledger.sqlite_instances import SqliteInstances
+from ingest.ledger.sqlite_reads import SqliteReads
+from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
 from ingest.models import RunPlan, SourceFile
 
 
-class SqliteLedger(Ledger):
-    """The ledger in a SQLite file (or ``":memory:"``); safe to share between threads of one process."""
+class SqliteLedger(SqliteReads, Ledger):
+    """The ledger in a SQLite file (or ``":memory:"``); safe to share between threads of one process.
+    A registered instance heartbeats every ``heartbeat_seconds``; three missed beats mark it dead."""
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], float] = time.time,
+        host_id: str | None = None,
+        heartbeat_seconds: float = 20.0,
+    ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.RLock()
+        host = host_id or default_host_id()
+        self._owner = new_instance_id(host)
+        self._claims = LocalClaims()
         try:
             self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30.0)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            add_missing_columns(self._db)
+            migrate_sqlite(self._db)
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"Ledger '{path}' could not be opened: {exc}.", file=str(path)) from exc
+        self._instances = SqliteInstances(
+            self._db,
+            self._lock,
+            owner=self._owner,
+            host=host,
+            clock=clock,
+            heartbeat_seconds=heartbeat_seconds,
+        )
 
     def close(self) -> None:
+        self._claims.clear()
+        self._instances.finish()
         with self._lock:
             self._db.close()
 
@@ -68,88 +94,43 @@ class SqliteLedger(Ledger):
     def _now(self) -> str:
         return dt.datetime.fromtimestamp(self._clock(), dt.UTC).isoformat(timespec="milliseconds")
 
-    # -- reads --------------------------------------------------------------------------------
+    def instances(self, *, include_finished: bool = False) -> list[InstanceRecord]:
+        return self._instances.read(include_finished=include_finished)
 
-    def get(self, file_id: int) -> FileRecord:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
-        if row is None:
-            raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
-        return record_from_row(row)
+    # -- claims: this process is the ledger's only user, so they live here --------------------------
 
-    def is_known(self, path: Path, size: int, mtime_ns: int) -> bool:
-        """True when this exact version of ``path`` (size and mtime) is already recorded."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT 1 FROM files WHERE path = ? AND size = ? AND mtime_ns = ? LIMIT 1",
-                (str(path), size, mtime_ns),
-            ).fetchone()
-        return row is not None
+    @property
+    def owner(self) -> str:
+        return self._owner
 
-    def by_sha(self, sha256: str) -> list[FileRecord]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM files WHERE sha256 = ? ORDER BY id", (sha256,)).fetchall()
-        return [record_from_row(r) for r in rows]
+    def claim(self, file_id: int) -> FileRecord | None:
+        if self._claims.take(file_id) is False:
+            return None
+        try:
+            return self.get(file_id)
+        except BaseException:
+            self._claims.drop(file_id)
+            raise
 
-    def latest_at_path(self, path: Path, *, before_id: int | None = None) -> FileRecord | None:
-        query = "SELECT * FROM files WHERE path = ?"
-        args: list[Any] = [str(path)]
-        if before_id is not None:
-            query += " AND id < ?"
-            args.append(before_id)
-        with self._lock:
-            row = self._db.execute(query + " ORDER BY id DESC LIMIT 1", args).fetchone()
-        return record_from_row(row) if row is not None else None
+    def release(self, file_id: int) -> None:
+        self._claims.drop(file_id)
 
-    def pending(self, *, now: float | None = None, include_waiting: bool = False) -> list[FileRecord]:
-        """Unfinished rows, oldest first; rows waiting for a retry time are left out unless asked."""
-        placeholders = ",".join("?" for _ in TERMINAL)
-        query = f"SELECT * FROM files WHERE state NOT IN ({placeholders})"
-        args: list[Any] = list(TERMINAL)
-        if not include_waiting:
-            query += " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-            args.append(self._clock() if now is None else now)
-        with self._lock:
-            rows = self._db.execute(query + " ORDER BY id", args).fetchall()
-        return [record_from_row(r) for r in rows]
+    def claim_due(
+        self,
+        *,
+        limit: int | None = None,
+        roots: Sequence[Path] = (),
+        include_waiting: bool = False,
+        now: float | None = None,
+    ) -> list[FileRecord]:
+        pending = self.pending(now=now, include_waiting=include_waiting)
+        free = set(self._claims.unclaimed(r.id for r in pending))
+        claimed = [r for r in pending if r.id in free][:limit]
+        self._claims.reserve(r.id for r in claimed)
+        return claimed
 
-    def in_state(self, *states: State) -> list[FileRecord]:
-        placeholders = ",".join("?" for _ in states)
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT * FROM files WHERE state IN ({placeholders}) ORDER BY id", states
-            ).fetchall()
-        return [record_from_row(r) for r in rows]
-
-    def counts(self) -> dict[str, int]:
-        with self._lock:
-            rows = self._db.execute("SELECT state, COUNT(*) AS n FROM files GROUP BY state").fetchall()
-        counts: dict[str, int] = {state: 0 for state in STATES}
-        counts.update({r["state"]: r["n"] for r in rows})
-        return counts
-
-    def recent_failures(self, limit: int = 10) -> list[FileRecord]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM files WHERE last_error IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [record_from_row(r) for r in rows]
-
-    def last_success(self) -> FileRecord | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM files WHERE state = 'done' ORDER BY updated_at DESC, id DESC LIMIT 1"
-            ).fetchone()
-        return record_from_row(row) if row is not None else None
-
-    def events(self, file_id: int) -> list[dict[str, Any]]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT at, from_state, to_state, detail FROM events WHERE file_id = ? ORDER BY id",
-                (file_id,),
-            ).fetchall()
-        return [dict(r) for r in rows]
+    def register_instance(self, command: str, folders: Sequence[Path] = ()) -> InstanceRecord:
+        return self._instances.register(command, folders)
 
     # -- state changes ------------------------------------------------------------------------
 
@@ -296,32 +277,6 @@ class SqliteLedger(Ledger):
                 [(str(p), file_id) for p in paths],
             )
 
-    def attachment_owners(self, path: Path) -> list[FileRecord]:
-        """Rows of exports that name ``path`` as an attachment, newest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT files.* FROM attachments JOIN files ON files.id = attachments.file_id"
-                " WHERE attachments.path = ? ORDER BY files.id DESC",
-                (str(path),),
-            ).fetchall()
-        return [record_from_row(r) for r in rows]
-
-    def unfiled(self) -> list[FileRecord]:
-        """Finished rows of watched files whose move to the archive or quarantine is not recorded."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM files WHERE state IN ('done', 'duplicate', 'failed')"
-                " AND final_path IS NULL AND root IS NOT NULL ORDER BY id"
-            ).fetchall()
-        return [record_from_row(r) for r in rows]
-
-    def attachment_paths(self, file_id: int) -> list[Path]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT path FROM attachments WHERE file_id = ? ORDER BY path", (file_id,)
-            )
-            return [Path(r["path"]) for r in rows.fetchall()]
-
     def add_counter(self, name: str, amount: int = 1) -> None:
         with self._tx() as db:
             db.execute(
@@ -329,11 +284,6 @@ class SqliteLedger(Ledger):
                 " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
                 (name, amount),
             )
-
-    def counters(self) -> dict[str, int]:
-        with self._lock:
-            rows = self._db.execute("SELECT name, value FROM counters").fetchall()
-        return {r["name"]: r["value"] for r in rows}
 
     # -- internals ------------------------------------------------------------------------------------
 

@@ -1,15 +1,16 @@
 """The SQLite ledger's tables, and a ``files`` row read back as a typed FileRecord.
 
-The tables are those the first version created; columns added since are in ``ADDED_COLUMNS`` and added by
-:func:`add_missing_columns` when a ledger an earlier version left behind is opened.
+``SCHEMA`` holds the tables the first version created (migration 1); later columns and tables are added by
+the numbered migrations in ``ingest.ledger.migrations``.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from ingest.ledger.plan_codec import plan_from_json
 from ingest.ledger.records import FileRecord, InflightStep, State
@@ -62,26 +63,6 @@ CREATE TABLE IF NOT EXISTS counters (
 );
 """
 
-#: Columns added after the first version: (name, definition). Each is added once, when missing.
-ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("generation", "INTEGER NOT NULL DEFAULT 0"),)
-
-
-def add_missing_columns(db: sqlite3.Connection) -> None:
-    """Bring a ``files`` table of an earlier version up to date (idempotent; safe on every open, also
-    by two processes at once: the check and the change happen under the database's write lock).
-    ``db`` is in autocommit mode (``isolation_level=None``)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        present = {row[1] for row in db.execute("PRAGMA table_info(files)").fetchall()}
-        for name, definition in ADDED_COLUMNS:
-            if name not in present:
-                db.execute(f"ALTER TABLE files ADD COLUMN {name} {definition}")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
 #: The ``files`` columns a write may set.
 COLUMNS = frozenset(
     {
@@ -103,7 +84,8 @@ COLUMNS = frozenset(
 )
 
 
-def record_from_row(row: sqlite3.Row) -> FileRecord:
+def record_from_row(row: sqlite3.Row | Mapping[str, Any]) -> FileRecord:
+    """A ``files`` row of either backend (the PostgreSQL ledger stores the same columns the same way)."""
     plan_text = row["plan"]
     return FileRecord(
         id=row["id"],

@@ -24,7 +24,7 @@ class Restored:
 
 
 def retry_quarantined(
-    ledger_path: Path,
+    ledger_path: Path | str,
     failed_dir: Path,
     *,
     files: Collection[Path] = (),

@@ -1,4 +1,5 @@
-"""The ``status`` report: counts by state, oldest pending file, last success, recent failures, requests."""
+"""The ``status`` report: counts by state, oldest pending file, last success, recent failures, requests,
+and the commands using the ledger now (several, on several hosts, for a shared PostgreSQL ledger)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ConfigError
-from ingest.pipeline.factory import open_ledger
+from ingest.pipeline.factory import describe_ledger, open_ledger
 
 
-def status_report(ledger_path: Path, *, failures: int = 10) -> dict[str, Any]:
-    """A JSON-ready report of the ledger at ``ledger_path``; ConfigError when there is none."""
-    if not ledger_path.exists():
+def status_report(ledger_path: Path | str, *, failures: int = 10) -> dict[str, Any]:
+    """A JSON-ready report of the ledger (a SQLite file or a PostgreSQL URL); ConfigError when a SQLite
+    ledger does not exist. The URL is shown without its password."""
+    if isinstance(ledger_path, Path) and not ledger_path.exists():
         raise ConfigError(
             f"No ledger at '{ledger_path}'. Expected one made by run or watch.", file=ledger_path
         )
@@ -19,7 +21,7 @@ def status_report(ledger_path: Path, *, failures: int = 10) -> dict[str, Any]:
         pending = ledger.pending(include_waiting=True)
         last = ledger.last_success()
         return {
-            "ledger": str(ledger_path),
+            "ledger": describe_ledger(ledger_path),
             "counts": ledger.counts(),
             "oldest_pending": (
                 {"path": str(pending[0].path), "state": pending[0].state, "since": pending[0].created_at}
@@ -40,4 +42,16 @@ def status_report(ledger_path: Path, *, failures: int = 10) -> dict[str, Any]:
                 for r in ledger.recent_failures(failures)
             ],
             "counters": ledger.counters(),
+            "instances": [
+                {
+                    "id": i.id,
+                    "host": i.host,
+                    "pid": i.pid,
+                    "command": i.command,
+                    "folders": [str(f) for f in i.folders],
+                    "started_at": i.started_at.isoformat(),
+                    "heartbeat_at": i.heartbeat_at.isoformat(),
+                }
+                for i in ledger.instances()
+            ],
         }

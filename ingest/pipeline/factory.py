@@ -1,39 +1,72 @@
 """The one place that builds the pipeline's parts from Settings: client, ledger, parser registry,
-tenant lookups, the pipeline itself and the watch service. No business logic."""
+tenant lookups, the pipeline itself and the watch service. No business logic.
+
+A ``postgresql://`` ledger is shared by several hosts; its client then spends from the request budget
+kept in the same database (``ingest.ledger.postgres_budget``) instead of an in-process limiter.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ingest.benchling import BenchlingClient, ClientSettings
+from ingest.benchling import BenchlingClient, ClientSettings, RequestBudget, budget_key
 from ingest.filing import FilingOptions
-from ingest.ledger import Ledger, SqliteLedger
+from ingest.ledger import SqliteLedger
+from ingest.ledger.location import describe_location, is_postgres_dsn
 from ingest.load import render_chromatogram_png
 from ingest.models import Trace
 from ingest.pipeline.pipeline import Pipeline
-from ingest.pipeline.service import IngestService
+from ingest.pipeline.service import IngestService, known_unless_unreachable
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
 from ingest.settings import Settings
 from ingest.watch import FolderWatcher, WatchOptions
 from parsers import discover_parsers
+
+if TYPE_CHECKING:
+    from ingest.ledger.postgres import PostgresLedger
+    from ingest.ledger.postgres_budget import PostgresRequestBudget
+
+#: The ledger as it may be shown: a path, or a URL without its password.
+describe_ledger = describe_location
 
 
 def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) -> bytes:
     return render_chromatogram_png(traces, peaks, title=title)
 
 
-def open_client(settings: ClientSettings) -> BenchlingClient:
-    return BenchlingClient.from_settings(settings)
+def open_client(settings: ClientSettings, *, budget: RequestBudget | None = None) -> BenchlingClient:
+    return BenchlingClient.from_settings(settings, budget=budget)
 
 
-def open_ledger(path: Path) -> SqliteLedger:
-    """The ledger at ``path`` (``":memory:"`` for a throwaway one); close it when done."""
-    return SqliteLedger(path)
+def open_ledger(
+    location: Path | str, *, host_id: str | None = None, lease_seconds: float = 60.0
+) -> SqliteLedger | PostgresLedger:
+    """The ledger at ``location``: a SQLite file (``":memory:"`` for a throwaway one) or a
+    ``postgresql://`` URL; close it when done."""
+    if is_postgres_dsn(location):
+        # Imported here so that psycopg is loaded only by those who use PostgreSQL.
+        from ingest.ledger.postgres import PostgresLedger
+
+        return PostgresLedger(str(location), host_id=host_id, lease_seconds=lease_seconds)
+    return SqliteLedger(location, host_id=host_id)
+
+
+def open_shared_budget(dsn: str, settings: ClientSettings) -> PostgresRequestBudget:
+    """The tenant's request budget in a PostgreSQL ledger, shared by every host using it."""
+    from ingest.ledger.postgres_budget import PostgresRequestBudget
+
+    return PostgresRequestBudget(
+        dsn,
+        key=budget_key(settings.base_url, settings.credentials),
+        requests=settings.rate_limit.requests,
+        window_seconds=settings.rate_limit.window_seconds,
+    )
 
 
 @contextmanager
@@ -42,18 +75,31 @@ def open_pipeline(
     *,
     filing_options: FilingOptions | None = None,
     client: BenchlingClient | None = None,
-    ledger_path: Path | None = None,
+    ledger_path: Path | str | None = None,
     archive_superseded: bool = False,
     attachment_grace_seconds: float = 0.0,
+    command: str | None = None,
+    folders: Sequence[Path] = (),
 ) -> Iterator[Pipeline]:
-    """A ready pipeline; closes the client (if it made it) and the ledger on exit."""
+    """A ready pipeline; closes the client (if it made it) and the ledger on exit. ``command`` (with
+    the ``folders`` it watches) registers this process in the ledger's instances while it runs."""
     registry = discover_parsers(settings.parsers_dir)
     schema_map = load_schema_map(settings.map_path, known_parsers=registry.names)
-    registry = registry.with_hints(schema_map.parse_hints)
-    own_client = client is None
-    api = client or open_client(settings.require_client())
-    ledger: Ledger = open_ledger(ledger_path or settings.ledger_path)
-    try:
+    location = ledger_path if ledger_path is not None else settings.ledger_location
+    with ExitStack() as stack:
+        api = client
+        if api is None:
+            client_settings = settings.require_client()
+            budget = open_shared_budget(str(location), client_settings) if is_postgres_dsn(location) else None
+            if budget is not None:
+                stack.callback(budget.close)
+            api = stack.enter_context(open_client(client_settings, budget=budget))
+        ledger = stack.enter_context(
+            open_ledger(location, host_id=settings.host_id, lease_seconds=settings.lease_seconds)
+        )
+        registry = registry.with_hints(schema_map.parse_hints)
+        if command is not None:
+            ledger.register_instance(command, [f.absolute() for f in folders])
         settings.home.mkdir(parents=True, exist_ok=True)
         yield Pipeline(
             parsers=registry,
@@ -68,10 +114,6 @@ def open_pipeline(
             archive_superseded=archive_superseded,
             attachment_grace_seconds=attachment_grace_seconds,
         )
-    finally:
-        ledger.close()
-        if own_client:
-            api.close()
 
 
 def watch_service(
@@ -80,5 +122,7 @@ def watch_service(
     """The service loop over ``folders``: a watcher that skips what the ledger has finished, and the
     pipeline's own folder-unit suffixes."""
     options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
-    watcher = FolderWatcher([f.absolute() for f in folders], options, is_known=pipeline.is_finished)
+    watcher = FolderWatcher(
+        [f.absolute() for f in folders], options, is_known=known_unless_unreachable(pipeline)
+    )
     return IngestService(pipeline, watcher, workers=workers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,34 +107,48 @@ class FileMover:
             and record.path.exists()
         )
 
-    def finish_interrupted(self) -> int:
-        """Complete file moves a kill interrupted (the row is finished, its move not recorded).
+    def finish_interrupted(self, roots: Sequence[Path] | None = None) -> int:
+        """Complete file moves a kill interrupted (the row is finished, its move not recorded), of files
+        under ``roots`` when given (another host's folders may not be reachable from here).
 
         Moves are idempotent: when the file already left the drop folder, filing finds it at its
-        destination by content. Returns how many rows were completed.
+        destination by content. A row another worker holds is left to it. Returns how many rows were
+        completed.
         """
         completed = 0
-        for record in self.ledger.unfiled():
-            source = SourceFile(record.path, record.sha256, record.size, record.mtime_ns)
-            assert record.root is not None
-            try:
-                if record.state == "failed" and self.options.failed_dir is not None:
-                    error = record.last_error or {"stage": "ingest", "message": "failed"}
-                    target = filing.quarantine(
-                        source, record.root, self.options.failed_dir, error=error, now=self._now()
-                    )
-                elif record.state in ("done", "duplicate") and self.options.archive_dir is not None:
-                    if (record.last_error or {}).get("stage") == "archive":
-                        continue  # archiving failed for a reason of its own; kept for `status`
-                    if not export_unchanged(record.path, record.sha256, record.plan):
-                        self._keep_changed(record, [record.path])
-                        continue
-                    target = filing.archive(source, record.root, self.options.archive_dir, now=self._now())
-                else:
-                    continue
-            except (OSError, ValueError) as exc:
-                log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
+        for found in self.ledger.unfiled():
+            if roots is not None and found.root not in roots:
                 continue
-            self.ledger.record_final_path(record.id, target)
-            completed += 1
+            record = self.ledger.claim(found.id)
+            if record is None:
+                continue
+            try:
+                completed += self._finish_move(record)
+            finally:
+                self.ledger.release(found.id)
         return completed
+
+    def _finish_move(self, record: FileRecord) -> int:
+        if record.final_path is not None or record.root is None:
+            return 0  # another worker finished it meanwhile
+        source = SourceFile(record.path, record.sha256, record.size, record.mtime_ns)
+        try:
+            if record.state == "failed" and self.options.failed_dir is not None:
+                error = record.last_error or {"stage": "ingest", "message": "failed"}
+                target = filing.quarantine(
+                    source, record.root, self.options.failed_dir, error=error, now=self._now()
+                )
+            elif record.state in ("done", "duplicate") and self.options.archive_dir is not None:
+                if (record.last_error or {}).get("stage") == "archive":
+                    return 0  # archiving failed for a reason of its own; kept for `status`
+                if not export_unchanged(record.path, record.sha256, record.plan):
+                    self._keep_changed(record, [record.path])
+                    return 0
+                target = filing.archive(source, record.root, self.options.archive_dir, now=self._now())
+            else:
+                return 0
+        except (OSError, ValueError) as exc:
+            log.warning("%s: could not complete its interrupted move: %s", record.path, exc)
+            return 0
+        self.ledger.record_final_path(record.id, target)
+        return 1

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -31,7 +30,7 @@ from typing import Literal
 
 from ingest.benchling import BenchlingClient, ClientStats
 from ingest.contract import ParserChooser
-from ingest.errors import ContentChangedError, IngestError
+from ingest.errors import ContentChangedError, IngestError, LeaseLostError, LedgerUnavailableError
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord, Ledger
 from ingest.load import ByContentHash, ByPlannedIds, Holding, HoldingsFinder, Loader
@@ -107,8 +106,6 @@ class Pipeline:
             retry_max_seconds=retry_max_seconds,
             settle_seconds=attachment_grace_seconds,
         )
-        self._busy: set[int] = set()
-        self._busy_lock = threading.Lock()
 
     # -- what callers may read ----------------------------------------------------------------------
 
@@ -183,8 +180,19 @@ class Pipeline:
         self, source: SourceFile, *, root: Path | None = None, force: bool = False
     ) -> FileRecord | Outcome:
         """Record this file version. An Outcome when nothing is left to do (already ingested, or the same
-        content as another row); otherwise its row, ready for ``prepare``/``advance``."""
-        record = self._ledger.record_discovered(source, root=root, forced=force)
+        content as another row, or another worker has it); otherwise its row, for ``prepare``/``advance``."""
+        found = self._ledger.record_discovered(source, root=root, forced=force)
+        record = self._ledger.claim(found.id)
+        if record is None:
+            return Outcome("waiting", found, "already in progress in another worker")
+        try:
+            return self._admit_claimed(record, source, force)
+        except LeaseLostError as exc:
+            return Outcome("waiting", found, exc.message)
+        finally:
+            self._ledger.release(found.id)
+
+    def _admit_claimed(self, record: FileRecord, source: SourceFile, force: bool) -> FileRecord | Outcome:
         if record.state == "done":
             record = self._file_left_behind(record, source)
             return Outcome("already_done", record, "already ingested; nothing created")
@@ -230,48 +238,73 @@ class Pipeline:
     def finish_many(self, prepared: Sequence[tuple[FileRecord, SourceFile | None]]) -> list[Outcome]:
         """Look several prepared rows up in Benchling together, upload what each still needs, create
         their runs in one request and their results in one bulk task, then finish each as ``advance``
-        does (one by one wherever the batch did not take it)."""
-        records = [self._ledger.get(record.id) for record, _ in prepared]
+        does (one by one wherever the batch did not take it). Each row stays claimed throughout."""
+        early: dict[int, Outcome] = {}
+        held: list[tuple[FileRecord, SourceFile | None]] = []
+        try:
+            for record, source in prepared:
+                claimed = self._ledger.claim(record.id)
+                if claimed is None:
+                    early[record.id] = Outcome("waiting", record, "already in progress in another worker")
+                else:
+                    held.append((claimed, source))
+            done = self._finish_held(held)
+        finally:
+            for record, _ in held:
+                self._ledger.release(record.id)
+        return [early.get(record.id) or done[record.id] for record, _ in prepared]
+
+    def _finish_held(self, held: Sequence[tuple[FileRecord, SourceFile | None]]) -> dict[int, Outcome]:
+        records = [record for record, _ in held]
         try:
             holdings = self._load.look_up(records)
         except IngestError as exc:
             log.info("batched lookup of %d file(s) failed (%s); each asks alone", len(records), exc.message)
             holdings = {}
         stepped: dict[int, FileRecord | Outcome] = {}
-        for record, source in zip(records, (s for _, s in prepared), strict=True):
-            stepped[record.id] = self._step(
+        for record, source in held:
+            stepped[record.id] = self._step_held(
                 record, source, through="creates", holding=holdings.get(record.id)
             )
         ready = [self._ledger.get(s.id) for s in stepped.values() if isinstance(s, FileRecord)]
-        updated, errors = self._load.create_batched(ready, holdings)
-        outcomes = []
-        for record, source in zip(records, (s for _, s in prepared), strict=True):
+        try:
+            updated, errors = self._load.create_batched(ready, holdings)
+        except (LeaseLostError, LedgerUnavailableError) as exc:
+            log.info(
+                "batched creates of %d file(s) stopped (%s); each goes on alone", len(ready), exc.message
+            )
+            updated, errors = {}, {}
+        outcomes: dict[int, Outcome] = {}
+        for record, source in held:
             step = stepped[record.id]
             if isinstance(step, Outcome):
-                outcomes.append(step)
+                outcomes[record.id] = step
             elif record.id in errors:
-                outcomes.append(
-                    self._endings.failure(step, source, errors[record.id].to_dict(), retryable=False)
+                outcomes[record.id] = self._endings.failure(
+                    step, source, errors[record.id].to_dict(), retryable=False
                 )
             else:
                 holding = updated.get(record.id, holdings.get(record.id))
-                outcomes.append(self.advance(self._ledger.get(record.id), source=source, holding=holding))
+                final = self._step_held(self._ledger.get(record.id), source, through="done", holding=holding)
+                assert isinstance(final, Outcome)
+                outcomes[record.id] = final
         return outcomes
 
-    def due(self) -> list[FileRecord]:
-        """Pending rows whose next attempt is due, oldest first (pending work before new work)."""
-        return self._ledger.pending()
+    def due(self, *, roots: Sequence[Path] = (), limit: int | None = None) -> list[FileRecord]:
+        """Claim pending rows whose next attempt is due, oldest first (pending work before new work),
+        for the caller to ``advance``; a shared ledger offers those under ``roots`` and this host's."""
+        return self._ledger.claim_due(roots=roots, limit=limit)
 
     def resume(self, *, include_waiting: bool = False) -> list[Outcome]:
         """Finish interrupted file moves, then every pending row (oldest first), before new work."""
         self.finish_filing()
-        pending = self._ledger.pending(include_waiting=include_waiting)
+        pending = self._ledger.claim_due(include_waiting=include_waiting)
         self.look_up(pending)
         return [self.advance(r) for r in pending]
 
-    def finish_filing(self) -> int:
-        """Complete file moves a kill interrupted; returns how many."""
-        return self._moves.finish_interrupted()
+    def finish_filing(self, *, roots: Sequence[Path] | None = None) -> int:
+        """Complete file moves a kill interrupted (of files under ``roots``, if given); how many."""
+        return self._moves.finish_interrupted(roots)
 
     def is_finished(self, path: Path, size: int, mtime_ns: int) -> bool:
         """For the watcher: the ledger has this version and nothing is left to do for it.
@@ -303,17 +336,29 @@ class Pipeline:
         through: _Through,
         holding: Holding | None = None,
     ) -> FileRecord | Outcome:
+        claimed = self._ledger.claim(record.id)
+        if claimed is None:
+            return Outcome("waiting", record, "already in progress in another worker")
+        try:
+            return self._step_held(claimed, source, through=through, holding=holding)
+        finally:
+            self._ledger.release(record.id)
+
+    def _step_held(
+        self,
+        record: FileRecord,
+        source: SourceFile | None,
+        *,
+        through: _Through,
+        holding: Holding | None = None,
+    ) -> FileRecord | Outcome:
+        """``_step`` for a row this thread has claimed."""
         # An answer looked up ahead is used now or never (later it may be out of date).
         holding = self._load.held_ahead(record.id) if holding is None else holding
-        with self._busy_lock:
-            if record.id in self._busy:
-                return Outcome("waiting", record, "already in progress in another worker")
-            self._busy.add(record.id)
         try:
-            return self._take(self._ledger.get(record.id), source, through, holding)
-        finally:
-            with self._busy_lock:
-                self._busy.discard(record.id)
+            return self._take(record, source, through, holding)
+        except (LeaseLostError, LedgerUnavailableError) as exc:  # the row is left as the ledger has it
+            return Outcome("waiting", record, exc.message)
 
     def _take(
         self, record: FileRecord, source: SourceFile | None, through: _Through, holding: Holding | None

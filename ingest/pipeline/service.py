@@ -1,30 +1,48 @@
 """The long-running ingestion loop: watcher + pipeline + a pool of workers.
 
-Each cycle first advances ledger rows that are due (pending work before new work), then takes the
-files the watcher reports ready. Several files are in flight at once; the shared client keeps them
+Each cycle first claims and advances ledger rows that are due (pending work before new work), then takes
+the files the watcher reports ready. Several files are in flight at once; the shared client keeps them
 all within the tenant's rate limit. Before any of them sends anything, Benchling is asked in one
 batched lookup what it already holds of them: new files are first planned by the workers, looked up
-together, then finished by the workers. ``stop`` lets the current files reach a checkpoint and returns.
+together, then finished by the workers. On a ledger shared by several hosts, each cycle claims at most
+a few rows per worker, so that the hosts share the work. ``stop`` lets the current files reach a
+checkpoint and returns.
+
+A ledger that cannot be reached (a PostgreSQL server restarting) stops nothing: the loop waits with
+backoff and goes on, and a new file whose row could not be written is offered again later, so no file
+is lost and the service does not exit.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ingest.errors import IngestError
 from ingest.ledger import FileRecord
 from ingest.models import SourceFile
 from ingest.pipeline.outcome import Outcome
 from ingest.pipeline.pipeline import Pipeline
+from ingest.pipeline.source_retries import SourceRetries
 from ingest.watch import FolderWatcher
 
 #: A new file after planning: its row (to be finished) or its outcome already.
 _Prepared = tuple[SourceFile, FileRecord | Outcome]
 
 log = logging.getLogger("ingest.service")
+
+#: Due rows claimed per worker and cycle.
+ROWS_PER_WORKER = 2
+#: Waits while the ledger cannot be reached: doubling from the first to the last.
+OUTAGE_BACKOFF = (1.0, 30.0)
+#: How often finished files whose move was interrupted (by a kill of this or another host sharing a
+#: folder) are looked for again after the first time at start.
+FILING_SWEEP_SECONDS = 30.0
 
 
 @dataclass
@@ -33,6 +51,22 @@ class ServiceCounters:
 
     def add(self, outcome: Outcome) -> None:
         self.outcomes[outcome.kind] = self.outcomes.get(outcome.kind, 0) + 1
+
+
+def known_unless_unreachable(pipeline: Pipeline) -> Callable[[Path, int, int], bool]:
+    """The watcher's ``is_known``: the pipeline's answer, or False while the ledger cannot be reached
+    (the file is offered, and its ingest waits for the ledger)."""
+
+    def is_known(path: Path, size: int, mtime_ns: int) -> bool:
+        try:
+            return pipeline.is_finished(path, size, mtime_ns)
+        except IngestError as exc:
+            if not exc.retryable:
+                raise
+            log.warning("%s: %s", path, exc.message)
+            return False
+
+    return is_known
 
 
 class IngestService:
@@ -52,6 +86,9 @@ class IngestService:
         self.counters = ServiceCounters()
         self._on_outcome = on_outcome
         self._stop = threading.Event()
+        self._retries = SourceRetries()
+        self._outage_wait = OUTAGE_BACKOFF[0]
+        self._next_filing_sweep = 0.0
 
     def stop(self) -> None:
         """Ask the loop to finish the files in hand and return (safe from a signal handler)."""
@@ -59,22 +96,32 @@ class IngestService:
         self.watcher.stop()
 
     def run(self) -> ServiceCounters:
-        self.pipeline.finish_filing()
         self.watcher.start()
+        limit = self.workers * ROWS_PER_WORKER
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
-                    due = self.pipeline.due()
+                    try:
+                        self._sweep_filing()
+                        due = self.pipeline.due(roots=self.watcher.roots, limit=limit)
+                    except IngestError as exc:
+                        if not exc.retryable:
+                            raise
+                        self._wait_out(exc)
+                        continue
+                    self._outage_wait = OUTAGE_BACKOFF[0]
                     self.pipeline.look_up(due)
-                    self._collect([pool.submit(self.pipeline.advance, record) for record in due])
+                    self._collect([(pool.submit(self.pipeline.advance, record), None) for record in due])
                     if self._stop.is_set():
                         break
-                    ready = self.watcher.poll_ready(timeout=self.poll_seconds)
+                    # A full batch means more rows may be due: look at the folders without waiting.
+                    timeout = 0.0 if len(due) >= limit else self.poll_seconds
+                    ready = self.watcher.poll_ready(timeout=timeout) + self._retries.due()
                     prepared = self._prepare_all(pool, ready)
                     self.pipeline.look_up([step for _, step in prepared if isinstance(step, FileRecord)])
                     self._collect(
                         [
-                            pool.submit(self.pipeline.advance, step, source=source)
+                            (pool.submit(self.pipeline.advance, step, source=source), source)
                             for source, step in prepared
                             if isinstance(step, FileRecord)
                         ]
@@ -85,17 +132,21 @@ class IngestService:
 
     def _prepare_all(self, pool: ThreadPoolExecutor, ready: list[SourceFile]) -> list[_Prepared]:
         """Admit and plan the new files in the workers; those already settled are counted here."""
-        futures = [pool.submit(self._prepare, source) for source in ready]
+        futures = [(pool.submit(self._prepare, source), source) for source in ready]
         if futures:
-            wait(futures)
+            wait([future for future, _ in futures])
         prepared: list[_Prepared] = []
-        for future in futures:
+        for future, source in futures:
             try:
-                source, step = future.result()
+                _, step = future.result()
+            except IngestError as exc:
+                self._worker_stopped(exc, source)
+                continue
             except Exception:  # the pipeline maps errors itself; anything here is a bug, logged, not fatal
                 log.exception("a worker failed unexpectedly")
                 continue
             if isinstance(step, Outcome):
+                self._retries.forget(source)
                 self._count(step)
             else:
                 prepared.append((source, step))
@@ -107,17 +158,39 @@ class IngestService:
             return source, admitted
         return source, self.pipeline.prepare(admitted, source=source)
 
-    def _collect(self, futures: list[Future[Outcome]]) -> None:
+    def _sweep_filing(self) -> None:
+        if time.monotonic() >= self._next_filing_sweep:
+            self.pipeline.finish_filing(roots=self.watcher.roots)
+            self._next_filing_sweep = time.monotonic() + FILING_SWEEP_SECONDS
+
+    def _wait_out(self, exc: IngestError) -> None:
+        log.warning("%s Waiting %.0f s.", exc.message, self._outage_wait)
+        self._stop.wait(self._outage_wait)
+        self._outage_wait = min(self._outage_wait * 2, OUTAGE_BACKOFF[1])
+
+    def _collect(self, futures: list[tuple[Future[Outcome], SourceFile | None]]) -> None:
         if not futures:
             return
-        wait(futures)
-        for future in futures:
+        wait([future for future, _ in futures])
+        for future, source in futures:
             try:
                 outcome = future.result()
+            except IngestError as exc:
+                self._worker_stopped(exc, source)
+                continue
             except Exception:  # the pipeline maps errors itself; anything here is a bug, logged, not fatal
                 log.exception("a worker failed unexpectedly")
                 continue
+            if source is not None:
+                self._retries.forget(source)
             self._count(outcome)
+
+    def _worker_stopped(self, exc: IngestError, source: SourceFile | None) -> None:
+        if source is not None and exc.retryable:
+            delay = self._retries.add(source)
+            log.warning("%s: %s (offered again in %.0f s)", source.path, exc.message, delay)
+        else:
+            log.error("a worker stopped on an error: %s", exc.message)
 
     def _count(self, outcome: Outcome) -> None:
         self.counters.add(outcome)

@@ -1,0 +1,49 @@
+"""The commands using a ledger: each registers itself, heartbeats while it runs and is marked stopped
+when it closes; one whose heartbeat stopped (a killed process, a host that went away) is marked dead.
+``status`` and the web page read them; claims name their holder by the instance id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+InstanceState = Literal["running", "stopped", "dead"]
+
+
+@dataclass(frozen=True)
+class InstanceRecord:
+    """One command that has used the ledger: ``id`` is ``host/pid/random`` (what ``claimed_by`` holds)."""
+
+    id: str
+    host: str
+    pid: int
+    command: str
+    folders: tuple[Path, ...]
+    started_at: dt.datetime
+    heartbeat_at: dt.datetime
+    state: InstanceState
+
+
+def default_host_id() -> str:
+    """The machine's name: the host id unless ``BENCHLING_INGEST_HOST_ID`` sets another."""
+    return socket.gethostname() or "localhost"
+
+
+def new_instance_id(host: str) -> str:
+    """A fresh id for one process's use of a ledger: unique even when a pid is reused."""
+    return f"{host}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+
+
+def folders_to_json(folders: Sequence[Path]) -> str:
+    return json.dumps([str(f) for f in folders])
+
+
+def folders_from_json(text: str) -> tuple[Path, ...]:
+    return tuple(Path(f) for f in json.loads(text or "[]"))

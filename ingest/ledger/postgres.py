@@ -1,0 +1,356 @@
+"""The PostgreSQL ledger backend: one ledger shared by several processes and hosts.
+
+Same rows, states and checks as the SQLite ledger (``ingest.ledger.interface``), plus what sharing
+needs. A row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED``: ``claimed_by`` names this process
+(``host/pid/random``) and ``lease_until`` (the server's clock) runs out unless a heartbeat thread renews
+it, so a dead host's rows become claimable again. Every write locks its row and is fenced: a row this
+process claimed must still be claimed by it, and a row it did not claim must not be held by another
+live worker; otherwise ``LeaseLostError`` and nothing is written. Two hosts finding the same new file
+at once get the same row (the insert is serialised per path by an advisory lock). Schema migrations
+run at open under an advisory lock (``ingest.ledger.migrations``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool
+
+from ingest.errors import LeaseLostError, LedgerError, LedgerUnavailableError
+from ingest.ledger.claims import LocalClaims
+from ingest.ledger.heartbeat import Heartbeat
+from ingest.ledger.instances import default_host_id, new_instance_id
+from ingest.ledger.interface import Ledger
+from ingest.ledger.location import redact_dsn
+from ingest.ledger.migrations import migrate_postgres
+from ingest.ledger.plan_codec import plan_to_json
+from ingest.ledger.postgres_claims import PostgresClaims
+from ingest.ledger.postgres_reads import Cursor
+from ingest.ledger.postgres_schema import POSTGRES_MIGRATIONS
+from ingest.ledger.records import FileRecord, InflightStep, State, check_transition
+from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
+from ingest.models import RunPlan, SourceFile
+
+log = logging.getLogger("ingest.ledger")
+
+
+class PostgresLedger(PostgresClaims, Ledger):
+    """The ledger in a PostgreSQL database; safe to share between threads, processes and hosts.
+
+    ``lease_seconds``: how long a claim lasts without renewal (renewed every third of it); also how
+    long an instance may miss heartbeats before it counts as dead.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        host_id: str | None = None,
+        lease_seconds: float = 60.0,
+        pool_size: int = 10,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        if lease_seconds <= 0:
+            raise LedgerError(f"A lease of {lease_seconds!r} s is invalid; expected more than zero seconds.")
+        self._display = redact_dsn(dsn)
+        self._secrets = _secrets_of(dsn)
+        self._clock = clock
+        self._host = host_id or default_host_id()
+        self._owner = new_instance_id(self._host)
+        self._lease_seconds = float(lease_seconds)
+        self._claims = LocalClaims()
+        self._registered = False
+        self._heartbeat = Heartbeat(self._beat, interval=lease_seconds / 3, name="ledger-leases")
+        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            dsn,
+            min_size=1,
+            max_size=pool_size,
+            open=False,
+            timeout=connect_timeout,
+            check=ConnectionPool.check_connection,
+            kwargs={"autocommit": True, "connect_timeout": max(1, round(connect_timeout))},
+            name="ledger",
+        )
+        try:
+            self._pool.open(wait=True, timeout=connect_timeout)
+            with self._pool.connection() as conn:
+                migrate_postgres(conn, POSTGRES_MIGRATIONS)
+        except psycopg.Error as exc:
+            self._pool.close()
+            raise LedgerUnavailableError(
+                f"The PostgreSQL ledger {self._display} could not be opened: {self._scrub(str(exc))}. "
+                "Expected a reachable server and a database this user may create tables in.",
+                ledger=self._display,
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"PostgresLedger({self._display!r}, owner={self._owner!r})"
+
+    def __enter__(self) -> PostgresLedger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._heartbeat.stop()
+        ids = self._claims.clear()
+        try:
+            with self._tx() as cur:
+                if ids:
+                    cur.execute(
+                        "UPDATE files SET claimed_by = NULL, lease_until = NULL"
+                        " WHERE id = ANY(%s) AND claimed_by = %s",
+                        (ids, self._owner),
+                    )
+                if self._registered:
+                    cur.execute(
+                        "UPDATE instances SET state = 'stopped', heartbeat_at = clock_timestamp()"
+                        " WHERE id = %s",
+                        (self._owner,),
+                    )
+        except LedgerUnavailableError as exc:
+            log.warning("%s; its claims will run out by themselves.", exc.message)
+        finally:
+            self._registered = False
+            self._pool.close()
+
+    def _now(self) -> str:
+        return dt.datetime.fromtimestamp(self._clock(), dt.UTC).isoformat(timespec="milliseconds")
+
+    # -- state changes ------------------------------------------------------------------------------------
+
+    def record_discovered(
+        self, source: SourceFile, *, root: Path | None = None, forced: bool = False
+    ) -> FileRecord:
+        now = self._now()
+        path = str(source.path)
+        with self._tx() as cur:
+            # Two hosts finding the same file at once: the second waits here, then finds the first's row.
+            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (path,))
+            row = cur.execute(
+                "SELECT * FROM files WHERE path = %s AND size = %s AND mtime_ns = %s AND sha256 = %s"
+                " ORDER BY id DESC LIMIT 1",
+                (path, source.size, source.mtime_ns, source.sha256),
+            ).fetchone()
+            if row is not None and not forced:
+                return record_from_row(row)
+            previous = cur.execute("SELECT max(id) AS id FROM files WHERE path = %s", (path,)).fetchone()
+            row = cur.execute(
+                "INSERT INTO files (path, root, size, mtime_ns, sha256, state, forced, previous_version,"
+                " discovered_host, discovered_by, created_at, updated_at)"
+                " VALUES (%s, %s, %s, %s, %s, 'discovered', %s, %s, %s, %s, %s, %s) RETURNING *",
+                (
+                    path,
+                    str(root) if root is not None else None,
+                    source.size,
+                    source.mtime_ns,
+                    source.sha256,
+                    forced,
+                    previous["id"] if previous is not None else None,
+                    self._host,
+                    self._owner,
+                    now,
+                    now,
+                ),
+            ).fetchone()
+            assert row is not None
+            cur.execute(
+                "INSERT INTO events (file_id, at, from_state, to_state) VALUES (%s, %s, NULL, 'discovered')",
+                (row["id"], now),
+            )
+        return record_from_row(row)
+
+    def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
+        return self._move(file_id, "discovered", detail, {"last_error": None})
+
+    def mark_planned(
+        self, file_id: int, plan: RunPlan, *, generation: int = 0, detail: str | None = None
+    ) -> FileRecord:
+        values = {
+            "plan": json.dumps(plan_to_json(plan)),
+            "parser": plan.parser,
+            "run_id": plan.run_id,
+            "generation": generation,
+            # A new plan uploads what it plans: blobs of an earlier attempt may hold other content.
+            "blob_ids": "{}",
+            "transaction_id": None,
+            "result_ids": "[]",
+        }
+        return self._move(file_id, "planned", detail, values)
+
+    def mark_blobs_uploaded(self, file_id: int) -> FileRecord:
+        return self._move(file_id, "blobs_uploaded", None, {})
+
+    def mark_run_created(
+        self, file_id: int, *, run_id: str | None = None, detail: str | None = None
+    ) -> FileRecord:
+        return self._move(file_id, "run_created", detail, {"run_id": run_id} if run_id else {})
+
+    def mark_done(
+        self,
+        file_id: int,
+        result_ids: Sequence[str],
+        *,
+        run_id: str | None = None,
+        detail: str | None = None,
+    ) -> FileRecord:
+        values = {"result_ids": json.dumps(list(result_ids)), **({"run_id": run_id} if run_id else {})}
+        return self._move(file_id, "done", detail, values)
+
+    def mark_changed(self, file_id: int, *, detail: str) -> FileRecord:
+        return self._move(file_id, "changed", detail, {})
+
+    def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
+        return self._move(file_id, "failed", str(error.get("message")), {"last_error": _json(error)})
+
+    def mark_duplicate(self, file_id: int, original: FileRecord) -> FileRecord:
+        detail = f"same sha256 as row {original.id}"
+        return self._move(file_id, "duplicate", detail, {"duplicate_of": original.id})
+
+    def mark_attachment(self, file_id: int, owner: FileRecord) -> FileRecord:
+        return self._move(file_id, "attachment", f"uploaded with ledger row {owner.id} ({owner.path})", {})
+
+    # -- checkpoints within a state -----------------------------------------------------------------------
+
+    def mark_inflight(self, file_id: int, step: InflightStep) -> FileRecord:
+        return self._set(file_id, {"inflight": step})
+
+    def record_blob(self, file_id: int, key: str, blob_id: str) -> FileRecord:
+        with self._tx() as cur:
+            row = self._lock_row(cur, file_id)
+            blobs = json.loads(row["blob_ids"])
+            blobs[key] = blob_id
+            return self._write(cur, file_id, {"blob_ids": json.dumps(blobs)})
+
+    def record_transaction(self, file_id: int, transaction_id: str) -> FileRecord:
+        return self._set(file_id, {"transaction_id": transaction_id})
+
+    def record_transient_failure(
+        self, file_id: int, error: Mapping[str, Any], *, retry_at: float
+    ) -> FileRecord:
+        now = self._now()
+        with self._tx() as cur:
+            state = self._lock_row(cur, file_id)["state"]
+            cur.execute(
+                "UPDATE files SET attempts = attempts + 1 WHERE id = %s",
+                (file_id,),
+            )
+            record = self._write(cur, file_id, {"last_error": _json(error), "next_attempt_at": retry_at})
+            cur.execute(
+                "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (%s, %s, %s, %s, %s)",
+                (file_id, now, state, state, f"transient: {error.get('message', '')}"),
+            )
+        return record
+
+    def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
+        return self._set(file_id, {"next_attempt_at": retry_at})
+
+    def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
+        return self._set(file_id, {"last_error": _json(problem)})
+
+    def record_final_path(self, file_id: int, path: Path) -> FileRecord:
+        return self._set(file_id, {"final_path": str(path)})
+
+    def release_file(self, file_id: int) -> FileRecord:
+        return self._set(file_id, {"final_path": None, "root": None})
+
+    def record_attachments(self, file_id: int, paths: Sequence[Path]) -> None:
+        if not paths:
+            return
+        with self._tx() as cur:
+            cur.executemany(
+                "INSERT INTO attachments (path, file_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                [(str(p), file_id) for p in paths],
+            )
+
+    def add_counter(self, name: str, amount: int = 1) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                "INSERT INTO counters (name, value) VALUES (%s, %s)"
+                " ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value",
+                (name, amount),
+            )
+
+    # -- internals ----------------------------------------------------------------------------------------
+
+    def _lock_row(self, cur: Cursor, file_id: int) -> dict[str, Any]:
+        """Lock the row for this write and check the fence (see the module's docstring)."""
+        row = cur.execute(
+            "SELECT state, blob_ids, claimed_by, lease_until > clock_timestamp() AS live"
+            " FROM files WHERE id = %s FOR UPDATE",
+            (file_id,),
+        ).fetchone()
+        if row is None:
+            raise LedgerError(f"Ledger has no file with id {file_id}.", file_id=file_id)
+        holder = row["claimed_by"]
+        if self._claims.owns(file_id) and holder != self._owner:
+            raise LeaseLostError(
+                f"Ledger row {file_id} is no longer claimed by this worker ({self._owner}): its lease ran "
+                f"out and {holder or 'nobody'} holds it now, so this write was refused.",
+                file_id=file_id,
+                holder=holder,
+            )
+        if not self._claims.owns(file_id) and holder not in (None, self._owner) and row["live"]:
+            raise LeaseLostError(
+                f"Ledger row {file_id} is being worked on by {holder}; this write from {self._owner} "
+                "was refused. Expected the row to be unclaimed or claimed by this worker.",
+                file_id=file_id,
+                holder=holder,
+            )
+        return row
+
+    def _move(
+        self, file_id: int, to_state: State, detail: str | None, values: Mapping[str, Any]
+    ) -> FileRecord:
+        """One checked state change with its column values, its event, and inflight/retry cleared."""
+        now = self._now()
+        with self._tx() as cur:
+            current = cast(State, self._lock_row(cur, file_id)["state"])
+            check_transition(file_id, current, to_state)
+            columns = {"state": to_state, "inflight": None, "next_attempt_at": None, **values}
+            record = self._write(cur, file_id, columns)
+            cur.execute(
+                "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (%s, %s, %s, %s, %s)",
+                (file_id, now, current, to_state, detail),
+            )
+        return record
+
+    def _set(self, file_id: int, values: Mapping[str, Any]) -> FileRecord:
+        with self._tx() as cur:
+            self._lock_row(cur, file_id)
+            return self._write(cur, file_id, values)
+
+    def _write(self, cur: Cursor, file_id: int, values: Mapping[str, Any]) -> FileRecord:
+        # Column names come from this class's own methods only, never from callers.
+        unknown = set(values) - COLUMNS
+        if unknown:
+            raise LedgerError(f"Ledger has no column(s) {sorted(unknown)}.", file_id=file_id)
+        columns = ", ".join(f"{name} = %s" for name in values)
+        row = cur.execute(
+            f"UPDATE files SET {columns}, updated_at = %s WHERE id = %s RETURNING *",
+            [*values.values(), self._now(), file_id],
+        ).fetchone()
+        assert row is not None
+        return record_from_row(row)
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return json.dumps(dict(value), default=str)
+
+
+def _secrets_of(dsn: str) -> tuple[str, ...]:
+    try:
+        password = conninfo_to_dict(dsn).get("password")
+    except psycopg.ProgrammingError:
+        return ()
+    return (str(password),) if password else ()

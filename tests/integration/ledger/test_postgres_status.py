@@ -1,0 +1,42 @@
+"""``benchling-ingest status`` on a PostgreSQL ledger: the counts and running instances, and the URL
+shown without its password."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ingest.ledger.postgres import PostgresLedger
+from ingest.models import SourceFile
+
+CLI = Path(sys.executable).parent / "benchling-ingest"
+
+
+def test_status_shows_counts_and_instances_but_not_the_password(postgres_dsn: str, tmp_path: Path) -> None:
+    secret = "Sup3r-s3cret"
+    dsn = postgres_dsn.replace("postgres@", f"postgres:{secret}@")  # the test server trusts local users
+    with PostgresLedger(dsn, host_id="hplc-7") as ledger:
+        ledger.register_instance("watch", [tmp_path / "inbox"])
+        ledger.record_discovered(SourceFile(tmp_path / "a.csv", "aa", 1, 1, (tmp_path / "a.csv",)))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHLING")}
+        result = subprocess.run(
+            [str(CLI), "status", "--json", "--ledger", dsn],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr
+    assert secret not in result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["ledger"] == dsn.replace(secret, "***")
+    assert report["counts"]["discovered"] == 1
+    (instance,) = report["instances"]
+    assert (instance["host"], instance["command"], instance["folders"]) == (
+        "hplc-7",
+        "watch",
+        [str(tmp_path / "inbox")],
+    )
