@@ -35,6 +35,7 @@ from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord, Ledger
 from ingest.load import ByContentHash, ByPlannedIds, Holding, HoldingsFinder, Loader
 from ingest.models import ParsedFile, RunPlan, SourceFile
+from ingest.pipeline.admission import Admission
 from ingest.pipeline.attachment_rows import AttachmentRows
 from ingest.pipeline.filing_records import FileMover
 from ingest.pipeline.load_steps import LOADING, LoadSteps
@@ -97,6 +98,7 @@ class Pipeline:
         )
         self._load = LoadSteps(ledger, self._loader, finder)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
+        self._admission = Admission(ledger, parsers, self._moves)
         self._attachments = AttachmentRows(ledger, clock=clock, grace_seconds=attachment_grace_seconds)
         self._endings = RowEndings(
             ledger,
@@ -186,29 +188,11 @@ class Pipeline:
         if record is None:
             return Outcome("waiting", found, "already in progress in another worker")
         try:
-            return self._admit_claimed(record, source, force)
+            return self._admission.admit_claimed(record, source, force)
         except LeaseLostError as exc:
             return Outcome("waiting", found, exc.message)
         finally:
             self._ledger.release(found.id)
-
-    def _admit_claimed(self, record: FileRecord, source: SourceFile, force: bool) -> FileRecord | Outcome:
-        if record.state == "done":
-            record = self._file_left_behind(record, source)
-            return Outcome("already_done", record, "already ingested; nothing created")
-        if record.state == "duplicate" and not force:
-            record = self._file_left_behind(record, source)
-            return Outcome("duplicate", record, f"same content as ledger row {record.duplicate_of}")
-        if record.state in ("failed", "duplicate", "changed"):
-            # Offering a failed (or forced duplicate) version again is a request to try it again.
-            record = self._ledger.reoffer(record.id, detail="offered again")
-        # Only exports can be duplicates: a file no parser reads (a trace file beside its export) may
-        # share its bytes with another one and still be needed where it is.
-        if record.state == "discovered" and not record.forced and self._parsers.claims(record.path):
-            original = self._original_of(record)
-            if original is not None:
-                return self._mark_duplicate(record, source, original)
-        return record
 
     def prepare(self, record: FileRecord, *, source: SourceFile | None = None) -> FileRecord | Outcome:
         """Plan the row (nothing is sent to Benchling). An Outcome when the row failed, waits, or needs
@@ -313,18 +297,7 @@ class Pipeline:
         finished row whose file is still in the drop folder; such a version is offered again so that
         ``ingest`` can move it (and a failed one is tried again, then quarantined with its report).
         """
-        if not self._ledger.is_known(path, size, mtime_ns):
-            return False
-        record = self._ledger.latest_at_path(path)
-        if record is None or (record.size, record.mtime_ns) != (size, mtime_ns):
-            return True
-        if record.state == "failed":
-            return (
-                record.final_path is not None or record.root is None or self._moves.options.failed_dir is None
-            )
-        if record.state == "changed":
-            return False  # this very version is back: it is offered again
-        return not self._moves.left_behind(record)
+        return self._admission.is_finished(path, size, mtime_ns)
 
     # -- one row's way -------------------------------------------------------------------------------
 
@@ -416,30 +389,6 @@ class Pipeline:
             return Outcome("adopted", record, message + note)
         message = f"run {record.run_id} with {len(record.result_ids)} result(s)" + note
         return Outcome("done", record, message)
-
-    def _original_of(self, record: FileRecord) -> FileRecord | None:
-        """The row this content already belongs to, if any.
-
-        Two copies taken by two workers at once each find the other still ``discovered``; only the
-        earlier row counts as an original then, or each would mark itself a duplicate of the other and
-        the content would never be ingested.
-        """
-        for other in self._ledger.by_sha(record.sha256):
-            if other.id == record.id or other.state in ("failed", "duplicate", "changed"):
-                continue
-            if other.state == "discovered" and other.id > record.id:
-                continue
-            return other
-        return None
-
-    def _mark_duplicate(self, record: FileRecord, source: SourceFile, original: FileRecord) -> Outcome:
-        record = self._ledger.mark_duplicate(record.id, original)
-        record = self._moves.archive(record, source)
-        return Outcome("duplicate", record, f"same content as '{original.path}' (ledger row {original.id})")
-
-    def _file_left_behind(self, record: FileRecord, source: SourceFile) -> FileRecord:
-        """Archive a finished file that is still where it was found (see ``is_finished``)."""
-        return self._moves.archive(record, source) if self._moves.left_behind(record) else record
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock()).astimezone()

@@ -196,7 +196,10 @@ def test_a_ledger_without_the_generation_column_gains_it_and_its_rows_are_genera
         row = ledger.record_discovered(source())
     db = sqlite3.connect(path)
     with db:
-        db.execute("ALTER TABLE files DROP COLUMN generation")  # as the first version created the table
+        # As the first version left it: no generation column, no migration records, no instances.
+        db.execute("ALTER TABLE files DROP COLUMN generation")
+        db.execute("DROP TABLE schema_migrations")
+        db.execute("DROP TABLE instances")
     db.close()
     # Several openers at once (a watch and a status, two workers' processes): one adds the column.
     start = threading.Barrier(6)

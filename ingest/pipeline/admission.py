@@ -1,0 +1,78 @@
+"""Admission of a recorded file version: what is already settled (done, duplicate), what is offered
+again (failed, changed), and duplicates by content, before any planning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.contract import ParserChooser
+from ingest.ledger import FileRecord, Ledger
+from ingest.models import SourceFile
+from ingest.pipeline.filing_records import FileMover
+from ingest.pipeline.outcome import Outcome
+
+
+class Admission:
+    """Settles a claimed, just-recorded row or hands it on for planning."""
+
+    def __init__(self, ledger: Ledger, parsers: ParserChooser, moves: FileMover) -> None:
+        self._ledger = ledger
+        self._parsers = parsers
+        self._moves = moves
+
+    def admit_claimed(self, record: FileRecord, source: SourceFile, force: bool) -> FileRecord | Outcome:
+        if record.state == "done":
+            record = self._file_left_behind(record, source)
+            return Outcome("already_done", record, "already ingested; nothing created")
+        if record.state == "duplicate" and not force:
+            record = self._file_left_behind(record, source)
+            return Outcome("duplicate", record, f"same content as ledger row {record.duplicate_of}")
+        if record.state in ("failed", "duplicate", "changed"):
+            # Offering a failed (or forced duplicate) version again is a request to try it again.
+            record = self._ledger.reoffer(record.id, detail="offered again")
+        # Only exports can be duplicates: a file no parser reads (a trace file beside its export) may
+        # share its bytes with another one and still be needed where it is.
+        if record.state == "discovered" and not record.forced and self._parsers.claims(record.path):
+            original = self._original_of(record)
+            if original is not None:
+                return self._mark_duplicate(record, source, original)
+        return record
+
+    def _original_of(self, record: FileRecord) -> FileRecord | None:
+        """The row this content already belongs to, if any.
+
+        Two copies taken by two workers at once each find the other still ``discovered``; only the
+        earlier row counts as an original then, or each would mark itself a duplicate of the other and
+        the content would never be ingested.
+        """
+        for other in self._ledger.by_sha(record.sha256):
+            if other.id == record.id or other.state in ("failed", "duplicate", "changed"):
+                continue
+            if other.state == "discovered" and other.id > record.id:
+                continue
+            return other
+        return None
+
+    def _mark_duplicate(self, record: FileRecord, source: SourceFile, original: FileRecord) -> Outcome:
+        record = self._ledger.mark_duplicate(record.id, original)
+        record = self._moves.archive(record, source)
+        return Outcome("duplicate", record, f"same content as '{original.path}' (ledger row {original.id})")
+
+    def _file_left_behind(self, record: FileRecord, source: SourceFile) -> FileRecord:
+        """Archive a finished file that is still where it was found (see ``is_finished``)."""
+        return self._moves.archive(record, source) if self._moves.left_behind(record) else record
+
+    def is_finished(self, path: Path, size: int, mtime_ns: int) -> bool:
+        """See ``Pipeline.is_finished``."""
+        if not self._ledger.is_known(path, size, mtime_ns):
+            return False
+        record = self._ledger.latest_at_path(path)
+        if record is None or (record.size, record.mtime_ns) != (size, mtime_ns):
+            return True
+        if record.state == "failed":
+            return (
+                record.final_path is not None or record.root is None or self._moves.options.failed_dir is None
+            )
+        if record.state == "changed":
+            return False  # this very version is back: it is offered again
+        return not self._moves.left_behind(record)
