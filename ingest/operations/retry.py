@@ -3,23 +3,54 @@
 A restored file is a new version (restoring touches it) that a running ``watch`` takes as a new row.
 The old row keeps its history but no longer owns a file (no root, no final path), so nothing ever
 tries to finish filing it.
+
+Retry takes the instance lock while it writes when the lock is free. When a ``watch`` holds it, retry
+goes ahead beside it: it only resets rows (each one SQLite transaction) and moves files back into the
+drop folder, and the running watch takes them. When a ``run``, ``reprocess`` or another ``retry``
+holds it, retry refuses (``InstanceLockedError``), see ``ingest.operations.instance_lock``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import filing
+from ingest.operations.instance_lock import Holder, retry_lock
 from ingest.pipeline.factory import open_ledger
+from ingest.settings import Settings
 
 
 @dataclass(frozen=True)
 class Restored:
     quarantined: Path
     restored_to: Path
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """What was restored, and the running ``watch`` that retry went ahead beside (None: it held the lock)."""
+
+    restored: list[Restored] = field(default_factory=list)
+    beside: Holder | None = None
+
+
+def retry_with_lock(
+    settings: Settings,
+    failed_dir: Path,
+    *,
+    files: Collection[Path] = (),
+    everything: bool = False,
+    clock: Callable[[], float] = time.time,
+) -> RetryResult:
+    """``retry_quarantined`` on the settings' ledger under the lock rule above."""
+    with retry_lock(settings) as beside:
+        restored = retry_quarantined(
+            settings.ledger_path, failed_dir, files=files, everything=everything, clock=clock
+        )
+    return RetryResult(restored, beside)
 
 
 def retry_quarantined(

@@ -4,6 +4,7 @@ tenant lookups, the pipeline itself and the watch service. No business logic."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from ingest.ledger import Ledger, SqliteLedger
 from ingest.load import render_chromatogram_png
 from ingest.models import Trace
 from ingest.pipeline.pipeline import Pipeline
+from ingest.pipeline.rejected_files import RejectedFiles
 from ingest.pipeline.service import IngestService
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
 from ingest.settings import Settings
@@ -76,8 +78,11 @@ def open_pipeline(
 def watch_service(
     pipeline: Pipeline, folders: Sequence[Path], options: WatchOptions, *, workers: int
 ) -> IngestService:
-    """The service loop over ``folders``: a watcher that skips what the ledger has finished, and the
-    pipeline's own folder-unit suffixes."""
+    """The service loop over ``folders``: a watcher that skips what the ledger has finished and
+    quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes."""
     options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
-    watcher = FolderWatcher([f.absolute() for f in folders], options, is_known=pipeline.is_finished)
+    rejected = RejectedFiles(pipeline.filing_options.failed_dir, now=lambda: dt.datetime.now().astimezone())
+    watcher = FolderWatcher(
+        [f.absolute() for f in folders], options, is_known=pipeline.is_finished, on_reject=rejected
+    )
     return IngestService(pipeline, watcher, workers=workers)
