@@ -103,6 +103,7 @@ class FolderWatcher:
     again later. ``on_reject(rejection)`` gets candidates the watch stage refuses (see
     ``ingest.watch.rejections``); it returns False to be asked again later (the quarantine failed).
     ``clock`` drives the settle window, the rescan timer and the backoff; waiting itself uses real time.
+    ``can_read(members)`` says whether every member can be opened now (default: try to open each).
     Offered versions are remembered in memory for the watcher's lifetime (a few hundred bytes each);
     after a restart, ``is_known`` is what prevents re-hashing files still lying in the folder.
     """
@@ -115,6 +116,7 @@ class FolderWatcher:
         is_known: Callable[[Path, int, int], bool] | None = None,
         on_reject: Callable[[Rejection], bool] = _log_rejection,
         clock: Callable[[], float] = time.monotonic,
+        can_read: Callable[[Sequence[Path]], bool] | None = None,
     ) -> None:
         if not roots:
             raise ValueError("FolderWatcher needs at least one folder to watch; got none.")
@@ -123,6 +125,7 @@ class FolderWatcher:
         self._is_known = is_known
         self._on_reject = on_reject
         self._clock = clock
+        self._can_read = can_read or _all_readable
         self._filter = PathFilter(options.include, options.exclude, options.done_marker)
         self._settle = SettleTracker(options.settle_seconds)
         self._offers: dict[VersionKey, _Offer] = {}
@@ -262,7 +265,7 @@ class FolderWatcher:
         if rejection is not None:
             self._reject(key, rejection, now)
             return None
-        if not _all_readable(candidate.members):
+        if not self._can_read(candidate.members):
             self._try_later(key, now)
             return None
         try:
