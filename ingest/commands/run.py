@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def run_command(
             outcomes: list[Outcome] = []
             outcomes += pipeline.resume()
             for path in files:
-                root = path.absolute().parent if (archive_dir or failed_dir) else None
+                root = Path(os.path.abspath(path)).parent if (archive_dir or failed_dir) else None
                 try:
                     outcome = pipeline.ingest_path(path, root=root, force=force)
                 except IngestError as exc:

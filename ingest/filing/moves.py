@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -114,6 +114,16 @@ def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
         target = _find_moved(quarantined, wanted, sha256, None)
     report_path.unlink(missing_ok=True)
     return target
+
+
+def quarantine_reports(failed_dir: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every ``(quarantined path, report)`` under ``failed_dir`` whose report can be read."""
+    for report_path in sorted(failed_dir.rglob(f"*{ERROR_REPORT_SUFFIX}")):
+        try:
+            report = _read_report(report_path)
+        except ValueError:
+            continue
+        yield report_path.with_name(report_path.name.removesuffix(ERROR_REPORT_SUFFIX)), report
 
 
 def error_report_path(target: Path) -> Path:

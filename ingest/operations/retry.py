@@ -8,6 +8,10 @@ Retry takes the instance lock while it writes when the lock is free. When a ``wa
 goes ahead beside it: it only resets rows (each one SQLite transaction) and moves files back into the
 drop folder, and the running watch takes them. When a ``run``, ``reprocess`` or another ``retry``
 holds it, retry refuses (``InstanceLockedError``), see ``ingest.operations.instance_lock``.
+
+Files the watch stage quarantined for a name that is not text have no ledger row; their report names
+the watched folder, and retry puts them back there under the printable name they were given, which the
+watch then takes like any other file. Links to outside the folder are never put back.
 """
 
 from __future__ import annotations
@@ -80,4 +84,21 @@ def retry_quarantined(
             for record in ledger.pending(include_waiting=True):
                 if record.next_attempt_at is not None:
                     ledger.reschedule(record.id, retry_at=clock())
+    return restored + _restore_renamed(failed_dir, wanted, everything=everything)
+
+
+def _restore_renamed(failed_dir: Path, wanted: Collection[Path], *, everything: bool) -> list[Restored]:
+    """Files quarantined by the watch stage for their names (no ledger row), back under printable names."""
+    if not failed_dir.is_dir():
+        return []
+    restored = []
+    for quarantined, report in filing.quarantine_reports(failed_dir):
+        details = report.get("details")
+        if report.get("stage") != "watch" or not isinstance(details, dict) or details.get("kind") != "name":
+            continue
+        folder = details.get("watched_folder")
+        if not isinstance(folder, str) or not (everything or quarantined.absolute() in wanted):
+            continue
+        if quarantined.exists():
+            restored.append(Restored(quarantined, filing.restore(quarantined, failed_dir, Path(folder))))
     return restored

@@ -1,7 +1,8 @@
 """What happens to files the watch stage refuses (a name that is not text, a link to outside the watched
-folder): quarantined unread with an ``.error.json`` naming the reason, or, without a quarantine folder,
-left where they are with a warning. They never get a ledger row: a name that is not text cannot be
-stored, and a link to elsewhere is never read."""
+folder): quarantined with an ``.error.json`` naming the reason (a link unread), or, without a quarantine
+folder, left where they are with a warning. They never get a ledger row: a name that is not text cannot
+be stored, and a link to elsewhere is never read. ``retry`` puts a renamed one back under its printable
+name (see ``ingest.operations.retry``)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ class RejectedFiles:
         if self._failed_dir is None:
             log.warning("Not taking %s (left in place): %s", rejection.shown, rejection.reason)
             return True
-        error = {"stage": "watch", "reason": rejection.reason, "details": {"kind": rejection.kind}}
+        # The watched folder is kept so that `retry` can put a renamed file back where it was found.
+        details = {"kind": rejection.kind, "watched_folder": str(rejection.root)}
+        error = {"stage": "watch", "reason": rejection.reason, "details": details}
         try:
             target = filing.quarantine(
                 rejection.path,
@@ -36,7 +39,7 @@ class RejectedFiles:
                 self._failed_dir,
                 error=error,
                 now=self._now(),
-                read_content=False,
+                read_content=rejection.kind != "outside",  # what a link to elsewhere holds is never read
             )
         except (OSError, ValueError) as exc:
             log.warning("Could not quarantine %s (%s); will try again.", rejection.shown, exc)

@@ -1,5 +1,6 @@
 """Candidates the watch stage will not hand on, and why: names that are not text, and exports that
-resolve (symlink, junction, ``..``) to somewhere outside the folder they were dropped in.
+resolve (symlink, junction, ``..``) to somewhere outside the folder they were dropped in. And links that
+are only a second name for a file the watcher takes under its own name (skipped, not rejected).
 
 A name that is not valid text cannot be stored in the ledger or a report, so it is refused before the
 ledger is even asked about it. A file that resolves outside its watched folder is refused without being
@@ -10,6 +11,7 @@ that leaves its export's folder is refused.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Literal
@@ -78,3 +80,17 @@ def location_rejection(candidate: Candidate) -> Rejection | None:
         )
         return Rejection(candidate.root, candidate.path, candidate.relative, "outside", reason)
     return None
+
+
+def link_target_taken(candidate: Candidate, listed: Collection[PurePath]) -> PurePath | None:
+    """For a link to another candidate of the same listing (``listed``: their relative paths), that
+    candidate's relative path: the file is taken under its own name, and taking it twice at once could
+    archive it from under the link. None for anything else (a link to an excluded file is taken)."""
+    if not os.path.islink(candidate.path):
+        return None
+    resolved = Path(os.path.realpath(candidate.path))
+    try:
+        target = PurePath(resolved.relative_to(os.path.realpath(candidate.root)))
+    except ValueError:
+        return None
+    return target if target != candidate.relative and target in listed else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ingest.errors import ParseError
@@ -12,8 +13,9 @@ from ingest.models import SourceFile
 
 def describe_path(path: Path) -> SourceFile:
     """Size, newest mtime and content hash of a file or folder unit; a missing path, or one whose name
-    is not text (it could not be recorded), is a ParseError."""
-    path = path.absolute()
+    is not text (it could not be recorded), is a ParseError. The path is made absolute with ``..``
+    folded away, so one file named from two working directories is one ledger path."""
+    path = Path(os.path.abspath(path))
     if not path_is_text(path):
         raise ParseError(
             f"The file name '{display(path)}' is not valid UTF-8 text (the bytes shown as \\xNN); expected "

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import TracebackType
 
 from watchdog.observers.api import BaseObserver
@@ -34,7 +34,7 @@ from ingest.models import SourceFile
 from ingest.watch.listing import Candidate, RootListing, list_root
 from ingest.watch.observers import ObserverSupervisor
 from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
-from ingest.watch.rejections import Rejection, location_rejection, name_rejection
+from ingest.watch.rejections import Rejection, link_target_taken, location_rejection, name_rejection
 from ingest.watch.settle import SettleTracker
 from ingest.watch.shares import is_network_path
 
@@ -231,8 +231,9 @@ class FolderWatcher:
                 )
                 if not self._note_availability(listing):
                     continue
+                listed = {c.relative for c in listing.candidates}
                 for candidate in listing.candidates:
-                    source = self._consider(candidate, now)
+                    source = self._consider(candidate, now, listed)
                     if source is not None:
                         ready.append(source)
                 if listing.complete:
@@ -240,7 +241,7 @@ class FolderWatcher:
             self._last_scan = now
             return ready
 
-    def _consider(self, candidate: Candidate, now: float) -> SourceFile | None:
+    def _consider(self, candidate: Candidate, now: float, listed: set[PurePath]) -> SourceFile | None:
         key: VersionKey = (candidate.path, candidate.size, candidate.mtime_ns)
         settled_at = self._settle.observe(candidate.root, candidate.path, candidate.signature, now)
         offer = self._offers.get(key)
@@ -264,6 +265,13 @@ class FolderWatcher:
         rejection = location_rejection(candidate)
         if rejection is not None:
             self._reject(key, rejection, now)
+            return None
+        target = link_target_taken(candidate, listed)
+        if target is not None:
+            log.info(
+                "Not taking %s: it links to %s, which is taken itself.", display(candidate.relative), target
+            )
+            self._offers.setdefault(key, _Offer()).recheck_at = None
             return None
         if not self._can_read(candidate.members):
             self._try_later(key, now)

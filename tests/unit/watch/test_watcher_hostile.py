@@ -100,24 +100,43 @@ def test_a_folder_unit_with_a_member_that_is_not_text_is_rejected_whole(
 
 
 @posix_only
-def test_a_link_to_outside_the_folder_is_rejected_unread_and_a_link_inside_is_taken(
-    tmp_path: Path, clock: FakeClock
-) -> None:
+def test_a_link_to_outside_the_folder_is_rejected_unread(tmp_path: Path, clock: FakeClock) -> None:
     root, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
     secret = write(elsewhere / "secret.csv", b"not yours\n")
-    inside = write(root / "sub" / "real.csv", b"a,b\n1,2\n")
+    write(root / "plain.csv", b"a,b\n1,2\n")
     (root / "outside.csv").symlink_to(secret)
-    (root / "inside.csv").symlink_to(inside)
     (root / "dotdot.csv").symlink_to(Path("..") / "elsewhere" / "secret.csv")
     consumer, rejected = Consumer(), []
 
     ready = make_watcher(root, clock, consumer, rejected).scan_once()
 
-    assert sorted(names(ready)) == ["inside.csv", "real.csv"]
+    assert names(ready) == ["plain.csv"]
     assert sorted(r.path.name for r in rejected) == ["dotdot.csv", "outside.csv"]
     assert all(r.kind == "outside" and "resolves outside its watched folder" in r.reason for r in rejected)
     assert str(secret) in rejected[0].reason
     assert secret.read_bytes() == b"not yours\n"
+
+
+@posix_only
+def test_a_link_inside_the_folder_is_taken_unless_its_target_is_taken_itself(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    root = tmp_path / "inbox"
+    real = write(root / "sub" / "real.csv", b"a,b\n1,2\n")
+    hidden = write(root / ".staging" / "hidden.csv", b"a,b\n3,4\n")  # excluded by the default patterns
+    (root / "alias.csv").symlink_to(real)
+    (root / "published.csv").symlink_to(hidden)
+    consumer, rejected = Consumer(), []
+    w = make_watcher(root, clock, consumer, rejected)
+
+    ready = w.scan_once()
+    consumer.take(ready)
+    # alias.csv is a second name for sub/real.csv, taken itself: taking both at once could archive the
+    # file from under the link. published.csv is the only way in to an excluded file: taken.
+    assert sorted(names(ready)) == ["published.csv", "real.csv"]
+    assert rejected == []
+    clock.advance(60)
+    assert w.scan_once() == []
 
 
 @posix_only
