@@ -74,7 +74,9 @@ LEDGER_HELP = (
 
 def ledger_option() -> Callable[[F], F]:
     """``--ledger``, for the commands that take only it of the common options (retry, status)."""
-    return click.option("--ledger", "ledger_path", type=str, default=None, help=LEDGER_HELP)
+    return click.option(
+        "--ledger", "ledger_path", type=str, default=None, metavar="FILE|URL", help=LEDGER_HELP
+    )
 
 
 def start_logging(common: CommonOptions) -> None:

@@ -111,7 +111,7 @@ class IngestService:
             try:
                 outcome = future.result()
             except Exception:  # the pipeline maps errors itself; anything here is a bug, logged, not fatal
-                log.exception("a worker failed unexpectedly")
+                log.exception("a worker failed unexpectedly; its file stays in line and is tried again")
                 continue
             self.counters.add(outcome)
             log.info("%s %s: %s", outcome.kind, outcome.path, outcome.message)
