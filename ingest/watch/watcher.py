@@ -269,7 +269,9 @@ class FolderWatcher:
         target = link_target_taken(candidate, listed)
         if target is not None:
             log.info(
-                "Not taking %s: it links to %s, which is taken itself.", display(candidate.relative), target
+                "Not taking %s: it links to %s, which is taken itself.",
+                display(candidate.relative),
+                display(target),
             )
             self._offers.setdefault(key, _Offer()).recheck_at = None
             return None
