@@ -39,7 +39,8 @@ class RejectedFiles:
                 self._failed_dir,
                 error=error,
                 now=self._now(),
-                read_content=rejection.kind != "outside",  # what a link to elsewhere holds is never read
+                # A link to elsewhere is never read; a unit's members may have names no hash can take.
+                read_content=rejection.kind == "name" and not rejection.path.is_dir(),
             )
         except (OSError, ValueError) as exc:
             log.warning("Could not quarantine %s (%s); will try again.", rejection.shown, exc)
