@@ -1,12 +1,14 @@
-"""Environment + command-line flags -> one frozen Settings object. Nothing else reads os.environ.
+"""Environment + command-line flags -> one frozen Settings object. Nothing else reads os.environ
+(platformdirs reads the variables that locate the user's data folder: ``XDG_DATA_HOME``, ``LOCALAPPDATA``).
 
 Variables: ``BENCHLING_URL``, ``BENCHLING_API_KEY`` or ``BENCHLING_CLIENT_ID`` + ``BENCHLING_CLIENT_SECRET``,
 ``BENCHLING_RATE_LIMIT`` (the client's), and ``BENCHLING_INGEST_MAP`` (schemas_map.yaml),
-``BENCHLING_INGEST_HOME`` (ledger and work files, default ``.benchling-ingest``),
-``BENCHLING_INGEST_LEDGER`` (a SQLite file, or ``postgresql://…`` for a ledger shared by several hosts),
-``BENCHLING_INGEST_HOST_ID`` (this machine's name in a shared ledger, default the hostname),
-``BENCHLING_INGEST_LEASE_SECONDS`` (how long a shared ledger's claim lasts unrenewed, default 60),
-``BENCHLING_INGEST_PARSERS_DIR``, ``BENCHLING_INGEST_WORKERS``. Flags win over variables.
+``BENCHLING_INGEST_HOME`` (ledger and work files, default: the per-user data folder, see
+:func:`default_home`), ``BENCHLING_INGEST_LEDGER`` (a SQLite file, or ``postgresql://…`` for a ledger
+shared by several hosts), ``BENCHLING_INGEST_HOST_ID`` (this machine's name in a shared ledger, default
+the hostname), ``BENCHLING_INGEST_LEASE_SECONDS`` (how long a shared ledger's claim lasts unrenewed,
+default 60), ``BENCHLING_INGEST_PARSERS_DIR``, ``BENCHLING_INGEST_WORKERS``. Flags win over variables.
+Every path is made absolute here, so a command means the same ledger from any working directory.
 """
 
 from __future__ import annotations
@@ -16,12 +18,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
+
 from ingest.benchling import ClientSettings
 from ingest.errors import ConfigError
 from ingest.ledger.instances import default_host_id
 from ingest.ledger.location import describe_location, dsn_secrets, is_postgres_dsn
 
 SECRET_VARIABLES = ("BENCHLING_API_KEY", "BENCHLING_CLIENT_SECRET")
+APP_NAME = "benchling-ingest"
+
+
+def default_home() -> Path:
+    """The per-user data folder: ``~/.local/share/benchling-ingest`` on Linux (``$XDG_DATA_HOME`` if
+    set), ``%LOCALAPPDATA%\\benchling-ingest`` on Windows, ``~/Library/Application Support/benchling-ingest``
+    on macOS. A service account has its own; set ``BENCHLING_INGEST_HOME`` to choose another."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False).absolute()
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,7 @@ class Settings:
     client: ClientSettings | None
     map_path: Path
     home: Path
+    #: The SQLite ledger (absolute); unused when ``ledger_dsn`` names a shared ledger.
     ledger_path: Path
     parsers_dir: Path | None
     workers: int = 4
@@ -47,6 +60,11 @@ class Settings:
     def ledger_name(self) -> str:
         """The ledger as it may be shown (a URL without its password)."""
         return describe_location(self.ledger_location)
+
+    @property
+    def shared_ledger(self) -> bool:
+        """True when several hosts may share the ledger (PostgreSQL): locks are per host and folder."""
+        return self.ledger_dsn is not None
 
     def require_client(self) -> ClientSettings:
         if self.client is None:
@@ -68,7 +86,12 @@ def load_settings(
     workers: int | None = None,
     client: ClientSettings | None = None,
 ) -> Settings:
-    """Build settings; Benchling settings are read only when ``BENCHLING_URL`` is set (or given)."""
+    """Build settings; Benchling settings are read only when ``BENCHLING_URL`` is set (or given).
+
+    ``ledger_path`` (the ``--ledger`` flag) is a SQLite file, or a ``postgresql://`` URL. The home (work
+    files) is ``home``, else ``BENCHLING_INGEST_HOME``, else the folder of an explicitly given ledger
+    file, else :func:`default_home`.
+    """
     if client is None and environ.get("BENCHLING_URL", "").strip():
         client = ClientSettings.from_env(environ)
     env_home = environ.get("BENCHLING_INGEST_HOME", "").strip()
@@ -78,9 +101,12 @@ def load_settings(
     dsn = str(chosen).strip() if is_postgres_dsn(chosen) else None
     if isinstance(ledger_path, str) and dsn is None:
         ledger_path = Path(ledger_path)
-    if home is None and not env_home and isinstance(ledger_path, Path):
-        home = ledger_path.parent  # work files live beside an explicitly placed ledger
-    home = home or Path(env_home or ".benchling-ingest")
+    explicit = ledger_path if isinstance(ledger_path, Path) else None
+    if explicit is None and env_ledger and not is_postgres_dsn(env_ledger):
+        explicit = Path(env_ledger)
+    if home is None and not env_home and explicit is not None and str(explicit) != ":memory:":
+        home = explicit.parent  # work files live beside an explicitly placed ledger
+    home = (home or (Path(env_home) if env_home else default_home())).absolute()
     env_workers = environ.get("BENCHLING_INGEST_WORKERS", "").strip()
     if workers is None and env_workers:
         if not env_workers.isdigit() or int(env_workers) < 1:
@@ -106,9 +132,9 @@ def load_settings(
 def _ledger_file(flag: Path | str | None, env_ledger: str, home: Path) -> Path:
     """The SQLite ledger file (also when a PostgreSQL ledger is used: work files still go to ``home``)."""
     if isinstance(flag, Path):
-        return flag
+        return flag if str(flag) == ":memory:" else flag.absolute()
     if env_ledger and not is_postgres_dsn(env_ledger):
-        return Path(env_ledger)
+        return Path(env_ledger).absolute()
     return home / "ledger.sqlite"
 
 

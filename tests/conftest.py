@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,11 +34,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's Benchling credentials or settings."""
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test sees the developer's Benchling credentials or settings, nor their default ledger: the
+    per-user data folder (platformdirs) is a fresh temporary one, for CLI subprocesses too."""
     for key in list(os.environ):
         if key.startswith(("BENCHLING_", "BENCHLING_INGEST_")):
             monkeypatch.delenv(key, raising=False)
+    data_home = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    if sys.platform == "win32":
+        monkeypatch.setenv("LOCALAPPDATA", str(data_home))
 
 
 @pytest.fixture(autouse=True)

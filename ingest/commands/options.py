@@ -36,6 +36,7 @@ class CommonOptions:
     """``--map``, ``--ledger``, ``--parsers-dir``, ``--log-json`` and ``-v``."""
 
     map_path: Path | None = None
+    #: A SQLite file, or a ``postgresql://`` URL (kept as given; settings tell them apart).
     ledger_path: Path | str | None = None
     parsers_dir: Path | None = None
     log_json: bool = False
@@ -61,14 +62,7 @@ def common_options(func: F) -> F:
             default=None,
             help="schemas_map.yaml to use (default: $BENCHLING_INGEST_MAP or ./schemas_map.yaml).",
         ),
-        click.option(
-            "--ledger",
-            "ledger_path",
-            type=LEDGER_LOCATION,
-            default=None,
-            help="Ledger: a SQLite file, or a postgresql:// URL shared by several hosts (default: "
-            "$BENCHLING_INGEST_LEDGER or .benchling-ingest/ledger.sqlite).",
-        ),
+        ledger_option(),
         click.option(
             "--parsers-dir",
             type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -82,6 +76,22 @@ def common_options(func: F) -> F:
     for option in reversed(options):
         decorated = option(decorated)
     return decorated  # type: ignore[no-any-return]  # click's decorators return Any-typed callables
+
+
+LEDGER_HELP = (
+    "The ledger: a SQLite file, or postgresql://... for one shared by several hosts. Default: "
+    "$BENCHLING_INGEST_LEDGER, else ledger.sqlite in $BENCHLING_INGEST_HOME, else in the per-user data "
+    "folder (~/.local/share/benchling-ingest on Linux, %LOCALAPPDATA%\\benchling-ingest on Windows), the "
+    "same from any working directory. A service account has its own: set BENCHLING_INGEST_HOME for it. "
+    "One watch/run/reprocess at a time per ledger (a second one refuses to start)."
+)
+
+
+def ledger_option() -> Callable[[F], F]:
+    """``--ledger``, for the commands that take only it of the common options (retry, status)."""
+    return click.option(
+        "--ledger", "ledger_path", type=LEDGER_LOCATION, default=None, metavar="FILE|URL", help=LEDGER_HELP
+    )
 
 
 def start_logging(common: CommonOptions) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
 from ingest.errors import IngestError
+from ingest.operations.instance_lock import instance_lock
 from ingest.operations.reprocess import Selection, dry_run, reprocess, select_exports
 from ingest.pipeline import Outcome, Pipeline, summarize
 from ingest.pipeline.factory import open_pipeline
@@ -66,7 +68,12 @@ def reprocess_command(
     selection = Selection(_date(since), _date(until), globs)
     start_logging(common)
     try:
-        with open_pipeline(settings_from(common), command="reprocess", folders=[root]) as pipeline:
+        settings = settings_from(common)
+        # A dry run writes nothing, so it may look while a watch runs.
+        with (
+            contextlib.nullcontext() if dry_run else instance_lock(settings, "reprocess", [root]),
+            open_pipeline(settings, command="reprocess", folders=[root]) as pipeline,
+        ):
             paths = select_exports(pipeline, root, selection)
             if dry_run:
                 sys.exit(_print_dry_run(pipeline, root, paths))

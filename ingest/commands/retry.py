@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from ingest.commands.options import LEDGER_LOCATION, CommonOptions, settings_from, start_logging
-from ingest.operations.retry import retry_quarantined
+from ingest.commands.options import CommonOptions, ledger_option, settings_from, start_logging
+from ingest.errors import IngestError
+from ingest.file_names import display
+from ingest.operations.retry import retry_with_lock
 
 
 @click.command("retry")
@@ -20,7 +23,7 @@ from ingest.operations.retry import retry_quarantined
     required=True,
     help="The quarantine folder given to watch --failed.",
 )
-@click.option("--ledger", "ledger_path", type=LEDGER_LOCATION, default=None)
+@ledger_option()
 def retry_command(
     files: tuple[Path, ...], retry_all: bool, failed_dir: Path, ledger_path: Path | str | None
 ) -> None:
@@ -29,11 +32,18 @@ def retry_command(
         raise click.UsageError("name quarantined files, or pass --all")
     common = CommonOptions(ledger_path=ledger_path)
     start_logging(common)
-    settings = settings_from(common)
-    restored = retry_quarantined(settings.ledger_location, failed_dir, files=files, everything=retry_all)
-    for item in restored:
-        click.echo(f"restored {item.quarantined} -> {item.restored_to}")
-    click.echo(f"{len(restored)} file(s) put back in line; a running 'watch' takes them within one rescan.")
+    try:
+        result = retry_with_lock(settings_from(common), failed_dir, files=files, everything=retry_all)
+    except IngestError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    if result.beside is not None:
+        click.echo(f"A watch is running ({result.beside.describe()}); it takes the restored files.")
+    for item in result.restored:
+        click.echo(f"restored {display(item.quarantined)} -> {display(item.restored_to)}")
+    click.echo(
+        f"{len(result.restored)} file(s) put back in line; a running 'watch' takes them within one rescan."
+    )
 
 
 COMMAND = retry_command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from rich.console import Console
 
 from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
 from ingest.errors import IngestError
+from ingest.file_names import display
 from ingest.filing import FilingOptions
+from ingest.operations.instance_lock import instance_lock
 from ingest.pipeline import Outcome, summarize
 from ingest.pipeline.factory import open_pipeline
 
@@ -36,25 +39,30 @@ def run_command(
 ) -> None:
     """Ingest FILES now: one Benchling run with its results per file, recorded in the ledger.
 
-    Running it again over the same files creates nothing new (the ledger remembers them).
+    Running it again over the same files creates nothing new (the ledger remembers them). The default
+    ledger is the same from any working directory (see --ledger); it is used by one command at a time.
     """
     console = Console()
     start_logging(common)
     try:
-        with open_pipeline(
-            settings_from(common),
-            filing_options=FilingOptions(archive_dir, failed_dir),
-            archive_superseded=archive_superseded,
-            command="run",
-        ) as pipeline:
+        settings = settings_from(common)
+        with (
+            instance_lock(settings, "run"),
+            open_pipeline(
+                settings,
+                filing_options=FilingOptions(archive_dir, failed_dir),
+                archive_superseded=archive_superseded,
+                command="run",
+            ) as pipeline,
+        ):
             outcomes: list[Outcome] = []
             outcomes += pipeline.resume()
             for path in files:
-                root = path.absolute().parent if (archive_dir or failed_dir) else None
+                root = Path(os.path.abspath(path)).parent if (archive_dir or failed_dir) else None
                 try:
                     outcome = pipeline.ingest_path(path, root=root, force=force)
                 except IngestError as exc:
-                    console.print(f"[red]failed[/red]  {path}: {exc.message}", soft_wrap=True)
+                    console.print(f"[red]failed[/red]  {display(path)}: {exc.message}", soft_wrap=True)
                     continue
                 outcomes.append(outcome)
                 console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)

@@ -9,14 +9,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ingest.commands.options import LEDGER_LOCATION, CommonOptions, settings_from, start_logging
+from ingest.commands.options import CommonOptions, ledger_option, settings_from, start_logging
 from ingest.errors import ConfigError
 from ingest.operations.status import status_report
 
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--ledger", "ledger_path", type=LEDGER_LOCATION, default=None)
+@ledger_option()
 def status_command(as_json: bool, ledger_path: Path | str | None) -> None:
     """Counts by state, recent failures with reasons, oldest pending file, last success, requests."""
     common = CommonOptions(ledger_path=ledger_path)

@@ -12,6 +12,7 @@ import click
 from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.filing import FilingOptions
+from ingest.operations.instance_lock import instance_lock
 from ingest.pipeline.factory import open_pipeline, watch_service
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 
@@ -91,18 +92,25 @@ def watch_command(
     attachment_grace: float,
     common: CommonOptions,
 ) -> None:
-    """Watch FOLDERS and ingest every export that lands there, exactly once, until stopped."""
+    """Watch FOLDERS and ingest every export that lands there, exactly once, until stopped.
+
+    Only one watch (or run, or reprocess) uses a ledger at a time: a second one refuses to start and
+    names the first. Files whose names are not text, or that link outside FOLDERS, are quarantined.
+    """
     start_logging(common)
     try:
         settings = settings_from(common, workers=workers)
-        with open_pipeline(
-            settings,
-            filing_options=FilingOptions(archive_dir, failed_dir),
-            archive_superseded=archive_superseded,
-            attachment_grace_seconds=attachment_grace,
-            command="watch",
-            folders=folders,
-        ) as pipeline:
+        with (
+            instance_lock(settings, "watch", folders),
+            open_pipeline(
+                settings,
+                filing_options=FilingOptions(archive_dir, failed_dir),
+                archive_superseded=archive_superseded,
+                attachment_grace_seconds=attachment_grace,
+                command="watch",
+                folders=folders,
+            ) as pipeline,
+        ):
             watch_options = WatchOptions(
                 settle_seconds=settle_seconds,
                 rescan_seconds=rescan_seconds,

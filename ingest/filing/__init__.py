@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.filing.moves import archive, error_report_path, quarantine, restore
+from ingest.filing.moves import archive, error_report_path, quarantine, quarantine_reports, restore
 from ingest.filing.options import FilingOptions
 
-__all__ = ["FilingOptions", "archive", "error_report_path", "quarantine", "restore"]
+__all__ = ["FilingOptions", "archive", "error_report_path", "quarantine", "quarantine_reports", "restore"]

@@ -6,6 +6,11 @@ Within one volume a move is a single rename. Across volumes (archive on another 
 copied to a hidden ``.<name>.partial`` beside the target, renamed into place, and only then removed
 from the source, so a crash at any point loses nothing; calling again finishes the job: when the
 source is gone and the target exists, the target is returned.
+
+Names are made to fit: a name that is not text gets a printable one, and a name that would pass the
+file system's 255 limit once numbered or given its ``.error.json`` is shortened with a hash suffix
+(``ingest.file_names.safe_name``); the quarantine report keeps the original. A symbolic link is moved as
+the link itself, never as what it points to.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ingest.file_names import display, path_is_text, raw_bytes, safe_name, safe_relative
 from ingest.hashing import hash_unit
 from ingest.models import SourceFile
 
@@ -32,38 +38,54 @@ def archive(source: SourceFile | Path, root: Path, archive_dir: Path, *, now: da
     """Move a file or unit folder to ``archive_dir/YYYY/MM/DD/<path relative to root>``; return where."""
     path = _source_path(source)
     relative = _relative_to_root(path, root)
-    wanted = archive_dir / f"{now:%Y}" / f"{now:%m}" / f"{now:%d}" / relative
-    if not path.exists():
+    wanted = archive_dir / f"{now:%Y}" / f"{now:%m}" / f"{now:%d}" / safe_relative(relative)
+    if not _exists(path):
         return _find_moved(path, wanted, _sha_of(source), _member_names(source))
     return _move_without_overwrite(path, wanted)
 
 
 def quarantine(
-    source: SourceFile | Path, root: Path, failed_dir: Path, *, error: Mapping[str, Any], now: datetime
+    source: SourceFile | Path,
+    root: Path,
+    failed_dir: Path,
+    *,
+    error: Mapping[str, Any],
+    now: datetime,
+    read_content: bool = True,
 ) -> Path:
     """Move a file or unit to ``failed_dir/<relative path>`` and write ``<final name>.error.json`` beside it.
 
     ``error`` is an ``IngestError.to_dict()``-like mapping: ``stage``, ``reason`` (or ``message``) and
     ``details`` are copied into the report, with the original relative path, the time and the sha256.
+    ``read_content=False`` leaves the sha256 out rather than reading the file (a link to elsewhere).
+    When the quarantined name differs from the original (not text, or shortened to fit), the report
+    also has ``original_name`` (printable) and, for a name that is not text, ``original_name_hex``
+    (its exact bytes); its ``file`` is then the printable path, so ``restore`` brings back a usable name.
     """
     path = _source_path(source)
     relative = _relative_to_root(path, root)
-    wanted = failed_dir / relative
+    wanted = failed_dir / safe_relative(relative, reserve=len(ERROR_REPORT_SUFFIX))
     sha256 = _sha_of(source)
-    if path.exists():
-        if sha256 is None:
+    if _exists(path):
+        if sha256 is None and read_content:
             sha256 = hash_unit(path, _files_of(path))
-        target = _move_without_overwrite(path, wanted)
+        target = _move_without_overwrite(path, wanted, reserve=len(ERROR_REPORT_SUFFIX))
     else:
-        target = _find_moved(path, wanted, sha256, _member_names(source))
-    report = {
-        "file": PurePosixPath(*relative.parts).as_posix(),
+        target = _find_moved(path, wanted, sha256, _member_names(source), reserve=len(ERROR_REPORT_SUFFIX))
+    restorable = relative if path_is_text(relative) else safe_relative(relative)
+    report: dict[str, Any] = {
+        "file": PurePosixPath(*restorable.parts).as_posix(),
         "stage": error.get("stage", "ingest"),
         "reason": error.get("reason") or error.get("message") or "",
         "details": error.get("details", {}),
         "time": now.isoformat(),
         "sha256": sha256,
     }
+    if target.name != relative.name or restorable != relative:
+        report["original_name"] = display(relative.name)
+        report["quarantined_as"] = target.name
+    if not path_is_text(relative):
+        report["original_name_hex"] = raw_bytes(relative.name).hex()
     _write_json_atomically(error_report_path(target), report)
     return target
 
@@ -79,7 +101,7 @@ def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
     report = _read_report(report_path)
     relative = _restore_relative_path(quarantined, failed_dir, report)
     wanted = root / relative
-    if quarantined.exists():
+    if _exists(quarantined):
         target = _move_without_overwrite(quarantined, wanted)
         _touch(target)
     else:
@@ -94,6 +116,16 @@ def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
     return target
 
 
+def quarantine_reports(failed_dir: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every ``(quarantined path, report)`` under ``failed_dir`` whose report can be read."""
+    for report_path in sorted(failed_dir.rglob(f"*{ERROR_REPORT_SUFFIX}")):
+        try:
+            report = _read_report(report_path)
+        except ValueError:
+            continue
+        yield report_path.with_name(report_path.name.removesuffix(ERROR_REPORT_SUFFIX)), report
+
+
 def error_report_path(target: Path) -> Path:
     """Where the failure report of a quarantined file or unit lives: ``<name>.error.json`` beside it."""
     return target.with_name(target.name + ERROR_REPORT_SUFFIX)
@@ -106,12 +138,18 @@ def numbered_name(path: Path, number: int) -> Path:
     return path.with_name(f"{path.stem} ({number}){path.suffix}")
 
 
+def fitted_name(wanted: Path, number: int, *, reserve: int = 0) -> Path:
+    """``numbered_name`` made safe (see ``ingest.file_names.safe_name``), keeping ``reserve`` units free."""
+    numbered = numbered_name(wanted, number)
+    return numbered.with_name(safe_name(numbered.name, reserve=reserve))
+
+
 # -- moving ------------------------------------------------------------------------------------------------
 
 
-def _move_without_overwrite(source: Path, wanted: Path) -> Path:
+def _move_without_overwrite(source: Path, wanted: Path, *, reserve: int = 0) -> Path:
     wanted.parent.mkdir(parents=True, exist_ok=True)
-    target = _free_name(wanted)
+    target = _free_name(wanted, reserve)
     try:
         os.rename(source, target)
     except OSError as exc:
@@ -122,18 +160,19 @@ def _move_without_overwrite(source: Path, wanted: Path) -> Path:
 
 
 def _copy_then_remove(source: Path, target: Path) -> None:
-    partial = target.with_name(f".{target.name}.partial")
-    if partial.is_dir():
+    partial = target.with_name(safe_name(f".{target.name}.partial"))
+    if partial.is_dir() and not partial.is_symlink():
         # Left by a crash during an earlier copy; the source is still complete, so start over.
         shutil.rmtree(partial)
-    elif partial.exists():
+    elif _exists(partial):
         partial.unlink()
-    if source.is_dir():
+    is_tree = source.is_dir() and not source.is_symlink()
+    if is_tree:
         shutil.copytree(source, partial, symlinks=True)
     else:
-        shutil.copy2(source, partial)
+        shutil.copy2(source, partial, follow_symlinks=False)
     os.rename(partial, target)
-    if source.is_dir():
+    if is_tree:
         shutil.rmtree(source)
     else:
         source.unlink()
@@ -143,25 +182,28 @@ def _is_cross_device(exc: OSError) -> bool:
     return exc.errno == errno.EXDEV or getattr(exc, "winerror", None) == _WINDOWS_NOT_SAME_DEVICE
 
 
-def _free_name(wanted: Path) -> Path:
+def _free_name(wanted: Path, reserve: int) -> Path:
     number = 0
     while True:
-        candidate = numbered_name(wanted, number)
-        if not candidate.exists():
+        candidate = fitted_name(wanted, number, reserve=reserve)
+        if not _exists(candidate):
             return candidate
         number += 1
 
 
-def _find_moved(source: Path, wanted: Path, sha256: str | None, member_names: list[str] | None) -> Path:
+def _find_moved(
+    source: Path, wanted: Path, sha256: str | None, member_names: list[str] | None, *, reserve: int = 0
+) -> Path:
     """The target of a move that already happened: matched by content when the hash is known."""
     existing = []
     number = 0
-    while (candidate := numbered_name(wanted, number)).exists():
+    while _exists(candidate := fitted_name(wanted, number, reserve=reserve)):
         existing.append(candidate)
         number += 1
     if not existing:
         raise FileNotFoundError(
-            f"Cannot move {source}: it does not exist, and no earlier move left it at {wanted}."
+            f"Cannot move {display(source)}: it does not exist, and no earlier move left it at "
+            f"{display(wanted)}."
         )
     if sha256 is not None:
         for candidate in existing:
@@ -183,7 +225,8 @@ def _content_hash(candidate: Path, member_names: list[str] | None) -> str | None
 
 def _touch(target: Path) -> None:
     for member in _files_of(target):
-        os.utime(member)
+        if not member.is_symlink():  # never touch what a link points to
+            os.utime(member)
 
 
 # -- reports and paths -----------------------------------------------------------------------------------
@@ -191,9 +234,11 @@ def _touch(target: Path) -> None:
 
 def _write_json_atomically(path: Path, value: Mapping[str, Any]) -> None:
     text = json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A fixed short prefix: the report's own name may already be close to the file-name limit.
+    handle, temp_name = tempfile.mkstemp(prefix=".error-report-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        # A value that is not text (a lone surrogate) is written escaped rather than failing the report.
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
@@ -232,8 +277,14 @@ def _relative_to_root(path: Path, root: Path) -> Path:
         return path.relative_to(root)
     except ValueError:
         raise ValueError(
-            f"{path} is not inside the watched folder {root}; cannot keep its relative path."
+            f"{display(path)} is not inside the watched folder {display(root)}; "
+            "cannot keep its relative path."
         ) from None
+
+
+def _exists(path: Path) -> bool:
+    """True for anything at ``path``, a dangling symbolic link included."""
+    return os.path.lexists(path)
 
 
 def _source_path(source: SourceFile | Path) -> Path:

@@ -4,23 +4,58 @@ A restored file is a new version (restoring touches it) that a running ``watch``
 The old row keeps its history but no longer owns a file (no root, no final path), so nothing ever
 tries to finish filing it. An export comes back with the attachment files that were quarantined
 separately because it failed (named or not, they are its part).
+
+Retry takes the instance lock while it writes when the lock is free. When a ``watch`` holds it, retry
+goes ahead beside it: it only resets rows (each one SQLite transaction) and moves files back into the
+drop folder, and the running watch takes them. When a ``run``, ``reprocess`` or another ``retry``
+holds it, retry refuses (``InstanceLockedError``), see ``ingest.operations.instance_lock``.
+
+Files the watch stage quarantined for a name that is not text have no ledger row; their report names
+the watched folder, and retry puts them back there under the printable name they were given, which the
+watch then takes like any other file. Links to outside the folder are never put back.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import filing
+from ingest.operations.instance_lock import Holder, retry_lock
 from ingest.pipeline.factory import open_ledger
+from ingest.settings import Settings
 
 
 @dataclass(frozen=True)
 class Restored:
     quarantined: Path
     restored_to: Path
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """What was restored, and the running ``watch`` that retry went ahead beside (None: it held the lock)."""
+
+    restored: list[Restored] = field(default_factory=list)
+    beside: Holder | None = None
+
+
+def retry_with_lock(
+    settings: Settings,
+    failed_dir: Path,
+    *,
+    files: Collection[Path] = (),
+    everything: bool = False,
+    clock: Callable[[], float] = time.time,
+) -> RetryResult:
+    """``retry_quarantined`` on the settings' ledger under the lock rule above."""
+    with retry_lock(settings) as beside:
+        restored = retry_quarantined(
+            settings.ledger_location, failed_dir, files=files, everything=everything, clock=clock
+        )
+    return RetryResult(restored, beside)
 
 
 def retry_quarantined(
@@ -57,4 +92,21 @@ def retry_quarantined(
             for record in ledger.pending(include_waiting=True):
                 if record.next_attempt_at is not None:
                     ledger.reschedule(record.id, retry_at=clock())
+    return restored + _restore_renamed(failed_dir, wanted, everything=everything)
+
+
+def _restore_renamed(failed_dir: Path, wanted: Collection[Path], *, everything: bool) -> list[Restored]:
+    """Files quarantined by the watch stage for their names (no ledger row), back under printable names."""
+    if not failed_dir.is_dir():
+        return []
+    restored = []
+    for quarantined, report in filing.quarantine_reports(failed_dir):
+        details = report.get("details")
+        if report.get("stage") != "watch" or not isinstance(details, dict) or details.get("kind") != "name":
+            continue
+        folder = details.get("watched_folder")
+        if not isinstance(folder, str) or not (everything or quarantined.absolute() in wanted):
+            continue
+        if quarantined.exists():
+            restored.append(Restored(quarantined, filing.restore(quarantined, failed_dir, Path(folder))))
     return restored

@@ -8,6 +8,7 @@ kept in the same database (``ingest.ledger.postgres_budget``) instead of an in-p
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from ingest.ledger.location import describe_location, is_postgres_dsn
 from ingest.load import render_chromatogram_png
 from ingest.models import Trace
 from ingest.pipeline.pipeline import Pipeline
+from ingest.pipeline.rejected_files import RejectedFiles
 from ingest.pipeline.service import IngestService, known_unless_unreachable
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
 from ingest.settings import Settings
@@ -119,10 +121,14 @@ def open_pipeline(
 def watch_service(
     pipeline: Pipeline, folders: Sequence[Path], options: WatchOptions, *, workers: int
 ) -> IngestService:
-    """The service loop over ``folders``: a watcher that skips what the ledger has finished, and the
-    pipeline's own folder-unit suffixes."""
+    """The service loop over ``folders``: a watcher that skips what the ledger has finished and
+    quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes."""
     options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
+    rejected = RejectedFiles(pipeline.filing_options.failed_dir, now=lambda: dt.datetime.now().astimezone())
     watcher = FolderWatcher(
-        [f.absolute() for f in folders], options, is_known=known_unless_unreachable(pipeline)
+        [f.absolute() for f in folders],
+        options,
+        is_known=known_unless_unreachable(pipeline),
+        on_reject=rejected,
     )
     return IngestService(pipeline, watcher, workers=workers)

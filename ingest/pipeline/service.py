@@ -11,6 +11,8 @@ checkpoint and returns.
 A ledger that cannot be reached (a PostgreSQL server restarting) stops nothing: the loop waits with
 backoff and goes on, and a new file whose row could not be written is offered again later, so no file
 is lost and the service does not exit.
+A ledger that cannot answer for a while (locked, disk full, unreachable) pauses the due rows, backing
+off, but never stops the loop; the watcher likewise offers again what the ledger did not take.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ log = logging.getLogger("ingest.service")
 
 #: Due rows claimed per worker and cycle.
 ROWS_PER_WORKER = 2
-#: Waits while the ledger cannot be reached: doubling from the first to the last.
-OUTAGE_BACKOFF = (1.0, 30.0)
+#: Waits before asking a ledger that failed to answer again: doubling from the first to the last.
+OUTAGE_BACKOFF = (1.0, 60.0)
 #: How often finished files whose move was interrupted (by a kill of this or another host sharing a
 #: folder) are looked for again after the first time at start.
 FILING_SWEEP_SECONDS = 30.0
@@ -87,7 +89,8 @@ class IngestService:
         self._on_outcome = on_outcome
         self._stop = threading.Event()
         self._retries = SourceRetries()
-        self._outage_wait = OUTAGE_BACKOFF[0]
+        self._ledger_failures = 0
+        self._ledger_retry_at = 0.0
         self._next_filing_sweep = 0.0
 
     def stop(self) -> None:
@@ -101,15 +104,7 @@ class IngestService:
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
-                    try:
-                        self._sweep_filing()
-                        due = self.pipeline.due(roots=self.watcher.roots, limit=limit)
-                    except IngestError as exc:
-                        if not exc.retryable:
-                            raise
-                        self._wait_out(exc)
-                        continue
-                    self._outage_wait = OUTAGE_BACKOFF[0]
+                    due = self._due(limit)
                     self.pipeline.look_up(due)
                     self._collect([(pool.submit(self.pipeline.advance, record), None) for record in due])
                     if self._stop.is_set():
@@ -130,6 +125,29 @@ class IngestService:
             self.watcher.stop()
         return self.counters
 
+    def _due(self, limit: int) -> list[FileRecord]:
+        """Claim the due rows (after finishing interrupted moves); none this cycle while the ledger
+        cannot answer (asked again later, backing off)."""
+        now = time.monotonic()
+        if now < self._ledger_retry_at:
+            return []
+        try:
+            self._sweep_filing()
+            rows = self.pipeline.due(roots=self.watcher.roots, limit=limit)
+        except Exception as exc:  # whatever a busy, full or unreachable ledger raises
+            if isinstance(exc, IngestError) and not exc.retryable:
+                raise
+            self._ledger_failures += 1
+            delay = min(OUTAGE_BACKOFF[0] * 2.0 ** min(self._ledger_failures - 1, 30), OUTAGE_BACKOFF[1])
+            self._ledger_retry_at = now + delay
+            message = exc.message if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+            log.warning(
+                "Could not read the due files from the ledger (%s); trying again in %.0f s.", message, delay
+            )
+            return []
+        self._ledger_failures = 0
+        return rows
+
     def _prepare_all(self, pool: ThreadPoolExecutor, ready: list[SourceFile]) -> list[_Prepared]:
         """Admit and plan the new files in the workers; those already settled are counted here."""
         futures = [(pool.submit(self._prepare, source), source) for source in ready]
@@ -142,8 +160,16 @@ class IngestService:
             except IngestError as exc:
                 self._worker_stopped(exc, source)
                 continue
-            except Exception:  # the pipeline maps errors itself; anything here is a bug, logged, not fatal
-                log.exception("a worker failed unexpectedly")
+            except Exception as exc:  # a ledger that cannot write (locked, disk full), or a bug: not fatal
+                delay = self._retries.add(source)
+                log.error(
+                    "%s: could not be taken (%s: %s); offered again in %.0f s",
+                    source.path,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                    exc_info=True,
+                )
                 continue
             if isinstance(step, Outcome):
                 self._retries.forget(source)
@@ -162,11 +188,6 @@ class IngestService:
         if time.monotonic() >= self._next_filing_sweep:
             self.pipeline.finish_filing(roots=self.watcher.roots)
             self._next_filing_sweep = time.monotonic() + FILING_SWEEP_SECONDS
-
-    def _wait_out(self, exc: IngestError) -> None:
-        log.warning("%s Waiting %.0f s.", exc.message, self._outage_wait)
-        self._stop.wait(self._outage_wait)
-        self._outage_wait = min(self._outage_wait * 2, OUTAGE_BACKOFF[1])
 
     def _collect(self, futures: list[tuple[Future[Outcome], SourceFile | None]]) -> None:
         if not futures:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ingest.watch.listing import Candidate, list_exports
 from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
+from ingest.watch.rejections import Rejection
 from ingest.watch.source_file import describe_path
 from ingest.watch.watcher import FolderWatcher, WatchOptions
 
@@ -16,6 +17,7 @@ __all__ = [
     "Candidate",
     "FolderWatcher",
     "PathFilter",
+    "Rejection",
     "WatchOptions",
     "describe_path",
     "list_exports",

@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 
 from ingest.errors import ConfigError
 from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
+from ingest.watch.rejections import link_target_taken, rejection_of
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ def list_exports(
 ) -> list[Candidate]:
     """Exports under ``root`` (every depth), in relative-path order: files and folder units that match
     ``include`` (all when empty), are not hidden by the default excludes, and ``is_export`` accepts.
+    Files the watch stage would refuse (a name that is not text, a link to outside ``root``) are left
+    out with a warning, unread, and so are links to another export listed here (taken by its own name).
 
     Raises ConfigError when ``root`` cannot be listed.
     """
@@ -90,7 +93,15 @@ def list_exports(
             f"Folder '{root}' cannot be listed ({listing.problem}). Expected a readable folder.",
             file=root,
         )
-    return [c for c in listing.candidates if is_export(c.path)]
+    listed = {c.relative for c in listing.candidates}
+    exports = []
+    for candidate in listing.candidates:
+        rejection = rejection_of(candidate)
+        if rejection is not None:
+            log.warning("Skipping %s: %s", rejection.shown, rejection.reason)
+        elif link_target_taken(candidate, listed) is None and is_export(candidate.path):
+            exports.append(candidate)
+    return exports
 
 
 class _Walker:

@@ -8,6 +8,12 @@ every member can be opened for reading (Windows locks a file while it is being c
 
 Nothing is ever done for files that disappear: a share outage looks like every file vanishing and
 coming back, and state keyed by (path, size, mtime_ns) makes that harmless.
+
+A yielded version is asked about again (``is_known``) after a short delay: when the consumer did not
+record it (disk full, database locked, any error before its ledger row existed), it is offered again,
+with a delay that doubles up to ``retry_max_seconds``; never dropped until a restart. Candidates whose
+names are not text, or that resolve outside their watched folder, are handed to ``on_reject`` instead
+(see ``ingest.watch.rejections``), and offered to it again with the same backoff until it takes them.
 """
 
 from __future__ import annotations
@@ -17,16 +23,18 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import TracebackType
 
 from watchdog.observers.api import BaseObserver
 
+from ingest.file_names import display
 from ingest.hashing import hash_unit
 from ingest.models import SourceFile
 from ingest.watch.listing import Candidate, RootListing, list_root
 from ingest.watch.observers import ObserverSupervisor
 from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
+from ingest.watch.rejections import Rejection, link_target_taken, location_rejection, name_rejection
 from ingest.watch.settle import SettleTracker
 from ingest.watch.shares import is_network_path
 
@@ -47,6 +55,8 @@ class WatchOptions:
     ``poll``: None picks per root (polling on network shares, native events elsewhere).
     ``unit_suffixes``: a folder whose name ends with one of these (case-insensitive) is one unit.
     ``done_marker``: when set, a file ``X`` is ready only once ``X<done_marker>`` exists beside it.
+    ``retry_max_seconds``: the longest wait before a version the consumer did not take (or a file that
+    cannot be read yet) is tried again; waits start at one second and double.
     """
 
     settle_seconds: float = 10.0
@@ -57,25 +67,44 @@ class WatchOptions:
     unit_suffixes: tuple[str, ...] = (".d",)
     done_marker: str | None = None
     recursive: bool = True
+    retry_max_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         if self.settle_seconds < 0:
             raise ValueError(f"settle_seconds must be zero or more; got {self.settle_seconds!r}.")
         if self.rescan_seconds <= 0:
             raise ValueError(f"rescan_seconds must be more than zero; got {self.rescan_seconds!r}.")
+        if self.retry_max_seconds <= 0:
+            raise ValueError(f"retry_max_seconds must be more than zero; got {self.retry_max_seconds!r}.")
 
 
-def _nothing_known(path: Path, size: int, mtime_ns: int) -> bool:
-    return False
+def _log_rejection(rejection: Rejection) -> bool:
+    log.warning("Not taking %s: %s", rejection.shown, rejection.reason)
+    return True
+
+
+@dataclass
+class _Offer:
+    """What the watcher did with one version: ``attempts`` offers so far (to the consumer, or to
+    ``on_reject``); ``recheck_at`` is when to look again, None once the version needs nothing more."""
+
+    attempts: int = 0
+    recheck_at: float | None = None
 
 
 class FolderWatcher:
-    """Yields each ready file version under ``roots`` once per watcher lifetime.
+    """Yields each ready file version under ``roots``, once unless the consumer failed to take it.
 
     ``is_known(path, size, mtime_ns)`` is asked (from the thread calling ``scan_once``/``poll_ready``)
-    before a settled version is hashed; True means the ledger already has it and it is skipped.
-    ``clock`` drives the settle window and the rescan timer; waiting itself uses real time.
-    Yielded versions are remembered in memory for the watcher's lifetime (a few hundred bytes each);
+    before a settled version is hashed; True means the consumer has finished with it and it is skipped.
+    It is asked again about each yielded version after a delay: False then means the consumer did not
+    take it, and it is yielded again (backing off). Without ``is_known`` a version is yielded once.
+    An error raised by ``is_known`` (a ledger that is busy or gone) is logged and the version is tried
+    again later. ``on_reject(rejection)`` gets candidates the watch stage refuses (see
+    ``ingest.watch.rejections``); it returns False to be asked again later (the quarantine failed).
+    ``clock`` drives the settle window, the rescan timer and the backoff; waiting itself uses real time.
+    ``can_read(members)`` says whether every member can be opened now (default: try to open each).
+    Offered versions are remembered in memory for the watcher's lifetime (a few hundred bytes each);
     after a restart, ``is_known`` is what prevents re-hashing files still lying in the folder.
     """
 
@@ -84,18 +113,22 @@ class FolderWatcher:
         roots: Sequence[Path],
         options: WatchOptions,
         *,
-        is_known: Callable[[Path, int, int], bool] = _nothing_known,
+        is_known: Callable[[Path, int, int], bool] | None = None,
+        on_reject: Callable[[Rejection], bool] = _log_rejection,
         clock: Callable[[], float] = time.monotonic,
+        can_read: Callable[[Sequence[Path]], bool] | None = None,
     ) -> None:
         if not roots:
             raise ValueError("FolderWatcher needs at least one folder to watch; got none.")
         self.roots = tuple(Path(root) for root in roots)
         self.options = options
         self._is_known = is_known
+        self._on_reject = on_reject
         self._clock = clock
+        self._can_read = can_read or _all_readable
         self._filter = PathFilter(options.include, options.exclude, options.done_marker)
         self._settle = SettleTracker(options.settle_seconds)
-        self._yielded: set[VersionKey] = set()
+        self._offers: dict[VersionKey, _Offer] = {}
         self._unavailable: set[Path] = set()
         self._next_due: float | None = None
         self._last_scan: float | None = None
@@ -198,8 +231,9 @@ class FolderWatcher:
                 )
                 if not self._note_availability(listing):
                     continue
+                listed = {c.relative for c in listing.candidates}
                 for candidate in listing.candidates:
-                    source = self._consider(candidate, now)
+                    source = self._consider(candidate, now, listed)
                     if source is not None:
                         ready.append(source)
                 if listing.complete:
@@ -207,26 +241,47 @@ class FolderWatcher:
             self._last_scan = now
             return ready
 
-    def _consider(self, candidate: Candidate, now: float) -> SourceFile | None:
+    def _consider(self, candidate: Candidate, now: float, listed: set[PurePath]) -> SourceFile | None:
         key: VersionKey = (candidate.path, candidate.size, candidate.mtime_ns)
         settled_at = self._settle.observe(candidate.root, candidate.path, candidate.signature, now)
-        if key in self._yielded:
+        offer = self._offers.get(key)
+        if offer is not None and (offer.recheck_at is None or now < offer.recheck_at):
+            if offer.recheck_at is not None:
+                self._due_at(offer.recheck_at)
             return None
         if now < settled_at:
             self._due_at(settled_at)
             return None
         if not candidate.marker_present:
             return None
-        if self._is_known(*key):
-            self._yielded.add(key)
+        # A name that is not text must not reach the ledger, not even as a question.
+        rejection = name_rejection(candidate)
+        if rejection is not None:
+            self._reject(key, rejection, now)
             return None
-        if not _all_readable(candidate.members):
-            self._due_at(now + self._retry_seconds)
+        known = self._ask_known(key, now)
+        if known is None or known:
+            return None
+        rejection = location_rejection(candidate)
+        if rejection is not None:
+            self._reject(key, rejection, now)
+            return None
+        target = link_target_taken(candidate, listed)
+        if target is not None:
+            log.info(
+                "Not taking %s: it links to %s, which is taken itself.",
+                display(candidate.relative),
+                display(target),
+            )
+            self._offers.setdefault(key, _Offer()).recheck_at = None
+            return None
+        if not self._can_read(candidate.members):
+            self._try_later(key, now)
             return None
         try:
             sha256 = hash_unit(candidate.path, candidate.members)
         except OSError as exc:
-            log.info("Could not hash %s yet (%s); will try again.", candidate.path, exc)
+            log.info("Could not hash %s yet (%s); will try again.", display(candidate.path), exc)
             self._settle.restart(candidate.path, now)
             self._due_at(now + max(self.options.settle_seconds, self._retry_seconds))
             return None
@@ -235,8 +290,49 @@ class FolderWatcher:
             self._settle.restart(candidate.path, now)
             self._due_at(now + max(self.options.settle_seconds, self._retry_seconds))
             return None
-        self._yielded.add(key)
+        if self._is_known is None:
+            self._offers[key] = _Offer(attempts=1)
+        else:
+            self._try_later(key, now)  # then ask whether the consumer took it
         return SourceFile(candidate.path, sha256, candidate.size, candidate.mtime_ns, candidate.members)
+
+    def _ask_known(self, key: VersionKey, now: float) -> bool | None:
+        """``is_known`` for ``key`` (True also settles it); None when asking failed (tried again later)."""
+        if self._is_known is None:
+            return False
+        try:
+            known = self._is_known(*key)
+        except Exception as exc:  # a busy, full or unreachable ledger must not stop the scan
+            log.warning(
+                "Could not look up %s in the ledger (%s: %s); will try again.",
+                display(key[0]),
+                type(exc).__name__,
+                exc,
+            )
+            self._try_later(key, now)
+            return None
+        if known:
+            self._offers.setdefault(key, _Offer()).recheck_at = None
+        return known
+
+    def _reject(self, key: VersionKey, rejection: Rejection, now: float) -> None:
+        try:
+            taken = self._on_reject(rejection)
+        except Exception:  # the handler's failure (a full quarantine disk) only delays it
+            log.exception("Could not set aside %s; will try again.", rejection.shown)
+            taken = False
+        if taken:
+            self._offers.setdefault(key, _Offer(attempts=1)).recheck_at = None
+        else:
+            self._try_later(key, now)
+
+    def _try_later(self, key: VersionKey, now: float) -> None:
+        """Count one more attempt at ``key`` and look at it again after a delay that doubles each time."""
+        offer = self._offers.setdefault(key, _Offer())
+        offer.attempts += 1
+        delay = min(HEALTH_CHECK_SECONDS * 2 ** min(offer.attempts - 1, 30), self.options.retry_max_seconds)
+        offer.recheck_at = now + delay
+        self._due_at(offer.recheck_at)
 
     def _note_availability(self, listing: RootListing) -> bool:
         if not listing.available:

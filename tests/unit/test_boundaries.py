@@ -49,7 +49,14 @@ def test_sandbox_imports_only_itself_and_errors(path: Path) -> None:
 
 STAGES = ("watch", "ledger", "resolve", "load", "filing")
 #: Leaf modules every part may use.
-SHARED = {"ingest", "ingest.models", "ingest.errors", "ingest.contract", "ingest.hashing"}
+SHARED = {
+    "ingest",
+    "ingest.models",
+    "ingest.errors",
+    "ingest.contract",
+    "ingest.hashing",
+    "ingest.file_names",
+}
 UPPER = ("ingest.pipeline", "ingest.operations", "ingest.commands", "ingest.cli")
 
 

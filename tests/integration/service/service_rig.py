@@ -8,8 +8,10 @@ Waiting is always polling with a deadline, never a fixed sleep.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,7 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ingest.ledger import STATES, TERMINAL, FileRecord, SqliteLedger
+from ingest.ledger import TERMINAL, FileRecord
+from ingest.ledger.sqlite_rows import record_from_row
 from ingest.sandbox import SandboxServer
 
 REPO = Path(__file__).resolve().parents[3]
@@ -186,11 +189,23 @@ class ServiceRig:
     # -- what the ledger says ------------------------------------------------------------------------------
 
     def rows(self) -> list[FileRecord]:
-        """Every ledger row, oldest first (empty before the service made the ledger)."""
+        """Every ledger row, oldest first (empty before the service made the ledger).
+
+        Read through a read-only connection: opening a ``SqliteLedger`` sets the journal mode and
+        creates the schema, and two such first opens of a fresh ledger at the same instant make one of
+        them fail with "database is locked" (SQLite refuses the second writer at once rather than
+        wait, to avoid a deadlock); a test polling the ledger must never be that second writer.
+        """
         if not self.ledger_path.exists():
             return []
-        with SqliteLedger(self.ledger_path) as ledger:
-            return ledger.in_state(*STATES)
+        try:
+            with contextlib.closing(sqlite3.connect(f"{self.ledger_path.as_uri()}?mode=ro", uri=True)) as db:
+                db.row_factory = sqlite3.Row
+                return [record_from_row(row) for row in db.execute("SELECT * FROM files ORDER BY id")]
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []  # still being created by the service: empty, like no file yet
+            raise
 
     def rows_in(self, *states: str) -> list[FileRecord]:
         return [r for r in self.rows() if r.state in states]

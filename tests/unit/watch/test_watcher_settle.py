@@ -151,19 +151,25 @@ def test_done_marker_applies_to_units(tmp_path: Path, clock: FakeClock) -> None:
 
 def test_is_known_versions_are_skipped_and_asked_about_once(tmp_path: Path, clock: FakeClock) -> None:
     known = write(tmp_path / "known.csv", b"old")
-    write(tmp_path / "new.csv", b"new")
+    new = write(tmp_path / "new.csv", b"new")
     asked: list[tuple[Path, int, int]] = []
+    recorded = {known}
 
     def is_known(path: Path, size: int, mtime_ns: int) -> bool:
         asked.append((path, size, mtime_ns))
-        return path.name == "known.csv"
+        return path in recorded
 
     w = FolderWatcher([tmp_path], WatchOptions(settle_seconds=0), is_known=is_known, clock=clock)
     assert names(w.scan_once()) == ["new.csv"]
-    clock.advance(60)
-    assert w.scan_once() == []
+    recorded.add(new)  # what the consumer (the pipeline's ledger) does with a yielded version
+    for _ in range(3):
+        clock.advance(60)
+        assert w.scan_once() == []
     stat = known.stat()
     assert asked.count((known, stat.st_size, stat.st_mtime_ns)) == 1
+    new_stat = new.stat()
+    # Asked before hashing, and once more to confirm the consumer took it; then never again.
+    assert asked.count((new, new_stat.st_size, new_stat.st_mtime_ns)) == 2
 
 
 def test_root_for_names_the_watched_folder(tmp_path: Path, clock: FakeClock) -> None:
