@@ -152,6 +152,16 @@ class PlannedObject:
 
 
 @dataclass(frozen=True)
+class ResolvedLink:
+    """A link field value given as a barcode, name or display id, and the item it was resolved to."""
+
+    field: str
+    given: str
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class RunPlan:
     """The exact requests one file becomes, with their client-generated ids.
 
@@ -167,6 +177,8 @@ class RunPlan:
     blobs: tuple[BlobUpload, ...] = ()
     warnings: tuple[str, ...] = ()
     skipped_rows: tuple[int, ...] = ()
+    #: How storage_link/entry_link values were resolved, for ``validate`` (not stored in the ledger).
+    links: tuple[ResolvedLink, ...] = ()
 
     @property
     def run_id(self) -> str:

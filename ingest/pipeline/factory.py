@@ -4,13 +4,13 @@ tenant lookups, the pipeline itself and the watch service. No business logic."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-from ingest.benchling import BenchlingClient, ClientSettings
+from ingest.benchling import BenchlingClient, ClientSettings, PacingWait
 from ingest.filing import FilingOptions
 from ingest.ledger import Ledger, SqliteLedger
 from ingest.load import render_chromatogram_png
@@ -27,8 +27,11 @@ def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) 
     return render_chromatogram_png(traces, peaks, title=title)
 
 
-def open_client(settings: ClientSettings) -> BenchlingClient:
-    return BenchlingClient.from_settings(settings)
+def open_client(
+    settings: ClientSettings, *, on_wait: Callable[[PacingWait], None] | None = None
+) -> BenchlingClient:
+    """The client for ``settings``; ``on_wait`` hears of each wait on the hourly results cap first."""
+    return BenchlingClient.from_settings(settings, on_wait=on_wait)
 
 
 def open_ledger(path: Path) -> SqliteLedger:
@@ -45,12 +48,14 @@ def open_pipeline(
     ledger_path: Path | None = None,
     archive_superseded: bool = False,
     attachment_grace_seconds: float = 0.0,
+    on_wait: Callable[[PacingWait], None] | None = None,
 ) -> Iterator[Pipeline]:
-    """A ready pipeline; closes the client (if it made it) and the ledger on exit."""
+    """A ready pipeline; closes the client (if it made it) and the ledger on exit. ``on_wait`` goes to the
+    client it makes (see :func:`open_client`)."""
     registry = discover_parsers(settings.parsers_dir)
     schema_map = load_schema_map(settings.map_path, known_parsers=registry.names)
     own_client = client is None
-    api = client or open_client(settings.require_client())
+    api = client or open_client(settings.require_client(), on_wait=on_wait)
     ledger: Ledger = open_ledger(ledger_path or settings.ledger_path)
     try:
         settings.home.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from ingest.load import Loader
 from ingest.pipeline import Pipeline
 from ingest.pipeline.factory import render_png
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
-from ingest.sandbox import FaultSpec, SandboxConfig, create_app, inprocess_transport
+from ingest.sandbox import FaultSpec, SandboxConfig, Variants, create_app, inprocess_transport
 from parsers import discover_parsers
 from tests.support.fake_time import FakeTime
 from tests.support.paths import SCHEMAS_MAP, TENANT_FILE
@@ -45,11 +45,35 @@ class InProcessSandbox:
         return self.client.stats.requests.get(endpoint, 0)
 
 
+class SandboxOnFakeTime:
+    """The sandbox's clock reading the client's FakeTime: a wait the client makes moves the sandbox's
+    windows (rate limits, the hourly results cap) too."""
+
+    def __init__(self, time: FakeTime) -> None:
+        self._time = time
+
+    def monotonic(self) -> float:
+        return self._time.clock()
+
+    def wall(self) -> float:
+        return self._time.clock()
+
+    async def sleep(self, seconds: float) -> None:
+        self._time.advance(max(0.0, seconds))
+
+
 @contextmanager
-def inprocess_sandbox(faults: str = "") -> Iterator[InProcessSandbox]:
-    config = SandboxConfig.from_tenant_file(TENANT_FILE, rate_limit=None, faults=FaultSpec.parse(faults))
-    app = create_app(config)
+def inprocess_sandbox(
+    faults: str = "", *, variants: Variants | None = None, shared_clock: bool = False, **client_options: Any
+) -> Iterator[InProcessSandbox]:
+    """``variants`` choose the sandbox's behaviour; with ``shared_clock`` the sandbox runs on the client's
+    fake clock; ``client_options`` go to the BenchlingClient (``results_per_hour``, ``on_wait``...)."""
     time = FakeTime(start=1_800_000_000.0)
+    extra: dict[str, Any] = {"clock": SandboxOnFakeTime(time)} if shared_clock else {}
+    config = SandboxConfig.from_tenant_file(
+        TENANT_FILE, rate_limit=None, faults=FaultSpec.parse(faults), variants=variants or Variants(), **extra
+    )
+    app = create_app(config)
     client = BenchlingClient(
         "http://sandbox",
         ApiKey("sandbox-api-key"),
@@ -58,6 +82,7 @@ def inprocess_sandbox(faults: str = "") -> Iterator[InProcessSandbox]:
         retry_policy=TWO_TRIES,
         clock=time.clock,
         sleep=time.sleep,
+        **client_options,
     )
     try:
         yield InProcessSandbox(app, client, time)
