@@ -271,8 +271,14 @@ def _judge(values: Mapping[LinkField, list[str]], finds: _Finds, answers: LinkAn
                 f"Left {link.where} empty for {len(bad)} value(s) that name no single item: {'; '.join(bad)}."
             )
         else:
+            # A required field is not left empty even with ``unknown: skip``: the create would be refused.
+            note = (
+                " (the field is required, so 'unknown: skip' cannot leave it empty)"
+                if link.unknown == "skip"
+                else ""
+            )
             answers.problems.append(
-                f"{link.where}: {len(bad)} value(s) name no single item: {'; '.join(bad)}"
+                f"{link.where}: {len(bad)} value(s) name no single item{note}: {'; '.join(bad)}"
             )
 
 

@@ -1,6 +1,7 @@
 """ParsedFile + mapping + tenant -> RunPlan: the exact bodies to send, checked before any write.
 
-Pure apart from the injected lookups (tenant schemas, entity bulk-get) and the PNG renderer. Every
+Pure apart from the injected lookups (tenant schemas; registered entities, inventory and notebook entries,
+each looked up once per file) and the PNG renderer. Every
 problem found in a file is reported at once in one ResolveError. Blob ids are not known until upload,
 so a blob field holds a :class:`~ingest.models.BlobRef` that the load stage fills in.
 """

@@ -320,3 +320,27 @@ def test_a_number_column_cannot_feed_a_link_field(tmp_path: Path) -> None:
     schema_map = load_schema_map(tmp_path / "map.yaml")
     problems = check_all(schema_map, TenantWithVialResults())
     assert any("field 'vial' is storage_link but column 'area' holds numbers" in p for p in problems)
+
+
+class TenantWithRequiredVial(TenantWithVialResults):
+    def result_schemas(self) -> Any:
+        schemas = list(super().result_schemas())
+        plate = next(s for s in schemas if s.name == "Plate Reader Result")
+        fields = {**plate.fields, "vial": FieldDef("vial", "storage_link", is_required=True)}
+        schemas[schemas.index(plate)] = SchemaDef(plate.id, plate.name, plate.kind, fields)
+        return tuple(schemas)
+
+
+def test_a_required_link_is_not_skipped_even_with_unknown_skip(tmp_path: Path) -> None:
+    parsed = vial_file(tmp_path, vials=["VIAL-0001"] * 2, vial=["Vial 9", "VIAL-0002"])
+    with pytest.raises(ResolveError) as caught:
+        resolve(
+            parsed,
+            source=tmp_path / "read.csv",
+            sha256="x",
+            schema_map=vial_map(tmp_path, ", unknown: skip"),
+            tenant=TenantWithRequiredVial(),
+            entities=FakeEntities(),
+        )
+    (problem,) = caught.value.problems
+    assert "the field is required" in problem and "'Vial 9'" in problem
