@@ -81,3 +81,22 @@ def test_folder_specific_mapping_wins(tmp_path: Path) -> None:
     general = schema_map.for_parser("lc_results_csv", Path("/shares/lab1"))
     assert special is not None and special.run.schema_ == "Other Run"
     assert general is not None and general.run.schema_ == "Chromatography Run"
+
+
+def test_a_link_match_that_does_not_exist_names_its_line_and_the_choices(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_HEAD + "      fields:\n        plate: {metadata: plate, match: serial}\n")
+    with pytest.raises(ConfigError) as info:
+        load_schema_map(path)
+    assert info.value.line == 7
+    assert "mappings.0.run.fields.plate.match" in str(info.value)
+    assert "'auto', 'id', 'barcode', 'name' or 'display_id'" in str(info.value)
+
+
+def test_the_tenant_section_takes_only_known_forms(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "version: 1\ntenant:\n  datetime_format: us_12h\n" + GOOD_HEAD.removeprefix("version: 1\n")
+    )
+    with pytest.raises(ConfigError) as info:
+        load_schema_map(path)
+    assert "line 3: tenant.datetime_format" in str(info.value)
+    assert "'rfc3339' or 'display_12h'" in str(info.value)
