@@ -12,6 +12,7 @@ from ingest.resolve.tenant import (
     ClientEntities,
     ClientTenant,
     EntityLookup,
+    LinkTarget,
     TenantLookup,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "ClientEntities",
     "ClientTenant",
     "EntityLookup",
+    "LinkTarget",
     "RenderPng",
     "SchemaMap",
     "TenantLookup",
