@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ingest.commands.retry",
     "ingest.commands.reprocess",
     "ingest.commands.status",
+    "ingest.commands.doctor",
     "ingest.commands.parsers",
     "ingest.commands.parse",
     "ingest.commands.sandbox",

@@ -189,6 +189,16 @@ class ContentPin:
 
 
 @dataclass(frozen=True)
+class ResolvedLink:
+    """A link field value given as a barcode, name or display id, and the item it was resolved to."""
+
+    field: str
+    given: str
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class RunPlan:
     """The exact requests one file becomes, with their ids (derived from the content).
 
@@ -206,6 +216,8 @@ class RunPlan:
     warnings: tuple[str, ...] = ()
     skipped_rows: tuple[int, ...] = ()
     pins: tuple[ContentPin, ...] = ()
+    #: How storage_link/entry_link values were resolved, for ``validate`` (not stored in the ledger).
+    links: tuple[ResolvedLink, ...] = ()
 
     @property
     def run_id(self) -> str:

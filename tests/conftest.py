@@ -14,6 +14,7 @@ import pytest
 from tests.support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
 from tests.support.golden import Golden
 from tests.support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)
+from tests.support.variant_matrix import DEFAULT, VariantCase, parametrize_variants
 
 REPO = Path(__file__).resolve().parents[1]
 TENANT_FILE = REPO / "sample_data" / "tenant.yaml"
@@ -31,6 +32,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_variants(metafunc)
+
+
+@pytest.fixture
+def sandbox_variant() -> VariantCase:
+    """The sandbox behaviour a test runs under: the defaults, or each matrix case for tests marked
+    ``variant_matrix`` (see ``tests.support.variant_matrix``)."""
+    return DEFAULT
 
 
 @pytest.fixture(autouse=True)

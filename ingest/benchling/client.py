@@ -13,11 +13,11 @@ import httpx
 from ingest.benchling.assigned_ids import AssignedIdWriter
 from ingest.benchling.blobs import DEFAULT_PART_BYTES, BlobEndpoints
 from ingest.benchling.budget import RequestBudget
-from ingest.benchling.credentials import Credentials
+from ingest.benchling.credentials import ClientCredentials, Credentials
 from ingest.benchling.hourly_pacer import HourlyPacer, PacingWait
 from ingest.benchling.id_lookup import Lookup
 from ingest.benchling.inventory import ALL_STORAGE_KINDS, EntryEndpoints, InventoryEndpoints
-from ingest.benchling.limiter import RequestLimiter
+from ingest.benchling.limiter import RateLimitHeaders, RequestLimiter
 from ingest.benchling.models import (
     AssayResult,
     AssayRun,
@@ -34,6 +34,7 @@ from ingest.benchling.models import (
     StorageItem,
     StorageKind,
 )
+from ingest.benchling.probes import Probes, ProbeTarget, UnknownIdAnswer
 from ingest.benchling.registries import ENTITY_CHUNK, RegistryEndpoints
 from ingest.benchling.result_writer import DEFAULT_CHUNK, ResultInput, ResultWriter
 from ingest.benchling.results import ArchiveReason, ResultEndpoints
@@ -81,6 +82,7 @@ class BenchlingClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._oauth = isinstance(credentials, ClientCredentials)
         policy = retry_policy or RetryPolicy()
         if maintenance_patience_seconds is not None:
             policy = RetryPolicy(
@@ -127,6 +129,7 @@ class BenchlingClient:
         self._tenant_config = TenantConfigEndpoints(self._transport)
         self._inventory = InventoryEndpoints(self._transport)
         self._entries = EntryEndpoints(self._transport)
+        self._probes = Probes(self._transport)
 
     @classmethod
     def from_settings(cls, settings: ClientSettings, **options: Any) -> BenchlingClient:
@@ -156,6 +159,21 @@ class BenchlingClient:
     def stats(self) -> ClientStats:
         """A snapshot of the requests, retries, 429s and bytes this client has spent."""
         return self._stats.snapshot()
+
+    @property
+    def credentials_kind(self) -> str:
+        """``api_key`` or ``oauth_app``: whose rate-limit budget this client spends (user keys share one)."""
+        return "oauth_app" if self._oauth else "api_key"
+
+    def rate_limit_headers(self) -> RateLimitHeaders | None:
+        """Benchling's rate-limit headers of the latest answer that had them (None before any request)."""
+        return self._transport.rate_limit_seen
+
+    def probe_unknown_ids(
+        self, target: ProbeTarget, keys: Sequence[str], *, registry_id: str | None = None
+    ) -> UnknownIdAnswer:
+        """How the tenant answers a bulk-get of ``keys`` that do not exist (read-only; for ``doctor``)."""
+        return self._probes.unknown_ids(target, keys, registry_id=registry_id)
 
     def results_cap_wait_seconds(self) -> float:
         """How long the next result write would wait for the hourly cap (0 when it has room)."""

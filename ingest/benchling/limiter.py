@@ -14,11 +14,30 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from ingest.benchling.settings import RateLimit
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class RateLimitHeaders:
+    """Benchling's ``x-rate-limit-*`` headers of one answer: the budget, what is left, seconds to reset."""
+
+    limit: int
+    remaining: int | None = None
+    reset_seconds: float | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> RateLimitHeaders | None:
+        limit = _header_number(headers, "x-rate-limit-limit", "x-ratelimit-limit")
+        if limit is None:
+            return None
+        remaining = _header_number(headers, "x-rate-limit-remaining", "x-ratelimit-remaining")
+        reset = _header_number(headers, "x-rate-limit-reset", "x-ratelimit-reset")
+        return cls(int(limit), None if remaining is None else int(remaining), reset)
 
 
 class RequestSlot:

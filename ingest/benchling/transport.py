@@ -16,6 +16,7 @@ from ingest.benchling.budget import RequestBudget
 from ingest.benchling.credentials import ClientCredentials, Credentials
 from ingest.benchling.error_mapping import error_from_exception, error_from_response
 from ingest.benchling.hourly_pacer import HourlyPacer
+from ingest.benchling.limiter import RateLimitHeaders
 from ingest.benchling.retry_policy import RetryBudget, RetryPolicy, is_safe_to_retry
 from ingest.benchling.stats import StatsRecorder
 from ingest.errors import BenchlingAuthError
@@ -68,6 +69,7 @@ class ApiTransport:
             headers={"User-Agent": "benchling-ingest/0.1", "Accept": "application/json"},
         )
         self._auth: Authenticator = authenticator_for(credentials, self._fetch_token, clock)
+        self._rate_seen: RateLimitHeaders | None = None
 
     def __repr__(self) -> str:
         return f"ApiTransport(url={str(self._http.base_url)!r}, auth={self._auth!r})"
@@ -79,6 +81,11 @@ class ApiTransport:
     @property
     def stats(self) -> StatsRecorder:
         return self._stats
+
+    @property
+    def rate_limit_seen(self) -> RateLimitHeaders | None:
+        """The rate-limit headers of the latest answer that carried them (None before any)."""
+        return self._rate_seen
 
     def close(self) -> None:
         self._http.close()
@@ -183,6 +190,9 @@ class ApiTransport:
             raise error_from_exception(exc, method=method, path=template, write=write) from exc
         rate_limited = response.status_code == 429
         slot.release(response.headers, rate_limited=rate_limited)
+        seen = RateLimitHeaders.from_headers(response.headers)
+        if seen is not None:
+            self._rate_seen = seen
         if rate_limited:
             self._stats.rate_limited()
         log.debug("%s -> %d", endpoint, response.status_code)

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.operations.instance_lock import instance_lock
-from ingest.operations.reprocess import Selection, dry_run, reprocess, select_exports
+from ingest.operations.reprocess import Selection, WaitNotice, dry_run, reprocess, select_exports
 from ingest.pipeline import Outcome, Pipeline, summarize
 from ingest.pipeline.factory import open_pipeline
 
@@ -67,17 +67,20 @@ def reprocess_command(
     root = folder.absolute()
     selection = Selection(_date(since), _date(until), globs)
     start_logging(common)
+    notice = WaitNotice()
     try:
         settings = settings_from(common)
         # A dry run writes nothing, so it may look while a watch runs.
         with (
             contextlib.nullcontext() if dry_run else instance_lock(settings, "reprocess", [root]),
-            open_pipeline(settings, command="reprocess", folders=[root]) as pipeline,
+            open_pipeline(settings, command="reprocess", folders=[root], on_wait=notice) as pipeline,
         ):
             paths = select_exports(pipeline, root, selection)
             if dry_run:
                 sys.exit(_print_dry_run(pipeline, root, paths))
-            outcomes = _reprocess_with_progress(pipeline, root, paths, force=force, batch_files=batch_files)
+            outcomes = _reprocess_with_progress(
+                pipeline, root, paths, force=force, batch_files=batch_files, notice=notice
+            )
             stats = pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
@@ -111,7 +114,7 @@ def _print_dry_run(pipeline: Pipeline, root: Path, paths: list[Path]) -> int:
 
 
 def _reprocess_with_progress(
-    pipeline: Pipeline, root: Path, paths: list[Path], *, force: bool, batch_files: int
+    pipeline: Pipeline, root: Path, paths: list[Path], *, force: bool, batch_files: int, notice: WaitNotice
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     columns = (
@@ -124,12 +127,17 @@ def _reprocess_with_progress(
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
         task = progress.add_task("reprocess", total=len(paths), rate=0.0, requests=0)
+        # A wait on the hourly results cap shows in the bar until the next file is done.
+        notice.show(lambda text: progress.update(task, description=f"reprocess: {text}"))
 
         def tick(outcome: Outcome) -> None:
             outcomes.append(outcome)
+            notice.clear()
             elapsed = progress.tasks[task].elapsed or 1e-9
             requests = pipeline.client_stats.total_requests
-            progress.update(task, advance=1, rate=len(outcomes) / elapsed, requests=requests)
+            progress.update(
+                task, description="reprocess", advance=1, rate=len(outcomes) / elapsed, requests=requests
+            )
 
         reprocess(pipeline, paths, root=root, force=force, batch_files=batch_files, on_outcome=tick)
     return outcomes

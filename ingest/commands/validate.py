@@ -14,7 +14,7 @@ from rich.table import Table
 from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
 from ingest.errors import IngestError, ResolveError
 from ingest.models import BlobRef, RunPlan
-from ingest.operations.validate import plan_document
+from ingest.operations.validate import datetime_form_note, plan_document
 from ingest.pipeline.factory import open_pipeline
 
 
@@ -30,8 +30,11 @@ def validate_command(files: tuple[Path, ...], as_json: bool, common: CommonOptio
     console = Console()
     start_logging(common)
     failures = 0
+    settings = settings_from(common)
     try:
-        with open_pipeline(settings_from(common), ledger_path=Path(":memory:")) as pipeline:
+        with open_pipeline(settings, ledger_path=Path(":memory:")) as pipeline:
+            if not as_json:
+                console.print(datetime_form_note(settings.map_path), highlight=False, soft_wrap=True)
             for path in files:
                 try:
                     _, plan = pipeline.plan_file(path)
@@ -69,6 +72,12 @@ def _print_plan(console: Console, plan: RunPlan) -> None:
     for name, value in plan.run.fields.items():
         run.add_row(name, _show(value))
     console.print(run)
+    for resolved in plan.links:
+        console.print(
+            f"Link {resolved.field}: {resolved.given!r} -> {resolved.id}, {resolved.label}",
+            highlight=False,
+            markup=False,
+        )
     blobs = ", ".join(f"{b.name} ({b.blob_type})" for b in plan.blobs) or "none"
     console.print(f"Blobs to upload: {blobs}", highlight=False)
     if plan.results:

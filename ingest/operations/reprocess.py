@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.benchling import PacingWait
 from ingest.errors import IngestError
 from ingest.pipeline import Backfill, Outcome, Pipeline
 from ingest.watch import list_exports
+
+log = logging.getLogger("ingest.reprocess")
+
+#: What each pacing reason is called in the messages people read.
+_WAIT_REASONS = {"results_hourly_cap": "the hourly results cap"}
 
 
 @dataclass(frozen=True)
@@ -75,3 +83,38 @@ def reprocess(
     return Backfill(pipeline, batch_files=batch_files).run(
         paths, root=root, force=force, on_outcome=on_outcome
     )
+
+
+def describe_wait(wait: PacingWait) -> str:
+    """``waiting 1800 s for the hourly results cap``."""
+    return f"waiting {wait.seconds:.0f} s for {_WAIT_REASONS.get(wait.reason, wait.reason)}"
+
+
+class WaitNotice:
+    """The client's ``on_wait``: logs each pacing wait and tells the progress display (thread-safe).
+
+    Made before the client (which takes it at construction); the display attaches later with ``show``.
+    ``latest`` is the last message, None once ``clear`` was called (a file finished since).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._show: Callable[[str], None] | None = None
+        self.latest: str | None = None
+
+    def __call__(self, wait: PacingWait) -> None:
+        text = describe_wait(wait)
+        log.info("Reprocess is %s (Benchling allows a fixed number of result writes per hour).", text)
+        with self._lock:
+            self.latest = text
+            show = self._show
+        if show is not None:
+            show(text)
+
+    def show(self, display: Callable[[str], None]) -> None:
+        with self._lock:
+            self._show = display
+
+    def clear(self) -> None:
+        with self._lock:
+            self.latest = None

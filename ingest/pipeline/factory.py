@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ingest.benchling import BenchlingClient, ClientSettings, RequestBudget, budget_key
+from ingest.benchling import BenchlingClient, ClientSettings, PacingWait, RequestBudget, budget_key
 from ingest.filing import FilingOptions
 from ingest.ledger import SqliteLedger
 from ingest.ledger.location import describe_location, is_postgres_dsn
@@ -42,8 +42,15 @@ def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) 
     return render_chromatogram_png(traces, peaks, title=title)
 
 
-def open_client(settings: ClientSettings, *, budget: RequestBudget | None = None) -> BenchlingClient:
-    return BenchlingClient.from_settings(settings, budget=budget)
+def open_client(
+    settings: ClientSettings,
+    *,
+    budget: RequestBudget | None = None,
+    on_wait: Callable[[PacingWait], None] | None = None,
+) -> BenchlingClient:
+    """The client for ``settings``, drawing on ``budget`` when the rate limit is shared by several
+    processes; ``on_wait`` hears of each wait on the hourly results cap first."""
+    return BenchlingClient.from_settings(settings, budget=budget, on_wait=on_wait)
 
 
 def open_ledger(
@@ -82,9 +89,11 @@ def open_pipeline(
     attachment_grace_seconds: float = 0.0,
     command: str | None = None,
     folders: Sequence[Path] = (),
+    on_wait: Callable[[PacingWait], None] | None = None,
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit. ``command`` (with
-    the ``folders`` it watches) registers this process in the ledger's instances while it runs."""
+    the ``folders`` it watches) registers this process in the ledger's instances while it runs;
+    ``on_wait`` goes to the client it makes (see :func:`open_client`)."""
     registry = discover_parsers(settings.parsers_dir)
     schema_map = load_schema_map(settings.map_path, known_parsers=registry.names)
     location = ledger_path if ledger_path is not None else settings.ledger_location
@@ -95,7 +104,7 @@ def open_pipeline(
             budget = open_shared_budget(str(location), client_settings) if is_postgres_dsn(location) else None
             if budget is not None:
                 stack.callback(budget.close)
-            api = stack.enter_context(open_client(client_settings, budget=budget))
+            api = stack.enter_context(open_client(client_settings, budget=budget, on_wait=on_wait))
         ledger = stack.enter_context(
             open_ledger(location, host_id=settings.host_id, lease_seconds=settings.lease_seconds)
         )

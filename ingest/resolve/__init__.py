@@ -13,6 +13,7 @@ from ingest.resolve.tenant import (
     ClientEntities,
     ClientTenant,
     EntityLookup,
+    LinkTarget,
     TenantLookup,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "ClientTenant",
     "EntityLookup",
     "Identity",
+    "LinkTarget",
     "RenderPng",
     "SchemaMap",
     "TenantLookup",

@@ -1,7 +1,10 @@
 """Turning parsed values into the wire values Benchling accepts for each field type.
 
 One function, :func:`coerce`, raising :class:`CoercionError` with a sentence fragment that the
-resolver completes with the file, row and field.
+resolver completes with the file, row and field. Datetime values are written in the tenant's
+``datetime_format``: RFC 3339 with an offset, or Benchling's 12-hour display form, which carries no
+offset and is therefore written in the mapping's time zone. ``storage_link`` and ``entry_link`` values
+come out as the text given (a barcode, name, display id or id); ``link_values`` turns them into ids.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -16,10 +20,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from ingest.resolve.link_values import LOOKUP_LINK_TYPES
+from ingest.resolve.mapping_file import DatetimeFormat
 from ingest.resolve.tenant import ENTITY_LINK_TYPES, FieldDef
 
 NUMERIC_TYPES = frozenset({"float", "integer"})
 TEXT_TYPES = frozenset({"text", "long_text"})
+_DISPLAY_12H = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{1,2}):(\d{2}):(\d{2}) ([AaPp])[Mm]$")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -50,17 +57,26 @@ def coerce(
     *,
     zone: ZoneInfo,
     dropdown_options: Mapping[str, str] | None = None,
+    datetime_format: DatetimeFormat = "rfc3339",
 ) -> Any:
     """The wire value for ``field`` (lists for multi fields), or CoercionError."""
     if field.is_multi:
         items = value if isinstance(value, (list, tuple)) else [value]
-        return [_coerce_one(v, field, zone, dropdown_options) for v in items if not is_missing(v)]
+        return [
+            _coerce_one(v, field, zone, datetime_format, dropdown_options) for v in items if not is_missing(v)
+        ]
     if isinstance(value, (list, tuple)):
         raise CoercionError(f"got a list {list(value)!r} but the field takes one value")
-    return _coerce_one(value, field, zone, dropdown_options)
+    return _coerce_one(value, field, zone, datetime_format, dropdown_options)
 
 
-def _coerce_one(value: Any, field: FieldDef, zone: ZoneInfo, options: Mapping[str, str] | None) -> Any:
+def _coerce_one(
+    value: Any,
+    field: FieldDef,
+    zone: ZoneInfo,
+    datetime_format: DatetimeFormat,
+    options: Mapping[str, str] | None,
+) -> Any:
     kind = field.type
     if kind in TEXT_TYPES:
         return _text(value)
@@ -73,12 +89,17 @@ def _coerce_one(value: Any, field: FieldDef, zone: ZoneInfo, options: Mapping[st
     if kind == "date":
         return _date(value, zone)
     if kind == "datetime":
-        return _datetime(value, zone)
+        return format_datetime(_as_datetime(value, zone), zone, datetime_format)
     if kind == "json":
         return _json(value)
     if kind == "dropdown":
         return _dropdown(value, options or {})
-    if kind in ENTITY_LINK_TYPES or kind in {"blob_link", "assay_run_link", "storage_link", "entry_link"}:
+    if kind in LOOKUP_LINK_TYPES:
+        text = _text(value).strip() if not isinstance(value, (dict, list, tuple)) else ""
+        if not text:
+            raise CoercionError(f"expected a barcode, name, display id or id (text), got {value!r}")
+        return text
+    if kind in ENTITY_LINK_TYPES or kind in {"blob_link", "assay_run_link"}:
         if not isinstance(value, str) or not value:
             raise CoercionError(f"expected an id (text) for a {kind} field, got {value!r}")
         return value
@@ -136,14 +157,50 @@ def _as_datetime(value: Any, zone: ZoneInfo) -> dt.datetime:
     elif isinstance(value, dt.date):
         moment = dt.datetime.combine(value, dt.time())
     elif isinstance(value, str):
-        text = value.strip().replace("Z", "+00:00")
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise CoercionError(f"expected an ISO 8601 date/time, got {value!r}") from exc
+        moment = _parse_display_12h(value.strip()) or _parse_iso(value)
     else:
         raise CoercionError(f"expected a date/time, got {type(value).__name__} {value!r}")
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _parse_iso(value: str) -> dt.datetime:
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CoercionError(
+            f"expected an ISO 8601 date/time (or 2022-03-18 05:14:35 PM), got {value!r}"
+        ) from exc
+
+
+def _parse_display_12h(text: str) -> dt.datetime | None:
+    """``2022-03-18 05:14:35 PM`` (no offset), parsed by hand: ``%p`` depends on the locale."""
+    match = _DISPLAY_12H.match(text)
+    if match is None:
+        return None
+    day, hour, minute, second, half = match.groups()
+    if not 1 <= int(hour) <= 12:
+        raise CoercionError(f"expected an hour from 1 to 12 before AM/PM, got {text!r}")
+    hour24 = int(hour) % 12 + (12 if half.upper() == "P" else 0)
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour24, int(minute), int(second)))
+    except ValueError as exc:
+        raise CoercionError(f"expected a valid date and time, got {text!r}") from exc
+
+
+def format_datetime(moment: dt.datetime, zone: ZoneInfo, datetime_format: DatetimeFormat) -> str:
+    """``moment`` (timezone-aware) as the tenant takes datetime values.
+
+    ``rfc3339``: ISO 8601 with its offset. ``display_12h``: ``2022-03-18 05:14:35 PM`` in ``zone``
+    (the form has no offset, so the time is converted to the mapping's zone; seconds are whole).
+    The 12-hour form is written by hand because ``%p`` follows the process locale.
+    """
+    if datetime_format == "rfc3339":
+        return moment.isoformat()
+    local = moment.astimezone(zone)
+    hour12 = local.hour % 12 or 12
+    half = "AM" if local.hour < 12 else "PM"
+    return f"{local:%Y-%m-%d} {hour12:02d}:{local:%M:%S} {half}"
 
 
 def _date(value: Any, zone: ZoneInfo) -> str:
@@ -155,10 +212,6 @@ def _date(value: Any, zone: ZoneInfo) -> str:
         except ValueError as exc:
             raise CoercionError(f"expected a date YYYY-MM-DD, got {value!r}") from exc
     return _as_datetime(value, zone).date().isoformat()
-
-
-def _datetime(value: Any, zone: ZoneInfo) -> str:
-    return _as_datetime(value, zone).isoformat()
 
 
 def _json(value: Any) -> str:

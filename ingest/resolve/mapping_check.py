@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from ingest.contract import NUMBER_COLUMNS, STRING_COLUMNS
 from ingest.errors import ResolveError
 from ingest.resolve.coercion import NUMERIC_TYPES, TEXT_TYPES, CoercionError, coerce
+from ingest.resolve.link_values import LOOKUP_LINK_TYPES, MATCHES
 from ingest.resolve.mapping_file import FieldSource, ParserMapping, SchemaMap
 from ingest.resolve.tenant import ENTITY_LINK_TYPES, FieldDef, SchemaDef, TenantLookup
 
-_TYPES_FOR_STRINGS = TEXT_TYPES | {"dropdown", "json"}
+_TYPES_FOR_STRINGS = TEXT_TYPES | LOOKUP_LINK_TYPES | {"dropdown", "json"}
 _TYPES_FOR_NUMBERS = TEXT_TYPES | NUMERIC_TYPES | {"json"}
+#: What a template or provenance value may fill: text, and link fields (a barcode in the file name).
+_TYPES_FOR_TEXT_SOURCES = TEXT_TYPES | LOOKUP_LINK_TYPES | {"json"}
+#: Provenance values that can name an inventory item or entry (``PLT-0001.csv``); a hash or parser cannot.
+_LINK_PROVENANCE = ("file_stem", "file_name")
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ def _check_field(
                 field,
                 zone=schema_map.zone,
                 dropdown_options=dropdowns.get(field.dropdown_id or ""),
+                datetime_format=schema_map.tenant.datetime_format,
             )
         except CoercionError as exc:
             problems.append(
@@ -121,15 +127,36 @@ def _check_field(
             )
         if field.type != "json":
             problems.append(f"{where}: field '{name}' is {field.type}; 'json_columns' needs a json field")
-    elif kind in ("template", "provenance") and field.type not in TEXT_TYPES | {"json"}:
+    elif kind in ("template", "provenance") and field.type not in _TYPES_FOR_TEXT_SOURCES:
         problems.append(
             f"{where}: field '{name}' is {field.type}; a {kind} gives text, expected a text field"
         )
+    elif (
+        kind == "provenance" and field.type in LOOKUP_LINK_TYPES and source.provenance not in _LINK_PROVENANCE
+    ):
+        problems.append(
+            f"{where}: field '{name}' is a {field.type}; provenance '{source.provenance}' cannot name "
+            f"an item, expected one of {list(_LINK_PROVENANCE)}"
+        )
+    problems += _link_options(name, source, field, where)
     if field.type in ENTITY_LINK_TYPES | {"assay_run_link"} and kind != "value":
         problems.append(
             f"{where}: field '{name}' is a {field.type}; link it through 'sample' or 'run_link', not a {kind}"
         )
     return problems
+
+
+def _link_options(name: str, source: FieldSource, field: FieldDef, where: str) -> list[str]:
+    """``match`` and ``unknown`` belong to link fields, with the matches their type takes."""
+    given = [key for key in ("match", "unknown") if getattr(source, key) is not None]
+    if field.type not in LOOKUP_LINK_TYPES:
+        if not given:
+            return []
+        return [f"{where}: field '{name}' is {field.type}; {given} apply to storage_link and entry_link only"]
+    allowed = MATCHES[field.type]
+    if source.match is not None and source.match not in allowed:
+        return [f"{where}: field '{name}' ({field.type}) takes 'match' {list(allowed)}, not '{source.match}'"]
+    return []
 
 
 def _required(schema: SchemaDef, mapped: set[str], where: str) -> list[str]:

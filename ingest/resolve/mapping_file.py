@@ -23,6 +23,12 @@ from ingest.models import DateOrderHint, DecimalHint, FormulaTextPolicy, ParseHi
 
 PROVENANCE_KEYS = ("parser", "parser_version", "sha256", "file_name", "file_stem", "encoding")
 
+#: How datetime field values are written (``tenant.datetime_format``).
+DatetimeFormat = Literal["rfc3339", "display_12h"]
+#: What a storage_link/entry_link value is: ``auto`` reads ids by their prefix (``con_``, ``etr_``…), tries
+#: other values as barcodes (inventory) or display ids (entries), then inventory names.
+LinkMatch = Literal["auto", "id", "barcode", "name", "display_id"]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -42,6 +48,10 @@ class FieldSource(_Strict):
     json_columns: tuple[str, ...] | None = None
     #: Used when the source gives no value for a file or row.
     default: Any = None
+    #: storage_link/entry_link fields only: what the value is (default ``auto``), and whether a value that
+    #: names no item, several, or one of another schema fails the file (default) or leaves the field empty.
+    match: LinkMatch | None = None
+    unknown: Literal["fail", "skip"] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> FieldSource:
@@ -135,7 +145,7 @@ class TenantSettings(_Strict):
     ids: Literal["kept", "server_assigned"] = "kept"
     #: How datetime field values are written: RFC 3339 (``2022-03-18T17:14:35+01:00``) or Benchling's
     #: display form (``2022-03-18 05:14:35 PM``, in the mapping's timezone).
-    datetime_format: Literal["rfc3339", "display_12h"] = "rfc3339"
+    datetime_format: DatetimeFormat = "rfc3339"
 
 
 class SchemaMap(_Strict):

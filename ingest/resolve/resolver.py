@@ -1,6 +1,7 @@
 """ParsedFile + mapping + tenant -> RunPlan: the exact bodies to send, checked before any write.
 
-Pure apart from the injected lookups (tenant schemas, entity bulk-get) and the PNG renderer. Every
+Pure apart from the injected lookups (tenant schemas; registered entities, inventory and notebook entries,
+each looked up once per file) and the PNG renderer. Every
 problem found in a file is reported at once in one ResolveError. Blob ids are not known until upload,
 so a blob field holds a :class:`~ingest.models.BlobRef` that the load stage fills in. Run and result ids
 derive from the content (``ingest.resolve.identity``): the same file always plans the same ids.
@@ -19,6 +20,7 @@ from ingest.models import BlobRef, ParsedFile, PlannedObject, RunPlan
 from ingest.resolve.blob_plan import RenderPng, plan_blobs
 from ingest.resolve.coercion import CoercionError, coerce, is_missing
 from ingest.resolve.identity import Identity, result_id_for
+from ingest.resolve.link_values import fill_link_fields
 from ingest.resolve.mapping_check import BoundMapping, bind_mapping
 from ingest.resolve.mapping_file import FieldSource, SchemaMap
 from ingest.resolve.tenant import EntityLookup, FieldDef, TenantLookup
@@ -168,6 +170,13 @@ def resolve(
                 previous = run_fields.get(mapping.run.note_field)
                 run_fields[mapping.run.note_field] = f"{previous}\n{note}" if previous else note
 
+    linked = fill_link_fields(
+        bound.mapping, bound.run_schema, bound.result_schema, run_fields, results, entities
+    )
+    run_fields, results = linked.run_fields, linked.results
+    for text in linked.problems:
+        problems.add(text)
+    warnings.extend(linked.skipped)
     for field in bound.run_schema.fields.values():
         if field.is_required and field.name not in run_fields and not field.archived:
             problems.add(f"run field '{field.name}' is required but has no value")
@@ -194,6 +203,7 @@ def resolve(
         blobs=tuple(blobs),
         warnings=tuple(warnings),
         skipped_rows=tuple(skipped),
+        links=linked.resolved,
     )
     used = plan.used_blob_keys()
     return replace(plan, blobs=tuple(b for b in blobs if b.key in used))
@@ -240,8 +250,13 @@ def _resolve_samples(
         value = parsed.metadata.get(sample.metadata or "")
         values = [] if is_missing(value) else [str(value).strip()]
     wanted = sorted(v for v in values if v)
-    found = dict(entities.bulk_get(bound.registry_id, wanted)) if wanted else {}
-    missing = [v for v in wanted if v not in found]
+    if not wanted:
+        return {}
+    # ``missing`` is what the client read from Benchling's answer, whichever form it took; a key in
+    # neither (which a lookup never leaves) would count as missing too rather than slip through.
+    lookup = entities.registered_entities(bound.registry_id, wanted)
+    found = dict(lookup.found)
+    missing = sorted(set(lookup.missing) | {v for v in wanted if v not in found})
     if missing and sample.unknown == "fail":
         raise EntitiesNotFoundError(
             f"File '{source}' names {len(missing)} sample(s) not registered in registry "
@@ -312,7 +327,11 @@ def _value(
         raw = src.default
     try:
         return coerce(
-            raw, field, zone=schema_map.zone, dropdown_options=bound.dropdowns.get(field.dropdown_id or "")
+            raw,
+            field,
+            zone=schema_map.zone,
+            dropdown_options=bound.dropdowns.get(field.dropdown_id or ""),
+            datetime_format=schema_map.tenant.datetime_format,
         )
     except CoercionError as exc:
         problems.add(f"{where} ({field.type}): {exc}")

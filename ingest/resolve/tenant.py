@@ -2,11 +2,12 @@
 adapters.
 
 The resolver reads the tenant only through :class:`TenantLookup` (schemas, dropdowns, registries,
-projects) and :class:`EntityLookup` (registered entities). In production they are the Benchling client
-seen through :class:`ClientTenant`/:class:`ClientEntities`, with :class:`CachedTenant`/
-:class:`CachedEntities` in front; unit tests use in-memory fakes. Schemas and registries are fetched
-once per time-to-live; entity lookups are cached forever within a process (a registry ID, once
-registered, keeps its API id).
+projects) and :class:`EntityLookup` (what field values link to: registered entities, inventory items and
+notebook entries). In production they are the Benchling client seen through :class:`ClientTenant`/
+:class:`ClientEntities`, with :class:`CachedTenant`/:class:`CachedEntities` in front; unit tests use
+in-memory fakes. Schemas and registries are fetched once per time-to-live; registered entities found are
+cached forever within a process (a registry ID, once registered, keeps its API id), unknown ones are
+asked again next time. Inventory and entries are not cached: items move and are renamed.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, Protocol, TypeVar, cast
 
-from ingest.benchling import BenchlingClient
-from ingest.benchling.models import AssaySchema
+from ingest.benchling import BenchlingClient, Lookup
+from ingest.benchling.models import AssaySchema, Entry, StorageItem, StorageKind
 
 T = TypeVar("T")
 
@@ -77,9 +78,59 @@ class TenantLookup(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class LinkTarget:
+    """An inventory item or notebook entry a link field can point at.
+
+    ``kind`` is ``container``, ``box``, ``plate``, ``location`` or ``entry``; ``key`` its barcode (inventory)
+    or display id (entries).
+    """
+
+    id: str
+    kind: str
+    name: str | None = None
+    key: str | None = None
+    schema_id: str | None = None
+
+    def label(self) -> str:
+        """How a person recognises it: ``plate 'Assay Plate 1' (PLT-0001)``."""
+        shown = f"{self.kind} '{self.name}'" if self.name else self.kind
+        return f"{shown} ({self.key})" if self.key else shown
+
+
 class EntityLookup(Protocol):
-    def bulk_get(self, registry_id: str, registry_ids: Sequence[str]) -> Mapping[str, str]:
-        """Registry ID -> entity API id for the IDs that are registered; unknown IDs are left out."""
+    """Lookups of what field values link to, each one batched call (per kind) for many keys.
+
+    Each ``Lookup`` has ``found`` (key → answer, in the order asked) and ``missing`` (the keys Benchling
+    does not hold, however it answered them).
+    """
+
+    def registered_entities(self, registry_id: str, registry_ids: Sequence[str]) -> Lookup[str]:
+        """Registry ID -> entity API id, and the registry IDs that are not registered."""
+        ...
+
+    def storage_by_ids(self, item_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        """Inventory items by id (``con_``, ``box_``, ``plt_``, ``loc_``)."""
+        ...
+
+    def storage_by_barcodes(
+        self, barcodes: Sequence[str], kinds: Sequence[StorageKind]
+    ) -> Lookup[LinkTarget]:
+        """Inventory items of ``kinds`` by barcode."""
+        ...
+
+    def storage_by_names(
+        self, names: Sequence[str], kinds: Sequence[StorageKind]
+    ) -> Mapping[str, Sequence[LinkTarget]]:
+        """Every item of ``kinds`` named exactly one of ``names`` (names are not unique)."""
+        ...
+
+    def entries_by_ids(self, entry_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        """Notebook entries by id (``etr_…``)."""
+        ...
+
+    def entries_by_display_ids(self, display_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        """Notebook entries by display id (``EXP23-001``)."""
         ...
 
 
@@ -132,26 +183,49 @@ class CachedTenant:
 
 
 class CachedEntities:
-    """An EntityLookup that asks only for registry IDs it has not resolved before."""
+    """An EntityLookup that asks only for registry IDs it has not found before; the inventory and entry
+    lookups go straight to the source."""
 
     def __init__(self, source: EntityLookup) -> None:
         self._source = source
         self._lock = threading.Lock()
         self._known: dict[tuple[str, str], str] = {}
 
-    def bulk_get(self, registry_id: str, registry_ids: Sequence[str]) -> Mapping[str, str]:
+    def registered_entities(self, registry_id: str, registry_ids: Sequence[str]) -> Lookup[str]:
         wanted = list(dict.fromkeys(registry_ids))
         with self._lock:
-            missing = [rid for rid in wanted if (registry_id, rid) not in self._known]
-        if missing:
-            found = self._source.bulk_get(registry_id, missing)
+            unknown = [rid for rid in wanted if (registry_id, rid) not in self._known]
+        missing: tuple[str, ...] = ()
+        if unknown:
+            answer = self._source.registered_entities(registry_id, unknown)
+            missing = answer.missing
             with self._lock:
-                for rid, api_id in found.items():
+                for rid, api_id in answer.found.items():
                     self._known[(registry_id, rid)] = api_id
         with self._lock:
-            return {
+            found = {
                 rid: self._known[(registry_id, rid)] for rid in wanted if (registry_id, rid) in self._known
             }
+        return Lookup(found, missing)
+
+    def storage_by_ids(self, item_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return self._source.storage_by_ids(item_ids)
+
+    def storage_by_barcodes(
+        self, barcodes: Sequence[str], kinds: Sequence[StorageKind]
+    ) -> Lookup[LinkTarget]:
+        return self._source.storage_by_barcodes(barcodes, kinds)
+
+    def storage_by_names(
+        self, names: Sequence[str], kinds: Sequence[StorageKind]
+    ) -> Mapping[str, Sequence[LinkTarget]]:
+        return self._source.storage_by_names(names, kinds)
+
+    def entries_by_ids(self, entry_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return self._source.entries_by_ids(entry_ids)
+
+    def entries_by_display_ids(self, display_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return self._source.entries_by_display_ids(display_ids)
 
 
 # -- the Benchling client seen through these protocols -----------------------------------------------
@@ -197,12 +271,46 @@ class ClientTenant:
         return {p.name: p.id for p in self._client.list_projects()}
 
 
+def _storage_target(item: StorageItem) -> LinkTarget:
+    schema = item.schema_ref.id if item.schema_ref is not None else None
+    return LinkTarget(item.id, item.kind, item.name, item.barcode, schema)
+
+
+def _entry_target(entry: Entry) -> LinkTarget:
+    schema = entry.schema_ref.id if entry.schema_ref is not None else None
+    return LinkTarget(entry.id, "entry", entry.name, entry.display_id, schema)
+
+
+def _targets(answer: Lookup[T], convert: Callable[[T], LinkTarget]) -> Lookup[LinkTarget]:
+    return Lookup({key: convert(item) for key, item in answer.found.items()}, answer.missing)
+
+
 class ClientEntities:
     """EntityLookup over BenchlingClient; put a CachedEntities in front of it."""
 
     def __init__(self, client: BenchlingClient) -> None:
         self._client = client
 
-    def bulk_get(self, registry_id: str, registry_ids: Sequence[str]) -> Mapping[str, str]:
-        found = self._client.registered_entities(registry_id, registry_ids)
-        return {rid: entity.id for rid, entity in found.items()}
+    def registered_entities(self, registry_id: str, registry_ids: Sequence[str]) -> Lookup[str]:
+        answer = self._client.lookup_registered_entities(registry_id, registry_ids)
+        return Lookup({rid: entity.id for rid, entity in answer.found.items()}, answer.missing)
+
+    def storage_by_ids(self, item_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return _targets(self._client.storage_by_ids(item_ids), _storage_target)
+
+    def storage_by_barcodes(
+        self, barcodes: Sequence[str], kinds: Sequence[StorageKind]
+    ) -> Lookup[LinkTarget]:
+        return _targets(self._client.storage_by_barcodes(barcodes, kinds), _storage_target)
+
+    def storage_by_names(
+        self, names: Sequence[str], kinds: Sequence[StorageKind]
+    ) -> Mapping[str, Sequence[LinkTarget]]:
+        found = self._client.storage_by_names(names, kinds)
+        return {name: [_storage_target(item) for item in items] for name, items in found.items()}
+
+    def entries_by_ids(self, entry_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return _targets(self._client.entries_by_ids(entry_ids), _entry_target)
+
+    def entries_by_display_ids(self, display_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return _targets(self._client.entries_by_display_ids(display_ids), _entry_target)

@@ -61,18 +61,41 @@ class _Watched(httpx.BaseTransport):
         return response
 
 
+class SandboxOnFakeTime:
+    """The sandbox's clock reading the client's FakeTime: a wait the client makes moves the sandbox's
+    windows (rate limits, the hourly results cap) too."""
+
+    def __init__(self, time: FakeTime) -> None:
+        self._time = time
+
+    def monotonic(self) -> float:
+        return self._time.clock()
+
+    def wall(self) -> float:
+        return self._time.clock()
+
+    async def sleep(self, seconds: float) -> None:
+        self._time.advance(max(0.0, seconds))
+
+
 @contextmanager
 def inprocess_sandbox(
     faults: str = "",
     *,
     variants: Variants | None = None,
+    shared_clock: bool = False,
     after_response: Callable[[httpx.Request], None] | None = None,
+    **client_options: Any,
 ) -> Iterator[InProcessSandbox]:
+    """``variants`` choose the sandbox's behaviour; with ``shared_clock`` the sandbox runs on the client's
+    fake clock; ``after_response`` hears of each request once answered; ``client_options`` go to the
+    BenchlingClient (``results_per_hour``, ``on_wait``...)."""
+    time = FakeTime(start=1_800_000_000.0)
+    extra: dict[str, Any] = {"clock": SandboxOnFakeTime(time)} if shared_clock else {}
     config = SandboxConfig.from_tenant_file(
-        TENANT_FILE, rate_limit=None, faults=FaultSpec.parse(faults), variants=variants or Variants()
+        TENANT_FILE, rate_limit=None, faults=FaultSpec.parse(faults), variants=variants or Variants(), **extra
     )
     app = create_app(config)
-    time = FakeTime(start=1_800_000_000.0)
     transport = inprocess_transport(app)
     client = BenchlingClient(
         "http://sandbox",
@@ -82,6 +105,7 @@ def inprocess_sandbox(
         retry_policy=TWO_TRIES,
         clock=time.clock,
         sleep=time.sleep,
+        **client_options,
     )
     try:
         yield InProcessSandbox(app, client, time)

@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from ingest.resolve.tenant import FieldDef, SchemaDef
+from ingest.benchling import Lookup
+from ingest.resolve.tenant import FieldDef, LinkTarget, SchemaDef
 
 TENANT = Path(__file__).resolve().parents[2] / "sample_data" / "tenant.yaml"
 
@@ -62,11 +63,59 @@ class FakeTenant:
 
 
 class FakeEntities:
+    """Registered entities, inventory and entries of the demo tenant; ``calls`` holds the registry IDs of
+    each entity lookup, ``link_calls`` each inventory/entry lookup as ``(method, keys)``."""
+
     def __init__(self) -> None:
         data = yaml.safe_load(TENANT.read_text(encoding="utf-8"))
         self.known = {e["registry_id"]: e["id"] for reg in data["registries"] for e in reg["entities"]}
         self.calls: list[list[str]] = []
+        self.link_calls: list[tuple[str, list[str]]] = []
+        self.storage = [
+            LinkTarget(item["id"], kind, item["name"], item.get("barcode"), item.get("schema_id"))
+            for key, kind in (
+                ("containers", "container"),
+                ("plates", "plate"),
+                ("boxes", "box"),
+                ("locations", "location"),
+            )
+            for item in data.get(key, [])
+        ]
+        self.entries = [
+            LinkTarget(e["id"], "entry", e["name"], e["display_id"], e.get("schema_id"))
+            for e in data.get("entries", [])
+        ]
 
-    def bulk_get(self, registry_id: str, registry_ids: Sequence[str]) -> Mapping[str, str]:
+    def registered_entities(self, registry_id: str, registry_ids: Sequence[str]) -> Lookup[str]:
         self.calls.append(list(registry_ids))
-        return {r: self.known[r] for r in registry_ids if r in self.known}
+        found = {r: self.known[r] for r in registry_ids if r in self.known}
+        return Lookup(found, tuple(r for r in registry_ids if r not in found))
+
+    def _by(self, method: str, items: list[LinkTarget], keys: Sequence[str], key: str) -> Lookup[LinkTarget]:
+        self.link_calls.append((method, list(keys)))
+        index = {getattr(item, key): item for item in items}
+        found = {k: index[k] for k in keys if k in index}
+        return Lookup(found, tuple(k for k in keys if k not in found))
+
+    def storage_by_ids(self, item_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return self._by("storage_by_ids", self.storage, item_ids, "id")
+
+    def storage_by_barcodes(self, barcodes: Sequence[str], kinds: Sequence[str]) -> Lookup[LinkTarget]:
+        items = [i for i in self.storage if i.kind in kinds]
+        return self._by("storage_by_barcodes", items, barcodes, "key")
+
+    def storage_by_names(
+        self, names: Sequence[str], kinds: Sequence[str]
+    ) -> Mapping[str, Sequence[LinkTarget]]:
+        self.link_calls.append(("storage_by_names", list(names)))
+        out: dict[str, list[LinkTarget]] = {}
+        for item in self.storage:
+            if item.kind in kinds and item.name in names:
+                out.setdefault(str(item.name), []).append(item)
+        return out
+
+    def entries_by_ids(self, entry_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return self._by("entries_by_ids", self.entries, entry_ids, "id")
+
+    def entries_by_display_ids(self, display_ids: Sequence[str]) -> Lookup[LinkTarget]:
+        return self._by("entries_by_display_ids", self.entries, display_ids, "key")

@@ -15,6 +15,7 @@ from ingest.pipeline import Pipeline
 from ingest.pipeline.factory import open_pipeline
 from ingest.sandbox import SandboxConfig, SandboxServer
 from ingest.settings import load_settings
+from tests.support.variant_matrix import VariantCase
 
 REPO = Path(__file__).resolve().parents[3]
 EXPORTS = REPO / "sample_data" / "exports"
@@ -22,8 +23,10 @@ FAST_RETRIES = RetryPolicy(initial_backoff=0.01, max_backoff=0.05, jitter=0.0)
 
 
 @pytest.fixture
-def sandbox() -> Iterator[SandboxServer]:
-    config = SandboxConfig.from_tenant_file(REPO / "sample_data" / "tenant.yaml", rate_limit=None)
+def sandbox(sandbox_variant: VariantCase) -> Iterator[SandboxServer]:
+    config = SandboxConfig.from_tenant_file(
+        REPO / "sample_data" / "tenant.yaml", rate_limit=None, variants=sandbox_variant.variants
+    )
     with SandboxServer(config) as server:
         yield server
 
@@ -40,8 +43,13 @@ MakePipeline = Callable[..., Pipeline]
 
 
 @pytest.fixture
-def make_pipeline(sandbox: SandboxServer, tmp_path: Path) -> Iterator[MakePipeline]:
+def make_pipeline(
+    sandbox: SandboxServer, sandbox_variant: VariantCase, tmp_path: Path
+) -> Iterator[MakePipeline]:
+    """Pipelines over the sandbox; the mapping defaults to the repository's, with the tenant settings the
+    sandbox's variants need."""
     stack = ExitStack()
+    variant_map = sandbox_variant.schema_map(tmp_path / "maps")
 
     def make(
         *,
@@ -56,7 +64,7 @@ def make_pipeline(sandbox: SandboxServer, tmp_path: Path) -> Iterator[MakePipeli
         )
         settings = load_settings(
             {},
-            map_path=map_path or REPO / "schemas_map.yaml",
+            map_path=map_path or variant_map,
             home=tmp_path / "state",
             ledger_path=ledger or tmp_path / "state" / "ledger.sqlite",
             client=ClientSettings(sandbox.base_url, ApiKey(sandbox.api_key), RateLimit()),

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from integration.pipeline.conftest import MakePipeline
 
 from ingest.sandbox import FaultRule, FaultSpec, SandboxServer
@@ -23,6 +24,7 @@ def field_value(doc: dict, name: str) -> object:
     return doc["fields"][name]["value"]
 
 
+@pytest.mark.variant_matrix
 def test_each_file_becomes_one_linked_run(
     sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
 ) -> None:
@@ -55,6 +57,7 @@ def test_each_file_becomes_one_linked_run(
     assert list((tmp_path / "state" / "renders").glob("*")) == []
 
 
+@pytest.mark.variant_matrix
 def test_second_pass_creates_nothing(
     sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
 ) -> None:
@@ -75,6 +78,7 @@ def test_second_pass_creates_nothing(
     assert sum(1 for e in sandbox.request_log.entries() if e.method == "POST") == posts_before
 
 
+@pytest.mark.variant_matrix
 def test_unknown_samples_quarantine_the_file_with_every_missing_id(
     sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
 ) -> None:
@@ -100,6 +104,7 @@ def test_vendor_export_is_ingested(sandbox: SandboxServer, inbox: Path, make_pip
     assert results and all(field_value(r, "sample") == "bfi_smp013" for r in results)
 
 
+@pytest.mark.variant_matrix
 def test_commit_then_502_on_run_and_results_leaves_exactly_one_of_each(
     sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
 ) -> None:
@@ -117,6 +122,7 @@ def test_commit_then_502_on_run_and_results_leaves_exactly_one_of_each(
     assert sorted(r["id"] for r in sandbox.store.results()) == sorted(outcome.record.result_ids)
 
 
+@pytest.mark.variant_matrix
 def test_changed_file_at_same_path_is_a_new_run_and_can_supersede(
     sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
 ) -> None:

@@ -16,8 +16,9 @@ from ingest.ledger import SqliteLedger
 from ingest.pipeline import Pipeline
 from ingest.pipeline.factory import render_png
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
-from ingest.sandbox import SandboxConfig, SandboxServer
+from ingest.sandbox import SandboxConfig, SandboxServer, Variants
 from parsers import discover_parsers
+from tests.support.variant_matrix import VariantCase
 
 TENANT = REPO / "sample_data" / "tenant.yaml"
 
@@ -25,19 +26,21 @@ TENANT = REPO / "sample_data" / "tenant.yaml"
 FAST_RETRIES = RetryPolicy(initial_backoff=0.01, max_backoff=0.05, jitter=0.0)
 
 
-def sandbox_config() -> SandboxConfig:
-    return SandboxConfig.from_tenant_file(TENANT, rate_limit=None)
+def sandbox_config(case: VariantCase | None = None) -> SandboxConfig:
+    variants = case.variants if case is not None else Variants()
+    return SandboxConfig.from_tenant_file(TENANT, rate_limit=None, variants=variants)
 
 
 @pytest.fixture
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(sandbox_config()) as server:
+def sandbox(sandbox_variant: VariantCase) -> Iterator[SandboxServer]:
+    with SandboxServer(sandbox_config(sandbox_variant)) as server:
         yield server
 
 
 @pytest.fixture
-def rig(sandbox: SandboxServer, tmp_path: Path) -> ServiceRig:
-    return ServiceRig(sandbox, tmp_path)
+def rig(sandbox: SandboxServer, sandbox_variant: VariantCase, tmp_path: Path) -> ServiceRig:
+    """The scenario's folders, with the mapping the sandbox's variants need."""
+    return ServiceRig(sandbox, tmp_path, map_path=sandbox_variant.schema_map(tmp_path / "maps"))
 
 
 posix_signals = pytest.mark.skipif(

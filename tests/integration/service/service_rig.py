@@ -115,6 +115,7 @@ class ServiceRig:
 
     sandbox: SandboxServer
     base: Path
+    map_path: Path = SCHEMAS_MAP
 
     def __post_init__(self) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
@@ -147,7 +148,7 @@ class ServiceRig:
             # The sandbox runs without a rate limit here; keep the client's limiter out of the way too.
             "BENCHLING_RATE_LIMIT": "1000/1",
             "BENCHLING_INGEST_HOME": str(self.home),
-            "BENCHLING_INGEST_MAP": str(SCHEMAS_MAP),
+            "BENCHLING_INGEST_MAP": str(self.map_path),
         }
 
     def run_cli(self, *args: str | Path, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:

@@ -8,6 +8,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from integration.service.service_rig import ServiceRig, field_value, samples, write_lc_export
 
 #: name -> the day of January 2026 it was last modified (noon, local time)
@@ -36,6 +37,7 @@ def selected(stdout: str) -> set[str]:
     return set(re.findall(r"^(\S+)\.csv: would ingest", stdout, flags=re.MULTILINE))
 
 
+@pytest.mark.variant_matrix
 def test_reprocess_selects_by_date_and_glob_batches_creates_and_repeats_nothing(rig: ServiceRig) -> None:
     folder = rig.base / "old-exports"
     exports = make_archive(folder)

@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from integration.service.service_rig import (
     LC_HEADER,
     ServiceRig,
@@ -62,6 +63,7 @@ def test_a_file_written_slowly_in_pieces_is_ingested_once_complete(rig: ServiceR
     assert record.final_path.read_text(encoding="utf-8") == LC_HEADER + "".join(rows)
 
 
+@pytest.mark.variant_matrix
 def test_the_same_file_dropped_twice_is_one_run_and_a_recorded_duplicate(rig: ServiceRig) -> None:
     original, n_rows = write_lc_export(rig.inbox, "dup-original", samples(1, 2, 3), tag="-dup")
     content = original.read_bytes()

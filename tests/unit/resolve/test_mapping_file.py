@@ -113,3 +113,22 @@ def test_an_unknown_reading_hint_names_its_line(tmp_path: Path) -> None:
         ConfigError, match=r"line \d+: date_order: Input should be 'day_first' or 'month_first'"
     ):
         load_schema_map(path)
+
+
+def test_a_link_match_that_does_not_exist_names_its_line_and_the_choices(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_HEAD + "      fields:\n        plate: {metadata: plate, match: serial}\n")
+    with pytest.raises(ConfigError) as info:
+        load_schema_map(path)
+    assert info.value.line == 7
+    assert "mappings.0.run.fields.plate.match" in str(info.value)
+    assert "'auto', 'id', 'barcode', 'name' or 'display_id'" in str(info.value)
+
+
+def test_the_tenant_section_takes_only_known_forms(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "version: 1\ntenant:\n  datetime_format: us_12h\n" + GOOD_HEAD.removeprefix("version: 1\n")
+    )
+    with pytest.raises(ConfigError) as info:
+        load_schema_map(path)
+    assert "line 3: tenant.datetime_format" in str(info.value)
+    assert "'rfc3339' or 'display_12h'" in str(info.value)

@@ -1,0 +1,53 @@
+"""``benchling-ingest doctor``: check what the project assumes about the tenant, one line per check."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
+from ingest.errors import ConfigError
+from ingest.operations.doctor import doctor_context, doctor_report, run_checks
+
+
+@click.command("doctor")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@click.option(
+    "--write-probe",
+    "write_probe_project",
+    metavar="PROJECT",
+    default=None,
+    help=(
+        "Also check, by writing, whether the tenant keeps client ids and which datetime form it takes: "
+        "creates ONE assay run in PROJECT (name or id) and archives it at once."
+    ),
+)
+@common_options
+def doctor_command(as_json: bool, write_probe_project: str | None, common: CommonOptions) -> None:
+    """Check the tenant against what benchling-ingest assumes about it (read-only by default).
+
+    Credentials; the rate-limit budget the headers show against BENCHLING_RATE_LIMIT; how the tenant
+    answers unknown ids in registered-entity, run and result bulk-gets; the mapping file against the live
+    schemas. With --write-probe: client ids kept or not, and the datetime form. Exits 1 when a check fails.
+    """
+    start_logging(common)
+    try:
+        settings = settings_from(common)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    with doctor_context(settings, write_probe_project=write_probe_project) as context:
+        results = run_checks(context)
+    report = doctor_report(results)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        for result in results:
+            action = f" -> {result.action}" if result.action else ""
+            click.echo(f"{result.status:<4} {result.name}: {result.summary}{action}")
+    sys.exit(0 if report["ok"] else 1)
+
+
+COMMAND = doctor_command

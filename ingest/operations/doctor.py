@@ -1,0 +1,95 @@
+"""``doctor``: check what the project assumes about the tenant, one small function per check.
+
+Each check is a :class:`Check` (a name, the checks it needs, a function of the :class:`DoctorContext`)
+returning a :class:`CheckResult`: ``ok``, ``warn``, ``fail`` or ``skip``, what was found and what to do.
+A check whose needs did not pass is skipped. Read-only by default; the write probe (``--write-probe
+PROJECT``) creates one run in that project and archives it. More checks (reachability, folders, ledger,
+disk) join by adding a ``Check`` to :data:`CHECKS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.benchling import BenchlingClient
+from ingest.errors import IngestError
+from ingest.operations.doctor_checks import (
+    check_credentials,
+    check_mapping,
+    check_rate_limit,
+    check_settings,
+    check_unknown_registry_ids,
+    check_unknown_result_ids,
+    check_unknown_run_ids,
+)
+from ingest.operations.doctor_context import CheckResult, DoctorContext
+from ingest.operations.write_probe import check_client_ids, check_datetime_form
+from ingest.pipeline.factory import open_client
+from ingest.settings import Settings
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: ``run`` answers for the context; it is skipped unless every check in ``needs`` was ok or
+    warn."""
+
+    name: str
+    run: Callable[[DoctorContext], CheckResult]
+    needs: tuple[str, ...] = field(default=())
+
+
+#: Every check, in the order they run and print.
+CHECKS: tuple[Check, ...] = (
+    Check("settings", check_settings),
+    Check("credentials", check_credentials, ("settings",)),
+    Check("rate_limit", check_rate_limit, ("credentials",)),
+    Check("unknown_registry_ids", check_unknown_registry_ids, ("credentials",)),
+    Check("unknown_run_ids", check_unknown_run_ids, ("credentials",)),
+    Check("unknown_result_ids", check_unknown_result_ids, ("credentials",)),
+    Check("mapping", check_mapping, ("credentials",)),
+    Check("client_ids", check_client_ids, ("credentials", "mapping")),
+    Check("datetime_format", check_datetime_form, ("credentials", "mapping")),
+)
+
+
+def run_checks(context: DoctorContext, checks: Sequence[Check] = CHECKS) -> list[CheckResult]:
+    """Run ``checks`` in order; an unexpected project error inside one fails that check only."""
+    results: list[CheckResult] = []
+    passed: set[str] = set()
+    for check in checks:
+        missing = [need for need in check.needs if need not in passed]
+        if missing:
+            result = CheckResult(check.name, "skip", f"not checked: {', '.join(missing)} did not pass")
+        else:
+            try:
+                result = check.run(context)
+            except IngestError as exc:
+                result = CheckResult(
+                    check.name, "fail", exc.message, "fix the cause above and run doctor again"
+                )
+        if result.status in ("ok", "warn"):
+            passed.add(check.name)
+        results.append(result)
+    return results
+
+
+@contextmanager
+def doctor_context(
+    settings: Settings, *, write_probe_project: str | None = None, client: BenchlingClient | None = None
+) -> Iterator[DoctorContext]:
+    """The context the checks share; makes (and closes) a client when settings allow and none is given."""
+    own = client is None and settings.client is not None
+    api = client if client is not None else (open_client(settings.client) if settings.client else None)
+    try:
+        yield DoctorContext(settings, api, write_probe_project)
+    finally:
+        if own and api is not None:
+            api.close()
+
+
+def doctor_report(results: Sequence[CheckResult]) -> dict[str, Any]:
+    """The JSON form: every check, and whether any failed."""
+    return {"ok": not any(r.status == "fail" for r in results), "checks": [r.to_dict() for r in results]}
