@@ -14,12 +14,14 @@ from ingest.commands.parse import PARSERS_DIR_OPTION, registry_or_exit
 @click.command("parsers")
 @PARSERS_DIR_OPTION
 def parsers_command(parsers_dir: Path | None) -> None:
-    """List the parsers found: name, version, extensions and where each comes from."""
+    """List the parsers found: name, version, extensions, techniques and where each comes from."""
     table = Table(title="Parsers")
-    for column in ("name", "version", "extensions", "origin"):
+    for column in ("name", "version", "extensions", "techniques", "origin"):
         table.add_column(column)
     for entry in registry_or_exit(parsers_dir):
-        table.add_row(entry.name, entry.version, " ".join(entry.extensions), entry.origin)
+        table.add_row(
+            entry.name, entry.version, " ".join(entry.extensions), " ".join(entry.techniques), entry.origin
+        )
     Console(width=200).print(table)
 
 

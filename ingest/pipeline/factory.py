@@ -48,7 +48,9 @@ def open_pipeline(
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit."""
     registry = discover_parsers(settings.parsers_dir)
-    schema_map = load_schema_map(settings.map_path, known_parsers=registry.names)
+    schema_map = load_schema_map(
+        settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
+    )
     own_client = client is None
     api = client or open_client(settings.require_client())
     ledger: Ledger = open_ledger(ledger_path or settings.ledger_path)
