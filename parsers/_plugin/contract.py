@@ -73,7 +73,8 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
         missing = [c for c in expected if c not in columns]
         raise ParseError(
             f"Parser '{parsed.provenance.parser}' returned columns {columns} for '{file}'. "
-            f"Expected the {contract.technique} columns first, in order: {expected}"
+            f"Expected the normalized columns first, in order: {expected} (the {contract.technique} "
+            "contract)"
             + (f"; missing: {missing}" if missing else "")
             + ".",
             file=file,
