@@ -74,9 +74,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
         raise ParseError(
             f"Parser '{parsed.provenance.parser}' returned columns {columns} for '{file}'. "
             f"Expected the normalized columns first, in order: {expected} (the {contract.technique} "
-            "contract)"
-            + (f"; missing: {missing}" if missing else "")
-            + ".",
+            "contract)" + (f"; missing: {missing}" if missing else "") + ".",
             file=file,
         )
     for col, dtype in contract.dtypes.items():
