@@ -39,7 +39,8 @@ class AsmDocument:
     """A read document: its technique, the manifest it names and its aggregate document."""
 
     file: Path
-    encoding: str
+    #: The file's text encoding; None for a document that did not come from a file (a conversion).
+    encoding: str | None
     manifest: str
     technique: str
     #: The aggregate document's subject, e.g. ``"plate reader"`` (its items are ``"plate reader document"``).
@@ -53,6 +54,11 @@ class AsmDocument:
 def read_document(path: Path) -> AsmDocument:
     """Read an ASM document; ParseError when it is not JSON, names no manifest or holds no aggregate."""
     document, encoding = load_json_object(path, source=c.SOURCE)
+    return document_from_object(document, path, encoding)
+
+
+def document_from_object(document: Mapping[str, Any], path: Path, encoding: str | None) -> AsmDocument:
+    """An ASM document already decoded from JSON (``path`` names the file it stands for)."""
     manifest = _manifest_url(document, path)
     keys = [k for k, v in document.items() if k.endswith(_AGGREGATE_SUFFIX) and isinstance(v, Mapping)]
     if len(keys) != 1:
