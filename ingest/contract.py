@@ -33,8 +33,8 @@ STRING = pd.ArrowDtype(pa.string())
 FLOAT = pd.ArrowDtype(pa.float64())
 INT = pd.ArrowDtype(pa.int64())
 
-#: What a column holds, as far as a mapping is concerned: text or numbers.
-ColumnKind = Literal["text", "number"]
+#: What a column holds, as far as a mapping is concerned: text, numbers, or ISO 8601 timestamps as text.
+ColumnKind = Literal["text", "number", "timestamp"]
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,13 @@ class ResultColumn:
     description: str = ""
     unit: str | None = None
     unit_column: str | None = None
+    #: Text holding ISO 8601 timestamps (it may fill a datetime or date field as well as a text one).
+    timestamp: bool = False
 
     @property
     def kind(self) -> ColumnKind:
+        if self.timestamp:
+            return "timestamp"
         return "text" if self.dtype == STRING else "number"
 
 
@@ -96,6 +100,12 @@ def _integer(name: str, description: str = "") -> ResultColumn:
     return ResultColumn(name, INT, description)
 
 
+def _timestamp(name: str) -> ResultColumn:
+    return ResultColumn(
+        name, STRING, "ISO 8601, with the UTC offset when the export gives it", timestamp=True
+    )
+
+
 LIQUID_CHROMATOGRAPHY = "liquid_chromatography"
 PLATE_READER = "plate_reader"
 QPCR = "qpcr"
@@ -135,7 +145,7 @@ _VALUE_ROWS = (
     _number("value", per_row="value_unit"),
     _text("value_unit"),
     _text("error", "the instrument's reason a value is missing or out of range ('OVRFLW', '>209.8')"),
-    _text("measurement_time", "ISO 8601, with the UTC offset when the export gives it"),
+    _timestamp("measurement_time"),
 )
 
 _PLATE_READER = ResultContract(
@@ -164,7 +174,7 @@ _QPCR = ResultContract(
         _number("cq", "quantification cycle (Ct); empty when undetermined"),
         _number("cq_threshold", "the fluorescence threshold the Cq was read at"),
         _text("error", "the software's reason a value is missing"),
-        _text("measurement_time", "ISO 8601, with the UTC offset when the export gives it"),
+        _timestamp("measurement_time"),
     ),
 )
 
@@ -181,7 +191,7 @@ _CELL_COUNTING = ResultContract(
         _number("average_total_cell_diameter_um", unit="µm"),
         _number("average_viable_cell_diameter_um", unit="µm"),
         _text("error", "the instrument's reason a value is missing"),
-        _text("measurement_time", "ISO 8601, with the UTC offset when the export gives it"),
+        _timestamp("measurement_time"),
     ),
 )
 
@@ -194,7 +204,7 @@ _SOLUTION_ANALYSIS = ResultContract(
         _number("value", per_row="value_unit"),
         _text("value_unit"),
         _text("error", "the instrument's reason a value is missing or out of range"),
-        _text("measurement_time", "ISO 8601, with the UTC offset when the export gives it"),
+        _timestamp("measurement_time"),
     ),
 )
 
@@ -208,7 +218,7 @@ CONTRACTS: Mapping[str, ResultContract] = {
 RESULT_COLUMNS: dict[str, pd.ArrowDtype] = _LC.dtypes
 
 #: LC result columns by the kind of value they hold (what a mapping may wire them to).
-STRING_COLUMNS: frozenset[str] = frozenset(c.name for c in _LC.columns if c.kind == "text")
+STRING_COLUMNS: frozenset[str] = frozenset(c.name for c in _LC.columns if c.kind != "number")
 NUMBER_COLUMNS: frozenset[str] = frozenset(c.name for c in _LC.columns if c.kind == "number")
 
 

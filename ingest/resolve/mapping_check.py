@@ -21,6 +21,7 @@ from ingest.resolve.tenant import ENTITY_LINK_TYPES, FieldDef, SchemaDef, Tenant
 
 _TYPES_FOR_STRINGS = TEXT_TYPES | {"dropdown", "json"}
 _TYPES_FOR_NUMBERS = TEXT_TYPES | NUMERIC_TYPES | {"json"}
+_TYPES_FOR_TIMESTAMPS = _TYPES_FOR_STRINGS | {"datetime", "date"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,13 @@ def _check_field(
                 problems.append(
                     f"{where}: field '{name}' is {field.type} but column '{source.column}' holds text; "
                     f"expected a field of type {sorted(_TYPES_FOR_STRINGS)}"
+                )
+            elif (
+                column is not None and column.kind == "timestamp" and field.type not in _TYPES_FOR_TIMESTAMPS
+            ):
+                problems.append(
+                    f"{where}: field '{name}' is {field.type} but column '{source.column}' holds timestamps; "
+                    f"expected a field of type {sorted(_TYPES_FOR_TIMESTAMPS)}"
                 )
             elif column is not None and column.kind == "number" and field.type not in _TYPES_FOR_NUMBERS:
                 problems.append(

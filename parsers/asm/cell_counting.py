@@ -71,8 +71,7 @@ def _settings(node: AsmNode, row: Row) -> None:
 def _converted(node: AsmNode, name: str, quantity: Quantity, factors: dict[str, float]) -> float | None:
     if quantity.value is None:
         return None
-    unit = c.UNIT_SYNONYMS.get(quantity.unit or "", quantity.unit or "")
-    factor = factors.get(unit)
+    factor = factors.get(quantity.unit or "")
     if factor is None:
         raise ParseError(
             f"Unable to convert '{name}' at {node.where} in '{node.file}': found the unit {quantity.unit!r}. "

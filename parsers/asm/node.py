@@ -5,7 +5,8 @@ documents repeat as lists under ``<name> aggregate document`` / ``<name> documen
 values sit in ``custom information document`` objects. Converters write a placeholder (often ``-0.0``)
 where the instrument gave no value, and say so in an ``error aggregate document`` whose ``error
 feature`` names the quantity: :meth:`AsmNode.errors` reads those, and the technique readers drop the
-placeholder. Text values ``N/A`` (allotropy's word for "not in the file") read as missing.
+placeholder. Text values ``N/A`` (allotropy's word for "not in the file") read as missing; the Greek
+mu (U+03BC) in units reads as the micro sign (U+00B5), so one unit has one spelling.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
+from parsers.asm.constants import UNIT_SYNONYMS
 
 CUSTOM_INFORMATION = "custom information document"
 #: What converters write for a value the instrument file does not give (allotropy's "N/A").
@@ -150,6 +152,8 @@ def _quantity(node: AsmNode, key: str, raw: Mapping[str, Any]) -> Quantity:
     unit = raw.get("unit")
     if unit is not None and not isinstance(unit, str):
         raise node.fail(f"{key}.unit", unit, "a unit as text")
+    if unit is not None:
+        unit = UNIT_SYNONYMS.get(unit, unit)
     if value is None or (isinstance(value, str) and value.strip().lower() in ("nan", "")):
         return Quantity(None, unit)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
