@@ -28,7 +28,7 @@ def _row(measurement: Measurement) -> Row:
     row = Row(
         values={
             "sample_id": measurement.sample.sample_id,
-            "error": "; ".join(f"{feature}: {text}" for feature, text in measurement.errors.items()) or None,
+            "error": measurement.error_text,
             "measurement_time": measurement.time,
         }
     )

@@ -42,6 +42,8 @@ class Measurement:
     errors: dict[str, str]
     #: The same for the values of its group (a plate's well volume).
     group_errors: dict[str, str]
+    #: The measurement's errors as written: ``"<feature>: <error>"`` joined by "; ", or None.
+    error_text: str | None = None
 
     def device_controls(self) -> list[AsmNode]:
         return self.node.documents("device control")
@@ -77,6 +79,7 @@ def measurements(document: AsmDocument) -> Iterator[Measurement]:
                     identifier=node.text("measurement identifier"),
                     errors=node.errors(),
                     group_errors=group_errors,
+                    error_text="; ".join(f"{f}: {e}" if f else e for f, e in node.error_pairs()) or None,
                 )
 
 

@@ -132,14 +132,21 @@ class AsmNode:
         custom = self.child(CUSTOM_INFORMATION)
         return dict(custom.scalars()) if custom is not None else {}
 
+    def error_pairs(self) -> list[tuple[str, str]]:
+        """(``error feature``, ``error``) of this object's error documents, as written."""
+        pairs = []
+        for document in self.documents("error"):
+            error = document.text("error")
+            if error:
+                pairs.append((document.text("error feature") or "", error))
+        return pairs
+
     def errors(self) -> dict[str, str]:
         """``error feature`` (lower case) -> ``error`` of this object's error documents."""
         found: dict[str, str] = {}
-        for document in self.documents("error"):
-            feature = (document.text("error feature") or "").lower()
-            error = document.text("error")
-            if error:
-                found[feature] = f"{found[feature]}; {error}" if feature in found else error
+        for feature, error in self.error_pairs():
+            key = feature.lower()
+            found[key] = f"{found[key]}; {error}" if key in found else error
         return found
 
 

@@ -51,7 +51,7 @@ def _row(measurement: Measurement, output: TechniqueOutput) -> Row:
             "reporter_dye": measurement.device_text("reporter dye setting"),
             "cq": None if cq is None or CQ.lower() in errors else cq.value,
             "cq_threshold": None if threshold is None or THRESHOLD.lower() in errors else threshold.value,
-            "error": "; ".join(f"{feature}: {text}" for feature, text in errors.items()) or None,
+            "error": measurement.error_text,
             "measurement_time": measurement.time,
         }
     )
