@@ -27,6 +27,7 @@ class Cube:
     label: str | None
     dimension: str | None
     dimension_unit: str | None
+    measure: str | None
     measure_unit: str | None
     x: Sequence[Any]
     y: Sequence[Any]
@@ -60,6 +61,7 @@ def cubes_in(node: AsmNode) -> Iterator[Cube]:
             label=cube.text("label"),
             dimension=dimensions[0].text("concept") if dimensions else None,
             dimension_unit=dimensions[0].text("unit") if dimensions else None,
+            measure=measures[0].text("concept") if measures else None,
             measure_unit=measures[0].text("unit") if measures else None,
             x=x,
             y=y,

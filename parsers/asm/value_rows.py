@@ -6,8 +6,9 @@ processed data documents (a NanoDrop's mass concentration) and every calculated 
 Pro's reduced values, Gen5's concentrations from a standard curve) give *calculated* rows, placed on the
 well and sample of the measurement they were computed from. Where the converter left a placeholder and
 an error (``OVRFLW``, ``<0.000``) the value is empty and the error is kept; an error that names no value
-of the document becomes a row of its own, so no reported problem is lost. Conditions (temperature),
-device settings and custom information become extra columns.
+of the document becomes a row of its own, so no reported problem is lost. A data cube (a kinetic read,
+a spectrum) gives a row without a value that names it (and the trace it became, for a cube over time).
+Conditions (temperature), device settings and custom information become extra columns.
 """
 
 from __future__ import annotations
@@ -49,9 +50,11 @@ def read_value_rows(document: AsmDocument) -> TechniqueOutput:
                 covered.add((key, name.lower()))
                 row = _row(measurement, shared, name, quantity, c.CALCULATED, measurement.error_for(name))
                 output.rows.append(row)
-        _cubes(measurement, output)
-        for feature, error in measurement.errors.items():
-            if (key, feature) not in covered and (key, feature) not in calculated_features:
+        _cubes(measurement, shared, output)
+        for feature, error in measurement.node.error_pairs():
+            lowered = feature.lower()
+            if (key, lowered) not in covered and (key, lowered) not in calculated_features:
+                covered.add((key, lowered))
                 row = _row(measurement, shared, feature, Quantity(None, None), c.MEASURED, error)
                 output.rows.append(row)
     for calc in calculations:
@@ -173,10 +176,20 @@ _PER_SOURCE = (
 )
 
 
-def _cubes(measurement: Measurement, output: TechniqueOutput) -> None:
+def _cubes(measurement: Measurement, shared: Row, output: TechniqueOutput) -> None:
+    """A row per data cube (a kinetic read, a spectrum) naming it: the values are the trace, or left out."""
     for cube in cubes_in(measurement.node):
+        name = cube.label or cube.key
+        row = _row(
+            measurement, shared, cube.measure or cube.key, Quantity(None, cube.measure_unit), c.MEASURED, None
+        )
+        row.extra("data cube", name)
+        row.extra("data cube points", len(cube.x))
         if cube.over_time:
             where = " ".join(p for p in (measurement.sample.plate, measurement.sample.well) if p)
-            output.traces.append(trace_of(cube, f"{where} {cube.label or cube.key}".strip()))
+            channel = f"{where} {name}".strip()
+            output.traces.append(trace_of(cube, channel))
+            row.extra("trace", channel)
         else:
             output.skip_cube(cube.key)
+        output.rows.append(row)

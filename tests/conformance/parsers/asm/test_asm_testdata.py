@@ -94,10 +94,13 @@ def test_kinetic_cubes_become_traces_in_minutes_and_rates_are_calculated_rows() 
     assert parsed.traces[0].data["time_min"].tolist() == [0.0, 0.5, 1.0, 1.5]
     assert parsed.traces[0].signal_unit == "RFU"
     results = parsed.results
-    assert results["read_type"].tolist() == ["Vmax", "Vmax"]
-    assert results["value_unit"].tolist() == ["RFU/s", "RFU/s"]
-    assert results["wavelength_nm"].tolist() == [525.0, 525.0]
-    assert results["excitation_wavelength_nm"].tolist() == [485.0, 485.0]
+    # Each kinetic well has a row naming its trace (no value), then its calculated rate.
+    assert results["read_type"].tolist() == ["fluorescence", "fluorescence", "Vmax", "Vmax"]
+    assert results["trace"].tolist()[:2] == ["KIN-1 A1 kinetic", "KIN-1 A2 kinetic"]
+    assert results["value"].isna().tolist() == [True, True, False, False]
+    assert results["value_unit"].tolist() == ["RFU", "RFU", "RFU/s", "RFU/s"]
+    assert results["wavelength_nm"].tolist() == [525.0] * 4
+    assert results["excitation_wavelength_nm"].tolist() == [485.0] * 4
     assert parsed.column_units == {"compartment_temperature": "degC", "read_interval_setting": "s"}
 
 
