@@ -23,18 +23,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from ingest.errors import ParseError
-
-PYTHON_VARIABLE = "BENCHLING_INGEST_ALLOTROPY_PYTHON"
-TIMEOUT_VARIABLE = "BENCHLING_INGEST_ALLOTROPY_TIMEOUT"
-#: Seconds one conversion may take (the first includes allotropy's import) before the worker is killed.
-DEFAULT_TIMEOUT = 300.0
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
-
-INSTALL_HINT = (
-    "Install allotropy beside benchling-ingest (pip install 'benchling-ingest[allotropy]'), or in an "
-    f"environment of its own and set {PYTHON_VARIABLE} to that environment's python (see README, "
-    "'Instruments read through allotropy')"
+from parsers.allotropy_bridge.constants import (
+    DEFAULT_TIMEOUT,
+    INSTALL_HINT,
+    PYTHON_VARIABLE,
+    TIMEOUT_VARIABLE,
 )
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 
 
 class WorkerUnavailableError(Exception):

@@ -1,21 +1,13 @@
-"""ASM JSON: bytes -> the document's aggregate object and its technique; sniffing by ``$asm.manifest``.
+"""ASM JSON files: bytes -> a read document; sniffing by ``$asm.manifest``.
 
-An ASM document is one JSON object holding ``$asm.manifest`` (the manifest URL, or in older documents an
-object naming it) and one ``<technique> aggregate document``, which holds ``<technique> document`` items,
-each with a ``measurement aggregate document``. The technique is read from the manifest URL and, when
-the manifest is unknown, from the aggregate document's name; anything else is read generically.
+Decoding (BOMs, UTF-16), duplicate keys and ``NaN`` are handled by :mod:`parsers._common.json_document`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ingest.contract import LIQUID_CHROMATOGRAPHY, OTHER, QPCR
-from ingest.errors import ParseError
+from parsers._asm.document import AsmDocument, document_from_object
 from parsers._common.json_document import (
     json_head_text,
     load_json_object,
@@ -23,9 +15,6 @@ from parsers._common.json_document import (
     starts_json_object,
 )
 from parsers.asm import constants as c
-from parsers.asm.node import AsmNode
-
-_AGGREGATE_SUFFIX = " aggregate document"
 
 
 def looks_like_asm(head: bytes) -> bool:
@@ -34,79 +23,7 @@ def looks_like_asm(head: bytes) -> bool:
     return starts_json_object(text) and names_asm_manifest(text)
 
 
-@dataclass(frozen=True)
-class AsmDocument:
-    """A read document: its technique, the manifest it names and its aggregate document."""
-
-    file: Path
-    #: The file's text encoding; None for a document that did not come from a file (a conversion).
-    encoding: str | None
-    manifest: str
-    technique: str
-    #: The aggregate document's subject, e.g. ``"plate reader"`` (its items are ``"plate reader document"``).
-    subject: str
-    aggregate: AsmNode
-
-    def technique_documents(self) -> list[AsmNode]:
-        return self.aggregate.children(f"{self.subject} document")
-
-
 def read_document(path: Path) -> AsmDocument:
-    """Read an ASM document; ParseError when it is not JSON, names no manifest or holds no aggregate."""
+    """Read an ASM file; ParseError when it is not JSON, names no manifest or holds no aggregate."""
     document, encoding = load_json_object(path, source=c.SOURCE)
     return document_from_object(document, path, encoding)
-
-
-def document_from_object(document: Mapping[str, Any], path: Path, encoding: str | None) -> AsmDocument:
-    """An ASM document already decoded from JSON (``path`` names the file it stands for)."""
-    manifest = _manifest_url(document, path)
-    keys = [k for k, v in document.items() if k.endswith(_AGGREGATE_SUFFIX) and isinstance(v, Mapping)]
-    if len(keys) != 1:
-        raise ParseError(
-            f"'{path}' holds {len(keys)} '<technique> aggregate document' objects at its top level "
-            f"({keys}). Expected exactly one in an ASM document.",
-            file=path,
-        )
-    key = keys[0]
-    subject = key.removesuffix(_AGGREGATE_SUFFIX)
-    aggregate = AsmNode(document[key], file=path, where=key)
-    return AsmDocument(
-        file=path,
-        encoding=encoding,
-        manifest=manifest,
-        technique=technique_of(manifest, subject),
-        subject=subject,
-        aggregate=aggregate,
-    )
-
-
-def technique_of(manifest: str, subject: str) -> str:
-    """The technique a manifest URL (or, failing that, the aggregate document's subject) names."""
-    match = re.search(r"/manifests/([^/]+)/(?:.*/)?([^/]+?)\.manifest", manifest)
-    if match is not None:
-        folder, name = match.group(1).lower(), match.group(2).lower()
-        if folder == "pcr":
-            return QPCR if name in c.QPCR_MANIFEST_NAMES else OTHER
-        if folder in c.TECHNIQUE_BY_FOLDER:
-            return c.TECHNIQUE_BY_FOLDER[folder]
-    by_subject = subject.lower().replace(" ", "-")
-    if by_subject == "qpcr":
-        return QPCR
-    return c.TECHNIQUE_BY_FOLDER.get(by_subject, OTHER if by_subject != "lc" else LIQUID_CHROMATOGRAPHY)
-
-
-def _manifest_url(document: Mapping[str, Any], path: Path) -> str:
-    raw = document.get(c.MANIFEST_KEY)
-    if isinstance(raw, str) and raw.strip():
-        return raw.strip()
-    if isinstance(raw, Mapping):
-        # Older documents give the manifest as an object; its id (or a schema URL in it) names it.
-        for value in (raw.get("$id"), raw.get("@id"), *raw.values()):
-            if isinstance(value, str) and "manifest" in value:
-                return value
-    raise ParseError(
-        f"'{path}' has {c.MANIFEST_KEY!r} = {raw!r}. Expected the URL of an ASM manifest such as "
-        "'http://purl.allotrope.org/manifests/plate-reader/REC/2025/03/plate-reader.manifest'.",
-        file=path,
-        column=c.MANIFEST_KEY,
-    )

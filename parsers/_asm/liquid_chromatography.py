@@ -8,13 +8,13 @@ volume are kept per row (and are run metadata when every injection shares them).
 
 from __future__ import annotations
 
-from parsers.asm import constants as c
-from parsers.asm.cubes import cubes_in, trace_of
-from parsers.asm.measurements import Measurement, measurements
-from parsers.asm.node import AsmNode, Quantity
-from parsers.asm.reader import AsmDocument
-from parsers.asm.rows import Row
-from parsers.asm.technique_output import TechniqueOutput
+from parsers._asm import vocabulary as c
+from parsers._asm.cubes import cubes_in, trace_of
+from parsers._asm.document import AsmDocument
+from parsers._asm.measurements import Measurement, measurements
+from parsers._asm.node import AsmNode, Quantity
+from parsers._asm.rows import Row
+from parsers._asm.technique_output import TechniqueOutput
 
 _PEAK_CONTRACT = frozenset(
     {

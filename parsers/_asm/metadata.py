@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from ingest.contract import LIQUID_CHROMATOGRAPHY
 from ingest.models import Scalar
-from parsers.asm.measurements import Measurement
-from parsers.asm.node import AsmNode
-from parsers.asm.reader import AsmDocument
+from parsers._asm.document import AsmDocument
+from parsers._asm.measurements import Measurement
+from parsers._asm.node import AsmNode
 
 #: Text values of the measurement groups kept as run metadata (ASM key -> metadata key).
 _GROUP_TEXT = {

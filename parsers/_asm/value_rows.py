@@ -13,13 +13,13 @@ Conditions (temperature), device settings and custom information become extra co
 
 from __future__ import annotations
 
-from parsers.asm import constants as c
-from parsers.asm.cubes import cubes_in, trace_of
-from parsers.asm.measurements import Calculated, Measurement, calculated_data, measurements
-from parsers.asm.node import AsmNode, Quantity
-from parsers.asm.reader import AsmDocument
-from parsers.asm.rows import Row
-from parsers.asm.technique_output import TechniqueOutput
+from parsers._asm import vocabulary as c
+from parsers._asm.cubes import cubes_in, trace_of
+from parsers._asm.document import AsmDocument
+from parsers._asm.measurements import Calculated, Measurement, calculated_data, measurements
+from parsers._asm.node import AsmNode, Quantity
+from parsers._asm.rows import Row
+from parsers._asm.technique_output import TechniqueOutput
 
 _CONTRACT_SETTINGS = frozenset(
     {"device type", "detection type", "detector wavelength setting", "excitation wavelength setting"}

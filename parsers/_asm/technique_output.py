@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.models import Scalar, Trace
-from parsers.asm.rows import Row
+from parsers._asm.rows import Row
 
 
 @dataclass

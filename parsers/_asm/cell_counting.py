@@ -9,12 +9,12 @@ settings (dilution factor, diameter limits) and custom information become extra 
 from __future__ import annotations
 
 from ingest.errors import ParseError
-from parsers.asm import constants as c
-from parsers.asm.measurements import Measurement, measurements
-from parsers.asm.node import AsmNode, Quantity
-from parsers.asm.reader import AsmDocument
-from parsers.asm.rows import Row
-from parsers.asm.technique_output import TechniqueOutput
+from parsers._asm import vocabulary as c
+from parsers._asm.document import AsmDocument
+from parsers._asm.measurements import Measurement, measurements
+from parsers._asm.node import AsmNode, Quantity
+from parsers._asm.rows import Row
+from parsers._asm.technique_output import TechniqueOutput
 
 
 def read_cell_counting(document: AsmDocument) -> TechniqueOutput:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ParseError
-from parsers.asm.constants import UNIT_SYNONYMS
+from parsers._asm.vocabulary import UNIT_SYNONYMS
 
 CUSTOM_INFORMATION = "custom information document"
 #: What converters write for a value the instrument file does not give (allotropy's "N/A").

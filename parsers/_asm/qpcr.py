@@ -10,12 +10,12 @@ and are not kept.
 
 from __future__ import annotations
 
-from parsers.asm.cubes import cubes_in
-from parsers.asm.measurements import Measurement, calculated_data, measurements
-from parsers.asm.node import AsmNode
-from parsers.asm.reader import AsmDocument
-from parsers.asm.rows import Row
-from parsers.asm.technique_output import TechniqueOutput
+from parsers._asm.cubes import cubes_in
+from parsers._asm.document import AsmDocument
+from parsers._asm.measurements import Measurement, calculated_data, measurements
+from parsers._asm.node import AsmNode
+from parsers._asm.rows import Row
+from parsers._asm.technique_output import TechniqueOutput
 
 CQ = "cycle threshold result (qPCR)"
 THRESHOLD = "cycle threshold value setting (qPCR)"

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from ingest.models import Trace
+from parsers._asm import vocabulary as c
+from parsers._asm.node import AsmNode, is_cube
 from parsers._common.traces import trace_from_points
-from parsers.asm import constants as c
-from parsers.asm.node import AsmNode, is_cube
 
 
 @dataclass(frozen=True)

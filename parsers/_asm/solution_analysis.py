@@ -8,12 +8,12 @@ absorbance) become rows named after the quantity. An error whose feature starts 
 
 from __future__ import annotations
 
-from parsers.asm import constants as c
-from parsers.asm.measurements import Measurement, measurements
-from parsers.asm.node import AsmNode, Quantity
-from parsers.asm.reader import AsmDocument
-from parsers.asm.rows import Row
-from parsers.asm.technique_output import TechniqueOutput
+from parsers._asm import vocabulary as c
+from parsers._asm.document import AsmDocument
+from parsers._asm.measurements import Measurement, measurements
+from parsers._asm.node import AsmNode, Quantity
+from parsers._asm.rows import Row
+from parsers._asm.technique_output import TechniqueOutput
 
 
 def read_solution_analysis(document: AsmDocument) -> TechniqueOutput:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from parsers.asm.node import AsmNode, Quantity
-from parsers.asm.reader import AsmDocument
+from parsers._asm.document import AsmDocument
+from parsers._asm.node import AsmNode, Quantity
 
 
 @dataclass(frozen=True)
