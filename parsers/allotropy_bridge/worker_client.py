@@ -12,6 +12,7 @@ request at a time, is restarted after a crash or timeout, and ends when this pro
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib.util
 import json
 import os
@@ -88,11 +89,11 @@ class AllotropyWorker:
                 killer.cancel()
                 killer.join()
             if not line:
+                tail = self._stderr_tail()
                 self._stop()
                 reason = f"it was stopped after {self.timeout:g} s" if fired.is_set() else "it ended"
                 raise WorkerUnavailableError(
-                    f"The allotropy worker ({self.python}) gave no answer: {reason}. "
-                    f"{detail}{self._stderr_tail()}"
+                    f"The allotropy worker ({self.python}) gave no answer: {reason}. {detail}{tail}"
                 )
             answer: dict[str, Any] = json.loads(line)
             return answer
@@ -127,7 +128,8 @@ class AllotropyWorker:
         process, self._process = self._process, None
         if process is not None:
             if process.stdin is not None:
-                process.stdin.close()
+                with contextlib.suppress(OSError):  # a dead worker's pipe is already broken
+                    process.stdin.close()
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
