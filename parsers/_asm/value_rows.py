@@ -39,6 +39,7 @@ def read_value_rows(document: AsmDocument) -> TechniqueOutput:
         shared = _shared_extras(measurement)
         context[key] = shared
         detection = measurement.device_text("detection type")
+        _refuse_bare_numbers(measurement)
         for name, quantity in measurement.node.quantities():
             if name in c.CONDITION_QUANTITIES:
                 continue
@@ -60,6 +61,13 @@ def read_value_rows(document: AsmDocument) -> TechniqueOutput:
     for calc in calculations:
         output.rows.append(_calculated_row(calc, by_id, context))
     return output.finish()
+
+
+def _refuse_bare_numbers(measurement: Measurement) -> None:
+    # A measured value without its unit would be a number of unknown meaning: ASM always pairs them.
+    for name, value in measurement.node.scalars():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise measurement.node.fail(name, value, 'a quantity like {"value": 1.5, "unit": "mAU"}')
 
 
 def _shared_extras(measurement: Measurement) -> Row:
