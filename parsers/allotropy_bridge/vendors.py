@@ -4,7 +4,8 @@ Kept as a table so discovery never imports allotropy (which takes seconds): ``te
 checks it against the installed allotropy's ``Vendor`` list (every vendor present, same extensions).
 
 A vendor's *marker* is what its files look like in their first bytes: regular expressions that must
-all match within the first ``lines`` lines of the decoded head. Vendors whose files cannot be told apart
+all match within the first ``lines`` lines of the decoded head (for an extension no other format uses,
+any content: a Biacore ``.blr``, an OpenLab CDS ``.rslt`` archive). Vendors whose files cannot be told apart
 cheaply (workbooks, XML, zip archives, formats allotropy itself accepts without looking) have no marker:
 their plugin is listed and parses a file it is asked to by name (``benchling-ingest parse --parser``),
 but never claims a file by itself. Formats allotropy sniffs identically (Gen5 and Gen5 Image, Echo cherry
@@ -54,6 +55,11 @@ class VendorSpec:
     unmarked_extensions: tuple[str, ...] = ()
 
 
+#: A zip archive (an OpenLab CDS result set is one).
+ZIP = r"\APK\x03\x04"
+#: Any non-empty file: for extensions no other format uses (allotropy itself accepts every such file).
+ANY_CONTENT = Marker((r"(?s).",), lines=1)
+
 #: allotropy's technique names -> ours.
 TECHNIQUES = {
     "Plate Reader": PLATE_READER,
@@ -96,7 +102,14 @@ VENDORS: tuple[VendorSpec, ...] = (
         PLATE_READER,
         Marker((r"^Software Version\t",), lines=5),
     ),
-    _spec("AGILENT_OPENLAB_CDS", "Agilent OpenLab CDS", (".rslt", ".zip"), LIQUID_CHROMATOGRAPHY),
+    _spec(
+        "AGILENT_OPENLAB_CDS",
+        "Agilent OpenLab CDS",
+        (".rslt", ".zip"),
+        LIQUID_CHROMATOGRAPHY,
+        Marker((ZIP,), lines=1),
+        unmarked=(".zip",),
+    ),
     _spec("AGILENT_TAPESTATION_ANALYSIS", "Agilent TapeStation Analysis", (".xml",), OTHER),
     _spec(
         "APPBIO_ABSOLUTE_Q",
@@ -182,11 +195,11 @@ VENDORS: tuple[VendorSpec, ...] = (
     ),
     _spec("CTL_IMMUNOSPOT", "CTL ImmunoSpot", (".txt",), PLATE_READER, Marker((r"ImmunoSpot",), lines=20)),
     _spec("CYTIVA_BIACORE_INSIGHT", "Cytiva Biacore Insight", (".xlsx", ".xlsm"), OTHER),
-    _spec("CYTIVA_BIACORE_T200_CONTROL", "Cytiva Biacore T200 Control", (".blr",), OTHER),
-    _spec("CYTIVA_BIACORE_T200_EVALUATION", "Cytiva Biacore T200 Evaluation", (".bme",), OTHER),
+    _spec("CYTIVA_BIACORE_T200_CONTROL", "Cytiva Biacore T200 Control", (".blr",), OTHER, ANY_CONTENT),
+    _spec("CYTIVA_BIACORE_T200_EVALUATION", "Cytiva Biacore T200 Evaluation", (".bme",), OTHER, ANY_CONTENT),
     _spec("CYTIVA_UNICORN", "Cytiva Unicorn", (".zip",), LIQUID_CHROMATOGRAPHY),
     _spec("EXAMPLE_WEYLAND_YUTANI", "Example Weyland Yutani", (".csv",), PLATE_READER),
-    _spec("FLOWJO", "FlowJo", (".wsp",), OTHER),
+    _spec("FLOWJO", "FlowJo", (".wsp",), OTHER, Marker((r"\A\s*<",), lines=1)),
     _spec(
         ("LUMINEX_XPONENT", "LUMINEX_INTELLIFLEX"),
         "Luminex xPONENT (and INTELLIFLEX)",

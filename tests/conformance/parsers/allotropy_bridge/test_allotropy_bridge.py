@@ -24,7 +24,7 @@ from ingest.errors import NoParserError, ParseError
 from parsers import discover_parsers
 from parsers._plugin.plugin_class import protocol_problems
 from parsers.allotropy_bridge.parser import ALL_BRIDGE_PARSERS, bridge_parsers
-from parsers.allotropy_bridge.vendors import LEFT_TO_BUILTINS, TECHNIQUES, VENDORS
+from parsers.allotropy_bridge.vendors import ANY_CONTENT, LEFT_TO_BUILTINS, TECHNIQUES, VENDORS
 from parsers.allotropy_bridge.worker_client import WORKER_SCRIPT
 from parsers.asm.parser import AsmParser
 
@@ -88,6 +88,10 @@ def test_without_allotropy_the_provider_lists_nothing() -> None:
 @pytest.mark.parametrize("cls", ALL_BRIDGE_PARSERS, ids=lambda c: c.name)
 def test_every_plugin_follows_the_protocol_and_declines_garbage(cls: type, tmp_path: Path) -> None:
     assert protocol_problems(cls) == []
+    if cls.spec.marker is ANY_CONTENT:  # type: ignore[attr-defined]
+        # Extensions no other format uses (.blr, .bme): every such file is claimed, garbage included.
+        assert cls().sniff(b"x", tmp_path / f"x{cls.extensions[0]}") is True  # type: ignore[attr-defined,operator]
+        return
     for extension in cls.extensions:  # type: ignore[attr-defined]
         for name, content in {
             "empty": b"",
@@ -222,3 +226,17 @@ def test_a_utf16_export_is_converted_with_its_encoding(
     )
     parsed = discover_parsers().parse(path)
     assert len(parsed.results) == 10 and parsed.results["viable_cell_density"].notna().all()
+
+
+def test_an_openlab_cds_result_set_reads_as_allotropys_stored_asm(
+    instrument_exports: Path, allotropy_python: Path
+) -> None:
+    folder = instrument_exports / FOLDER / "agilent_openlab_cds"
+    ours = discover_parsers().parse(folder / "Luxo HPLC-2023-09-01 07-52-44-04-00.rslt")
+    theirs = AsmParser().parse(folder / "Luxo HPLC-2023-09-01 07-52-44-04-00.json")
+    assert ours.provenance.parser == "allotropy_agilent_openlab_cds"
+    keys = ["sample_id", "injection", "signal", "peak_number", "peak_name", "retention_time_min", "area",
+            "area_unit", "height", "height_unit", "area_percent"]  # fmt: skip
+    assert len(ours.results) == 241
+    assert records(ours.results, keys) == records(theirs.results, keys)
+    assert [t.channel for t in ours.traces] == [t.channel for t in theirs.traces]
