@@ -240,3 +240,18 @@ def test_an_openlab_cds_result_set_reads_as_allotropys_stored_asm(
     assert len(ours.results) == 241
     assert records(ours.results, keys) == records(theirs.results, keys)
     assert [t.channel for t in ours.traces] == [t.channel for t in theirs.traces]
+
+
+def test_the_parsers_command_lists_the_bridge_plugins_with_their_techniques(allotropy_python: Path) -> None:
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    listed = CliRunner().invoke(
+        cli, ["parsers"], env={"BENCHLING_INGEST_ALLOTROPY_PYTHON": str(allotropy_python)}
+    )
+    assert listed.exit_code == 0, listed.output
+    lines = {line.split("│")[1].strip(): line for line in listed.output.splitlines() if line.count("│") > 4}
+    assert "plate_reader" in lines["allotropy_moldev_softmax_pro"]
+    assert "qpcr" in lines["allotropy_cfxmaestro"] and "builtin" in lines["allotropy_cfxmaestro"]
+    assert "liquid_chromatography" in lines["asm"] and "cell_counting" in lines["asm"]
