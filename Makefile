@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# allotropy (timed by bench/parse_allotropy.py) is deliberately not a project dependency: it lives here.
+# allotropy lives in its own environment: its pins (jsonschema<4.18, rainbow-api==1.0.10) clash with the
+# test tools in .venv. The allotropy bridge's tests run it there (BENCHLING_INGEST_ALLOTROPY_PYTHON), and
+# bench/parse_allotropy.py times it there. The version is pinned so tests compare against one allotropy.
 ALLOTROPY_VENV := .venv-allotropy
+ALLOTROPY_VERSION := 0.1.150
+ALLOTROPY_STAMP := $(ALLOTROPY_VENV)/.installed-$(ALLOTROPY_VERSION)
 
 .PHONY: demo test lint unit bench venv services clean
 
@@ -16,7 +20,13 @@ $(STAMP): pyproject.toml tests/plugin_package/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e tests/plugin_package
 	touch $(STAMP)
 
-venv: $(STAMP)
+$(ALLOTROPY_STAMP):
+	test -x $(ALLOTROPY_VENV)/bin/python || $(PYTHON) -m venv $(ALLOTROPY_VENV)
+	$(ALLOTROPY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(ALLOTROPY_VENV)/bin/python -m pip install --quiet 'allotropy==$(ALLOTROPY_VERSION)'
+	touch $@
+
+venv: $(STAMP) $(ALLOTROPY_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/benchling-ingest demo
@@ -30,16 +40,16 @@ lint: $(STAMP)
 services:
 	bash .ci/system-packages.sh
 
-test: lint services
+test: lint services $(ALLOTROPY_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-unit: $(STAMP)
+unit: $(STAMP) $(ALLOTROPY_STAMP)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-# The allotropy venv is created or refreshed first; if that fails (e.g. offline), the benchmarks still run
-# and the allotropy section of docs/BENCHMARKS.md says why it was not measured.
+# The allotropy venv is created first; if that fails (e.g. offline), the benchmarks still run and the
+# allotropy sections of docs/BENCHMARKS.md say why they were not measured.
 bench: $(STAMP)
-	-$(PYTHON) -m venv $(ALLOTROPY_VENV) && $(ALLOTROPY_VENV)/bin/pip install --quiet --upgrade allotropy
+	-$(MAKE) $(ALLOTROPY_STAMP)
 	$(BIN)/python -m bench.run_all
 
 clean:

@@ -11,10 +11,10 @@ colour another's. Its JSON is kept as ``bench/out/<name>.json`` together with wh
 (``"run"``), and the document is rendered only from those files: each section names the run its
 figures come from.
 
-``parse_allotropy`` times allotropy, which is deliberately not a project dependency, under the
-interpreter of a separate virtualenv (``.venv-allotropy``, which ``make bench`` creates). When that
-interpreter cannot import allotropy, or the shared exports are absent, the benchmark is not run and
-its section says why.
+``parse_allotropy`` times allotropy, and ``parse_bridge`` the allotropy bridge, under the interpreter of
+a separate virtualenv (``.venv-allotropy``, which ``make venv`` and ``make bench`` create). When that
+interpreter cannot import allotropy, or the shared exports are absent, they are not run and their
+sections say why.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ DOC = REPO / "docs" / "BENCHMARKS.md"
 OUT = REPO / "bench" / "out"
 EXPORTS = REPO.parent / "shared" / "instrument-exports"
 ALLOTROPY_VENV = ".venv-allotropy"
-BENCHMARKS = ("parse", "parse_allotropy", "blob_memory", "backfill", "latency")
+BENCHMARKS = ("parse", "parse_allotropy", "parse_bridge", "blob_memory", "backfill", "latency")
 
 
 def venv_python(venv: str) -> str:
@@ -53,6 +53,13 @@ def commands(quick: bool, rate_limit: str, allotropy_python: str) -> dict[str, l
             allotropy_python,
             "--repeat",
             "20",
+        ],
+        "parse_bridge": [
+            "bench.parse_bridge",
+            "--allotropy-python",
+            allotropy_python,
+            "--repeat",
+            "5" if quick else "10",
         ],
         "blob_memory": ["bench.blob_memory", "--size-mb", "256" if quick else "1024"],
         "backfill": ["bench.backfill", *(["--quick"] if quick else []), "--rate-limit", rate_limit],
@@ -194,6 +201,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
     sections = {
         "parse": _parse_section,
         "parse_allotropy": _allotropy_section,
+        "parse_bridge": _bridge_section,
         "blob_memory": _blob_section,
         "backfill": _backfill_section,
         "latency": _latency_section,
@@ -241,6 +249,53 @@ def _allotropy_section(f: dict[str, Any]) -> list[str]:
         ),
         f"| **total** | | | {total['ours_ms']} | {total['allotropy_model_ms']} | {total['allotropy_asm_ms']} "
         f"| {total['ratio_model']}x | {total['ratio_asm']}x |",
+        "",
+    ]
+
+
+def _bridge_section(f: dict[str, Any]) -> list[str]:
+    title = "The allotropy bridge: cost per file"
+    if "skipped" in f:
+        return [f"## {title}", "", f"Not measured: {f['skipped']}.", ""]
+    if "files" not in f:
+        return _failed(title, f)
+    without, with_bridge, total = f["without_bridge"], f["with_bridge"], f["total"]
+    lc = ", ".join(f"`{name}` {ms} ms" for name, ms in f["lc_parse_ms"].items())
+    return [
+        f"## {title}",
+        "",
+        "Real plate-reader, qPCR, cell-counter and analyser exports under "
+        "`../shared/instrument-exports/allotropy-asm` read through the allotropy bridge: allotropy converts "
+        f"each in its worker process (Python {f['python']} here, allotropy in `{ALLOTROPY_VENV}`), the ASM "
+        "comes back as JSON and is read by our ASM parser. *bridge warm* is the median of "
+        f"{f['repeat']} `registry.parse` calls with the worker running; *ASM read* the median of our ASM "
+        "parser on allotropy's stored ASM for the same file (the part that runs in our process). The ratio "
+        f"is *bridge warm* over our own LC parsing of an export (median of {lc}: "
+        f"{f['lc_reference_ms']} ms).",
+        "",
+        f"The first file after the worker starts costs {f['cold_first_file_ms'] / 1000:.1f} s (starting "
+        "Python and importing allotropy, once per process). Discovery: "
+        f"{without['discover_ms']} ms with {without['parsers']} parsers, {with_bridge['discover_ms']} ms "
+        f"with the bridge's {with_bridge['parsers'] - without['parsers']} plugins listed (allotropy is not "
+        "imported). Choosing the parser of an LC export (extension, then every candidate's content check): "
+        + "; ".join(
+            f"`{name}` {a} ms without, {b} ms with"
+            for name, a, b in zip(
+                f["lc_parse_ms"], without["choose_lc_ms"], with_bridge["choose_lc_ms"], strict=True
+            )
+        )
+        + " (the bridge's plugins for the same extension each add one check of the file's first bytes; "
+        "the machine is shared, so differences of a few ms are noise).",
+        "",
+        "| file | size | result rows | bridge warm ms | ASM read ms | bridge / LC parse |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| `{x['file']}` | {x['bytes'] / 1024:.1f} KiB | {x['result_rows']} | {x['bridge_warm_ms']} "
+            f"| {x['asm_read_ms']} | {x['ratio_to_lc']}x |"
+            for x in f["files"]
+        ),
+        f"| **total** | | | {total['bridge_warm_ms']} | {total['asm_read_ms']} "
+        f"| median {total['median_ratio_to_lc']}x |",
         "",
     ]
 
@@ -374,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
         cmds = {k: v for k, v in cmds.items() if k in args.only}
     results = {}
     for name, argv_ in cmds.items():
-        reason = allotropy_unavailable(args.allotropy_python) if name == "parse_allotropy" else None
+        needs_allotropy = name in ("parse_allotropy", "parse_bridge")
+        reason = allotropy_unavailable(args.allotropy_python) if needs_allotropy else None
         results[name] = skip(name, argv_, args.quick, reason) if reason else run(name, argv_, args.quick)
     DOC.write_text(render({**saved(), **results}), encoding="utf-8")
     print(f"wrote {DOC.relative_to(REPO)}", file=sys.stderr)

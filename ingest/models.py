@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -87,9 +87,12 @@ class ParsedFile:
     """What a parser returns for one export.
 
     ``metadata``: run-level scalars under normalized keys (see ``ingest.contract.METADATA_KEYS``).
-    ``results``: one row per result (peak), normalized columns, pyarrow-backed dtypes; may be empty
-    for trace-only exports. ``traces``: chromatogram signals found in the export. ``attachments``:
-    files that belong to the export (raw chromatograms) and should be uploaded beside it.
+    ``results``: one row per result (peak, well, sample...), starting with the columns of the contract
+    of ``technique`` (``ingest.contract.CONTRACTS``), pyarrow-backed dtypes; may be empty for trace-only
+    exports. ``column_units``: the unit of an extra numeric column when one unit holds for all its rows
+    in this file (contract columns carry their units in the contract). ``traces``: signals over time
+    found in the export. ``attachments``: files that belong to the export (raw chromatograms) and
+    should be uploaded beside it.
     """
 
     metadata: Mapping[str, Scalar]
@@ -98,6 +101,8 @@ class ParsedFile:
     traces: tuple[Trace, ...] = ()
     attachments: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
+    technique: str = "liquid_chromatography"
+    column_units: Mapping[str, str] = field(default_factory=dict)
 
 
 BlobType = Literal["RAW_FILE", "VISUALIZATION"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.allotropy import allotropy_python  # noqa: F401  (fixture)
 from tests.support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
 from tests.support.golden import Golden
 from tests.support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)

@@ -12,6 +12,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from ingest.contract import contract_for
 from ingest.errors import ConfigError, ParseError
 from ingest.models import ParsedFile, ParseHints
 from parsers import ParserRegistry, discover_parsers
@@ -44,6 +45,8 @@ def _json_document(path: Path, parsed: ParsedFile) -> dict[str, Any]:
         "parser": parsed.provenance.parser,
         "parser_version": parsed.provenance.parser_version,
         "encoding": parsed.provenance.encoding,
+        "technique": parsed.technique,
+        "column_units": column_units(parsed),
         "metadata": dict(parsed.metadata),
         "results": json.loads(parsed.results.to_json(orient="records", force_ascii=False)),
         "traces": [
@@ -54,11 +57,26 @@ def _json_document(path: Path, parsed: ParsedFile) -> dict[str, Any]:
     }
 
 
+def column_units(parsed: ParsedFile) -> dict[str, str]:
+    """Each result column's unit where one holds for the whole column: the contract's fixed units, the
+    parser's per-file ones, and ``per row: <column>`` for a value column whose unit column varies."""
+    contract = contract_for(parsed.technique)
+    units: dict[str, str] = {}
+    for column in contract.columns if contract else ():
+        if column.unit:
+            units[column.name] = column.unit
+        elif column.unit_column:
+            units[column.name] = f"per row: {column.unit_column}"
+    units.update(parsed.column_units)
+    return {name: unit for name, unit in units.items() if name in parsed.results.columns}
+
+
 def _print_table(path: Path, parsed: ParsedFile) -> None:
     console = Console(width=200)
     about = Table(title=f"{path.name} — {parsed.provenance.parser} {parsed.provenance.parser_version}")
     about.add_column("field")
     about.add_column("value")
+    about.add_row("technique", parsed.technique)
     for key, value in parsed.metadata.items():
         about.add_row(key, "" if value is None else str(value))
     for trace in parsed.traces:
@@ -69,8 +87,10 @@ def _print_table(path: Path, parsed: ParsedFile) -> None:
         about.add_row("warning", warning)
     console.print(about)
     results = Table(title=f"{len(parsed.results)} results")
+    units = column_units(parsed)
     for column in parsed.results.columns:
-        results.add_column(str(column))
+        unit = units.get(str(column))
+        results.add_column(f"{column} ({unit})" if unit and not unit.startswith("per row") else str(column))
     for row in parsed.results.itertuples(index=False):
         results.add_row(*("" if pd.isna(v) else str(v) for v in row))
     console.print(results)

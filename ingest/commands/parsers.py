@@ -15,12 +15,14 @@ from parsers import describe_signal_decoding
 @click.command("parsers")
 @PARSERS_DIR_OPTION
 def parsers_command(parsers_dir: Path | None) -> None:
-    """List the parsers found: name, version, extensions and where each comes from."""
+    """List the parsers found: name, version, extensions, techniques and where each comes from."""
     table = Table(title="Parsers")
-    for column in ("name", "version", "extensions", "origin"):
+    for column in ("name", "version", "extensions", "techniques", "origin"):
         table.add_column(column)
     for entry in registry_or_exit(parsers_dir):
-        table.add_row(entry.name, entry.version, " ".join(entry.extensions), entry.origin)
+        table.add_row(
+            entry.name, entry.version, " ".join(entry.extensions), " ".join(entry.techniques), entry.origin
+        )
     console = Console(width=200)
     console.print(table)
     console.print(describe_signal_decoding(), highlight=False)

@@ -95,7 +95,9 @@ def open_pipeline(
     the ``folders`` it watches) registers this process in the ledger's instances while it runs;
     ``on_wait`` goes to the client it makes (see :func:`open_client`)."""
     registry = discover_parsers(settings.parsers_dir)
-    schema_map = load_schema_map(settings.map_path, known_parsers=registry.names)
+    schema_map = load_schema_map(
+        settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
+    )
     location = ledger_path if ledger_path is not None else settings.ledger_location
     with ExitStack() as stack:
         api = client

@@ -2,6 +2,9 @@
 
 ``check_mapping`` reports every problem at once: unknown schemas, fields or dropdown options, required
 fields left unmapped, sources that cannot fill a field's type, link fields wired to the wrong thing.
+Columns are checked against the result contract of the mapping's technique (``ingest.contract``): its
+``technique`` key, else the parsed file's, else liquid chromatography; columns the contract does not
+name are a parser's extras and are checked per file, when the resolver meets them.
 ``bind_mapping`` returns the checked mapping with its schemas, project and registry resolved to ids.
 """
 
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ingest.contract import NUMBER_COLUMNS, STRING_COLUMNS
+from ingest.contract import CONTRACTS, LIQUID_CHROMATOGRAPHY, ResultContract
 from ingest.errors import ResolveError
 from ingest.resolve.coercion import NUMERIC_TYPES, TEXT_TYPES, CoercionError, coerce
 from ingest.resolve.link_values import LOOKUP_LINK_TYPES, MATCHES
@@ -23,6 +26,7 @@ _TYPES_FOR_NUMBERS = TEXT_TYPES | NUMERIC_TYPES | {"json"}
 _TYPES_FOR_TEXT_SOURCES = TEXT_TYPES | LOOKUP_LINK_TYPES | {"json"}
 #: Provenance values that can name an inventory item or entry (``PLT-0001.csv``); a hash or parser cannot.
 _LINK_PROVENANCE = ("file_stem", "file_name")
+_TYPES_FOR_TIMESTAMPS = _TYPES_FOR_STRINGS | {"datetime", "date"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ def _check_field(
     where: str,
     *,
     results: bool,
+    contract: ResultContract | None,
 ) -> list[str]:
     field = schema.fields.get(name)
     if field is None:
@@ -110,16 +115,25 @@ def _check_field(
             problems.append(
                 f"{where}: field '{name}' is a run field; a column cannot fill it (use 'metadata')"
             )
-        elif source.column in STRING_COLUMNS and field.type not in _TYPES_FOR_STRINGS:
-            problems.append(
-                f"{where}: field '{name}' is {field.type} but column '{source.column}' holds text; "
-                f"expected a field of type {sorted(_TYPES_FOR_STRINGS)}"
-            )
-        elif source.column in NUMBER_COLUMNS and field.type not in _TYPES_FOR_NUMBERS:
-            problems.append(
-                f"{where}: field '{name}' is {field.type} but column '{source.column}' holds numbers; "
-                f"expected a field of type {sorted(_TYPES_FOR_NUMBERS)}"
-            )
+        else:
+            column = contract.column(source.column or "") if contract is not None else None
+            if column is not None and column.kind == "text" and field.type not in _TYPES_FOR_STRINGS:
+                problems.append(
+                    f"{where}: field '{name}' is {field.type} but column '{source.column}' holds text; "
+                    f"expected a field of type {sorted(_TYPES_FOR_STRINGS)}"
+                )
+            elif (
+                column is not None and column.kind == "timestamp" and field.type not in _TYPES_FOR_TIMESTAMPS
+            ):
+                problems.append(
+                    f"{where}: field '{name}' is {field.type} but column '{source.column}' holds timestamps; "
+                    f"expected a field of type {sorted(_TYPES_FOR_TIMESTAMPS)}"
+                )
+            elif column is not None and column.kind == "number" and field.type not in _TYPES_FOR_NUMBERS:
+                problems.append(
+                    f"{where}: field '{name}' is {field.type} but column '{source.column}' holds numbers; "
+                    f"expected a field of type {sorted(_TYPES_FOR_NUMBERS)}"
+                )
     elif kind == "json_columns":
         if not results:
             problems.append(
@@ -180,11 +194,23 @@ def _content_hash_field(schema_map: SchemaMap, mapping: ParserMapping, where: st
     ]
 
 
+def mapping_contract(mapping: ParserMapping, technique: str | None = None) -> ResultContract | None:
+    """The contract a mapping's columns are checked against: its own technique, else ``technique``
+    (the parsed file's, or the parser's only one), else liquid chromatography's."""
+    return CONTRACTS.get(mapping.technique or technique or LIQUID_CHROMATOGRAPHY)
+
+
 def check_mapping(
-    schema_map: SchemaMap, mapping: ParserMapping, tenant: TenantLookup
+    schema_map: SchemaMap, mapping: ParserMapping, tenant: TenantLookup, *, technique: str | None = None
 ) -> tuple[BoundMapping | None, list[str]]:
-    """Check one parser mapping; returns the bound mapping (None when problems) and every problem."""
+    """Check one parser mapping; returns the bound mapping (None when problems) and every problem.
+
+    ``technique``: the technique of the file being resolved (see :func:`mapping_contract`).
+    """
     where = f"mapping '{mapping.parser}'" + (f" (folder {mapping.folder})" if mapping.folder else "")
+    if mapping.technique:
+        where += f" (technique {mapping.technique})"
+    contract = mapping_contract(mapping, technique)
     problems: list[str] = []
     run_schemas, result_schemas = tenant.run_schemas(), tenant.result_schemas()
     run_schema, problem = _find_schema(
@@ -217,6 +243,7 @@ def check_mapping(
                 dropdowns,
                 f"{where} run",
                 results=False,
+                contract=contract,
             )
         problems += _required(run_schema, set(mapping.run.fields), f"{where} run")
         problems += _content_hash_field(schema_map, mapping, f"{where} run")
@@ -233,7 +260,16 @@ def check_mapping(
         rwhere = f"{where} results"
         for name, source in section.fields.items():
             problems += _check_field(
-                name, source, result_schema, mapping, schema_map, tenant, dropdowns, rwhere, results=True
+                name,
+                source,
+                result_schema,
+                mapping,
+                schema_map,
+                tenant,
+                dropdowns,
+                rwhere,
+                results=True,
+                contract=contract,
             )
         link: FieldDef | None = result_schema.fields.get(section.run_link)
         if link is None or link.type != "assay_run_link":
@@ -276,16 +312,26 @@ def check_mapping(
     )
 
 
-def check_all(schema_map: SchemaMap, tenant: TenantLookup) -> list[str]:
-    """Every problem of every mapping in the file."""
+def check_all(
+    schema_map: SchemaMap,
+    tenant: TenantLookup,
+    *,
+    parser_techniques: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
+    """Every problem of every mapping in the file. ``parser_techniques`` (each parser's declared
+    techniques) gives a mapping without a ``technique`` key its parser's technique when it has one."""
     problems: list[str] = []
     for mapping in schema_map.mappings:
-        problems += check_mapping(schema_map, mapping, tenant)[1]
+        declared = (parser_techniques or {}).get(mapping.parser, ())
+        technique = declared[0] if len(declared) == 1 else None
+        problems += check_mapping(schema_map, mapping, tenant, technique=technique)[1]
     return problems
 
 
-def bind_mapping(schema_map: SchemaMap, mapping: ParserMapping, tenant: TenantLookup) -> BoundMapping:
-    bound, problems = check_mapping(schema_map, mapping, tenant)
+def bind_mapping(
+    schema_map: SchemaMap, mapping: ParserMapping, tenant: TenantLookup, *, technique: str | None = None
+) -> BoundMapping:
+    bound, problems = check_mapping(schema_map, mapping, tenant, technique=technique)
     if bound is None:
         raise ResolveError(
             f"The mapping for parser '{mapping.parser}' does not fit the tenant: {len(problems)} problem(s): "

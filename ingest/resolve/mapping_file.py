@@ -10,7 +10,7 @@ the live tenant, by ``resolver.check_mapping``.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ingest.contract import CONTRACTS
 from ingest.errors import ConfigError
 from ingest.models import DateOrderHint, DecimalHint, FormulaTextPolicy, ParseHints
 
@@ -125,11 +126,22 @@ class ParserMapping(_Strict):
     date_order: DateOrderHint | None = None
     decimal: DecimalHint | None = None
     formula_text: FormulaTextPolicy | None = None
+    #: For parsers that read several techniques (``asm``): the files of this technique only. A mapping
+    #: naming the file's technique wins over one without; it also fixes the columns the mapping is
+    #: checked against (``ingest.contract.CONTRACTS``).
+    technique: str | None = None
     project: str | None = None
     registry: str | None = None
     run: RunSection
     results: ResultSection | None = None
     blobs: dict[str, BlobSource] = Field(default_factory=dict)
+
+    @field_validator("technique")
+    @classmethod
+    def _known_technique(cls, value: str | None) -> str | None:
+        if value is not None and value not in CONTRACTS:
+            raise ValueError(f"unknown technique {value!r}; expected one of {sorted(CONTRACTS)}")
+        return value
 
 
 class Defaults(_Strict):
@@ -178,17 +190,28 @@ class SchemaMap(_Strict):
     def parsers(self) -> list[str]:
         return sorted({m.parser for m in self.mappings})
 
-    def for_parser(self, parser: str, folder: Path | None = None) -> ParserMapping | None:
-        """The most specific mapping for a parser: one whose folder glob matches wins over a general one."""
-        general: ParserMapping | None = None
+    def for_parser(
+        self, parser: str, folder: Path | None = None, technique: str | None = None
+    ) -> ParserMapping | None:
+        """The most specific mapping for a parser's file: one whose folder glob matches wins over one
+        without a folder, then one naming the file's ``technique`` over one naming none; a mapping naming
+        another technique never applies (when ``technique`` is None, the technique key is not looked at).
+        Among equals, the first in the file."""
+        best: ParserMapping | None = None
+        best_score = -1
         for mapping in self.mappings:
             if mapping.parser != parser:
                 continue
-            if mapping.folder is None:
-                general = general or mapping
-            elif folder is not None and _folder_matches(mapping.folder, folder):
-                return mapping
-        return general
+            if mapping.folder is not None and (folder is None or not _folder_matches(mapping.folder, folder)):
+                continue
+            if technique is not None and mapping.technique not in (None, technique):
+                continue
+            score = (2 if mapping.folder is not None else 0) + (
+                1 if technique is not None and mapping.technique == technique else 0
+            )
+            if score > best_score:
+                best, best_score = mapping, score
+        return best
 
     def parse_hints(self, parser: str, folder: Path | None = None) -> ParseHints:
         """The reading hints for ``parser``'s files in ``folder``: the mapping's own, else the top level."""
@@ -211,8 +234,17 @@ def _folder_matches(pattern: str, folder: Path) -> bool:
     return fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(folder.name, pattern)
 
 
-def load_schema_map(path: Path, *, known_parsers: Iterable[str] | None = None) -> SchemaMap:
-    """Read and validate the map; a ConfigError names the file, the line and what was expected."""
+def load_schema_map(
+    path: Path,
+    *,
+    known_parsers: Iterable[str] | None = None,
+    parser_techniques: Mapping[str, Sequence[str]] | None = None,
+) -> SchemaMap:
+    """Read and validate the map; a ConfigError names the file, the line and what was expected.
+
+    ``known_parsers``: the parser names a mapping may use. ``parser_techniques``: each parser's declared
+    techniques, which a mapping's ``technique`` must be one of.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -246,6 +278,16 @@ def load_schema_map(path: Path, *, known_parsers: Iterable[str] | None = None) -
                     file=path,
                     line=line,
                 )
+    for index, mapping in enumerate(schema_map.mappings):
+        declared = (parser_techniques or {}).get(mapping.parser)
+        if mapping.technique is not None and declared is not None and mapping.technique not in declared:
+            line = lines.get(("mappings", index, "technique"))
+            raise ConfigError(
+                f"Mapping file '{path}' line {line}: parser '{mapping.parser}' does not read "
+                f"{mapping.technique!r} files. Expected one of its techniques {sorted(declared)}.",
+                file=path,
+                line=line,
+            )
     return schema_map
 
 

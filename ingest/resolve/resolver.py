@@ -58,14 +58,15 @@ def resolve(
     Its ids derive from ``identity``, the run schema and ``sha256``; each result's from the run id and
     its row in ``parsed.results``."""
     parser = parsed.provenance.parser
-    mapping = schema_map.for_parser(parser, folder)
+    mapping = schema_map.for_parser(parser, folder, parsed.technique)
     if mapping is None:
         raise ResolveError(
-            f"No mapping for parser '{parser}' in the schema map (file '{source}'). "
-            f"Expected an entry under 'mappings:' with 'parser: {parser}'; mapped: {schema_map.parsers()}.",
+            f"No mapping for parser '{parser}' and technique '{parsed.technique}' in the schema map "
+            f"(file '{source}'). Expected an entry under 'mappings:' with 'parser: {parser}' (and no "
+            f"'technique', or 'technique: {parsed.technique}'); mapped: {schema_map.parsers()}.",
             file=str(source),
         )
-    bound = bind_mapping(schema_map, mapping, tenant)
+    bound = bind_mapping(schema_map, mapping, tenant, technique=parsed.technique)
     problems = _Problems()
     context = _template_values(parsed, source, sha256)
     planned_blobs = plan_blobs(parsed, source, bound.mapping, render_png)

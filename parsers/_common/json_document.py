@@ -119,3 +119,12 @@ def has_json_keys(text: str, keys: tuple[str, ...], *, at_least: int) -> bool:
             if found >= at_least:
                 return True
     return False
+
+
+_ASM_MANIFEST = re.compile(r'"\$asm\.manifest"\s*:')
+
+
+def names_asm_manifest(text: str) -> bool:
+    """Whether ``text`` (a JSON file's head) holds an ``$asm.manifest`` key: an Allotrope Simple Model
+    document, which may use the same words as a vendor's own JSON but is read by the ASM parser."""
+    return _ASM_MANIFEST.search(text) is not None

@@ -13,6 +13,10 @@ A parser is a class with class-level ``name`` (unique, snake_case), ``version`` 
 Optional: ``near_miss(head, path) -> NearMiss | None``, asked only when no parser accepts a file, says how
 close it came to this parser's format and what it lacked, so the refusal can name the closest format.
 
+Optionally ``techniques``: the techniques (keys of ``ingest.contract.CONTRACTS``) its files can be, each
+file's own in ``ParsedFile.technique``; ``("liquid_chromatography",)`` when absent. A parser of one
+technique produces that technique's result columns first (see :func:`techniques_of`).
+
 Parsers may import only ``ingest.models``, ``ingest.errors``, ``ingest.contract`` and modules of ``parsers``.
 Every ``ParsedFile`` is checked by :func:`validate_parsed` before the pipeline uses it.
 """
@@ -27,7 +31,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 import pandas as pd
 
-from ingest.contract import RESULT_COLUMNS
+from ingest.contract import CONTRACTS, LIQUID_CHROMATOGRAPHY
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
 
@@ -77,17 +81,23 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             f"Parser '{parsed.provenance.parser}' returned duplicated columns {dupes} for '{file}'.",
             file=file,
         )
-    expected = list(RESULT_COLUMNS)
+    contract = CONTRACTS.get(parsed.technique)
+    if contract is None:
+        raise ParseError(
+            f"Parser '{parsed.provenance.parser}' returned technique {parsed.technique!r} for '{file}'. "
+            f"Expected one of {sorted(CONTRACTS)}.",
+            file=file,
+        )
+    expected = list(contract.names)
     if columns[: len(expected)] != expected:
         missing = [c for c in expected if c not in columns]
         raise ParseError(
             f"Parser '{parsed.provenance.parser}' returned columns {columns} for '{file}'. "
-            f"Expected the normalized columns first, in order: {expected}"
-            + (f"; missing: {missing}" if missing else "")
-            + ".",
+            f"Expected the normalized columns first, in order: {expected} (the {contract.technique} "
+            "contract)" + (f"; missing: {missing}" if missing else "") + ".",
             file=file,
         )
-    for col, dtype in RESULT_COLUMNS.items():
+    for col, dtype in contract.dtypes.items():
         if frame[col].dtype != dtype:
             raise ParseError(
                 f"Parser '{parsed.provenance.parser}' returned column '{col}' with dtype "
@@ -110,6 +120,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
                 file=file,
                 column=col,
             )
+    _check_column_units(parsed, contract.fixed_units, file)
     for key, value in parsed.metadata.items():
         if not _SNAKE.match(key):
             raise ParseError(
@@ -131,3 +142,29 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
                 file=file,
             )
     return parsed
+
+
+def _check_column_units(parsed: ParsedFile, fixed: dict[str, str], file: Path) -> None:
+    for col, unit in parsed.column_units.items():
+        if col not in parsed.results.columns or not isinstance(unit, str) or not unit.strip():
+            raise ParseError(
+                f"Parser '{parsed.provenance.parser}' returned unit {unit!r} for column {col!r} of '{file}'. "
+                "Expected a non-empty unit for a column of the results.",
+                file=file,
+                column=str(col),
+            )
+        if col in fixed and unit != fixed[col]:
+            raise ParseError(
+                f"Parser '{parsed.provenance.parser}' returned unit {unit!r} for column '{col}' of '{file}'. "
+                f"Expected '{fixed[col]}', the unit the {parsed.technique} contract fixes for it.",
+                file=file,
+                column=col,
+            )
+
+
+def techniques_of(parser_class: type) -> tuple[str, ...]:
+    """The techniques a parser class declares (``liquid_chromatography`` when it declares none)."""
+    declared = getattr(parser_class, "techniques", None)
+    if declared is None:
+        return (LIQUID_CHROMATOGRAPHY,)
+    return tuple(declared)

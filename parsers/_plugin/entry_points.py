@@ -9,6 +9,9 @@ The built-ins therefore exist only in installed metadata (``pip install -e .``, 
 runs). A source tree imported without it would silently find no built-in parser, so that case, and
 metadata installed before a built-in was registered there, are :class:`ingest.errors.ConfigError`\\ s
 saying to install the project.
+
+An entry point names a parser class, or a *provider* (see :func:`is_provider`): a function returning
+several classes, such as the allotropy bridge's one plugin per vendor, present only when allotropy is.
 """
 
 from __future__ import annotations
@@ -93,21 +96,52 @@ def load_entry_points(
                 plugin=unknown[0],
             )
         chosen = [r for r in chosen if r.entry_point.name in only]
-    return [load_registration(r) for r in chosen]
+    return [source for r in chosen for source in load_registration_sources(r)]
+
+
+def is_provider(obj: object) -> bool:
+    """Whether an entry point's object is a *provider*: a function marked ``provides_parsers = True``
+    that returns the parser classes to register (possibly none, e.g. when an optional tool is absent)."""
+    return callable(obj) and not isinstance(obj, type) and getattr(obj, "provides_parsers", False) is True
+
+
+def load_registration_sources(registration: Registration) -> list[PluginSource]:
+    """The parser classes of one entry point: its class, or every class its provider returns."""
+    obj = _load(registration)
+    if not is_provider(obj):
+        return [_checked(obj, registration)]
+    ep = registration.entry_point
+    try:
+        provided = tuple(obj())  # type: ignore[operator]  # is_provider checked that it is callable
+    except Exception as exc:  # a provider's failure must name the entry point, like an import failure
+        raise ConfigError(
+            f"Parser provider '{ep.name} = {ep.value}' ({registration.origin}) failed: "
+            f"{type(exc).__name__}: {exc}. Expected a function returning parser classes.",
+            plugin=ep.value,
+        ) from exc
+    return [_checked(cls, registration) for cls in provided]
 
 
 def load_registration(registration: Registration) -> PluginSource:
     """Import one entry point's class and check it; a failure is a ConfigError naming it and its origin."""
+    return _checked(_load(registration), registration)
+
+
+def _load(registration: Registration) -> object:
     ep = registration.entry_point
-    origin = registration.origin
     try:
-        obj = ep.load()
+        return ep.load()
     except Exception as exc:  # any import-time failure of a plugin's module must name the plugin
         raise ConfigError(
-            f"Parser entry point '{ep.name} = {ep.value}' ({origin}) could not be loaded: "
+            f"Parser entry point '{ep.name} = {ep.value}' ({registration.origin}) could not be loaded: "
             f"{type(exc).__name__}: {exc}. Expected an importable 'module:Class'.",
             plugin=ep.value,
         ) from exc
+
+
+def _checked(obj: object, registration: Registration) -> PluginSource:
+    ep = registration.entry_point
+    origin = registration.origin
     return PluginSource(check_parser_class(obj, origin=f"{origin} ({ep.value})"), origin)
 
 

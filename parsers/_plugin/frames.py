@@ -1,4 +1,4 @@
-"""Building results frames in the shape the parser contract requires (normalized columns first).
+"""Building results frames in the shape the parser contract requires (the technique's columns first).
 
 Two builders: :func:`results_frame` from row dicts (extras typed by their values), and
 :class:`ResultColumns`, which appends values straight into one list per column with a fixed dtype per
@@ -14,27 +14,41 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ingest.contract import FLOAT, RESULT_COLUMNS, STRING
+from ingest.contract import CONTRACTS, FLOAT, LIQUID_CHROMATOGRAPHY, STRING
 
 
-def empty_results() -> pd.DataFrame:
-    """A results frame with the normalized columns and no rows."""
-    return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in RESULT_COLUMNS.items()})
+def _contract_dtypes(technique: str) -> dict[str, pd.ArrowDtype]:
+    contract = CONTRACTS.get(technique)
+    if contract is None:
+        raise ValueError(f"unknown technique {technique!r}; known: {sorted(CONTRACTS)}")
+    return contract.dtypes
 
 
-def results_frame(rows: Sequence[Mapping[str, Any]], *, extra: Sequence[str] = ()) -> pd.DataFrame:
-    """Build a normalized results frame from row dicts (missing keys become nulls).
+def empty_results(technique: str = LIQUID_CHROMATOGRAPHY) -> pd.DataFrame:
+    """A results frame with the technique's contract columns and no rows."""
+    return pd.DataFrame(
+        {name: pd.Series([], dtype=dtype) for name, dtype in _contract_dtypes(technique).items()}
+    )
 
-    ``extra`` names further columns to keep, in that order, after the normalized ones; they are
+
+def results_frame(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    extra: Sequence[str] = (),
+    technique: str = LIQUID_CHROMATOGRAPHY,
+) -> pd.DataFrame:
+    """Build a results frame of ``technique`` from row dicts (missing keys become nulls).
+
+    ``extra`` names further columns to keep, in that order, after the contract's; they are
     stored as strings unless every value is a number.
     """
     if not rows:
-        frame = empty_results()
+        frame = empty_results(technique)
         for col in extra:
             frame[col] = pd.Series([], dtype=STRING)
         return frame
     data: dict[str, pd.Series] = {}
-    for col, dtype in RESULT_COLUMNS.items():
+    for col, dtype in _contract_dtypes(technique).items():
         data[col] = pd.Series([row.get(col) for row in rows], dtype=dtype)
     for col in extra:
         values = [row.get(col) for row in rows]
@@ -44,13 +58,14 @@ def results_frame(rows: Sequence[Mapping[str, Any]], *, extra: Sequence[str] = (
 
 
 class ResultColumns:
-    """Accumulates result rows into typed columns: the normalized ones first, then ``extra``."""
+    """Accumulates result rows into typed columns: the technique's contract columns first, then ``extra``."""
 
-    def __init__(self, extra: Mapping[str, pd.ArrowDtype]) -> None:
-        clash = set(extra) & set(RESULT_COLUMNS)
+    def __init__(self, extra: Mapping[str, pd.ArrowDtype], *, technique: str = LIQUID_CHROMATOGRAPHY) -> None:
+        contract = _contract_dtypes(technique)
+        clash = set(extra) & set(contract)
         if clash:
             raise ValueError(f"extra columns {sorted(clash)} repeat normalized ones")
-        self._dtypes: dict[str, pd.ArrowDtype] = {**RESULT_COLUMNS, **extra}
+        self._dtypes: dict[str, pd.ArrowDtype] = {**contract, **extra}
         self._columns: dict[str, list[Any]] = {name: [] for name in self._dtypes}
         self._rows = 0
 

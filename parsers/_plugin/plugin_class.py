@@ -2,8 +2,9 @@
 
 A class is accepted when it satisfies the parser protocol of :mod:`parsers._plugin.contract`: a
 snake_case ``name``, a non-empty ``version`` string, ``extensions`` as lower-case suffixes with the dot,
-callable ``sniff`` and ``parse``, and a constructor that takes no arguments. Anything else is a
-:class:`ingest.errors.ConfigError` naming the plugin and where it came from.
+callable ``sniff`` and ``parse``, ``techniques`` (when given) naming known techniques, and a constructor
+that takes no arguments. Anything else is a :class:`ingest.errors.ConfigError` naming the plugin and
+where it came from.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.contract import CONTRACTS
 from ingest.errors import ConfigError
 from parsers._plugin.contract import Parser
 
@@ -48,6 +50,14 @@ def protocol_problems(obj: object) -> list[str]:
             problems.append(
                 f"'extensions' has {bad!r}; expected lower-case suffixes with the dot, like '.csv'"
             )
+    techniques = getattr(obj, "techniques", None)
+    if techniques is not None and (
+        not isinstance(techniques, tuple) or not techniques or any(t not in CONTRACTS for t in techniques)
+    ):
+        problems.append(
+            f"'techniques' is {techniques!r}; expected a non-empty tuple of {sorted(CONTRACTS)} (or no "
+            "'techniques' for liquid chromatography)"
+        )
     for method in ("sniff", "parse"):
         if not callable(getattr(obj, method, None)):
             problems.append(f"'{method}' is missing or not callable")

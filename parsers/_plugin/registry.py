@@ -41,7 +41,7 @@ from pathlib import Path
 
 from ingest.errors import ConfigError, NoParserError, ParseError
 from ingest.models import ParsedFile, ParseHints
-from parsers._plugin.contract import NearMiss, Parser, validate_parsed
+from parsers._plugin.contract import NearMiss, Parser, techniques_of, validate_parsed
 from parsers._plugin.dropin import load_dropin_folder
 from parsers._plugin.entry_points import Distributions, load_entry_points
 from parsers._plugin.formula_text import screen_formula_text
@@ -81,6 +81,11 @@ class ParserEntry:
     @property
     def extensions(self) -> tuple[str, ...]:
         return self.parser_class.extensions
+
+    @property
+    def techniques(self) -> tuple[str, ...]:
+        """The techniques its files can be (``liquid_chromatography`` when the class declares none)."""
+        return techniques_of(self.parser_class)
 
     @property
     def unit_suffixes(self) -> tuple[str, ...]:
@@ -134,6 +139,11 @@ class ParserRegistry:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(e.name for e in self._entries)
+
+    @property
+    def techniques(self) -> dict[str, tuple[str, ...]]:
+        """Parser name -> the techniques its files can be."""
+        return {e.name: e.techniques for e in self._entries}
 
     @property
     def unit_suffixes(self) -> frozenset[str]:

@@ -9,15 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.errors import ParseError
-from parsers._common.json_document import has_json_keys, json_head_text, load_json_object, starts_json_object
+from parsers._common.json_document import (
+    has_json_keys,
+    json_head_text,
+    load_json_object,
+    names_asm_manifest,
+    starts_json_object,
+)
 from parsers._common.json_fields import Fields, root_fields
 from parsers.benchling_connector_chromeleon_json import constants as c
 
 
 def looks_like_chromeleon_connector(head: bytes) -> bool:
-    """Whether the head opens a JSON object with Chromeleon connector keys (and not Empower's)."""
+    """Whether the head opens a JSON object with Chromeleon connector keys (not Empower's, no ASM)."""
     text = json_head_text(head)
-    if not starts_json_object(text) or has_json_keys(text, c.EMPOWER_KEYS, at_least=2):
+    if not starts_json_object(text) or names_asm_manifest(text):
+        return False
+    if has_json_keys(text, c.EMPOWER_KEYS, at_least=2):
         return False
     return has_json_keys(text, c.SNIFF_KEYS, at_least=2)
 

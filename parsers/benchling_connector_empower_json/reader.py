@@ -9,15 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.errors import ParseError
-from parsers._common.json_document import has_json_keys, json_head_text, load_json_object, starts_json_object
+from parsers._common.json_document import (
+    has_json_keys,
+    json_head_text,
+    load_json_object,
+    names_asm_manifest,
+    starts_json_object,
+)
 from parsers._common.json_fields import Fields, root_fields
 from parsers.benchling_connector_empower_json import constants as c
 
 
 def looks_like_empower_connector(head: bytes) -> bool:
-    """Whether the head opens a JSON object with Empower connector field names."""
+    """Whether the head opens a JSON object with Empower connector field names (and is no ASM document)."""
     text = json_head_text(head)
-    return starts_json_object(text) and has_json_keys(text, c.SNIFF_KEYS, at_least=2)
+    if not starts_json_object(text) or names_asm_manifest(text):
+        return False
+    return has_json_keys(text, c.SNIFF_KEYS, at_least=2)
 
 
 def read_document(path: Path) -> tuple[Fields, Fields, str]:

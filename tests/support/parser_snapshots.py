@@ -80,7 +80,8 @@ def connector_snapshot(parsed: ParsedFile) -> dict[str, Any]:
 
 def full_snapshot(parsed: ParsedFile) -> dict[str, Any]:
     """Everything a parse produced: provenance, metadata, every result with its dtype, every trace point
-    (NaN as null, so a file's gaps compare equal), attachment names and warnings.
+    (NaN as null, so a file's gaps compare equal), attachment names and warnings, and (for any technique
+    but liquid chromatography, or when the parser states them) the technique and per-file column units.
 
     Warnings name files by the path the parser was given; the folder holding the input is written as
     ``<testdata>`` so the expected output does not depend on where the repository is checked out.
@@ -99,6 +100,10 @@ def full_snapshot(parsed: ParsedFile) -> dict[str, Any]:
         }
         for trace in parsed.traces
     ]
+    # Only files of another technique (or with per-file units) state them, so LC goldens stay as recorded.
+    if parsed.technique != "liquid_chromatography" or parsed.column_units:
+        output["technique"] = parsed.technique
+        output["column_units"] = dict(parsed.column_units)
     return output
 
 

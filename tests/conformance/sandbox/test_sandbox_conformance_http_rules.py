@@ -8,7 +8,15 @@ from typing import Any
 import httpx
 import pytest
 from conformance.sandbox.harness import MakeClient, StartSandbox
-from conformance.sandbox.wire import RESULT_SCHEMA, RUN_SCHEMA, blob_body, error_text, run_create
+from conformance.sandbox.wire import (
+    RESULT_SCHEMA,
+    RESULT_SCHEMAS,
+    RUN_SCHEMA,
+    RUN_SCHEMAS,
+    blob_body,
+    error_text,
+    run_create,
+)
 
 from ingest.sandbox import RateLimit, SandboxServer
 from ingest.sandbox.clock import ManualClock
@@ -190,12 +198,12 @@ def test_empty_next_token_is_the_first_page(api: httpx.Client, runs_130: list[st
 
 
 def test_single_page_list_has_empty_next_token(api: httpx.Client) -> None:
-    for path, key in (
-        ("/assay-run-schemas", "assayRunSchemas"),
-        ("/assay-result-schemas", "assayResultSchemas"),
+    for path, key, ids in (
+        ("/assay-run-schemas", "assayRunSchemas", RUN_SCHEMAS),
+        ("/assay-result-schemas", "assayResultSchemas", RESULT_SCHEMAS),
     ):
         body = api.get(path, params={"nextToken": ""}).json()
-        assert len(body[key]) == 2
+        assert {s["id"] for s in body[key]} == ids and len(body[key]) == len(ids)
         assert body["nextToken"] == ""
     results = api.get("/assay-results", params={"schemaId": RESULT_SCHEMA}).json()
     assert results == {"assayResults": [], "nextToken": ""}

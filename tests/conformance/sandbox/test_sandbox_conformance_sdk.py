@@ -34,7 +34,9 @@ from conformance.sandbox.wire import (
     PROJECT,
     REGISTRY,
     RESULT_SCHEMA,
+    RESULT_SCHEMAS,
     RUN_SCHEMA,
+    RUN_SCHEMAS,
     SAMPLE,
     new_uuid,
 )
@@ -76,8 +78,8 @@ def sdk_result(run_id: str, rt: float, *, wrapped: bool = False) -> AssayResultC
 def test_lists_run_and_result_schemas(benchling: Benchling) -> None:
     run_schemas = [s for page in benchling.schemas.list_assay_run_schemas() for s in page]
     result_schemas = [s for page in benchling.schemas.list_assay_result_schemas() for s in page]
-    assert {s.id for s in run_schemas} == {RUN_SCHEMA, PLATE_RUN_SCHEMA}
-    assert {s.id for s in result_schemas} == {RESULT_SCHEMA, PLATE_RESULT_SCHEMA}
+    assert {s.id for s in run_schemas} == RUN_SCHEMAS >= {RUN_SCHEMA, PLATE_RUN_SCHEMA}
+    assert {s.id for s in result_schemas} == RESULT_SCHEMAS >= {RESULT_SCHEMA, PLATE_RESULT_SCHEMA}
     chrom_run = next(s for s in run_schemas if s.id == RUN_SCHEMA)
     assert chrom_run.name == "Chromatography Run"
     run_fields = [f for f in chrom_run.field_definitions if not isinstance(f, UnknownType)]

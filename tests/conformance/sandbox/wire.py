@@ -6,7 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 RUN_SCHEMA = "assaysch_chromrun01"
 RESULT_SCHEMA = "assaysch_chromres01"
@@ -15,6 +18,13 @@ PLATE_RESULT_SCHEMA = "assaysch_plateres01"
 REGISTRY = "src_samplereg"
 PROJECT = "src_lcproj01"
 SAMPLE = "bfi_smp001"
+
+_TENANT = yaml.safe_load(
+    (Path(__file__).resolve().parents[3] / "sample_data" / "tenant.yaml").read_text(encoding="utf-8")
+)
+#: Every run and result schema id of the demo tenant (it grows as techniques are added).
+RUN_SCHEMAS = frozenset(s["id"] for s in _TENANT["assay_run_schemas"])
+RESULT_SCHEMAS = frozenset(s["id"] for s in _TENANT["assay_result_schemas"])
 
 
 def blob_body(data: bytes, name: str = "trace.csv", *, md5: str | None = None) -> dict[str, Any]:

@@ -5,7 +5,8 @@
   ``__init__`` docstring.
 - Format folders never import each other; ``_common`` knows nothing of formats, ``_plugin`` or
   ``_chemstation``; ``_plugin`` imports no format and no shared reader (built-ins reach it through
-  entry points, not imports); ``_chemstation`` uses only ``_common`` and ``_plugin``.
+  entry points, not imports); ``_chemstation`` (shared by the ChemStation formats) and ``_asm`` (shared
+  by ``asm`` and ``allotropy_bridge``) use only themselves, ``_common`` and ``_plugin``.
 """
 
 from __future__ import annotations
@@ -72,12 +73,14 @@ def test_imports_inside_parsers_run_one_way(path: Path) -> None:
         allowed = {"_common"}
     elif here == "_plugin":
         allowed = {"_plugin"}
-    elif here == "_chemstation":
-        allowed = {"_chemstation", "_common", "_plugin"}
+    elif here in ("_chemstation", "_asm"):
+        allowed = {here, "_common", "_plugin"}
     elif here:
         allowed = {here, "_common", "_plugin"}
         if here.startswith("agilent_chemstation_"):
             allowed.add("_chemstation")
+        if here in ("asm", "allotropy_bridge"):
+            allowed.add("_asm")
     else:  # parsers/__init__.py and the re-exports of earlier import paths
         allowed = {"_common", "_plugin"}
     bad = sorted(imported - allowed)
