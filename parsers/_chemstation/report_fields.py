@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import PureWindowsPath
 
+from ingest.contract import METADATA_KEYS
 from ingest.errors import ParseError
 from ingest.models import Scalar
 from parsers._common.dates import DateReader, parse_month_name_datetime
@@ -210,18 +211,5 @@ def normalize_metadata(
     return kept, warnings
 
 
-#: Normalized keys present (possibly None) in every ChemStation ParsedFile.
-_ALWAYS = frozenset(
-    {
-        "sample_name",
-        "injection_time",
-        "instrument",
-        "method",
-        "injection_volume",
-        "injection_volume_unit",
-        "operator",
-        "sequence",
-        "vial",
-        "injection",
-    }
-)
+#: Normalized keys present (possibly None) in every ChemStation ParsedFile (a report has no sample id).
+_ALWAYS = frozenset(METADATA_KEYS) - {"sample_id"}
