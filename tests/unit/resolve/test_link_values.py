@@ -11,6 +11,7 @@ import pytest
 
 from ingest.errors import ResolveError
 from ingest.models import ParsedFile, Provenance, ResolvedLink
+from ingest.resolve.identity import Identity
 from ingest.resolve.mapping_check import check_all
 from ingest.resolve.mapping_file import SchemaMap, load_schema_map
 from ingest.resolve.resolver import resolve
@@ -38,6 +39,8 @@ mappings:
         absorbance: {{column: absorbance}}
 """
 
+IDENTITY = Identity("tenant.example.com")
+
 
 def plate_map(
     tmp_path: Path, plate: str = "{metadata: plate}", experiment: str = "{metadata: experiment}"
@@ -64,6 +67,7 @@ def plan_for(tmp_path: Path, schema_map: SchemaMap, parsed: ParsedFile, entities
         schema_map=schema_map,
         tenant=FakeTenant(),
         entities=entities or FakeEntities(),
+        identity=IDENTITY,
     )
 
 
@@ -175,6 +179,7 @@ def test_a_constant_and_a_file_name_can_name_items(tmp_path: Path) -> None:
         schema_map=schema_map,
         tenant=FakeTenant(),
         entities=FakeEntities(),
+        identity=IDENTITY,
     )
     assert plan.run.fields["plate"] == "plt_assay02"
     assert plan.run.fields["experiment"] == "etr_exp23002"
@@ -230,6 +235,7 @@ def test_result_links_of_every_row_are_looked_up_in_one_call_per_way(tmp_path: P
         schema_map=vial_map(tmp_path),
         tenant=TenantWithVialResults(),
         entities=entities,
+        identity=IDENTITY,
     )
     assert [r.fields["vials"] for r in plan.results] == [["con_vial0001"], ["con_vial0002"], ["con_vial0001"]]
     assert [r.fields["vial"] for r in plan.results] == ["con_vial0003", "con_vial0002", "con_vial0001"]
@@ -255,6 +261,7 @@ def test_unknown_result_links_are_listed_once_each_across_rows(tmp_path: Path) -
             schema_map=vial_map(tmp_path),
             tenant=TenantWithVialResults(),
             entities=FakeEntities(),
+            identity=IDENTITY,
         )
     problems = caught.value.problems
     assert len(problems) == 2
@@ -271,6 +278,7 @@ def test_skipped_result_links_leave_only_those_rows_field_empty(tmp_path: Path) 
         schema_map=vial_map(tmp_path, ", unknown: skip"),
         tenant=TenantWithVialResults(),
         entities=FakeEntities(),
+        identity=IDENTITY,
     )
     assert "vial" not in plan.results[0].fields and plan.results[1].fields["vial"] == "con_vial0002"
     assert any("Vial 9" in w for w in plan.warnings)
@@ -341,6 +349,7 @@ def test_a_required_link_is_not_skipped_even_with_unknown_skip(tmp_path: Path) -
             schema_map=vial_map(tmp_path, ", unknown: skip"),
             tenant=TenantWithRequiredVial(),
             entities=FakeEntities(),
+            identity=IDENTITY,
         )
     (problem,) = caught.value.problems
     assert "the field is required" in problem and "'Vial 9'" in problem

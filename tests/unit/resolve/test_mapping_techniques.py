@@ -10,6 +10,7 @@ import pytest
 from ingest.contract import CONTRACTS, PLATE_READER, QPCR
 from ingest.errors import ConfigError, ResolveError
 from ingest.models import ParsedFile, Provenance
+from ingest.resolve.identity import Identity
 from ingest.resolve.mapping_check import check_all, check_mapping
 from ingest.resolve.mapping_file import SchemaMap, load_schema_map
 from ingest.resolve.resolver import resolve
@@ -39,6 +40,8 @@ mappings:
     folder: "*/qpcr-inbox"
     run: {schema: qPCR Run, fields: {instrument: {metadata: instrument}}}
 """
+
+IDENTITY = Identity("tenant.example.com")
 
 
 def schema_map(text: str, tmp_path: Path, **kwargs: object) -> SchemaMap:
@@ -79,7 +82,8 @@ def test_columns_are_checked_against_the_techniques_contract(tmp_path: Path) -> 
     problems = check_all(schema_map(text, tmp_path), FakeTenant())
     assert problems == [
         "mapping 'asm' (technique plate_reader) results: field 'wavelength_nm' is float but column 'well' "
-        "holds text; expected a field of type ['dropdown', 'json', 'long_text', 'text']"
+        "holds text; expected a field of type "
+        "['dropdown', 'entry_link', 'json', 'long_text', 'storage_link', 'text']"
     ]
 
 
@@ -91,7 +95,8 @@ def test_lc_mappings_keep_their_lc_checks(tmp_path: Path) -> None:
     problems = check_all(schema_map(text, tmp_path), FakeTenant())
     assert problems == [
         "mapping 'lc_results_csv' results: field 'retention_time_min' is float but column 'peak_name' holds "
-        "text; expected a field of type ['dropdown', 'json', 'long_text', 'text']"
+        "text; expected a field of type "
+        "['dropdown', 'entry_link', 'json', 'long_text', 'storage_link', 'text']"
     ]
 
 
@@ -119,7 +124,7 @@ def test_resolve_uses_the_mapping_of_the_files_technique(tmp_path: Path) -> None
     source = tmp_path / "plate.json"
     source.write_text("{}", encoding="utf-8")
     plan = resolve(plate_file(source), source=source, sha256="0" * 64, schema_map=smap, tenant=FakeTenant(),
-                   entities=FakeEntities())  # fmt: skip
+                   entities=FakeEntities(), identity=IDENTITY)  # fmt: skip
     assert plan.run.schema_id == "assaysch_platerun01"
     assert [r.fields["well"] for r in plan.results] == ["A1"]
 
@@ -131,4 +136,4 @@ def test_no_mapping_for_the_technique_names_it(tmp_path: Path) -> None:
     source.write_text("{}", encoding="utf-8")
     with pytest.raises(ResolveError, match=r"No mapping for parser 'asm' and technique 'plate_reader'"):
         resolve(plate_file(source), source=source, sha256="0" * 64, schema_map=smap, tenant=FakeTenant(),
-                entities=FakeEntities())  # fmt: skip
+                entities=FakeEntities(), identity=IDENTITY)  # fmt: skip

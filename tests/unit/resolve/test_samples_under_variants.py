@@ -11,6 +11,7 @@ import pytest
 from ingest.errors import EntitiesNotFoundError, ResolveError
 from ingest.models import ParsedFile, Provenance
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
+from ingest.resolve.identity import Identity
 from ingest.resolve.mapping_file import SchemaMap
 from ingest.resolve.resolver import resolve
 from ingest.sandbox import Variants
@@ -21,6 +22,8 @@ from tests.support.paths import SCHEMAS_MAP
 FORMS = Variants.values_of("registry_missing") or ()
 KNOWN = ["SMP-001", "SMP-002", "SMP-003", "SMP-004", "SMP-005"]
 UNKNOWN = ["NOPE-1", "NOPE-2", "NOPE-3"]
+
+IDENTITY = Identity("tenant.example.com")
 
 
 def lc_file(export: Path, samples: list[str]) -> ParsedFile:
@@ -64,6 +67,7 @@ def test_every_missing_sample_is_named_at_once_under_every_answer(tmp_path: Path
             schema_map=lc_map(tmp_path, "fail"),
             tenant=CachedTenant(ClientTenant(sandbox.client)),
             entities=CachedEntities(ClientEntities(sandbox.client)),
+            identity=IDENTITY,
         )
     assert caught.value.missing == sorted(UNKNOWN)
     assert "names 3 sample(s) not registered" in caught.value.message
@@ -82,6 +86,7 @@ def test_unknown_skip_skips_exactly_the_unregistered_rows_under_every_answer(
             schema_map=lc_map(tmp_path, "skip"),
             tenant=CachedTenant(ClientTenant(sandbox.client)),
             entities=CachedEntities(ClientEntities(sandbox.client)),
+            identity=IDENTITY,
         )
     assert [r.fields["sample"] for r in plan.results] == [f"bfi_smp00{i}" for i in range(1, 6)]
     assert plan.skipped_rows == (2, 5, 8, 9)
@@ -125,6 +130,7 @@ def test_link_values_resolve_under_every_inventory_answer(
             schema_map=load_schema_map(path),
             tenant=CachedTenant(ClientTenant(sandbox.client)),
             entities=CachedEntities(ClientEntities(sandbox.client)),
+            identity=IDENTITY,
         )
         assert plan.run.fields["plate"] == "plt_assay02"
         assert plan.run.fields["experiment"] == "etr_exp23002"
@@ -141,6 +147,7 @@ def test_link_values_resolve_under_every_inventory_answer(
                 schema_map=load_schema_map(path),
                 tenant=CachedTenant(ClientTenant(sandbox.client)),
                 entities=CachedEntities(ClientEntities(sandbox.client)),
+                identity=IDENTITY,
             )
     assert len(caught.value.problems) == 2
     assert "'PLT-0404'" in caught.value.problems[0] and "'EXP99-404'" in caught.value.problems[1]
