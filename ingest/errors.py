@@ -207,3 +207,20 @@ class LedgerError(IngestError):
     """The ledger database is unusable or a state transition is not allowed."""
 
     stage = "ledger"
+
+
+class RenderError(IngestError):
+    """The chromatogram PNG of an export could not be drawn: the render failed or ran out of time (it
+    would again: terminal)."""
+
+    stage = "render"
+
+    def __init__(self, message: str, *, file: Path | str, **context: Any) -> None:
+        super().__init__(message, file=str(file), **context)
+        self.file = str(file)
+
+
+class RenderProcessLostError(RenderError):
+    """The process drawing a chromatogram stopped (killed, out of memory): another attempt gets a new one."""
+
+    retryable = True

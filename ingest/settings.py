@@ -28,6 +28,8 @@ class Settings:
     ledger_path: Path
     parsers_dir: Path | None
     workers: int = 4
+    #: Processes drawing chromatograms (None: one per core but one; 0: drawn in the worker threads).
+    render_workers: int | None = None
 
     def require_client(self) -> ClientSettings:
         if self.client is None:
@@ -48,6 +50,7 @@ def load_settings(
     parsers_dir: Path | None = None,
     workers: int | None = None,
     client: ClientSettings | None = None,
+    render_workers: int | None = None,
 ) -> Settings:
     """Build settings; Benchling settings are read only when ``BENCHLING_URL`` is set (or given)."""
     if client is None and environ.get("BENCHLING_URL", "").strip():
@@ -64,6 +67,15 @@ def load_settings(
                 field="BENCHLING_INGEST_WORKERS",
             )
         workers = int(env_workers)
+    env_render = environ.get("BENCHLING_INGEST_RENDER_WORKERS", "").strip()
+    if render_workers is None and env_render:
+        if not env_render.isdigit():
+            raise ConfigError(
+                f"BENCHLING_INGEST_RENDER_WORKERS is {env_render!r}; expected a whole number (0 draws "
+                "chromatograms in the ingest workers themselves).",
+                field="BENCHLING_INGEST_RENDER_WORKERS",
+            )
+        render_workers = int(env_render)
     env_parsers = environ.get("BENCHLING_INGEST_PARSERS_DIR", "").strip()
     return Settings(
         client=client,
@@ -72,6 +84,7 @@ def load_settings(
         ledger_path=ledger_path or Path(environ.get("BENCHLING_INGEST_LEDGER", str(home / "ledger.sqlite"))),
         parsers_dir=parsers_dir or (Path(env_parsers) if env_parsers else None),
         workers=workers or 4,
+        render_workers=render_workers,
     )
 
 

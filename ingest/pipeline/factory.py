@@ -13,7 +13,7 @@ import pandas as pd
 from ingest.benchling import BenchlingClient, ClientSettings
 from ingest.filing import FilingOptions
 from ingest.ledger import Ledger, SqliteLedger
-from ingest.load import render_chromatogram_png
+from ingest.load import RenderPool, render_chromatogram_png
 from ingest.models import Trace
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.service import IngestService
@@ -24,7 +24,13 @@ from parsers import discover_parsers
 
 
 def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) -> bytes:
+    """Draw in the calling thread (``BENCHLING_INGEST_RENDER_WORKERS=0``, and tests)."""
     return render_chromatogram_png(traces, peaks, title=title)
+
+
+def open_render_pool(workers: int | None) -> RenderPool | None:
+    """Render processes (``None``: one per core but one), or none when ``workers`` is 0."""
+    return None if workers == 0 else RenderPool(workers)
 
 
 def open_client(settings: ClientSettings) -> BenchlingClient:
@@ -53,6 +59,7 @@ def open_pipeline(
     own_client = client is None
     api = client or open_client(settings.require_client())
     ledger: Ledger = open_ledger(ledger_path or settings.ledger_path)
+    renders = open_render_pool(settings.render_workers)
     try:
         settings.home.mkdir(parents=True, exist_ok=True)
         yield Pipeline(
@@ -64,11 +71,13 @@ def open_pipeline(
             ledger=ledger,
             work_dir=settings.home,
             filing_options=filing_options,
-            render_png=render_png,
+            render_png=renders.render if renders is not None else render_png,
             archive_superseded=archive_superseded,
             attachment_grace_seconds=attachment_grace_seconds,
         )
     finally:
+        if renders is not None:
+            renders.close()
         ledger.close()
         if own_client:
             api.close()

@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from ingest.benchling.errors import ClientIdsNotKeptError
 from ingest.errors import BenchlingError, IngestError, ServerAssignedIdsError
 from ingest.ledger import FileRecord, Ledger
-from ingest.load import MAX_BULK_RESULTS, Holding, HoldingsFinder, Loader
+from ingest.load import MAX_BULK_RESULTS, Holding, HoldingsFinder, Loader, RenderStore
 from ingest.models import RunPlan, blob_keys_in
 from ingest.pipeline.content_pins import check_before_run
 
@@ -31,10 +31,13 @@ LOADING = frozenset({"planned", "blobs_uploaded", "run_created"})
 
 
 class LoadSteps:
-    def __init__(self, ledger: Ledger, loader: Loader, finder: HoldingsFinder) -> None:
+    def __init__(
+        self, ledger: Ledger, loader: Loader, finder: HoldingsFinder, renders: RenderStore | None = None
+    ) -> None:
         self._ledger = ledger
         self._loader = loader
         self._finder = finder
+        self._renders = renders
         self._ahead: dict[int, Holding] = {}
         self._ahead_lock = threading.Lock()
 
@@ -178,6 +181,8 @@ class LoadSteps:
     def _upload(self, record: FileRecord, keys: Collection[str]) -> FileRecord:
         for blob in record.require_plan().blobs:
             if blob.key in keys and blob.key not in record.blob_ids:
+                if self._renders is not None:
+                    self._renders.ready(blob, record.path)  # a chromatogram may still be being drawn
                 record = self._ledger.record_blob(record.id, blob.key, self._loader.upload_blob(blob))
         return record
 
