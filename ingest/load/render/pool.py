@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -65,16 +65,22 @@ class PendingRender:
 class RenderPool:
     """A pool of render processes. ``render`` has the resolver's ``RenderPng`` shape and returns at once.
 
-    Close it (or use it as a context manager) to stop the workers.
+    Close it (or use it as a context manager) to stop the workers. ``draw`` (a module-level function,
+    since it is sent to the workers by name) turns a request into PNG bytes.
     """
 
     def __init__(
-        self, workers: int | None = None, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+        self,
+        workers: int | None = None,
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        draw: Callable[[RenderRequest], bytes] = draw_png,
     ) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"A render pool needs at least 1 worker; got {workers!r}.")
         self.workers = workers or default_workers()
         self.timeout_seconds = timeout_seconds
+        self._draw = draw
         self._lock = threading.Lock()
         self._executor = self._start()
         self._closed = False
@@ -96,12 +102,12 @@ class RenderPool:
                 raise RuntimeError("The render pool is closed.")
             executor = self._executor
         try:
-            future = executor.submit(draw_png, request)
+            future = executor.submit(self._draw, request)
         except BrokenProcessPool:
             self.replace(executor)
             with self._lock:
                 executor = self._executor
-            future = executor.submit(draw_png, request)
+            future = executor.submit(self._draw, request)
         return PendingRender(self, executor, future)
 
     def replace(self, broken: ProcessPoolExecutor) -> None:

@@ -69,7 +69,10 @@ def test_a_million_point_trace_renders() -> None:
 
 def test_text_values_and_gaps_in_a_trace_are_left_out() -> None:
     frame = pd.DataFrame({"time_min": ["0", "1", "x", "3"], "signal": [1.0, None, 2.0, 3.0]})
-    assert png_size(render_chromatogram_png([Trace("UV", frame)], None, title="gaps")) == (WIDTH_PX, HEIGHT_PX)
+    assert png_size(render_chromatogram_png([Trace("UV", frame)], None, title="gaps")) == (
+        WIDTH_PX,
+        HEIGHT_PX,
+    )
 
 
 def test_many_peaks_render() -> None:
