@@ -96,7 +96,7 @@ class Pipeline:
             tenant_key=tenant_key or identity.tenant_key(client.base_url),
             work_dir=work_dir,
         )
-        self._load = LoadSteps(ledger, self._loader, finder, renders=self._plans.renders)
+        self._load = LoadSteps(ledger, self._loader, finder, plans=self._plans)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
         self._attachments = AttachmentRows(ledger, clock=clock, grace_seconds=attachment_grace_seconds)
         self._endings = RowEndings(
@@ -328,7 +328,6 @@ class Pipeline:
                 self._ledger.record_attachments(record.id, self._moves.attachments_in_root(record))
             if through == "planned" or record.state not in LOADING:
                 return record if record.state in LOADING else self._settled(record, source, adopted)
-            self._plans.restore_renders(record)
             if holding is None:
                 holding = self._load.look_up([record]).get(record.id, Holding())
             # Adopted: another ledger or host made it all; this row never sent a create of its own.
