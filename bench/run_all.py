@@ -36,7 +36,7 @@ DOC = REPO / "docs" / "BENCHMARKS.md"
 OUT = REPO / "bench" / "out"
 EXPORTS = REPO.parent / "shared" / "instrument-exports"
 ALLOTROPY_VENV = ".venv-allotropy"
-BENCHMARKS = ("parse", "parse_allotropy", "parse_bridge", "blob_memory", "backfill", "latency")
+BENCHMARKS = ("parse", "parse_allotropy", "parse_bridge", "blob_memory", "backfill", "latency", "render")
 
 
 def venv_python(venv: str) -> str:
@@ -64,6 +64,7 @@ def commands(quick: bool, rate_limit: str, allotropy_python: str) -> dict[str, l
         "blob_memory": ["bench.blob_memory", "--size-mb", "256" if quick else "1024"],
         "backfill": ["bench.backfill", *(["--quick"] if quick else []), "--rate-limit", rate_limit],
         "latency": ["bench.latency", *(["--quick"] if quick else [])],
+        "render": ["bench.render", "--large-mb", "200", "--repeat", "5" if quick else "10"],
     }
 
 
@@ -205,6 +206,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         "blob_memory": _blob_section,
         "backfill": _backfill_section,
         "latency": _latency_section,
+        "render": _render_section,
     }
     for name, section in sections.items():
         figures = results.get(name, {})
@@ -330,6 +332,36 @@ def _blob_section(f: dict[str, Any]) -> list[str]:
         f"| < {f['target_peak_mb']} MB: {_met(f['within_target'])} |",
         f"| throughput | {f['throughput_mb_s']} MB/s | none set |",
         f"| stored bytes match (md5) | {f['md5_matches']} | must match |",
+        "",
+    ]
+
+
+def _render_section(f: dict[str, Any]) -> list[str]:
+    if "large" not in f:
+        return _failed("Chromatogram rendering", f)
+    rows = []
+    for size in ("small", "large"):
+        old, new = f[size]["old"], f[size]["new"]
+        rows += [
+            f"| {f['sizes_mb'][size]:g} MB trace | {old['seconds']:.3f} s | {new['seconds']:.3f} s "
+            f"({new['in_process_seconds']:.3f} s drawn in-process) | {f[size]['time_ratio_old_over_new']}x "
+            f"| +{old['caller_extra_mb']} MB "
+            f"| +{new['caller_extra_mb']} MB; worker peak {new['worker_peak_mb']} MB |"
+        ]
+    return [
+        "## Chromatogram rendering",
+        "",
+        "Old: the renderer before issue #14 (`bench/render_baseline.py`: tight_layout, savefig, whole-trace "
+        "copies). New: the trace reduced to its pixel columns in the caller, drawn on a fixed layout in a "
+        "render-pool worker, PNG at zlib level 1. Memory is the caller's peak above the RSS it had with "
+        "the trace built, and the render worker's own peak RSS. Time is a median, including the round "
+        "trip to the worker.",
+        "",
+        "| trace | old time | new time | old / new | old caller memory | new memory |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+        f"200 MB trace, render worker peak RSS < {f['target_worker_mb']} MB: {_met(f['within_target'])}.",
         "",
     ]
 

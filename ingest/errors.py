@@ -219,3 +219,20 @@ class LedgerUnavailableError(LedgerError):
 class LeaseLostError(LedgerError):
     """Another worker took over a ledger row this worker was working on (its lease ran out), so this
     worker's write was refused rather than overwriting the new owner's progress."""
+
+
+class RenderError(IngestError):
+    """The chromatogram PNG of an export could not be drawn: the render failed or ran out of time (it
+    would again: terminal)."""
+
+    stage = "render"
+
+    def __init__(self, message: str, *, file: Path | str, **context: Any) -> None:
+        super().__init__(message, file=str(file), **context)
+        self.file = str(file)
+
+
+class RenderProcessLostError(RenderError):
+    """The process drawing a chromatogram stopped (killed, out of memory): another attempt gets a new one."""
+
+    retryable = True

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pandas as pd
 
@@ -108,12 +108,24 @@ class ParsedFile:
 BlobType = Literal["RAW_FILE", "VISUALIZATION"]
 
 
+class PendingBytes(Protocol):
+    """Bytes still being made elsewhere (a chromatogram drawn in a render process)."""
+
+    def result(self, timeout: float | None = None) -> bytes:
+        """The bytes, once made; raises what making them raised."""
+        ...
+
+    def cancel(self) -> bool: ...
+
+    def done(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class BlobUpload:
     """A file to upload as a blob; ``key`` names it inside a RunPlan (see :class:`BlobRef`).
 
-    ``content`` holds bytes made in memory (a rendered chromatogram) until they are written to ``path``:
-    a plan is stored with paths only.
+    ``content`` holds bytes made in memory (a rendered chromatogram), or still being made, until they are
+    written to ``path``: a plan is stored with paths only.
     """
 
     key: str
@@ -121,7 +133,7 @@ class BlobUpload:
     blob_type: BlobType
     mime_type: str
     path: Path | None = None
-    content: bytes | None = None
+    content: bytes | PendingBytes | None = None
 
 
 @dataclass(frozen=True)

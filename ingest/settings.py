@@ -66,6 +66,9 @@ class Settings:
         """True when several hosts may share the ledger (PostgreSQL): locks are per host and folder."""
         return self.ledger_dsn is not None
 
+    #: Processes drawing chromatograms (0: drawn in the ingest worker threads; None: one per core but one).
+    render_workers: int | None = 0
+
     def require_client(self) -> ClientSettings:
         if self.client is None:
             raise ConfigError(
@@ -85,6 +88,7 @@ def load_settings(
     parsers_dir: Path | None = None,
     workers: int | None = None,
     client: ClientSettings | None = None,
+    render_workers: int | None = None,
 ) -> Settings:
     """Build settings; Benchling settings are read only when ``BENCHLING_URL`` is set (or given).
 
@@ -115,6 +119,19 @@ def load_settings(
                 field="BENCHLING_INGEST_WORKERS",
             )
         workers = int(env_workers)
+    env_render = environ.get("BENCHLING_INGEST_RENDER_WORKERS", "").strip().lower()
+    if render_workers is None and env_render == "auto":
+        pass  # one render process per core but one
+    elif render_workers is None and env_render:
+        if not env_render.isdigit():
+            raise ConfigError(
+                f"BENCHLING_INGEST_RENDER_WORKERS is {env_render!r}; expected a whole number (0 draws "
+                "chromatograms in the ingest workers themselves) or 'auto'.",
+                field="BENCHLING_INGEST_RENDER_WORKERS",
+            )
+        render_workers = int(env_render)
+    elif render_workers is None:
+        render_workers = 0
     env_parsers = environ.get("BENCHLING_INGEST_PARSERS_DIR", "").strip()
     return Settings(
         client=client,
@@ -126,6 +143,7 @@ def load_settings(
         ledger_dsn=dsn,
         host_id=environ.get("BENCHLING_INGEST_HOST_ID", "").strip() or default_host_id(),
         lease_seconds=_lease_seconds(environ.get("BENCHLING_INGEST_LEASE_SECONDS", "").strip()),
+        render_workers=render_workers,
     )
 
 

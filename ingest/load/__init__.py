@@ -12,6 +12,7 @@ from ingest.load.holdings import (
     Wanted,
 )
 from ingest.load.loader import MAX_BULK_RESULTS, Loader
+from ingest.load.render.pool import PendingRender, RenderPool
 from ingest.load.render_store import RenderStore
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "HoldingsFinder",
     "Loader",
     "PartialResultsError",
+    "PendingRender",
+    "RenderPool",
     "RenderStore",
     "Wanted",
     "render_chromatogram_png",

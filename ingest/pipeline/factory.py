@@ -20,7 +20,7 @@ from ingest.benchling import BenchlingClient, ClientSettings, PacingWait, Reques
 from ingest.filing import FilingOptions
 from ingest.ledger import SqliteLedger
 from ingest.ledger.location import describe_location, is_postgres_dsn
-from ingest.load import render_chromatogram_png
+from ingest.load import RenderPool, render_chromatogram_png
 from ingest.models import Trace
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.rejected_files import RejectedFiles
@@ -39,7 +39,13 @@ describe_ledger = describe_location
 
 
 def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) -> bytes:
+    """Draw in the calling thread (``BENCHLING_INGEST_RENDER_WORKERS=0``, and tests)."""
     return render_chromatogram_png(traces, peaks, title=title)
+
+
+def open_render_pool(workers: int | None) -> RenderPool | None:
+    """Render processes (``None``: one per core but one), or none when ``workers`` is 0."""
+    return None if workers == 0 else RenderPool(workers)
 
 
 def open_client(
@@ -113,6 +119,9 @@ def open_pipeline(
         registry = registry.with_hints(schema_map.parse_hints)
         if command is not None:
             ledger.register_instance(command, [f.absolute() for f in folders])
+        renders = open_render_pool(settings.render_workers)
+        if renders is not None:
+            stack.callback(renders.close)
         settings.home.mkdir(parents=True, exist_ok=True)
         yield Pipeline(
             parsers=registry,
@@ -123,7 +132,7 @@ def open_pipeline(
             ledger=ledger,
             work_dir=settings.home,
             filing_options=filing_options,
-            render_png=render_png,
+            render_png=renders.render if renders is not None else render_png,
             archive_superseded=archive_superseded,
             attachment_grace_seconds=attachment_grace_seconds,
         )

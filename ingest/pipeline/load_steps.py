@@ -23,6 +23,7 @@ from ingest.ledger import FileRecord, Ledger
 from ingest.load import MAX_BULK_RESULTS, Holding, HoldingsFinder, Loader
 from ingest.models import RunPlan, blob_keys_in
 from ingest.pipeline.content_pins import check_before_run
+from ingest.pipeline.plan_steps import PlanSteps
 
 log = logging.getLogger("ingest.pipeline")
 
@@ -31,10 +32,13 @@ LOADING = frozenset({"planned", "blobs_uploaded", "run_created"})
 
 
 class LoadSteps:
-    def __init__(self, ledger: Ledger, loader: Loader, finder: HoldingsFinder) -> None:
+    def __init__(
+        self, ledger: Ledger, loader: Loader, finder: HoldingsFinder, plans: PlanSteps | None = None
+    ) -> None:
         self._ledger = ledger
         self._loader = loader
         self._finder = finder
+        self._plans = plans  # for the rendered chromatograms: drawn again when gone, awaited
         self._ahead: dict[int, Holding] = {}
         self._ahead_lock = threading.Lock()
 
@@ -176,8 +180,12 @@ class LoadSteps:
         return self._ledger.mark_done(record.id, list(holding.result_ids), detail=detail)
 
     def _upload(self, record: FileRecord, keys: Collection[str]) -> FileRecord:
+        if self._plans is not None and keys:
+            self._plans.restore_renders(record)
         for blob in record.require_plan().blobs:
             if blob.key in keys and blob.key not in record.blob_ids:
+                if self._plans is not None:
+                    self._plans.renders.ready(blob, record.path)  # a chromatogram may still be drawn
                 record = self._ledger.record_blob(record.id, blob.key, self._loader.upload_blob(blob))
         return record
 

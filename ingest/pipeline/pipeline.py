@@ -96,7 +96,7 @@ class Pipeline:
             tenant_key=tenant_key or identity.tenant_key(client.base_url),
             work_dir=work_dir,
         )
-        self._load = LoadSteps(ledger, self._loader, finder)
+        self._load = LoadSteps(ledger, self._loader, finder, plans=self._plans)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
         self._admission = Admission(ledger, parsers, self._moves)
         self._attachments = AttachmentRows(ledger, clock=clock, grace_seconds=attachment_grace_seconds)

@@ -114,6 +114,21 @@ class PlanSteps:
                 self._loader.abort_transaction(earlier.transaction_id)
         return planned
 
+    def restore_renders(self, record: FileRecord) -> None:
+        """Render again the chromatograms a planned row still has to upload when their files are gone
+        (the process stopped before a render was written, or another host planned the row). The export
+        is read again; its content pins are checked before the run is created, as always."""
+        plan = record.plan
+        if plan is None or not self.renders.missing(plan, record.blob_ids):
+            return
+        folder = record.root or record.path.parent
+        parsed = self._parsers.parse(record.path, folder=folder)
+        fresh = self.plan(
+            parsed, source=record.path, sha256=record.sha256, folder=folder, generation=record.generation
+        )
+        log.info("%s: rendering its chromatogram again (the rendered file was not there)", record.path)
+        self.renders.restore(plan, fresh)
+
     def _generation(self, record: FileRecord, parsed: ParsedFile, folder: Path) -> int:
         if not record.forced:
             return 0

@@ -15,12 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.errors import AttachmentError, AttachmentMissingError
-from ingest.models import BlobUpload, ParsedFile, Trace
+from ingest.models import BlobUpload, ParsedFile, PendingBytes, Trace
 from ingest.resolve.attachments import check_inside, export_folder, resolve_attachment
 from ingest.resolve.mapping_file import BlobSource, ParserMapping
 
-#: Renders traces (with the peaks table, when there are results) and a title into PNG bytes.
-RenderPng = Callable[[Sequence[Trace], pd.DataFrame | None, str], bytes]
+#: Renders traces (with the peaks table, when there are results) and a title into PNG bytes, or starts
+#: rendering them elsewhere and returns at once (``ingest.load.render.pool``).
+RenderPng = Callable[[Sequence[Trace], pd.DataFrame | None, str], bytes | PendingBytes]
 
 
 @dataclass

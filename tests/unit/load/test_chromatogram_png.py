@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import struct
 import threading
-import time
 from queue import Queue
 
 import numpy as np
 import pandas as pd
 
-from ingest.load.chromatogram_png import (
-    HEIGHT_PX,
-    MAX_POINTS,
-    WIDTH_PX,
-    decimate,
-    render_chromatogram_png,
-    x_axis_label,
-)
+from ingest.load.chromatogram_png import HEIGHT_PX, WIDTH_PX, render_chromatogram_png, x_axis_label
 from ingest.models import Trace
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -70,23 +62,17 @@ def test_no_traces_and_several_traces_render() -> None:
     assert png_size(two) == (WIDTH_PX, HEIGHT_PX)
 
 
-def test_decimation_bounds_points_and_keeps_extremes() -> None:
-    t = np.linspace(0, 10, 1_000_003)
-    s = np.zeros_like(t)
-    s[123_457] = 500.0
-    s[987_654] = -7.0
-    dt, ds = decimate(t, s)
-    assert len(dt) <= MAX_POINTS + 2
-    assert ds.max() == 500.0 and ds.min() == -7.0
-    assert np.all(np.diff(dt) > 0)
-
-
-def test_a_million_point_trace_renders_in_bounded_time() -> None:
-    trace = gaussian_trace(points=1_000_000)
-    start = time.perf_counter()
-    data = render_chromatogram_png([trace], peaks_frame(), title="long")
-    assert time.perf_counter() - start < 10
+def test_a_million_point_trace_renders() -> None:
+    data = render_chromatogram_png([gaussian_trace(points=1_000_000)], peaks_frame(), title="long")
     assert png_size(data) == (WIDTH_PX, HEIGHT_PX)
+
+
+def test_text_values_and_gaps_in_a_trace_are_left_out() -> None:
+    frame = pd.DataFrame({"time_min": ["0", "1", "x", "3"], "signal": [1.0, None, 2.0, 3.0]})
+    assert png_size(render_chromatogram_png([Trace("UV", frame)], None, title="gaps")) == (
+        WIDTH_PX,
+        HEIGHT_PX,
+    )
 
 
 def test_many_peaks_render() -> None:
