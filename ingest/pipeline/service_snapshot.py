@@ -115,10 +115,21 @@ class SnapshotPublisher:
     def _tick(self) -> None:
         self.refresh()
 
-    def hosts(self) -> list[dict[str, Any]]:
-        """Every running command on this ledger (every host's, for a shared one), as last read."""
+    def hosts(self, *, live: bool = False) -> list[dict[str, Any]]:
+        """Every running command on this ledger (every host's, for a shared one), as last read; with
+        ``live``, this service's own entry shows its counts as they are now."""
         with self._lock:
-            return list(self._hosts)
+            hosts = list(self._hosts)
+        if not live:
+            return hosts
+        files = self.service.state.files()
+        owner = self.service.pipeline.ledger.owner
+        return [
+            {**h, "outcomes": files["outcomes"], "in_flight": len(files["in_flight"])}
+            if h["id"] == owner
+            else h
+            for h in hosts
+        ]
 
     def refresh(self, *, publish: bool = True) -> dict[str, Any]:
         """Build a snapshot now, keep it and (unless told not to) publish it on the instance row."""

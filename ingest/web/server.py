@@ -107,7 +107,7 @@ class StatusServer:
     def status(self) -> dict[str, Any]:
         return {
             **self.publisher.latest(),
-            "hosts": self.publisher.hosts(),
+            "hosts": self.publisher.hosts(live=True),
             "can_retry": self.can_retry,
             "now": time.time(),
         }
