@@ -169,6 +169,10 @@ class BenchlingClient:
         """Benchling's rate-limit headers of the latest answer that had them (None before any request)."""
         return self._transport.rate_limit_seen
 
+    def ping(self) -> None:
+        """One small read (a page of one project): raises when Benchling does not answer or refuses."""
+        self._transport.request("GET", "/projects", params={"pageSize": 1})
+
     def probe_unknown_ids(
         self, target: ProbeTarget, keys: Sequence[str], *, registry_id: str | None = None
     ) -> UnknownIdAnswer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -15,6 +16,8 @@ class ClientStats:
     (``"GET /assay-runs/{run_id}"``); ``retries`` every re-send after a retryable failure;
     ``rate_limited`` the 429 answers received; ``ambiguous_writes`` creates whose outcome had to be
     checked; ``bytes_sent`` request body bytes; ``blob_bytes`` raw file bytes uploaded as blobs.
+    ``responses`` counts answers by (endpoint, status code), ``"network"`` for requests that got no
+    answer; ``last_answer_at`` is the wall-clock time of the latest answer below 500 (Benchling is up).
     """
 
     requests: dict[str, int] = field(default_factory=dict)
@@ -23,6 +26,8 @@ class ClientStats:
     ambiguous_writes: int = 0
     bytes_sent: int = 0
     blob_bytes: int = 0
+    responses: dict[tuple[str, str], int] = field(default_factory=dict)
+    last_answer_at: float | None = None
 
     @property
     def total_requests(self) -> int:
@@ -40,11 +45,20 @@ class StatsRecorder:
         self._ambiguous = 0
         self._bytes_sent = 0
         self._blob_bytes = 0
+        self._responses: Counter[tuple[str, str]] = Counter()
+        self._last_answer_at: float | None = None
 
     def request(self, endpoint: str, body_bytes: int) -> None:
         with self._lock:
             self._requests[endpoint] += 1
             self._bytes_sent += body_bytes
+
+    def response(self, endpoint: str, status: int | None) -> None:
+        """One answer with ``status`` (None: the request got no answer at all)."""
+        with self._lock:
+            self._responses[(endpoint, "network" if status is None else str(status))] += 1
+            if status is not None and status < 500:
+                self._last_answer_at = time.time()
 
     def retry(self) -> None:
         with self._lock:
@@ -71,4 +85,6 @@ class StatsRecorder:
                 ambiguous_writes=self._ambiguous,
                 bytes_sent=self._bytes_sent,
                 blob_bytes=self._blob_bytes,
+                responses=dict(self._responses),
+                last_answer_at=self._last_answer_at,
             )

@@ -186,9 +186,11 @@ class ApiTransport:
             response = self._http.request(method, path, params=params, content=content, headers=headers)
         except httpx.HTTPError as exc:
             slot.release()
+            self._stats.response(endpoint, None)
             log.debug("%s failed: %s", endpoint, type(exc).__name__)
             raise error_from_exception(exc, method=method, path=template, write=write) from exc
         rate_limited = response.status_code == 429
+        self._stats.response(endpoint, response.status_code)
         slot.release(response.headers, rate_limited=rate_limited)
         seen = RateLimitHeaders.from_headers(response.headers)
         if seen is not None:

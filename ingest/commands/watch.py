@@ -13,6 +13,7 @@ from ingest.commands.options import CommonOptions, common_options, settings_from
 from ingest.errors import IngestError
 from ingest.filing import FilingOptions
 from ingest.operations.instance_lock import instance_lock
+from ingest.operations.service_monitoring import MonitoringOptions, check_options, monitored
 from ingest.pipeline.factory import open_pipeline, watch_service
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 
@@ -76,6 +77,28 @@ from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
     is_flag=True,
     help="When a changed export arrives at a path already ingested, archive the older version's results.",
 )
+@click.option(
+    "--http",
+    "http_address",
+    metavar="[HOST:]PORT",
+    help="Serve the status page, /healthz and /metrics here (host 127.0.0.1 unless given; port 0: any "
+    "free port, shown at start). Beyond loopback a token is required.",
+)
+@click.option(
+    "--http-token",
+    envvar="BENCHLING_INGEST_HTTP_TOKEN",
+    help="Lets the page retry quarantined files (sent in the X-Ingest-Token header); required for a "
+    "non-loopback --http; never logged. Env: BENCHLING_INGEST_HTTP_TOKEN.",
+)
+@click.option(
+    "--health-probe",
+    "probe_seconds",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds without an answer from Benchling before it is asked (one small read); /healthz fails "
+    "after twice this without an answer.",
+)
 @common_options
 def watch_command(
     folders: tuple[Path, ...],
@@ -90,6 +113,9 @@ def watch_command(
     workers: int | None,
     archive_superseded: bool,
     attachment_grace: float,
+    http_address: str | None,
+    http_token: str | None,
+    probe_seconds: float,
     common: CommonOptions,
 ) -> None:
     """Watch FOLDERS and ingest every export that lands there, exactly once, until stopped.
@@ -98,7 +124,9 @@ def watch_command(
     names the first. Files whose names are not text, or that link outside FOLDERS, are quarantined.
     """
     start_logging(common)
+    monitoring = MonitoringOptions(http=http_address, token=http_token, probe_seconds=probe_seconds)
     try:
+        check_options(monitoring)
         settings = settings_from(common, workers=workers)
         with (
             instance_lock(settings, "watch", folders),
@@ -128,7 +156,10 @@ def watch_command(
             signal.signal(signal.SIGINT, request_stop)
             signal.signal(signal.SIGTERM, request_stop)
             click.echo(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).", err=True)
-            counters = service.run()
+            with monitored(
+                service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
+            ):
+                counters = service.run()
             pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)

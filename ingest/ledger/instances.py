@@ -9,10 +9,10 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 InstanceState = Literal["running", "stopped", "dead"]
 
@@ -29,6 +29,8 @@ class InstanceRecord:
     started_at: dt.datetime
     heartbeat_at: dt.datetime
     state: InstanceState
+    #: What a running service last published of itself (``ingest.pipeline.service_snapshot``), or None.
+    snapshot: dict[str, Any] | None = None
 
 
 def default_host_id() -> str:
@@ -47,3 +49,18 @@ def folders_to_json(folders: Sequence[Path]) -> str:
 
 def folders_from_json(text: str) -> tuple[Path, ...]:
     return tuple(Path(f) for f in json.loads(text or "[]"))
+
+
+def snapshot_to_json(snapshot: Mapping[str, Any]) -> str:
+    return json.dumps(snapshot, sort_keys=True, default=str)
+
+
+def snapshot_from_json(text: str | None) -> dict[str, Any] | None:
+    """The stored snapshot; None when there is none or it cannot be read (a report must still show)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

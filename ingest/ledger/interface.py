@@ -113,6 +113,11 @@ class Ledger(Protocol):
         """Record this process as running ``command`` (on ``folders``) and heartbeat until ``close``."""
         ...
 
+    def publish_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+        """Store ``snapshot`` (JSON-ready) on this process's instance row and renew its heartbeat; does
+        nothing before ``register_instance``. Other processes read it through ``instances``."""
+        ...
+
     # -- state changes ---------------------------------------------------------------------------------
 
     def record_discovered(

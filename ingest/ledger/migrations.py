@@ -59,12 +59,20 @@ CREATE TABLE IF NOT EXISTS instances (
 )
 """
 
+
+def _sqlite_add_snapshot(db: sqlite3.Connection) -> None:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(instances)")}
+    if "snapshot" not in columns:
+        db.execute("ALTER TABLE instances ADD COLUMN snapshot TEXT")
+
+
 SQLITE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, events, attachments, counters (the first schema)", _statements(SQLITE_V1)),
     Migration(
         2, "files.generation: the ingest generation a file's ids belong to", apply=_sqlite_add_generation
     ),
     Migration(3, "instances: the commands using the ledger, with heartbeats", (_SQLITE_INSTANCES,)),
+    Migration(4, "instances.snapshot: a running service's live counters", apply=_sqlite_add_snapshot),
 )
 
 _SQLITE_VERSIONS = (

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import LedgerError, LedgerUnavailableError
 from ingest.ledger.claims import LocalClaims
 from ingest.ledger.heartbeat import Heartbeat
-from ingest.ledger.instances import InstanceRecord, folders_to_json
+from ingest.ledger.instances import InstanceRecord, folders_to_json, snapshot_to_json
 from ingest.ledger.postgres_reads import TERMINAL_STATES, PostgresReads
 from ingest.ledger.records import FileRecord
 from ingest.ledger.sqlite_rows import record_from_row
@@ -179,3 +179,13 @@ class PostgresClaims(PostgresReads):
         self._registered = True
         self._heartbeat.start()
         return next(i for i in self.instances(include_finished=True) if i.id == self._owner)
+
+    def publish_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+        if not self._registered:
+            return
+        with self._tx() as cur:
+            cur.execute(
+                "UPDATE instances SET snapshot = %s, heartbeat_at = clock_timestamp(), state = 'running'"
+                " WHERE id = %s AND state <> 'stopped'",
+                (snapshot_to_json(snapshot), self._owner),
+            )

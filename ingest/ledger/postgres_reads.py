@@ -18,7 +18,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from ingest.errors import LedgerError, LedgerUnavailableError
-from ingest.ledger.instances import InstanceRecord, InstanceState, folders_from_json
+from ingest.ledger.instances import InstanceRecord, InstanceState, folders_from_json, snapshot_from_json
 from ingest.ledger.records import STATES, TERMINAL, FileRecord, State
 from ingest.ledger.sqlite_rows import record_from_row
 
@@ -172,6 +172,7 @@ class PostgresReads:
                 started_at=cast(dt.datetime, row["started_at"]),
                 heartbeat_at=cast(dt.datetime, row["heartbeat_at"]),
                 state=cast(InstanceState, row["state"]),
+                snapshot=snapshot_from_json(row["snapshot"]),
             )
             for row in rows
         ]

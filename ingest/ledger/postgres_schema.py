@@ -96,4 +96,9 @@ POSTGRES_V1 = (
 
 POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files with claims, events, attachments, counters, instances, request budget", POSTGRES_V1),
+    Migration(
+        2,
+        "instances.snapshot: a running service's live counters",
+        ("ALTER TABLE instances ADD COLUMN IF NOT EXISTS snapshot TEXT",),
+    ),
 )

@@ -132,6 +132,9 @@ class SqliteLedger(SqliteReads, Ledger):
     def register_instance(self, command: str, folders: Sequence[Path] = ()) -> InstanceRecord:
         return self._instances.register(command, folders)
 
+    def publish_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+        self._instances.publish(snapshot)
+
     # -- state changes ------------------------------------------------------------------------
 
     def record_discovered(

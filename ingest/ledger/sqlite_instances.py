@@ -8,12 +8,19 @@ import datetime as dt
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from ingest.ledger.heartbeat import Heartbeat
-from ingest.ledger.instances import InstanceRecord, InstanceState, folders_from_json, folders_to_json
+from ingest.ledger.instances import (
+    InstanceRecord,
+    InstanceState,
+    folders_from_json,
+    folders_to_json,
+    snapshot_from_json,
+    snapshot_to_json,
+)
 
 
 def iso(epoch: float) -> str:
@@ -64,6 +71,15 @@ class SqliteInstances:
                 (iso(self._clock()), self._owner),
             )
 
+    def publish(self, snapshot: Mapping[str, Any]) -> None:
+        with self._lock:
+            if self._registered:
+                self._db.execute(
+                    "UPDATE instances SET snapshot = ?, heartbeat_at = ?, state = 'running'"
+                    " WHERE id = ? AND state != 'stopped'",
+                    (snapshot_to_json(snapshot), iso(self._clock()), self._owner),
+                )
+
     def finish(self) -> None:
         """Stop heartbeating and mark this process stopped (call before the connection closes)."""
         self._heartbeat.stop()
@@ -93,6 +109,7 @@ class SqliteInstances:
                 started_at=dt.datetime.fromisoformat(row["started_at"]),
                 heartbeat_at=dt.datetime.fromisoformat(row["heartbeat_at"]),
                 state=cast(InstanceState, row["state"]),
+                snapshot=snapshot_from_json(row["snapshot"]),
             )
             for row in rows
         ]

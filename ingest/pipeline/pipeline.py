@@ -121,6 +121,11 @@ class Pipeline:
         return self._moves.options
 
     @property
+    def client(self) -> BenchlingClient:
+        """The Benchling client, for health probes, rate-limit headers and links to runs."""
+        return self._client
+
+    @property
     def client_stats(self) -> ClientStats:
         """Requests, retries and 429s so far (schema reads and entity lookups included)."""
         return self._client.stats

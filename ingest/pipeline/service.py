@@ -20,8 +20,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from ingest.ledger import FileRecord
 from ingest.models import SourceFile
 from ingest.pipeline.outcome import Outcome
 from ingest.pipeline.pipeline import Pipeline
+from ingest.pipeline.service_state import ServiceState
 from ingest.pipeline.source_retries import SourceRetries
 from ingest.watch import FolderWatcher
 
@@ -86,6 +88,9 @@ class IngestService:
         self.workers = workers
         self.poll_seconds = poll_seconds
         self.counters = ServiceCounters()
+        self.state = ServiceState()
+        self.paused_reason: str | None = None
+        self.running = False
         self._on_outcome = on_outcome
         self._stop = threading.Event()
         self._retries = SourceRetries()
@@ -101,12 +106,13 @@ class IngestService:
     def run(self) -> ServiceCounters:
         self.watcher.start()
         limit = self.workers * ROWS_PER_WORKER
+        self.running = True
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
                     due = self._due(limit)
                     self.pipeline.look_up(due)
-                    self._collect([(pool.submit(self.pipeline.advance, record), None) for record in due])
+                    self._collect([(pool.submit(self._advance, record, None), None) for record in due])
                     if self._stop.is_set():
                         break
                     # A full batch means more rows may be due: look at the folders without waiting.
@@ -116,12 +122,13 @@ class IngestService:
                     self.pipeline.look_up([step for _, step in prepared if isinstance(step, FileRecord)])
                     self._collect(
                         [
-                            (pool.submit(self.pipeline.advance, step, source=source), source)
+                            (pool.submit(self._advance, step, source), source)
                             for source, step in prepared
                             if isinstance(step, FileRecord)
                         ]
                     )
         finally:
+            self.running = False
             self.watcher.stop()
         return self.counters
 
@@ -179,10 +186,29 @@ class IngestService:
         return prepared
 
     def _prepare(self, source: SourceFile) -> _Prepared:
-        admitted = self.pipeline.admit(source, root=self.watcher.root_for(source.path))
-        if isinstance(admitted, Outcome):
-            return source, admitted
-        return source, self.pipeline.prepare(admitted, source=source)
+        with self._tracked(source.path, "parsing and planning", "prepare"):
+            admitted = self.pipeline.admit(source, root=self.watcher.root_for(source.path))
+            if isinstance(admitted, Outcome):
+                return source, admitted
+            return source, self.pipeline.prepare(admitted, source=source)
+
+    def _advance(self, record: FileRecord, source: SourceFile | None) -> Outcome:
+        step = "loading into Benchling" if source is not None else f"resuming from {record.state}"
+        with self._tracked(record.path, step, "load"):
+            return self.pipeline.advance(record, source=source)
+
+    @contextmanager
+    def _tracked(self, path: Path, step: str, timing: str) -> Iterator[None]:
+        """``path`` is at ``step`` in ``self.state`` meanwhile (dropped if it raises); timed as ``timing``."""
+        self.state.begin(path, step)
+        started = time.perf_counter()
+        try:
+            yield
+        except BaseException:
+            self.state.drop(path)
+            raise
+        finally:
+            self.state.timed(timing, time.perf_counter() - started)
 
     def _sweep_filing(self) -> None:
         if time.monotonic() >= self._next_filing_sweep:
@@ -215,6 +241,7 @@ class IngestService:
 
     def _count(self, outcome: Outcome) -> None:
         self.counters.add(outcome)
+        self.state.finish(outcome)
         log.info("%s %s: %s", outcome.kind, outcome.path, outcome.message)
         if self._on_outcome is not None:
             self._on_outcome(outcome)

@@ -31,6 +31,7 @@ from watchdog.observers.api import BaseObserver
 from ingest.file_names import display
 from ingest.hashing import hash_unit
 from ingest.models import SourceFile
+from ingest.watch.folder_scans import FolderScans
 from ingest.watch.listing import Candidate, RootListing, list_root
 from ingest.watch.observers import ObserverSupervisor
 from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
@@ -132,6 +133,7 @@ class FolderWatcher:
         self._unavailable: set[Path] = set()
         self._next_due: float | None = None
         self._last_scan: float | None = None
+        self.folder_scans = FolderScans(self.roots)  # when each root was last listed, for status and health
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._scan_lock = threading.Lock()
@@ -229,6 +231,7 @@ class FolderWatcher:
                 listing = list_root(
                     root, self._filter, self.options.unit_suffixes, recursive=self.options.recursive
                 )
+                self.folder_scans.record(listing)
                 if not self._note_availability(listing):
                     continue
                 listed = {c.relative for c in listing.candidates}

@@ -40,3 +40,21 @@ def test_status_shows_counts_and_instances_but_not_the_password(postgres_dsn: st
         "watch",
         [str(tmp_path / "inbox")],
     )
+
+
+def test_status_shows_every_hosts_running_watch_with_its_published_counters(postgres_dsn: str) -> None:
+    from ingest.operations.status import status_report
+
+    with (
+        PostgresLedger(postgres_dsn, host_id="hplc-1") as first,
+        PostgresLedger(postgres_dsn, host_id="hplc-2") as second,
+    ):
+        for ledger, done, requests in ((first, 3, 10), (second, 1, 4)):
+            ledger.register_instance("watch", [])
+            ledger.publish_snapshot({"outcomes": {"done": done}, "requests": {"total": requests}})
+        report = status_report(postgres_dsn)
+    assert report["service"]["state"] == "running"
+    running = {entry["host"]: entry["outcomes"] for entry in report["service"]["running"]}
+    assert running == {"hplc-1": {"done": 3}, "hplc-2": {"done": 1}}
+    assert report["counters"]["requests"] == 14
+    assert report["exit_code"] == 0
