@@ -40,9 +40,10 @@ def test_a_tenant_that_assigns_its_own_ids_stops_the_file_with_a_clear_error(
     report = json.loads((tmp_path / "failed" / "lc" / f"{CAFFEINE}.error.json").read_text(encoding="utf-8"))
     assert "assigns its own ids" in report["reason"]
     # The one run the tenant made under its own id is the only thing created: no retry made another,
-    # and no result was linked to a run id that does not exist.
+    # and no result was linked to a run id that does not exist. The ledger records the id that exists.
     (run,) = sandbox.store.runs()
-    assert run["id"] != outcome.record.run_id
+    assert run["id"] == outcome.record.run_id
+    assert run["id"] in report["reason"]
     assert sandbox.store.results() == []
 
 
