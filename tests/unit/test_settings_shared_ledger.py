@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ConfigError
-from ingest.settings import load_settings
+from ingest.settings import default_home, load_settings
 
 DSN = "postgresql://ingest:s3cret@db.lab:5432/ledger"
 
@@ -19,7 +19,8 @@ def test_a_postgres_url_in_the_environment_is_the_ledger() -> None:
     assert settings.ledger_name == "postgresql://ingest:***@db.lab:5432/ledger"
     assert settings.host_id == "hplc-2"
     assert settings.lease_seconds == 60.0
-    assert settings.ledger_path == Path(".benchling-ingest") / "ledger.sqlite"  # work files stay local
+    # Work files stay local, in the per-user home.
+    assert settings.ledger_path == default_home() / "ledger.sqlite" and settings.home == default_home()
 
 
 def test_the_flag_wins_over_the_environment_either_way(tmp_path: Path) -> None:
