@@ -219,3 +219,11 @@ class LedgerUnavailableError(LedgerError):
 class LeaseLostError(LedgerError):
     """Another worker took over a ledger row this worker was working on (its lease ran out), so this
     worker's write was refused rather than overwriting the new owner's progress."""
+
+
+class StopRequestedError(IngestError):
+    """A stop was asked for (Ctrl-C, SIGTERM) while waiting (a backoff, the rate limit): the wait ends
+    at once and the file is left where it is, resumed by the next start like any retry."""
+
+    retryable = True
+    stage = "stop"

@@ -40,11 +40,18 @@ class StatsRecorder:
         self._ambiguous = 0
         self._bytes_sent = 0
         self._blob_bytes = 0
+        self._this_thread = threading.local()
 
     def request(self, endpoint: str, body_bytes: int) -> None:
         with self._lock:
             self._requests[endpoint] += 1
             self._bytes_sent += body_bytes
+        self._this_thread.requests = self.requests_in_this_thread() + 1
+
+    def requests_in_this_thread(self) -> int:
+        """Requests sent so far by the calling thread (a worker's share, for per-file counts)."""
+        count: int = getattr(self._this_thread, "requests", 0)
+        return count
 
     def retry(self) -> None:
         with self._lock:
