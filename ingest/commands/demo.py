@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import tempfile
 import threading
@@ -94,8 +93,7 @@ def demo_command(
         console.print(f"Work folder: {work} (inbox, archive, failed, state/ledger.sqlite)", highlight=False)
         if serve:
             console.print(f"Browse {server.base_url}/ ; Ctrl-C to stop.", highlight=False)
-            with contextlib.suppress(KeyboardInterrupt):
-                threading.Event().wait()
+            threading.Event().wait()
         else:
             console.print(
                 f"(Re-run with --serve to browse the sandbox page at {server.base_url}/)", highlight=False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import click
@@ -86,8 +85,7 @@ def sandbox(
     if config.variants.changed():
         click.echo(f"Variants: {config.variants.changed()}")
     click.echo("Press Ctrl-C to stop.", nl=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+    server.serve_forever()
 
 
 COMMAND = sandbox
