@@ -90,7 +90,9 @@ def demo_command(
             f"{report.second_pass_requests} for the second ({recognised} recognised, nothing created).",
             highlight=False,
         )
-        console.print(f"Work folder: {work} (inbox, archive, failed, state/ledger.sqlite)", highlight=False)
+        console.print(
+            f"Work folder: {report.work} (inbox, archive, failed, state/ledger.sqlite)", highlight=False
+        )
         if serve:
             console.print(f"Browse {server.base_url}/ ; Ctrl-C to stop.", highlight=False)
             threading.Event().wait()
