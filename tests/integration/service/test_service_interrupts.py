@@ -104,3 +104,5 @@ def test_ctrl_c_ends_the_sandbox_with_130() -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
