@@ -12,12 +12,15 @@ ALLOTROPY_STAMP := $(ALLOTROPY_VENV)/.installed-$(ALLOTROPY_VERSION)
 
 .PHONY: demo test lint unit bench venv services clean
 
-$(STAMP): pyproject.toml tests/plugin_package/pyproject.toml
+# The example parser package in tests/plugin_package is not installed here: the tests put it on their own
+# path (tests/support/test_plugin.py), so it never shows in the parser lists of whoever uses .venv. The
+# uninstall removes it from a .venv made before that.
+$(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m pip install --quiet -e tests/plugin_package
+	$(BIN)/python -m pip uninstall --quiet --yes example-lab-parser
 	touch $(STAMP)
 
 $(ALLOTROPY_STAMP):

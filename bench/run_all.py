@@ -36,7 +36,7 @@ DOC = REPO / "docs" / "BENCHMARKS.md"
 OUT = REPO / "bench" / "out"
 EXPORTS = REPO.parent / "shared" / "instrument-exports"
 ALLOTROPY_VENV = ".venv-allotropy"
-BENCHMARKS = ("parse", "parse_allotropy", "parse_bridge", "blob_memory", "backfill", "latency", "render")
+BENCHMARKS = ("parse", "parse_allotropy", "parse_bridge", "blob_memory", "backfill", "latency", "render", "cli_start")
 
 
 def venv_python(venv: str) -> str:
@@ -65,6 +65,7 @@ def commands(quick: bool, rate_limit: str, allotropy_python: str) -> dict[str, l
         "backfill": ["bench.backfill", *(["--quick"] if quick else []), "--rate-limit", rate_limit],
         "latency": ["bench.latency", *(["--quick"] if quick else [])],
         "render": ["bench.render", "--large-mb", "200", "--repeat", "5" if quick else "10"],
+        "cli_start": ["bench.cli_start", "--repeat", "10"],
     }
 
 
@@ -207,6 +208,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         "backfill": _backfill_section,
         "latency": _latency_section,
         "render": _render_section,
+        "cli_start": _cli_start_section,
     }
     for name, section in sections.items():
         figures = results.get(name, {})
@@ -431,6 +433,31 @@ def _latency_section(f: dict[str, Any]) -> list[str]:
         f"| min / max | {f['min_s']} / {f['max_s']} s | |",
         f"| files never seen | {len(f['missed'])} | 0 |",
         f"| 429s | {f['rate_limited_429']} | 0 |",
+        "",
+    ]
+
+
+def _cli_start_section(f: dict[str, Any]) -> list[str]:
+    if "--help" not in f:
+        return _failed("Command-line start", f)
+    rows = [
+        f"| `benchling-ingest {name}` | {f[name]['median_s']} s | {f[name]['min_s']} / {f[name]['max_s']} s "
+        f"| {f[name].get('cpu_median_s')} s "
+        f"| {'under ' + str(f['target_s']) + ' s' if name in ('--help', '--version') else 'none set'} |"
+        for name in ("--version", "--help", "run --help")
+    ]
+    return [
+        "## Command-line start",
+        "",
+        f"Wall time of a fresh `benchling-ingest` process, {f['repeat']} runs each after one warm-up run. "
+        "`--help` and `--version` import no command (`run --help` imports the `run` command and what it "
+        "needs: pandas, the client...). Load average at the start: "
+        f"{round(f.get('load_average') or 0, 1)} on this machine's cores (wall times grow with it; CPU "
+        "time is what the process itself used).",
+        "",
+        "| command | median wall | min / max wall | median CPU | target |",
+        "|---|---|---|---|---|",
+        *rows,
         "",
     ]
 

@@ -236,3 +236,11 @@ class RenderProcessLostError(RenderError):
     """The process drawing a chromatogram stopped (killed, out of memory): another attempt gets a new one."""
 
     retryable = True
+
+
+class StopRequestedError(IngestError):
+    """A stop was asked for (Ctrl-C, SIGTERM) while waiting (a backoff, the rate limit): the wait ends
+    at once and the file is left where it is, resumed by the next start like any retry."""
+
+    retryable = True
+    stage = "stop"

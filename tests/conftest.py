@@ -15,6 +15,7 @@ from tests.support.allotropy import allotropy_python  # noqa: F401  (fixture)
 from tests.support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
 from tests.support.golden import Golden
 from tests.support.postgres import postgres_dsn, postgres_server  # noqa: F401  (fixtures)
+from tests.support.test_plugin import install_for_session, uninstall
 from tests.support.variant_matrix import DEFAULT, VariantCase, parametrize_variants
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,6 +25,20 @@ TENANT_FILE = REPO / "sample_data" / "tenant.yaml"
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--overwrite", action="store_true", help="rewrite golden files (review the diff!)")
     parser.addoption("--run-slow", action="store_true", help="run the long reliability variants")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The example third-party parser package is installed for the tests only (see support.test_plugin)."""
+    config.stash[_PLUGIN_SITE] = install_for_session()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    site = config.stash.get(_PLUGIN_SITE, None)
+    if site is not None:
+        uninstall(site)
+
+
+_PLUGIN_SITE = pytest.StashKey[Path]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -59,8 +59,9 @@ class BenchlingClient:
     are checked by id after an ambiguous failure, never sent twice blindly, and the ids Benchling
     answers are compared with the ids sent (``ClientIdsNotKeptError`` on a difference). Result writes
     (``POST /assay-results``, transaction appends, ``:bulk-create``) are paced to ``results_per_hour``
-    together; ``on_wait`` hears of each such wait first. ``budget`` replaces the in-process limiter at
-    ``rate_limit`` with one shared by every process spending from the same Benchling budget.
+    together; ``on_wait`` hears of each such wait first, and of each long wait on the rate limit.
+    ``budget`` replaces the in-process limiter at ``rate_limit`` with one shared by every process
+    spending from the same Benchling budget.
     """
 
     def __init__(
@@ -94,7 +95,9 @@ class BenchlingClient:
                 maintenance_patience_seconds=maintenance_patience_seconds,
             )
         self._stats = StatsRecorder()
-        self._limiter = budget or RequestLimiter(rate_limit or RateLimit(), clock=clock, sleep=sleep)
+        self._limiter = budget or RequestLimiter(
+            rate_limit or RateLimit(), clock=clock, sleep=sleep, on_wait=on_wait
+        )
         self._results_pacer = HourlyPacer(
             results_per_hour, reason="results_hourly_cap", clock=clock, sleep=sleep, on_wait=on_wait
         )
@@ -159,6 +162,10 @@ class BenchlingClient:
     def stats(self) -> ClientStats:
         """A snapshot of the requests, retries, 429s and bytes this client has spent."""
         return self._stats.snapshot()
+
+    def requests_in_this_thread(self) -> int:
+        """Requests this client sent from the calling thread so far."""
+        return self._stats.requests_in_this_thread()
 
     @property
     def credentials_kind(self) -> str:

@@ -16,10 +16,14 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ingest.benchling.hourly_pacer import PacingWait
 from ingest.benchling.settings import RateLimit
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
+
+#: Waits at least this long are reported to ``on_wait`` (shorter ones are ordinary pacing).
+REPORTED_WAIT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,21 @@ class RequestSlot:
 class RequestLimiter:
     """The in-process :class:`~ingest.benchling.budget.RequestBudget`. Hands out :class:`RequestSlot`s
     so that at most ``limit.requests`` requests reach the server in
-    any ``limit.window_seconds``; thread-safe. ``clock`` is monotonic seconds, ``sleep`` waits."""
+    any ``limit.window_seconds``; thread-safe. ``clock`` is monotonic seconds, ``sleep`` waits;
+    ``on_wait`` hears of each wait of ``REPORTED_WAIT_SECONDS`` or more first (reason ``rate_limit``)."""
 
-    def __init__(self, limit: RateLimit, *, clock: Clock, sleep: Sleep) -> None:
+    def __init__(
+        self,
+        limit: RateLimit,
+        *,
+        clock: Clock,
+        sleep: Sleep,
+        on_wait: Callable[[PacingWait], None] | None = None,
+    ) -> None:
         self._limit = limit
         self._clock = clock
         self._sleep = sleep
+        self._on_wait = on_wait
         self._cond = threading.Condition()
         # free_at[i]: when slot i may be used again; inf while its request is in flight.
         self._free_at = [-math.inf] * limit.requests
@@ -91,6 +104,8 @@ class RequestLimiter:
                     if self._server_remaining is not None and now < self._server_reset_at:
                         self._server_remaining -= 1
                     return RequestSlot(self, index)
+            if self._on_wait is not None and delay >= REPORTED_WAIT_SECONDS:
+                self._on_wait(PacingWait("rate_limit", delay))
             self._sleep(delay)
 
     def _delay_locked(self, now: float) -> float | None:

@@ -47,11 +47,18 @@ class StatsRecorder:
         self._blob_bytes = 0
         self._responses: Counter[tuple[str, str]] = Counter()
         self._last_answer_at: float | None = None
+        self._this_thread = threading.local()
 
     def request(self, endpoint: str, body_bytes: int) -> None:
         with self._lock:
             self._requests[endpoint] += 1
             self._bytes_sent += body_bytes
+        self._this_thread.requests = self.requests_in_this_thread() + 1
+
+    def requests_in_this_thread(self) -> int:
+        """Requests sent so far by the calling thread (a worker's share, for per-file counts)."""
+        count: int = getattr(self._this_thread, "requests", 0)
+        return count
 
     def response(self, endpoint: str, status: int | None) -> None:
         """One answer with ``status`` (None: the request got no answer at all)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import tempfile
 import threading
@@ -12,32 +11,41 @@ import click
 from rich.console import Console
 
 from ingest.commands.logs import configure_logging
+from ingest.commands.options import epilog
 from ingest.operations.demo import demo_sandbox, run_demo
+from ingest.operations.packaged_data import demo_exports, demo_map, demo_tenant
 from ingest.pipeline import Outcome
 
-REPO = Path(__file__).resolve().parents[2]
 
-
-@click.command("demo")
+@click.command(
+    "demo",
+    epilog=epilog(
+        "benchling-ingest demo",
+        "benchling-ingest demo --work-dir ./demo-run --serve",
+        environment="none (the demo brings its own sandbox, tenant and credentials)",
+    ),
+)
 @click.option(
     "--samples",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=REPO / "sample_data" / "exports",
-    show_default=True,
+    default=demo_exports,
+    show_default="the demo exports installed with benchling-ingest",
     help="Demo exports to ingest.",
 )
 @click.option(
     "--tenant",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=REPO / "sample_data" / "tenant.yaml",
-    show_default=True,
+    default=demo_tenant,
+    show_default="the demo tenant installed with benchling-ingest",
+    help="Tenant YAML the sandbox is seeded with.",
 )
 @click.option(
     "--map",
     "map_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=REPO / "schemas_map.yaml",
-    show_default=True,
+    default=demo_map,
+    show_default="the demo mapping installed with benchling-ingest",
+    help="The mapping of the demo exports onto the tenant.",
 )
 @click.option(
     "--work-dir",
@@ -50,7 +58,12 @@ REPO = Path(__file__).resolve().parents[2]
 def demo_command(
     samples: Path, tenant: Path, map_path: Path, work_dir: Path | None, port: int, serve: bool
 ) -> None:
-    """Run the demo ingestion against a local sandbox and print a summary."""
+    """Run the demo against a local sandbox and print a summary.
+
+    Needs no network and no credentials: the sandbox runs on 127.0.0.1 seeded with the demo tenant,
+    and the demo exports installed with benchling-ingest are ingested twice (the second time nothing
+    is created). Works from any directory.
+    """
     configure_logging(json_lines=False, secrets=[], verbose=False)
     console = Console()
     work = work_dir or Path(tempfile.mkdtemp(prefix="benchling-ingest-demo-"))
@@ -77,11 +90,12 @@ def demo_command(
             f"{report.second_pass_requests} for the second ({recognised} recognised, nothing created).",
             highlight=False,
         )
-        console.print(f"Work folder: {work} (inbox, archive, failed, state/ledger.sqlite)", highlight=False)
+        console.print(
+            f"Work folder: {report.work} (inbox, archive, failed, state/ledger.sqlite)", highlight=False
+        )
         if serve:
             console.print(f"Browse {server.base_url}/ ; Ctrl-C to stop.", highlight=False)
-            with contextlib.suppress(KeyboardInterrupt):
-                threading.Event().wait()
+            threading.Event().wait()
         else:
             console.print(
                 f"(Re-run with --serve to browse the sandbox page at {server.base_url}/)", highlight=False

@@ -7,12 +7,19 @@ import sys
 
 import click
 
-from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
+from ingest.commands.options import CommonOptions, common_options, epilog, settings_from, start_logging
 from ingest.errors import ConfigError
 from ingest.operations.doctor import doctor_context, doctor_report, run_checks
 
 
-@click.command("doctor")
+@click.command(
+    "doctor",
+    epilog=epilog(
+        "benchling-ingest doctor",
+        "benchling-ingest doctor --json --map lab_map.yaml",
+        "benchling-ingest doctor --write-probe 'LC Method Development'",
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @click.option(
     "--write-probe",
@@ -26,11 +33,12 @@ from ingest.operations.doctor import doctor_context, doctor_report, run_checks
 )
 @common_options
 def doctor_command(as_json: bool, write_probe_project: str | None, common: CommonOptions) -> None:
-    """Check the tenant against what benchling-ingest assumes about it (read-only by default).
+    """Check the tenant against what benchling-ingest assumes.
 
-    Credentials; the rate-limit budget the headers show against BENCHLING_RATE_LIMIT; how the tenant
-    answers unknown ids in registered-entity, run and result bulk-gets; the mapping file against the live
-    schemas. With --write-probe: client ids kept or not, and the datetime form. Exits 1 when a check fails.
+    Read-only by default. Credentials; the rate-limit budget the headers show against
+    BENCHLING_RATE_LIMIT; how the tenant answers unknown ids in registered-entity, run and result
+    bulk-gets; the mapping file against the live schemas. With --write-probe: client ids kept or not,
+    and the datetime form. Exits 1 when a check fails.
     """
     start_logging(common)
     try:

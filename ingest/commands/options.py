@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ingest.commands.logs import configure_logging
+from ingest.commands.logs import LogFile, configure_logging
 from ingest.ledger.location import dsn_secrets, is_postgres_dsn
 from ingest.settings import Settings, load_settings, process_environment, secret_values
 
@@ -33,7 +33,8 @@ LEDGER_LOCATION = LedgerLocationType()
 
 @dataclass(frozen=True, kw_only=True)
 class CommonOptions:
-    """``--map``, ``--ledger``, ``--parsers-dir``, ``--log-json`` and ``-v``."""
+    """``--map``, ``--ledger``, ``--parsers-dir``, ``--log-json``, ``--log-file`` (with its rotation
+    options) and ``-v``."""
 
     map_path: Path | None = None
     #: A SQLite file, or a ``postgresql://`` URL (kept as given; settings tell them apart).
@@ -41,9 +42,35 @@ class CommonOptions:
     parsers_dir: Path | None = None
     log_json: bool = False
     verbose: bool = False
+    log_file: Path | None = None
+    log_max_bytes: int = LogFile.max_bytes
+    log_backups: int = LogFile.backups
 
 
-_COMMON = ("map_path", "ledger_path", "parsers_dir", "log_json", "verbose")
+_COMMON = (
+    "map_path",
+    "ledger_path",
+    "parsers_dir",
+    "log_json",
+    "verbose",
+    "log_file",
+    "log_max_bytes",
+    "log_backups",
+)
+
+#: The variables that locate Benchling and its credentials, named in every command's help that uses them.
+CREDENTIALS_HELP = (
+    "BENCHLING_URL (the tenant, https://NAME.benchling.com), BENCHLING_API_KEY or BENCHLING_CLIENT_ID "
+    "and BENCHLING_CLIENT_SECRET (an app), BENCHLING_RATE_LIMIT (REQUESTS/SECONDS)"
+)
+
+
+def epilog(*examples: str, environment: str = CREDENTIALS_HELP) -> str:
+    """A command's help epilog: examples, one per line as written, then the variables it reads."""
+    lines = ["\b", "Examples:", *(f"  {example}" for example in examples), ""]
+    if environment:
+        lines.append(f"Environment: {environment}. Options name the variables they read (flags win).")
+    return "\n".join(lines)
 
 
 def common_options(func: F) -> F:
@@ -60,16 +87,38 @@ def common_options(func: F) -> F:
             "map_path",
             type=click.Path(path_type=Path),
             default=None,
-            help="schemas_map.yaml to use (default: $BENCHLING_INGEST_MAP or ./schemas_map.yaml).",
+            help="schemas_map.yaml to use (default: $BENCHLING_INGEST_MAP or ./schemas_map.yaml; "
+            "'benchling-ingest init' writes a starter one).",
         ),
         ledger_option(),
         click.option(
             "--parsers-dir",
             type=click.Path(exists=True, file_okay=False, path_type=Path),
             default=None,
-            help="A folder of drop-in .py parser plugins.",
+            help="A folder of drop-in .py parser plugins (default: $BENCHLING_INGEST_PARSERS_DIR).",
         ),
-        click.option("--log-json", is_flag=True, help="Log JSON lines instead of readable lines."),
+        click.option("--log-json", is_flag=True, help="Log JSON lines on stderr instead of readable lines."),
+        click.option(
+            "--log-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Also log JSON lines (file, sha256, state, run id, duration, requests) to this file, "
+            "rotated by size.",
+        ),
+        click.option(
+            "--log-max-bytes",
+            type=click.IntRange(min=1024),
+            default=LogFile.max_bytes,
+            show_default=True,
+            help="Rotate --log-file when it reaches this size.",
+        ),
+        click.option(
+            "--log-backups",
+            type=click.IntRange(min=0),
+            default=LogFile.backups,
+            show_default=True,
+            help="Rotated --log-file copies kept (FILE.1 ... FILE.N).",
+        ),
         click.option("-v", "--verbose", is_flag=True, help="Log debug messages."),
     ]
     decorated: Any = wrapper
@@ -95,9 +144,10 @@ def ledger_option() -> Callable[[F], F]:
 
 
 def start_logging(common: CommonOptions) -> None:
-    """Log to stderr as the options say, with every known secret value redacted."""
+    """Log to stderr (and ``--log-file``) as the options say, with every known secret value redacted."""
     secrets = secret_values(process_environment()) + dsn_secrets(common.ledger_path)
-    configure_logging(json_lines=common.log_json, secrets=secrets, verbose=common.verbose)
+    log_file = LogFile(common.log_file, common.log_max_bytes, common.log_backups) if common.log_file else None
+    configure_logging(json_lines=common.log_json, secrets=secrets, verbose=common.verbose, log_file=log_file)
 
 
 def settings_from(common: CommonOptions, *, workers: int | None = None) -> Settings:

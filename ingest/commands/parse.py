@@ -96,7 +96,15 @@ def _print_table(path: Path, parsed: ParsedFile) -> None:
     console.print(results)
 
 
-@click.command("parse")
+@click.command(
+    "parse",
+    epilog=(
+        "\b\nExamples:\n  benchling-ingest parse run42.csv\n"
+        "  benchling-ingest parse run42.csv --format json --date-order month_first\n"
+        "  benchling-ingest parse Sample.D --format parquet --output sample.parquet\n\n"
+        "Environment: none (it reads only the file, no settings and no Benchling)."
+    ),
+)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
@@ -137,7 +145,10 @@ def parse_command(
     formula_text: str,
     parsers_dir: Path | None,
 ) -> None:
-    """Parse one export and print what the pipeline would get from it (no Benchling calls)."""
+    """Parse one export and print what the parser read.
+
+    What the pipeline would get from it: metadata, results and traces (no Benchling calls).
+    """
     if output_format == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE.")
     registry = registry_or_exit(parsers_dir)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
+from ingest.commands.options import CommonOptions, common_options, epilog, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.operations.instance_lock import instance_lock
 from ingest.operations.reprocess import Selection, WaitNotice, dry_run, reprocess, select_exports
-from ingest.pipeline import Outcome, Pipeline, summarize
+from ingest.pipeline import Outcome, Pipeline, log_outcome, summarize
 from ingest.pipeline.factory import open_pipeline
 
 
@@ -29,7 +29,13 @@ def _date(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.astimezone()
 
 
-@click.command("reprocess")
+@click.command(
+    "reprocess",
+    epilog=epilog(
+        "benchling-ingest reprocess /archive/hplc --since 2023-01-01 --dry-run",
+        "benchling-ingest reprocess /archive/hplc --glob '**/*.csv' --log-file reprocess.log",
+    ),
+)
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--since", default=None, help="Only files modified on or after this date (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Only files modified before this date (YYYY-MM-DD).")
@@ -60,9 +66,11 @@ def reprocess_command(
     batch_files: int,
     common: CommonOptions,
 ) -> None:
-    """Ingest every export under FOLDER (years of archived files) in the fewest requests.
+    """Ingest every export under FOLDER in the fewest requests.
 
-    Files stay where they are; the ledger makes a second run create nothing new.
+    For years of archived files: they stay where they are, and the ledger makes a second run create
+    nothing new. The progress bar says when it waits on the rate limit or the hourly results cap.
+    Exit codes: 0 all done, 1 a file failed or waits, 2 a configuration error, 130 Ctrl-C.
     """
     root = folder.absolute()
     selection = Selection(_date(since), _date(until), globs)
@@ -116,30 +124,53 @@ def _print_dry_run(pipeline: Pipeline, root: Path, paths: list[Path]) -> int:
 def _reprocess_with_progress(
     pipeline: Pipeline, root: Path, paths: list[Path], *, force: bool, batch_files: int, notice: WaitNotice
 ) -> list[Outcome]:
+    """The bar moves per file: half a step when a file is planned (its batch's shared requests still to
+    come), the rest when its outcome arrives; a rate-limit or hourly-cap wait shows in its description."""
     outcomes: list[Outcome] = []
+    planned: set[Path] = set()
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[done]}/{task.total:.0f} done"),
         TextColumn("{task.fields[rate]:.2f} files/s"),
         TimeRemainingColumn(),
         TextColumn("{task.fields[requests]} requests"),
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
-        task = progress.add_task("reprocess", total=len(paths), rate=0.0, requests=0)
-        # A wait on the hourly results cap shows in the bar until the next file is done.
+        task = progress.add_task("reprocess", total=len(paths), rate=0.0, requests=0, done=0)
         notice.show(lambda text: progress.update(task, description=f"reprocess: {text}"))
+
+        def show() -> None:
+            elapsed = progress.tasks[task].elapsed or 1e-9
+            progress.update(
+                task,
+                completed=len(outcomes) + 0.5 * len(planned),
+                done=len(outcomes),
+                rate=len(outcomes) / elapsed,
+                requests=pipeline.client_stats.total_requests,
+            )
+
+        def on_planned(path: Path) -> None:
+            planned.add(path)
+            show()
 
         def tick(outcome: Outcome) -> None:
             outcomes.append(outcome)
+            planned.discard(outcome.path)
+            log_outcome(outcome)
             notice.clear()
-            elapsed = progress.tasks[task].elapsed or 1e-9
-            requests = pipeline.client_stats.total_requests
-            progress.update(
-                task, description="reprocess", advance=1, rate=len(outcomes) / elapsed, requests=requests
-            )
+            progress.update(task, description="reprocess")
+            show()
 
-        reprocess(pipeline, paths, root=root, force=force, batch_files=batch_files, on_outcome=tick)
+        reprocess(
+            pipeline,
+            paths,
+            root=root,
+            force=force,
+            batch_files=batch_files,
+            on_outcome=tick,
+            on_planned=on_planned,
+        )
     return outcomes
 
 

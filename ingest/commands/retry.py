@@ -7,13 +7,21 @@ from pathlib import Path
 
 import click
 
-from ingest.commands.options import CommonOptions, ledger_option, settings_from, start_logging
+from ingest.commands.options import CommonOptions, epilog, ledger_option, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.file_names import display
 from ingest.operations.retry import retry_with_lock
 
 
-@click.command("retry")
+@click.command(
+    "retry",
+    epilog=epilog(
+        "benchling-ingest retry run42.csv --failed D:\\Failed          # its name",
+        "benchling-ingest retry D:\\Failed\\hplc\\run42.csv --failed D:\\Failed",
+        "benchling-ingest retry --all --failed D:\\Failed",
+        environment="BENCHLING_INGEST_LEDGER or BENCHLING_INGEST_HOME (as --ledger)",
+    ),
+)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--all", "retry_all", is_flag=True, help="Every quarantined file and every waiting retry.")
 @click.option(
@@ -27,7 +35,12 @@ from ingest.operations.retry import retry_with_lock
 def retry_command(
     files: tuple[Path, ...], retry_all: bool, failed_dir: Path, ledger_path: Path | str | None
 ) -> None:
-    """Put quarantined FILES (or --all) back in their watched folder so they are ingested again."""
+    """Put quarantined files back in line for a running watch.
+
+    FILES (or --all) go back to their watched folder so they are ingested again. Name each by its
+    name (as it was in the drop folder, or as quarantined), its quarantined path or its original path;
+    a name that fits several quarantined files is refused with the list of them.
+    """
     if not files and not retry_all:
         raise click.UsageError("name quarantined files, or pass --all")
     common = CommonOptions(ledger_path=ledger_path)

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
+from ingest.commands.options import CommonOptions, common_options, epilog, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.file_names import display
 from ingest.filing import FilingOptions
 from ingest.operations.instance_lock import instance_lock
-from ingest.pipeline import Outcome, summarize
+from ingest.pipeline import Outcome, log_outcome, summarize
 from ingest.pipeline.factory import open_pipeline
 
 
-@click.command("run")
+@click.command(
+    "run",
+    epilog=epilog(
+        "benchling-ingest run run42.csv",
+        "benchling-ingest run exports/*.csv --archive done/ --failed failed/ --log-file ingest.log",
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Ingest again even if the ledger has this content already.")
 @click.option("--archive", "archive_dir", type=click.Path(path_type=Path), help="Move ingested files here.")
@@ -37,10 +44,11 @@ def run_command(
     archive_superseded: bool,
     common: CommonOptions,
 ) -> None:
-    """Ingest FILES now: one Benchling run with its results per file, recorded in the ledger.
+    """Ingest FILES now: one Benchling run with its results per file.
 
-    Running it again over the same files creates nothing new (the ledger remembers them). The default
-    ledger is the same from any working directory (see --ledger); it is used by one command at a time.
+    Each is recorded in the ledger: running it again over the same files creates nothing new. The
+    default ledger is the same from any working directory (see --ledger); it is used by one command at
+    a time. Exit codes: 0 all done, 1 a file failed or waits, 2 a configuration error, 130 Ctrl-C.
     """
     console = Console()
     start_logging(common)
@@ -56,14 +64,19 @@ def run_command(
             ) as pipeline,
         ):
             outcomes: list[Outcome] = []
-            outcomes += pipeline.resume()
+            for resumed in pipeline.resume():
+                log_outcome(resumed)
+                outcomes.append(resumed)
             for path in files:
                 root = Path(os.path.abspath(path)).parent if (archive_dir or failed_dir) else None
+                started, before = time.monotonic(), pipeline.requests_in_this_thread()
                 try:
                     outcome = pipeline.ingest_path(path, root=root, force=force)
                 except IngestError as exc:
                     console.print(f"[red]failed[/red]  {display(path)}: {exc.message}", soft_wrap=True)
                     continue
+                requests = pipeline.requests_in_this_thread() - before
+                log_outcome(outcome, duration_s=time.monotonic() - started, requests=requests)
                 outcomes.append(outcome)
                 console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
             stats = pipeline.save_client_counters()

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import click
 
+from ingest.commands.options import epilog
 from ingest.errors import ConfigError
+from ingest.operations.packaged_data import demo_tenant
 from ingest.sandbox import FaultSpec, RateLimit, SandboxConfig, SandboxServer, Variants
 
 
-@click.command("sandbox")
+@click.command(
+    "sandbox",
+    epilog=epilog(
+        "benchling-ingest sandbox --port 8000",
+        "benchling-ingest sandbox --rate-limit 60/30/sliding --state sandbox.sqlite",
+        "benchling-ingest sandbox --variant help",
+        environment="none (clients then use BENCHLING_URL=http://127.0.0.1:PORT and the printed API key)",
+    ),
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port (0 = any free port).")
 @click.option(
     "--tenant",
     "tenant_file",
-    default=Path("sample_data/tenant.yaml"),
-    show_default=True,
+    default=demo_tenant,
+    show_default="the demo tenant installed with benchling-ingest",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Tenant YAML the sandbox is seeded with.",
 )
@@ -51,7 +60,10 @@ def sandbox(
     variants: tuple[str, ...],
     state_file: Path | None,
 ) -> None:
-    """Serve a local, strict Benchling REST API v2 look-alike."""
+    """Serve a local, strict Benchling REST API v2 look-alike.
+
+    Seeded with the demo tenant unless --tenant names another; until Ctrl-C.
+    """
     if "help" in variants:
         click.echo(Variants.help_text())
         return
@@ -73,8 +85,7 @@ def sandbox(
     if config.variants.changed():
         click.echo(f"Variants: {config.variants.changed()}")
     click.echo("Press Ctrl-C to stop.", nl=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+    server.serve_forever()
 
 
 COMMAND = sandbox

@@ -11,56 +11,83 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
-from ingest.errors import IngestError, ResolveError
+from ingest.commands.options import CommonOptions, common_options, epilog, settings_from, start_logging
+from ingest.errors import IngestError
 from ingest.models import BlobRef, RunPlan
-from ingest.operations.validate import datetime_form_note, plan_document
+from ingest.operations.validate import (
+    datetime_form_note,
+    file_document,
+    problems_of,
+    validation_document,
+)
 from ingest.pipeline.factory import open_pipeline
 
 
-@click.command("validate")
+@click.command(
+    "validate",
+    epilog=epilog(
+        "benchling-ingest validate run42.csv",
+        "benchling-ingest validate exports/*.json --map lab_map.yaml",
+        "benchling-ingest validate run42.csv --json | jq '.files[].problems'",
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON document (every file's plan or problems) and nothing else on stdout.",
+)
 @common_options
 def validate_command(files: tuple[Path, ...], as_json: bool, common: CommonOptions) -> None:
-    """Dry run: parse FILES and show the run and results that would be created, and every problem.
+    """Dry run: show the run and results FILES would become.
 
-    Reads schemas and entities from Benchling; writes nothing anywhere.
+    Parses FILES and shows the run and results that would be created, and every problem. Reads schemas
+    and entities from Benchling; writes nothing anywhere. Exit codes: 0 no problems, 1 a file has
+    problems, 2 the settings or the mapping cannot be used (with --json, an {"error": ...} document).
     """
     console = Console()
     start_logging(common)
-    failures = 0
-    settings = settings_from(common)
+    checked: list[dict[str, Any]] = []
     try:
+        settings = settings_from(common)
         with open_pipeline(settings, ledger_path=Path(":memory:")) as pipeline:
+            note = datetime_form_note(settings.map_path)
             if not as_json:
-                console.print(datetime_form_note(settings.map_path), highlight=False, soft_wrap=True)
+                console.print(note, highlight=False, soft_wrap=True)
             for path in files:
                 try:
                     _, plan = pipeline.plan_file(path)
                 except IngestError as exc:
-                    failures += 1
-                    _print_problems(console, path, exc)
+                    checked.append(file_document(path, None, exc))
+                    if not as_json:
+                        _print_problems(console, path, exc)
                     continue
-                if as_json:
-                    click.echo(json.dumps(plan_document(plan), indent=2, default=str))
-                else:
+                checked.append(file_document(path, plan, None))
+                if not as_json:
                     _print_plan(console, plan)
             requests = pipeline.client_stats.total_requests
     except IngestError as exc:
-        click.echo(f"Error: {exc.message}", err=True)
+        if as_json:
+            click.echo(json.dumps({"ok": False, "error": exc.to_dict()}, indent=2))
+        else:
+            click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)
-    console.print(
-        f"{len(files)} file(s) checked, {failures} with problems; {requests} read request(s), 0 writes."
-    )
+    failures = sum(not f["ok"] for f in checked)
+    if as_json:
+        document = validation_document(checked, requests=requests, datetime_note=note)
+        click.echo(json.dumps(document, indent=2, default=str))
+    else:
+        console.print(
+            f"{len(files)} file(s) checked, {failures} with problems; {requests} read request(s), 0 writes."
+        )
     if failures:
         sys.exit(1)
 
 
 def _print_problems(console: Console, path: Path, exc: IngestError) -> None:
     console.print(f"[red]PROBLEMS[/red] {path} ({exc.stage})", highlight=False, soft_wrap=True)
-    problems = exc.problems if isinstance(exc, ResolveError) and exc.problems else [exc.message]
-    for problem in problems:
+    for problem in problems_of(exc):
         console.print(f"  - {problem}", highlight=False, markup=False, soft_wrap=True)
 
 

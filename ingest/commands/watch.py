@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 
-from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
+from ingest.commands.interrupts import GracefulStop
+from ingest.commands.options import CommonOptions, common_options, epilog, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.filing import FilingOptions
 from ingest.operations.instance_lock import instance_lock
@@ -18,7 +19,14 @@ from ingest.pipeline.factory import open_pipeline, watch_service
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 
 
-@click.command("watch")
+@click.command(
+    "watch",
+    epilog=epilog(
+        "benchling-ingest watch ./inbox --archive ./archive --failed ./failed",
+        "benchling-ingest watch \\\\labserver\\exports --poll --log-file C:\\ingest\\watch.log",
+        "benchling-ingest watch /data/hplc /data/qpcr --include '*.csv' --workers 8",
+    ),
+)
 @click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--poll", is_flag=True, default=None, help="Poll the folders (default: only on network shares)."
@@ -71,7 +79,21 @@ from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
     help="Seconds a file no parser reads is kept waiting for an export that names it as an attachment.",
 )
 @click.option("--done-marker", default=None, help="Take a file only once '<name><MARKER>' exists beside it.")
-@click.option("--workers", type=int, default=None, help="Files in flight at once (default 4).")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Files in flight at once (default: $BENCHLING_INGEST_WORKERS, else 4).",
+)
+@click.option(
+    "--stop-grace",
+    "stop_grace",
+    type=click.FloatRange(min=0.0),
+    default=60.0,
+    show_default=True,
+    help="Seconds the first Ctrl-C or SIGTERM gives the files in hand to reach a checkpoint before "
+    "stopping at once (a second Ctrl-C stops at once).",
+)
 @click.option(
     "--archive-superseded",
     is_flag=True,
@@ -116,15 +138,22 @@ def watch_command(
     http_address: str | None,
     http_token: str | None,
     probe_seconds: float,
+    stop_grace: float,
     common: CommonOptions,
 ) -> None:
-    """Watch FOLDERS and ingest every export that lands there, exactly once, until stopped.
+    """Watch FOLDERS and ingest every export that lands there.
 
-    Only one watch (or run, or reprocess) uses a ledger at a time: a second one refuses to start and
-    names the first. Files whose names are not text, or that link outside FOLDERS, are quarantined.
+    Exactly once, until stopped. Only one watch (or run, or reprocess) uses a ledger at a time: a
+    second one refuses to start and names the first. Files whose names are not text, or that link
+    outside FOLDERS, are quarantined.
+
+    Ctrl-C (or SIGTERM) stops after the files in hand reach a checkpoint, at most --stop-grace seconds;
+    a second Ctrl-C stops at once (the next start resumes those files). Exit codes: 0 stopped by
+    SIGTERM, 130 by Ctrl-C, 143 by SIGTERM forced after the grace period, 2 on a configuration error.
     """
     start_logging(common)
     monitoring = MonitoringOptions(http=http_address, token=http_token, probe_seconds=probe_seconds)
+    stop = threading.Event()
     try:
         check_options(monitoring)
         settings = settings_from(common, workers=workers)
@@ -137,6 +166,7 @@ def watch_command(
                 attachment_grace_seconds=attachment_grace,
                 command="watch",
                 folders=folders,
+                stop=stop,
             ) as pipeline,
         ):
             watch_options = WatchOptions(
@@ -147,24 +177,22 @@ def watch_command(
                 exclude=DEFAULT_EXCLUDES + exclude,
                 done_marker=done_marker,
             )
-            service = watch_service(pipeline, folders, watch_options, workers=settings.workers)
-
-            def request_stop(signum: int, frame: object) -> None:
-                click.echo("Stopping after the files in hand reach a checkpoint...", err=True)
-                service.stop()
-
-            signal.signal(signal.SIGINT, request_stop)
-            signal.signal(signal.SIGTERM, request_stop)
-            click.echo(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).", err=True)
-            with monitored(
-                service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
+            service = watch_service(pipeline, folders, watch_options, workers=settings.workers, stop=stop)
+            stopper = GracefulStop(
+                service.stop, grace_seconds=stop_grace, say=lambda t: click.echo(t, err=True)
+            )
+            with (
+                stopper.installed(),
+                monitored(service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir),
             ):
+                click.echo(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).", err=True)
                 counters = service.run()
-            pipeline.save_client_counters()
+                pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)
     click.echo(f"Stopped. {json.dumps(counters.outcomes)}", err=True)
+    sys.exit(stopper.exit_code)
 
 
 COMMAND = watch_command

@@ -64,7 +64,8 @@ def run_demo(
     ``on_outcome(outcome, root)`` is called as each file is done, with the folder it was found in;
     ``on_second_pass()`` before the archived exports are offered again.
     """
-    report = DemoReport(work)
+    # Absolute: the ledger records absolute paths, and filing compares them with the folder's.
+    report = DemoReport(work.absolute())
     shutil.copytree(samples, report.inbox, dirs_exist_ok=True)
     client_settings = ClientSettings(server.base_url, ApiKey(server.api_key), RateLimit(60, 30.0))
     settings = load_settings({}, map_path=map_path, home=work / "state", client=client_settings)

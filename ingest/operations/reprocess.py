@@ -17,7 +17,12 @@ from ingest.watch import list_exports
 log = logging.getLogger("ingest.reprocess")
 
 #: What each pacing reason is called in the messages people read.
-_WAIT_REASONS = {"results_hourly_cap": "the hourly results cap"}
+_WAIT_REASONS = {"results_hourly_cap": "the hourly results cap", "rate_limit": "the rate limit"}
+#: Why each pacing reason makes the client wait, for the log.
+_WAIT_WHY = {
+    "results_hourly_cap": "Benchling allows a fixed number of result writes per hour",
+    "rate_limit": "Benchling allows a fixed number of requests per window",
+}
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,12 @@ def reprocess(
     force: bool = False,
     batch_files: int = 25,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_planned: Callable[[Path], None] | None = None,
 ) -> list[Outcome]:
-    """Ingest ``paths`` in batches (runs and results of a batch share requests); files stay in place."""
+    """Ingest ``paths`` in batches (runs and results of a batch share requests); files stay in place.
+    ``on_planned`` hears of each file planned, ``on_outcome`` of each file's outcome (see ``Backfill``)."""
     return Backfill(pipeline, batch_files=batch_files).run(
-        paths, root=root, force=force, on_outcome=on_outcome
+        paths, root=root, force=force, on_outcome=on_outcome, on_planned=on_planned
     )
 
 
@@ -91,7 +98,8 @@ def describe_wait(wait: PacingWait) -> str:
 
 
 class WaitNotice:
-    """The client's ``on_wait``: logs each pacing wait and tells the progress display (thread-safe).
+    """The client's ``on_wait``: logs each pacing wait (the hourly results cap, the request rate limit)
+    and tells the progress display (thread-safe).
 
     Made before the client (which takes it at construction); the display attaches later with ``show``.
     ``latest`` is the last message, None once ``clear`` was called (a file finished since).
@@ -104,7 +112,7 @@ class WaitNotice:
 
     def __call__(self, wait: PacingWait) -> None:
         text = describe_wait(wait)
-        log.info("Reprocess is %s (Benchling allows a fixed number of result writes per hour).", text)
+        log.info("Reprocess is %s (%s).", text, _WAIT_WHY.get(wait.reason, wait.reason))
         with self._lock:
             self.latest = text
             show = self._show

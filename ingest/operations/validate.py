@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import IngestError, ResolveError
 from ingest.ledger.plan_codec import body_to_json
 from ingest.models import RunPlan
 from ingest.resolve import load_schema_map
@@ -29,6 +30,38 @@ def plan_document(plan: RunPlan) -> dict[str, Any]:
             for link in plan.links
         ],
         "warnings": list(plan.warnings),
+    }
+
+
+def problems_of(exc: IngestError) -> list[str]:
+    """Every problem an error names: a resolve error lists each one, any other error is one problem."""
+    return list(exc.problems) if isinstance(exc, ResolveError) and exc.problems else [exc.message]
+
+
+def file_document(path: Path, plan: RunPlan | None, error: IngestError | None) -> dict[str, Any]:
+    """One file of ``validate --json``: ``ok`` with its plan, or its stage, error type and problems."""
+    if error is None and plan is not None:
+        return {"file": str(path), "ok": True, "plan": plan_document(plan)}
+    assert error is not None
+    return {
+        "file": str(path),
+        "ok": False,
+        "stage": error.stage,
+        "error": type(error).__name__,
+        "problems": problems_of(error),
+    }
+
+
+def validation_document(files: list[dict[str, Any]], *, requests: int, datetime_note: str) -> dict[str, Any]:
+    """The whole ``validate --json`` answer: each file, the counts, and how datetimes are written."""
+    return {
+        "ok": all(f["ok"] for f in files),
+        "checked": len(files),
+        "with_problems": sum(not f["ok"] for f in files),
+        "read_requests": requests,
+        "writes": 0,
+        "datetime_form": datetime_note,
+        "files": files,
     }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ingest.pipeline.backfill import Backfill
 from ingest.pipeline.outcome import Outcome, OutcomeKind, summarize
+from ingest.pipeline.outcome_log import log_outcome
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.service import IngestService
 
-__all__ = ["Backfill", "IngestService", "Outcome", "OutcomeKind", "Pipeline", "summarize"]
+__all__ = ["Backfill", "IngestService", "Outcome", "OutcomeKind", "Pipeline", "log_outcome", "summarize"]

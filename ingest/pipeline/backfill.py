@@ -37,17 +37,22 @@ class Backfill:
         root: Path,
         force: bool = False,
         on_outcome: Callable[[Outcome], None] | None = None,
+        on_planned: Callable[[Path], None] | None = None,
     ) -> list[Outcome]:
-        """Ingest ``paths`` (under ``root``, where they stay); one Outcome per file that could be read."""
+        """Ingest ``paths`` (under ``root``, where they stay); one Outcome per file that could be read.
+        ``on_planned(path)`` hears of each file planned and waiting for its batch's shared requests."""
         outcomes: list[Outcome] = []
         for start in range(0, len(paths), self._batch_files):
-            for outcome in self._batch(paths[start : start + self._batch_files], root, force):
+            batch = self._batch(paths[start : start + self._batch_files], root, force, on_planned)
+            for outcome in batch:
                 outcomes.append(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
         return outcomes
 
-    def _batch(self, paths: Sequence[Path], root: Path, force: bool) -> Iterator[Outcome]:
+    def _batch(
+        self, paths: Sequence[Path], root: Path, force: bool, on_planned: Callable[[Path], None] | None
+    ) -> Iterator[Outcome]:
         pipeline = self._pipeline
         prepared: list[tuple[FileRecord, SourceFile | None]] = []
         for path in paths:
@@ -65,4 +70,6 @@ class Backfill:
                 yield step
                 continue
             prepared.append((step, source))
+            if on_planned is not None:
+                on_planned(path)
         yield from pipeline.finish_many(prepared)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -25,6 +27,7 @@ from ingest.models import Trace
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.rejected_files import RejectedFiles
 from ingest.pipeline.service import IngestService, known_unless_unreachable
+from ingest.pipeline.stopping import stop_aware_sleep
 from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
 from ingest.settings import Settings
 from ingest.watch import FolderWatcher, WatchOptions
@@ -53,10 +56,13 @@ def open_client(
     *,
     budget: RequestBudget | None = None,
     on_wait: Callable[[PacingWait], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> BenchlingClient:
     """The client for ``settings``, drawing on ``budget`` when the rate limit is shared by several
-    processes; ``on_wait`` hears of each wait on the hourly results cap first."""
-    return BenchlingClient.from_settings(settings, budget=budget, on_wait=on_wait)
+    processes; ``on_wait`` hears of each wait (the hourly results cap, the request rate limit) first;
+    setting ``stop`` ends any of its waits at once (``StopRequestedError``)."""
+    sleep = stop_aware_sleep(stop) if stop is not None else time.sleep
+    return BenchlingClient.from_settings(settings, budget=budget, on_wait=on_wait, sleep=sleep)
 
 
 def open_ledger(
@@ -72,7 +78,9 @@ def open_ledger(
     return SqliteLedger(location, host_id=host_id)
 
 
-def open_shared_budget(dsn: str, settings: ClientSettings) -> PostgresRequestBudget:
+def open_shared_budget(
+    dsn: str, settings: ClientSettings, *, stop: threading.Event | None = None
+) -> PostgresRequestBudget:
     """The tenant's request budget in a PostgreSQL ledger, shared by every host using it."""
     from ingest.ledger.postgres_budget import PostgresRequestBudget
 
@@ -81,6 +89,7 @@ def open_shared_budget(dsn: str, settings: ClientSettings) -> PostgresRequestBud
         key=budget_key(settings.base_url, settings.credentials),
         requests=settings.rate_limit.requests,
         window_seconds=settings.rate_limit.window_seconds,
+        sleep=stop_aware_sleep(stop) if stop is not None else time.sleep,
     )
 
 
@@ -96,10 +105,11 @@ def open_pipeline(
     command: str | None = None,
     folders: Sequence[Path] = (),
     on_wait: Callable[[PacingWait], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit. ``command`` (with
     the ``folders`` it watches) registers this process in the ledger's instances while it runs;
-    ``on_wait`` goes to the client it makes (see :func:`open_client`)."""
+    ``on_wait`` and ``stop`` go to the client it makes (see :func:`open_client`)."""
     registry = discover_parsers(settings.parsers_dir)
     schema_map = load_schema_map(
         settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
@@ -109,10 +119,14 @@ def open_pipeline(
         api = client
         if api is None:
             client_settings = settings.require_client()
-            budget = open_shared_budget(str(location), client_settings) if is_postgres_dsn(location) else None
+            budget = (
+                open_shared_budget(str(location), client_settings, stop=stop)
+                if is_postgres_dsn(location)
+                else None
+            )
             if budget is not None:
                 stack.callback(budget.close)
-            api = stack.enter_context(open_client(client_settings, budget=budget, on_wait=on_wait))
+            api = stack.enter_context(open_client(client_settings, budget=budget, on_wait=on_wait, stop=stop))
         ledger = stack.enter_context(
             open_ledger(location, host_id=settings.host_id, lease_seconds=settings.lease_seconds)
         )
@@ -139,10 +153,16 @@ def open_pipeline(
 
 
 def watch_service(
-    pipeline: Pipeline, folders: Sequence[Path], options: WatchOptions, *, workers: int
+    pipeline: Pipeline,
+    folders: Sequence[Path],
+    options: WatchOptions,
+    *,
+    workers: int,
+    stop: threading.Event | None = None,
 ) -> IngestService:
     """The service loop over ``folders``: a watcher that skips what the ledger has finished and
-    quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes."""
+    quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes. ``stop``:
+    the event given to ``open_pipeline`` too, so that stopping the service ends the client's waits."""
     options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
     rejected = RejectedFiles(pipeline.filing_options.failed_dir, now=lambda: dt.datetime.now().astimezone())
     watcher = FolderWatcher(
@@ -151,4 +171,4 @@ def watch_service(
         is_known=known_unless_unreachable(pipeline),
         on_reject=rejected,
     )
-    return IngestService(pipeline, watcher, workers=workers)
+    return IngestService(pipeline, watcher, workers=workers, stop=stop)

@@ -130,6 +130,10 @@ class Pipeline:
         """Requests, retries and 429s so far (schema reads and entity lookups included)."""
         return self._client.stats
 
+    def requests_in_this_thread(self) -> int:
+        """Requests sent to Benchling from the calling thread so far (per-file counts in logs)."""
+        return self._client.requests_in_this_thread()
+
     @property
     def unit_suffixes(self) -> tuple[str, ...]:
         """Folder suffixes that make a folder one export (``.d``), for folder walks."""

@@ -3,12 +3,12 @@
 Retryable errors keep the row in its state with an exponentially growing delay; other errors fail it
 and move the file to quarantine with its report. A file that changed after it was read gets no run:
 the version is given up when the export itself changed (its new content is a new version), and
-planned again after a wait when only its attachments did.
+planned again after a wait when only its attachments did. Nothing is logged here: whoever receives the
+Outcome logs it once (``ingest.pipeline.outcome_log``).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -17,8 +17,6 @@ from ingest.ledger import FileRecord, Ledger
 from ingest.models import SourceFile
 from ingest.pipeline.filing_records import FileMover
 from ingest.pipeline.outcome import Outcome
-
-log = logging.getLogger("ingest.pipeline")
 
 #: How long a file whose attachments changed mid-ingestion waits before it is planned again, at least.
 CHANGED_ATTACHMENT_WAIT_SECONDS = 5.0
@@ -49,10 +47,8 @@ class RowEndings:
         if retryable:
             delay = min(self._retry_base * 2 ** min(record.attempts, 20), self._retry_max)
             record = self._ledger.record_transient_failure(record.id, error, retry_at=self._clock() + delay)
-            log.warning("%s: %s (will retry in %.0f s)", record.path, error.get("message"), delay)
             return Outcome("waiting", record, f"{error.get('message')} (retry in {delay:.0f} s)")
         record = self._ledger.mark_failed(record.id, error)
-        log.error("%s: %s", record.path, error.get("message"))
         record = self._moves.quarantine(record, source, error)
         return Outcome("failed", record, str(error.get("message")))
 
@@ -60,7 +56,6 @@ class RowEndings:
         """Nothing was created: give this version up (the export changed: its new content is a new
         version) or plan it again once its changed attachments have settled."""
         record = self._ledger.mark_changed(record.id, detail=exc.message)
-        log.warning("%s", exc.message)
         if exc.export_changed:
             return Outcome("waiting", record, exc.message)
         record = self._ledger.reoffer(record.id, detail="planned again once its attachments stop changing")

@@ -25,11 +25,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.errors import IngestError
 from ingest.ledger import FileRecord
 from ingest.models import SourceFile
 from ingest.pipeline.outcome import Outcome
+from ingest.pipeline.outcome_log import log_outcome
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.service_state import ServiceState
 from ingest.pipeline.source_retries import SourceRetries
@@ -37,6 +39,9 @@ from ingest.watch import FolderWatcher
 
 #: A new file after planning: its row (to be finished) or its outcome already.
 _Prepared = tuple[SourceFile, FileRecord | Outcome]
+_R = TypeVar("_R")
+#: A worker's result with the seconds and the requests it took.
+_Measured = tuple[_R, float, int]
 
 log = logging.getLogger("ingest.service")
 
@@ -82,6 +87,7 @@ class IngestService:
         workers: int = 4,
         poll_seconds: float = 1.0,
         on_outcome: Callable[[Outcome], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.watcher = watcher
@@ -92,11 +98,14 @@ class IngestService:
         self.paused_reason: str | None = None
         self.running = False
         self._on_outcome = on_outcome
-        self._stop = threading.Event()
+        #: Shared with the client's waits (``ingest.pipeline.stopping``) when given, so a stop ends them.
+        self._stop = stop if stop is not None else threading.Event()
         self._retries = SourceRetries()
         self._ledger_failures = 0
         self._ledger_retry_at = 0.0
         self._next_filing_sweep = 0.0
+        #: Seconds and requests a new file's planning took, by row id, until its outcome is logged.
+        self._spent: dict[int, tuple[float, int]] = {}
 
     def stop(self) -> None:
         """Ask the loop to finish the files in hand and return (safe from a signal handler)."""
@@ -112,7 +121,9 @@ class IngestService:
                 while not self._stop.is_set():
                     due = self._due(limit)
                     self.pipeline.look_up(due)
-                    self._collect([(pool.submit(self._advance, record, None), None) for record in due])
+                    self._collect(
+                        [(pool.submit(self._measured, self._advance, record, None), None) for record in due]
+                    )
                     if self._stop.is_set():
                         break
                     # A full batch means more rows may be due: look at the folders without waiting.
@@ -122,7 +133,7 @@ class IngestService:
                     self.pipeline.look_up([step for _, step in prepared if isinstance(step, FileRecord)])
                     self._collect(
                         [
-                            (pool.submit(self._advance, step, source), source)
+                            (pool.submit(self._measured, self._advance, step, source), source)
                             for source, step in prepared
                             if isinstance(step, FileRecord)
                         ]
@@ -157,13 +168,13 @@ class IngestService:
 
     def _prepare_all(self, pool: ThreadPoolExecutor, ready: list[SourceFile]) -> list[_Prepared]:
         """Admit and plan the new files in the workers; those already settled are counted here."""
-        futures = [(pool.submit(self._prepare, source), source) for source in ready]
+        futures = [(pool.submit(self._measured, self._prepare, source), source) for source in ready]
         if futures:
             wait([future for future, _ in futures])
         prepared: list[_Prepared] = []
         for future, source in futures:
             try:
-                _, step = future.result()
+                (_, step), seconds, requests = future.result()
             except IngestError as exc:
                 self._worker_stopped(exc, source)
                 continue
@@ -180,8 +191,9 @@ class IngestService:
                 continue
             if isinstance(step, Outcome):
                 self._retries.forget(source)
-                self._count(step)
+                self._count(step, seconds, requests)
             else:
+                self._spent[step.id] = (seconds, requests)
                 prepared.append((source, step))
         return prepared
 
@@ -215,13 +227,19 @@ class IngestService:
             self.pipeline.finish_filing(roots=self.watcher.roots)
             self._next_filing_sweep = time.monotonic() + FILING_SWEEP_SECONDS
 
-    def _collect(self, futures: list[tuple[Future[Outcome], SourceFile | None]]) -> None:
+    def _measured(self, work: Callable[..., _R], *args: object, **kwargs: object) -> _Measured[_R]:
+        """Run ``work`` in this worker, timing it and counting the requests it sent."""
+        started, before = time.monotonic(), self.pipeline.requests_in_this_thread()
+        result = work(*args, **kwargs)
+        return result, time.monotonic() - started, self.pipeline.requests_in_this_thread() - before
+
+    def _collect(self, futures: list[tuple[Future[_Measured[Outcome]], SourceFile | None]]) -> None:
         if not futures:
             return
         wait([future for future, _ in futures])
         for future, source in futures:
             try:
-                outcome = future.result()
+                outcome, seconds, requests = future.result()
             except IngestError as exc:
                 self._worker_stopped(exc, source)
                 continue
@@ -230,7 +248,8 @@ class IngestService:
                 continue
             if source is not None:
                 self._retries.forget(source)
-            self._count(outcome)
+            planned_seconds, planned_requests = self._spent.pop(outcome.record.id, (0.0, 0))
+            self._count(outcome, planned_seconds + seconds, planned_requests + requests)
 
     def _worker_stopped(self, exc: IngestError, source: SourceFile | None) -> None:
         if source is not None and exc.retryable:
@@ -239,9 +258,9 @@ class IngestService:
         else:
             log.error("a worker stopped on an error: %s", exc.message)
 
-    def _count(self, outcome: Outcome) -> None:
+    def _count(self, outcome: Outcome, seconds: float, requests: int) -> None:
         self.counters.add(outcome)
         self.state.finish(outcome)
-        log.info("%s %s: %s", outcome.kind, outcome.path, outcome.message)
+        log_outcome(outcome, duration_s=seconds, requests=requests)
         if self._on_outcome is not None:
             self._on_outcome(outcome)

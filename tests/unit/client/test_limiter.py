@@ -85,3 +85,23 @@ def test_releasing_twice_frees_only_one_slot() -> None:
     slot.release()
     limiter.acquire().release()
     assert time.sleeps and sum(time.sleeps) >= 10.0
+
+
+def test_a_long_wait_is_told_to_on_wait_first_and_a_short_one_is_not() -> None:
+    from ingest.benchling import PacingWait
+
+    time = FakeTime()
+    heard: list[tuple[PacingWait, list[float]]] = []
+    limiter = RequestLimiter(
+        RateLimit(1, 10.0),
+        clock=time.clock,
+        sleep=time.sleep,
+        on_wait=lambda wait: heard.append((wait, list(time.sleeps))),
+    )
+    limiter.acquire().release()
+    limiter.acquire().release()  # waits the whole window
+    assert [(w.reason, round(w.seconds, 3)) for w, _ in heard] == [("rate_limit", 10.0)]
+    assert heard[0][1] == [], "told before the wait"
+    time.advance(9.5)
+    limiter.acquire().release()  # 0.5 s: ordinary pacing, not reported
+    assert len(heard) == 1
