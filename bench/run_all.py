@@ -36,7 +36,16 @@ DOC = REPO / "docs" / "BENCHMARKS.md"
 OUT = REPO / "bench" / "out"
 EXPORTS = REPO.parent / "shared" / "instrument-exports"
 ALLOTROPY_VENV = ".venv-allotropy"
-BENCHMARKS = ("parse", "parse_allotropy", "parse_bridge", "blob_memory", "backfill", "latency", "render", "cli_start")
+BENCHMARKS = (
+    "parse",
+    "parse_allotropy",
+    "parse_bridge",
+    "blob_memory",
+    "backfill",
+    "latency",
+    "render",
+    "cli_start",
+)
 
 
 def venv_python(venv: str) -> str:

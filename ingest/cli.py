@@ -28,7 +28,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "reprocess": ("ingest.commands.reprocess", "Ingest every export under FOLDER in the fewest requests."),
     "status": (
         "ingest.commands.status",
-        "Counts by state, recent failures with reasons, oldest pending file, last success, requests.",
+        "What the ledger and the running watch say; the exit code suits monitoring checks.",
     ),
     "doctor": ("ingest.commands.doctor", "Check the tenant against what benchling-ingest assumes."),
     "parsers": ("ingest.commands.parsers", "List the parsers found and where each comes from."),

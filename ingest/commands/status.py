@@ -12,12 +12,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ingest.commands.options import CommonOptions, ledger_option, settings_from, start_logging
+from ingest.commands.options import CommonOptions, epilog, ledger_option, settings_from, start_logging
 from ingest.errors import ConfigError
 from ingest.operations.status import STALE_AFTER_SECONDS, status_report
 
 
-@click.command("status")
+@click.command(
+    "status",
+    epilog=epilog(
+        "benchling-ingest status",
+        "benchling-ingest status --json --ledger /var/lib/benchling-ingest/ledger.sqlite",
+        "benchling-ingest status --ignore-service   # a ledger only `run` uses",
+        environment="BENCHLING_INGEST_LEDGER, BENCHLING_INGEST_HOME",
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (the exit code is the same).")
 @click.option(
     "--stale-after",
@@ -35,7 +43,9 @@ from ingest.operations.status import STALE_AFTER_SECONDS, status_report
 def status_command(
     as_json: bool, stale_after: float, ignore_service: bool, ledger_path: Path | str | None
 ) -> None:
-    """Counts by state, failures with reasons, oldest pending file, last success, requests, and whether
+    """What the ledger and the running watch say; the exit code suits monitoring checks.
+
+    Counts by state, failures with reasons, oldest pending file, last success, requests, and whether
     a watch service is running (pid, host, since, last scan) with its live counters.
 
     \b

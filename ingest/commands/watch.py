@@ -183,7 +183,9 @@ def watch_command(
             )
             with (
                 stopper.installed(),
-                monitored(service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir),
+                monitored(
+                    service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
+                ),
             ):
                 click.echo(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).", err=True)
                 counters = service.run()
