@@ -5,12 +5,13 @@ checks it against the installed allotropy's ``Vendor`` list (every vendor presen
 
 A vendor's *marker* is what its files look like in their first bytes: regular expressions that must
 all match within the first ``lines`` lines of the decoded head (for an extension no other format uses,
-any content: a Biacore ``.blr``, an OpenLab CDS ``.rslt`` archive). Vendors whose files cannot be told apart
+any content: a Biacore ``.blr``). Vendors whose files cannot be told apart
 cheaply (workbooks, XML, zip archives, formats allotropy itself accepts without looking) have no marker:
 their plugin is listed and parses a file it is asked to by name (``benchling-ingest parse --parser``),
 but never claims a file by itself. Formats allotropy sniffs identically (Gen5 and Gen5 Image, Echo cherry
 pick and plate reformat, Luminex xPONENT and INTELLIFLEX) are one plugin that tries its vendors in order.
-The Benchling Chromeleon and Empower connector JSON are left out: built-in parsers read them.
+The Benchling Chromeleon and Empower connector JSON are left out, and OpenLab CDS result sets are never
+claimed by the bridge: built-in parsers read them (``agilent_openlab_rslt``).
 """
 
 from __future__ import annotations
@@ -107,8 +108,6 @@ VENDORS: tuple[VendorSpec, ...] = (
         "Agilent OpenLab CDS",
         (".rslt", ".zip"),
         LIQUID_CHROMATOGRAPHY,
-        Marker((ZIP,), lines=1),
-        unmarked=(".zip",),
     ),
     _spec("AGILENT_TAPESTATION_ANALYSIS", "Agilent TapeStation Analysis", (".xml",), OTHER),
     _spec(
