@@ -13,7 +13,9 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
@@ -37,14 +39,22 @@ MAX_LINE_BYTES = 1 << 20
 
 @dataclass(frozen=True, eq=False)
 class RawTable:
-    """A delimited file as text columns ``c0..cN`` in ``table``, with what is needed to cite lines."""
+    """A delimited file as columns ``c0..cN`` in ``table``, with what is needed to cite lines.
+
+    ``utf8_source`` gives the file's text as UTF-8 (without BOM, line ends as read); it is asked only
+    when a line is cited or every date of the file is needed, so a reader need not keep the bytes.
+    """
 
     file: Path
     headers: tuple[str, ...]
     table: pa.Table
     encoding: str
     delimiter: str
-    utf8: bytes
+    utf8_source: Callable[[], bytes]
+
+    @cached_property
+    def utf8(self) -> bytes:
+        return self.utf8_source()
 
     def raw(self, index: int) -> pa.ChunkedArray:
         return self.table.column(index)
@@ -152,7 +162,7 @@ def read_raw_table(path: Path) -> RawTable:
             raise unclosed
     if not body.strip():
         empty = pa.table({name: pa.array([], pa.string()) for name in names})
-        return RawTable(path, headers, empty, encoding, delimiter, utf8)
+        return RawTable(path, headers, empty, encoding, delimiter, lambda: utf8)
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
@@ -183,7 +193,7 @@ def read_raw_table(path: Path) -> RawTable:
             file=path,
             line=line,
         )
-    return RawTable(path, headers, table, encoding, delimiter, utf8)
+    return RawTable(path, headers, table, encoding, delimiter, lambda: utf8)
 
 
 def _first_overlong_line(utf8: bytes, limit: int) -> tuple[int, int] | None:
@@ -212,7 +222,13 @@ def _first_ragged_line(utf8: bytes, delimiter: str, expected: int) -> int | None
 def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trimmed text with empty cells as nulls."""
     trimmed = pc.utf8_trim_whitespace(raw)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    lengths = pc.binary_length(trimmed)
+    empty = pc.equal(lengths, 0)
+    if pc.any(empty).as_py():
+        return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+    # Nothing trimmed: the column read is the result, and the copy is dropped (tables are wide).
+    unchanged = pc.sum(lengths).as_py() == pc.sum(pc.binary_length(raw)).as_py()
+    return raw if unchanged else trimmed
 
 
 def numeric_column(table: RawTable, index: int, column: str, fmt: NumberFormat) -> pa.ChunkedArray:
