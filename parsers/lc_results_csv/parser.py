@@ -95,19 +95,22 @@ class LcResultsCsvParser:
             lacks=f"its header row has no {missing} column (found {[h for h in headers if h][:12]})",
         )
 
+    def __init__(self, *, fast_path: bool = True) -> None:
+        """``fast_path=False`` reads every file the general way (to check the fast path against it)."""
+        self._fast_path = fast_path
+
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        plain = read_plain_table(path, lambda headers: _float_columns(headers, path))
-        if plain is not None:
+        if self._fast_path:
             try:
-                read = _read_plain(plain, hints)
+                read = read_plain_columns(path, hints)
                 if read is not None:
                     return self._parsed(path, hints, read)
             except ParseError:
                 pass  # the general path reads the file again and words the refusal
-        return self._parsed(path, hints, _read_general(path, hints))
+        return self._parsed(path, hints, read_general_columns(path, hints))
 
-    def _parsed(self, path: Path, hints: ParseHints, read: _Columns) -> ParsedFile:
+    def _parsed(self, path: Path, hints: ParseHints, read: ColumnsRead) -> ParsedFile:
         table, layout = read.table, read.layout
         frame = pd.DataFrame(
             {
@@ -142,7 +145,7 @@ class LcResultsCsvParser:
 
 
 @dataclass(frozen=True)
-class _Columns:
+class ColumnsRead:
     """A file's result and extra columns as read, with the table and layout they came from."""
 
     table: RawTable
@@ -152,7 +155,7 @@ class _Columns:
     warnings: tuple[str, ...]
 
 
-def _read_general(path: Path, hints: ParseHints) -> _Columns:
+def read_general_columns(path: Path, hints: ParseHints) -> ColumnsRead:
     """Any file the format allows: every column read as text, numbers by the decimal mark decided from
     the file's evidence; every refusal worded with its line and column."""
     table = read_raw_table(path)
@@ -176,7 +179,7 @@ def _read_general(path: Path, hints: ParseHints) -> _Columns:
     extras = _extra_columns(
         table, layout, warnings, lambda index, header: _extra(table, index, header, file_format, hints)
     )
-    return _Columns(table, layout, columns, extras, tuple(warnings))
+    return ColumnsRead(table, layout, columns, extras, tuple(warnings))
 
 
 def _float_columns(headers: tuple[str, ...], path: Path) -> list[int] | None:
@@ -188,14 +191,20 @@ def _float_columns(headers: tuple[str, ...], path: Path) -> list[int] | None:
     return [layout.known[key].index for key in NUMERIC if key in layout.known]
 
 
-def _read_plain(plain: PlainTable, hints: ParseHints) -> _Columns | None:
-    """The columns of a plain file (see ``plain_reader``), identical to what ``_read_general`` gives, or
-    None when the file is not what the fast path reads after all.
+def read_plain_columns(path: Path, hints: ParseHints) -> ColumnsRead | None:
+    """The columns of a plain file (see ``plain_reader``), identical to what ``read_general_columns``
+    gives, or None when the file is not one the fast path reads. A ParseError here is left to the general
+    path to word.
 
     The known numeric columns were read as floats with a decimal point, so every mark they hold is a
     point: when one of the sample rows shows it as the decimal mark, the general path decides the point
     for the file and for every one of these columns, and reads each value as the same float.
     """
+    plain = read_plain_table(path, lambda headers: _float_columns(headers, path))
+    return None if plain is None else _plain_columns(plain, hints)
+
+
+def _plain_columns(plain: PlainTable, hints: ParseHints) -> ColumnsRead | None:
     table = plain.table
     layout = resolve_headers(table.headers, file=table.file)
     numeric = [layout.known[key].index for key in NUMERIC if key in layout.known]
@@ -209,7 +218,7 @@ def _read_plain(plain: PlainTable, hints: ParseHints) -> _Columns | None:
     extras = _extra_columns(
         table, layout, warnings, lambda index, header: _plain_extra(table, index, header, file_format, hints)
     )
-    return _Columns(table, layout, columns, extras, tuple(warnings))
+    return ColumnsRead(table, layout, columns, extras, tuple(warnings))
 
 
 def _first_line_cells(head: bytes) -> list[str] | None:
