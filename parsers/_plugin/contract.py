@@ -87,11 +87,12 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             + ".",
             file=file,
         )
+    dtypes = dict(zip(columns, frame.dtypes, strict=True))  # one lookup, not a Series per column
     for col, dtype in RESULT_COLUMNS.items():
-        if frame[col].dtype != dtype:
+        if dtypes[col] != dtype:
             raise ParseError(
                 f"Parser '{parsed.provenance.parser}' returned column '{col}' with dtype "
-                f"{frame[col].dtype} for '{file}'. Expected {dtype}.",
+                f"{dtypes[col]} for '{file}'. Expected {dtype}.",
                 file=file,
                 column=col,
             )
@@ -103,10 +104,10 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
                 file=file,
                 column=str(col),
             )
-        if not isinstance(frame[col].dtype, pd.ArrowDtype):
+        if not isinstance(dtypes[col], pd.ArrowDtype):
             raise ParseError(
                 f"Parser '{parsed.provenance.parser}' returned column '{col}' with dtype "
-                f"{frame[col].dtype} for '{file}'. Expected a pyarrow-backed dtype.",
+                f"{dtypes[col]} for '{file}'. Expected a pyarrow-backed dtype.",
                 file=file,
                 column=col,
             )

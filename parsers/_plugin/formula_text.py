@@ -92,8 +92,7 @@ def screen_formula_text(
     findings: list[_Finding] = []
     frame = parsed.results
     replaced: dict[str, pd.Series] = {}
-    for column in frame.columns:
-        dtype = frame[column].dtype
+    for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
         if not (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)):
             continue
         values = pa.array(frame[column])

@@ -114,7 +114,7 @@ class LcResultsCsvParser:
         table, layout = read.table, read.layout
         frame = pd.DataFrame(
             {
-                name: pd.Series(pd.arrays.ArrowExtensionArray(values))
+                name: pd.arrays.ArrowExtensionArray(values)
                 for name, values in {**read.columns, **read.extras}.items()
             }
         )

@@ -76,15 +76,31 @@ def read_plain_table(
     delimiter = choose_delimiter(header_line)
     headers = tuple(split_header(header_line, delimiter))
     floats = float_columns_of(headers)
-    if floats is None or not _plain_bytes(path, bom):
+    # A file the head holds whole (most are a few KiB) is checked and read from memory, on this thread.
+    whole = len(head) < HEAD_BYTES
+    if floats is None or not (head.count(b'"') % 2 == 0 if whole else _plain_bytes(path, bom)):
         return None
     names = [f"c{i}" for i in range(len(headers))]
-    column_types = {name: pa.float64() if i in floats else pa.string() for i, name in enumerate(names)}
-    sample = _sample(head, first_break + 1, names, delimiter)
+    sample = _sample(head, first_break + 1, names, delimiter, whole=whole)
     if sample is None:
         return None
+    table = _cast_whole(sample, floats) if whole else _read_typed(path, names, floats, delimiter)
+    if table is None or table.num_rows == 0:
+        return None
+    for index in floats:
+        values = table.column(index)
+        if pc.any(pc.or_(pc.is_nan(values), pc.is_inf(values))).as_py():
+            return None  # "NaN" is a missing marker and "inf" a refusal there: the general path's
+    raw = RawTable(path, headers, table, "utf-8", delimiter, _file_bytes_loader(path, bom))
+    return PlainTable(raw, frozenset(floats), sample)
+
+
+def _read_typed(path: Path, names: list[str], floats: Collection[int], delimiter: str) -> pa.Table | None:
+    """The file with the ``floats`` columns converted by the CSV reader as it reads (no text of them is
+    kept); None when a value does not convert."""
+    column_types = {name: pa.float64() if i in floats else pa.string() for i, name in enumerate(names)}
     try:
-        table = pacsv.read_csv(
+        return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=MAX_LINE_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
@@ -97,14 +113,22 @@ def read_plain_table(
         )
     except (pa.ArrowInvalid, pa.ArrowException, OSError):
         return None
-    if table.num_rows == 0:
-        return None
+
+
+def _cast_whole(texts: pa.Table, floats: Collection[int]) -> pa.Table | None:
+    """A small file already read as text with the ``floats`` columns cast as the CSV reader converts
+    them (a blank cell is null; spaces and tabs around a number are dropped); None when one does not
+    cast. One read instead of two: for a file of a few rows, reading is most of the cost."""
+    table = texts
     for index in floats:
-        values = table.column(index)
-        if pc.any(pc.or_(pc.is_nan(values), pc.is_inf(values))).as_py():
-            return None  # "NaN" is a missing marker and "inf" a refusal there: the general path's
-    raw = RawTable(path, headers, table, "utf-8", delimiter, _file_bytes_loader(path, bom))
-    return PlainTable(raw, frozenset(floats), sample)
+        values = texts.column(index)
+        trimmed = pc.utf8_trim(values, " \t")
+        try:
+            cast = pc.cast(pc.if_else(pc.equal(values, ""), None, trimmed), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        table = table.set_column(index, texts.field(index).with_type(pa.float64()), cast)
+    return table
 
 
 def _plain_bytes(path: Path, bom: int) -> bool:
@@ -125,17 +149,17 @@ def _plain_bytes(path: Path, bom: int) -> bool:
     return quotes % 2 == 0
 
 
-def _sample(head: bytes, start: int, names: list[str], delimiter: str) -> pa.Table | None:
-    """The head's complete data rows as text. The last row the head holds may be cut short (or be the
-    start of a quoted value that goes on), so it is dropped: the rows before it read exactly as the
-    whole file's first rows do."""
-    end = head.rfind(b"\n")
+def _sample(head: bytes, start: int, names: list[str], delimiter: str, *, whole: bool) -> pa.Table | None:
+    """The head's complete data rows as text. Unless the head is the ``whole`` file, the last row it
+    holds may be cut short (or be the start of a quoted value that goes on), so it is dropped: the rows
+    before it read exactly as the whole file's first rows do."""
+    end = len(head) - 1 if whole else head.rfind(b"\n")
     if end < start:
         return None
     try:
         sample = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(head)[start : end + 1]),
-            read_options=pacsv.ReadOptions(column_names=names),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -145,7 +169,7 @@ def _sample(head: bytes, start: int, names: list[str], delimiter: str) -> pa.Tab
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    return sample.slice(0, max(0, sample.num_rows - 1))
+    return sample if whole else sample.slice(0, max(0, sample.num_rows - 1))
 
 
 def _file_bytes_loader(path: Path, bom: int) -> Callable[[], bytes]:

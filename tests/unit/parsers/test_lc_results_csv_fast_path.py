@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.models import ParseHints
+from parsers.lc_results_csv.plain_reader import HEAD_BYTES
 from tests.support.lc_paths import assert_paths_agree
 
 HEADER = "Sample ID,Injection Date,Instrument,Method,Peak,RT (min),Area,Height"
@@ -152,3 +153,40 @@ def test_any_numbers_read_the_same_by_either_path(
     rows = [f"SMP-{n},{n % 3 + 1},{rt},{area},{extra}" for n, (rt, area, extra) in enumerate(cells)]
     path = write(tmp_path, "\n".join(["Sample ID,Peak,RT (min),Area,Volume", *rows]) + "\n")
     assert_paths_agree(path, ParseHints(decimal=decimal))  # type: ignore[arg-type]  # a Literal
+
+
+def big_table(last_row: str | None = None) -> str:
+    """A file longer than the head the fast path reads first (so it reads the rest as it converts it),
+    with ``last_row`` at the end, past the sample rows the decimal mark is seen in."""
+    rows = [
+        f"SMP-{n:05d},2026-11-02 09:15,HPLC-01,M1,{n % 9 + 1},{n % 97 / 8},{n * 1.5 + 0.25},{n}"
+        for n in range(6000)
+    ]
+    assert len("\n".join(rows)) > HEAD_BYTES
+    return table(rows=[*rows, *([last_row] if last_row is not None else [])])
+
+
+LATE = {
+    "nothing late": None,
+    "NaN": "SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,NaN,1",
+    "a decimal comma": 'SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,"7,5",1',
+    "grouped thousands": 'SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,"1,052.5",1',
+    "a ragged row": "SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,7.5,1,1",
+    "an unclosed quote": 'SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,7.5,"1',
+    "a blank area": "SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,,1",
+    "a padded height": "SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,7.5,\t 1.5 ",
+    "a NUL byte": "SMP-9,2026-11-02 09:15,HPLC-01,M1,1,0.5,7.5,1\x00",
+    "latin-1 text": "Prüf,2026-11-02 09:15,HPLC-01,M1,1,0.5,7.5,1",
+}
+
+
+#: What the fast path still reads of ``LATE``: the rest is left to the general path.
+LATE_AND_PLAIN = ("nothing late", "a padded height")
+
+
+@pytest.mark.parametrize("case", LATE)
+def test_a_file_longer_than_the_head_reads_the_same_by_either_path(tmp_path: Path, case: str) -> None:
+    last_row = LATE[case]
+    encoding = "latin-1" if last_row and "Prüf" in last_row else "utf-8"
+    fast = assert_paths_agree(write(tmp_path, big_table(last_row), encoding=encoding))
+    assert fast == (case in LATE_AND_PLAIN)
