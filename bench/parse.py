@@ -1,37 +1,49 @@
-"""Parsing speed of the LC results CSV parser on a generated peak table; prints JSON.
+"""LC results CSV parsing against the floor (``pyarrow.csv.read_csv`` of the same file), and the fixed cost
+of a call on small files; prints JSON.
 
-    .venv/bin/python -m bench.parse                # 1,000,000 rows
-    .venv/bin/python -m bench.parse --rows 200000 --delimiter ';'
+    .venv/bin/python -m bench.parse                      # 1,000,000 rows, 3 rounds
+    .venv/bin/python -m bench.parse --rows 200000 --repeat 1
 
-Generates a file in the LC results CSV format (``--keep`` leaves it under ``bench/out/``), then times
-``ParserRegistry.parse`` on it (choose + parse + validate, as the pipeline runs it) and reports rows
-per second and the process's peak resident memory. Not a test: nothing here asserts a threshold.
+Generates a file in the LC results CSV format, then times, each in a fresh process (so one's memory does
+not colour another's, imports and a warm-up call done before the clock starts):
 
-Hook for comparisons: ``BASELINES`` maps a name to a function timing another parser on the same file
-(e.g. allotropy, once a comparable allotropy format exists; see ``bench/parse_allotropy.py`` for how to
-run allotropy from its own virtualenv). Each baseline returns seconds; its result is reported beside ours.
+- *floor*: ``pyarrow.csv.read_csv(path)`` with its defaults (types inferred, all cores);
+- *ours*: ``ParserRegistry.parse(path)``, as the pipeline runs it (choose by sniffing, parse, check the
+  contract, screen formula text);
+- *parser alone*: ``LcResultsCsvParser().parse(path)``.
+
+The rounds alternate floor and ours so a change in the machine's load falls on both; each figure is the
+median over the rounds, and the ratios are ours over the floor. Memory is the growth of the process's
+peak resident set over its resident set just before the call.
+
+Then, in this process, the per-call cost on small files: ``ParserRegistry.parse`` on a 20-row LC results
+CSV and on the smallest connector JSON of the shared exports (when present), the median and the minimum
+over many calls after a warm-up, split into choosing the parser, parsing, and the registry's checks.
+Not a test: nothing here asserts a threshold.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from parsers import discover_parsers
+from parsers import ParserRegistry
 
 REPO = Path(__file__).resolve().parents[1]
+EXPORTS = REPO.parent / "shared" / "instrument-exports" / "allotropy-asm"
 LC = "lc_results_csv"
-
-#: name -> function(path) returning seconds taken to parse ``path`` with another tool. Empty for now.
-BASELINES: dict[str, Callable[[Path], float]] = {}
+MEASURES = ("floor", "ours", "parser")
 
 
 def write_peak_table(path: Path, rows: int, delimiter: str) -> None:
@@ -62,47 +74,185 @@ def write_peak_table(path: Path, rows: int, delimiter: str) -> None:
     frame.to_csv(path, index=False, sep=delimiter, decimal=decimal)
 
 
-def peak_rss_mb() -> float | None:
+def _rss_mb() -> float:
+    import psutil  # type: ignore[import-untyped]  # no stubs installed
+
+    return float(psutil.Process().memory_info().rss) / 1024 / 1024
+
+
+def _peak_rss_mb() -> float:
     try:
         import resource  # POSIX only; the benchmark is not part of the service
 
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return round(peak / 1024 / (1024 if sys.platform == "darwin" else 1), 1)
+        return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
     except ImportError:
-        import psutil  # type: ignore[import-untyped]  # no stubs installed
+        import psutil
 
         info = psutil.Process().memory_info()
-        return round(float(getattr(info, "peak_wset", info.rss)) / 1024 / 1024, 1)
+        return float(getattr(info, "peak_wset", info.rss)) / 1024 / 1024
+
+
+def measure(which: str, path: Path, warm_up: Path) -> dict[str, Any]:
+    """One timed call in this (fresh) process: ``which`` of MEASURES on ``path``."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    from parsers import discover_parsers
+    from parsers.lc_results_csv.parser import LcResultsCsvParser
+
+    registry = discover_parsers(only=(LC,), third_party=False)
+    call: Callable[[Path], int]
+    if which == "floor":
+        call = lambda p: pacsv.read_csv(p).num_rows  # noqa: E731
+    elif which == "ours":
+        call = lambda p: len(registry.parse(p).results)  # noqa: E731
+    else:
+        call = lambda p: len(LcResultsCsvParser().parse(p).results)  # noqa: E731
+    call(warm_up)
+    before = _rss_mb()
+    start = time.perf_counter()
+    rows = call(path)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "rss_before_mb": before,
+        "growth_mb": _peak_rss_mb() - before,
+        "arrow_pool_peak_mb": pa.default_memory_pool().max_memory() / 1024 / 1024,
+    }
+
+
+def _in_subprocess(which: str, path: Path, warm_up: Path) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.parse", "--measure", which, "--file", str(path)]
+    command += ["--warm-up", str(warm_up)]
+    done = subprocess.run(
+        command,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def _median(runs: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(run[key] for run in runs))
+
+
+def large_file(rows: int, delimiter: str, repeat: int, folder: Path) -> dict[str, Any]:
+    path = folder / f"bench_{rows}_rows.csv"
+    warm_up = folder / "warm_up.csv"
+    write_peak_table(path, rows, delimiter)
+    write_peak_table(warm_up, 20, delimiter)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in MEASURES}
+    for round_ in range(repeat):
+        order = MEASURES if round_ % 2 == 0 else tuple(reversed(MEASURES))
+        for name in order:
+            runs[name].append(_in_subprocess(name, path, warm_up))
+    figures: dict[str, dict[str, Any]] = {
+        name: {
+            "seconds": round(_median(found, "seconds"), 3),
+            "growth_mb": round(_median(found, "growth_mb"), 1),
+            "rss_before_mb": round(_median(found, "rss_before_mb"), 1),
+            "arrow_pool_peak_mb": round(_median(found, "arrow_pool_peak_mb"), 1),
+            "all_seconds": [round(run["seconds"], 3) for run in found],
+        }
+        for name, found in runs.items()
+    }
+    floor = figures["floor"]
+    return {
+        "rows": runs["ours"][0]["rows"],
+        "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
+        "repeat": repeat,
+        **figures,
+        "time_ratio": round(figures["ours"]["seconds"] / floor["seconds"], 2),
+        "memory_ratio": round(figures["ours"]["growth_mb"] / floor["growth_mb"], 2),
+        "parser_time_ratio": round(figures["parser"]["seconds"] / floor["seconds"], 2),
+        "parser_memory_ratio": round(figures["parser"]["growth_mb"] / floor["growth_mb"], 2),
+    }
+
+
+def _timed(call: Callable[[], object], calls: int) -> dict[str, float]:
+    for _ in range(20):
+        call()
+    seconds = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - start)
+    return {
+        "median_ms": round(statistics.median(seconds) * 1000, 3),
+        "min_ms": round(min(seconds) * 1000, 3),
+    }
+
+
+def small_files(folder: Path, calls: int) -> list[dict[str, Any]]:
+    """Per-call cost on small files: the whole registry call and its parts."""
+    from parsers import discover_parsers
+
+    registry = discover_parsers(third_party=False)
+    csv_file = folder / "small_20_rows.csv"
+    write_peak_table(csv_file, 20, ",")
+    files = [csv_file]
+    connector = sorted(EXPORTS.glob("benchling_*/input/*.json"), key=lambda p: p.stat().st_size)
+    if connector:
+        files.append(connector[0])
+    return [_small_file(registry, path, calls) for path in files]
+
+
+def _small_file(registry: ParserRegistry, path: Path, calls: int) -> dict[str, Any]:
+    import pyarrow.csv as pacsv
+
+    from ingest.models import ParseHints
+    from parsers import validate_parsed
+    from parsers._plugin.formula_text import screen_formula_text
+
+    parser = registry.choose(path)
+    parsed = registry.parse(path)
+    floor: Callable[[], object]
+    if path.suffix == ".csv":
+        floor_name, floor = "pyarrow.csv.read_csv", lambda: pacsv.read_csv(path)
+    else:
+        floor_name, floor = "json.loads(read_bytes())", lambda: json.loads(path.read_bytes())
+    policy = ParseHints().formula_text
+    return {
+        "file": path.name,
+        "bytes": path.stat().st_size,
+        "parser": parsed.provenance.parser,
+        "result_rows": len(parsed.results),
+        "calls": calls,
+        "registry_parse": _timed(lambda: registry.parse(path), calls),
+        "choose": _timed(lambda: registry.choose(path), calls),
+        "parse": _timed(lambda: parser.parse(path), calls),
+        "checks": _timed(
+            lambda: screen_formula_text(validate_parsed(parsed, file=path), policy=policy, file=path),
+            calls,
+        ),
+        "floor_name": floor_name,
+        "floor": _timed(floor, calls),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--delimiter", default=",", choices=[",", ";", "\t"])
-    parser.add_argument("--keep", action="store_true", help="write the file under bench/out/ and keep it")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of floor/ours/parser processes")
+    parser.add_argument("--calls", type=int, default=500, help="timed calls per small file")
+    parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-up", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.file, args.warm_up)))
+        return
     with tempfile.TemporaryDirectory() as scratch:
-        folder = REPO / "bench" / "out" if args.keep else Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"bench_{args.rows}_rows.csv"
-        start = time.perf_counter()
-        write_peak_table(path, args.rows, args.delimiter)
-        generated_s = time.perf_counter() - start
-        registry = discover_parsers(only=(LC,), third_party=False)
-        rss_before = peak_rss_mb()
-        start = time.perf_counter()
-        parsed = registry.parse(path)
-        seconds = time.perf_counter() - start
+        folder = Path(scratch)
         report = {
-            "parser": parsed.provenance.parser,
-            "rows": len(parsed.results),
-            "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
-            "generate_s": round(generated_s, 3),
-            "parse_s": round(seconds, 3),
-            "rows_per_s": round(len(parsed.results) / seconds),
-            "peak_rss_mb_before_parse": rss_before,
-            "peak_rss_mb": peak_rss_mb(),
-            "baselines": {name: round(fn(path), 3) for name, fn in BASELINES.items()},
+            "large": large_file(args.rows, args.delimiter, args.repeat, folder),
+            "small": small_files(folder, args.calls),
         }
     print(json.dumps(report, indent=2))
 

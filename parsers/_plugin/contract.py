@@ -97,11 +97,12 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             "contract)" + (f"; missing: {missing}" if missing else "") + ".",
             file=file,
         )
+    dtypes = dict(zip(columns, frame.dtypes, strict=True))  # one lookup, not a Series per column
     for col, dtype in contract.dtypes.items():
-        if frame[col].dtype != dtype:
+        if dtypes[col] != dtype:
             raise ParseError(
                 f"Parser '{parsed.provenance.parser}' returned column '{col}' with dtype "
-                f"{frame[col].dtype} for '{file}'. Expected {dtype}.",
+                f"{dtypes[col]} for '{file}'. Expected {dtype}.",
                 file=file,
                 column=col,
             )
@@ -113,10 +114,10 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
                 file=file,
                 column=str(col),
             )
-        if not isinstance(frame[col].dtype, pd.ArrowDtype):
+        if not isinstance(dtypes[col], pd.ArrowDtype):
             raise ParseError(
                 f"Parser '{parsed.provenance.parser}' returned column '{col}' with dtype "
-                f"{frame[col].dtype} for '{file}'. Expected a pyarrow-backed dtype.",
+                f"{dtypes[col]} for '{file}'. Expected a pyarrow-backed dtype.",
                 file=file,
                 column=col,
             )

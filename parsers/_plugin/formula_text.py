@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -26,6 +27,7 @@ from ingest.errors import ParseError
 from ingest.models import FormulaTextPolicy, ParsedFile, Scalar
 
 _STARTS_LIKE_FORMULA = r"^\s*[=+\-@]"
+_FORMULA_START_BYTES = tuple(b"=+-@")
 _FORMULA = re.compile(
     r"""^\s*(?:
         =\s*\S
@@ -40,6 +42,20 @@ _FORMULA = re.compile(
 
 #: How many offending values a warning or error lists before it only counts the rest.
 _SHOWN = 5
+
+
+def _holds_formula_start(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether the column's text holds any byte a formula starts with: a test of its bytes a few times
+    cheaper than the per-value pattern, which most columns (names, numbers as text) need not meet."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        text = np.frombuffer(data, np.uint8)
+        if any(np.any(text == byte) for byte in _FORMULA_START_BYTES):
+            return True
+    return False
 
 
 def looks_like_formula(text: str) -> bool:
@@ -76,11 +92,12 @@ def screen_formula_text(
     findings: list[_Finding] = []
     frame = parsed.results
     replaced: dict[str, pd.Series] = {}
-    for column in frame.columns:
-        dtype = frame[column].dtype
+    for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
         if not (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)):
             continue
         values = pa.array(frame[column])
+        if not _holds_formula_start(values):
+            continue
         candidates = pc.fill_null(pc.match_substring_regex(values, _STARTS_LIKE_FORMULA), False)
         if not pc.any(candidates).as_py():
             continue

@@ -83,12 +83,11 @@ class ResultColumns:
 
     def frame(self) -> pd.DataFrame:
         """The accumulated rows as a DataFrame with pyarrow-backed dtypes."""
-        # One pyarrow table converted at once is several times faster than a Series per column.
-        table = pa.table(
+        # Arrays wrapped as they are: several times faster than a Series per column, and than a pyarrow
+        # table's to_pandas, whose fixed cost is most of a small file's parse.
+        return pd.DataFrame(
             {
-                name: pa.array(self._columns[name], type=dtype.pyarrow_dtype)
+                name: pd.arrays.ArrowExtensionArray(pa.array(self._columns[name], type=dtype.pyarrow_dtype))
                 for name, dtype in self._dtypes.items()
             }
         )
-        frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
-        return frame

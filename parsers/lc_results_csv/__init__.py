@@ -1,11 +1,13 @@
 """LC results CSV: one row per sample and peak, as a lab's own LC software or export script writes it.
 
-Besides ``reader``, ``parser`` and ``constants``, two modules, because the format has two more jobs:
+Besides ``reader``, ``parser`` and ``constants``, four modules, because the format has four more jobs:
 
 - ``columns``: matching the header row to the format's columns (aliases, units in headers, duplicates,
   reserved names), which decides how every column is read;
 - ``trace``: reading the chromatogram file a ``Chromatogram`` cell names, a second file format
   (``time_min,signal``) read with the same table reader;
+- ``plain_reader``: the fast path for the common file (UTF-8, decimal point, no grouping): numeric
+  columns cast as pyarrow reads them, the file's bytes not kept; anything else is left to ``reader``;
 - ``run_metadata``: the run-level columns (one value per file), the injection date in ISO or locale
   form, and the constant columns that become run metadata.
 """

@@ -24,6 +24,8 @@ The format (see ``docs/writing-a-parser.md`` and ``sample_data/exports/lc/``):
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -40,8 +42,15 @@ from parsers._common.number_columns import column_format
 from parsers._common.numbers import NumberFormat
 from parsers._plugin.contract import NearMiss
 from parsers._plugin.formula_text import screen_formula_text
-from parsers.lc_results_csv.columns import ColumnLayout, find_known_keys, resolve_headers, snake_case
+from parsers.lc_results_csv.columns import (
+    ColumnLayout,
+    SourceColumn,
+    find_known_keys,
+    resolve_headers,
+    snake_case,
+)
 from parsers.lc_results_csv.constants import COLUMNS, NUMERIC, REQUIRED, REQUIRED_VALUES, UNIT_COLUMNS
+from parsers.lc_results_csv.plain_reader import PlainTable, read_plain_table
 from parsers.lc_results_csv.reader import (
     RawTable,
     looks_numeric,
@@ -86,32 +95,34 @@ class LcResultsCsvParser:
             lacks=f"its header row has no {missing} column (found {[h for h in headers if h][:12]})",
         )
 
+    def __init__(self, *, fast_path: bool = True) -> None:
+        """``fast_path=False`` reads every file the general way (to check the fast path against it)."""
+        self._fast_path = fast_path
+
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        table = read_raw_table(path)
-        if table.table.num_rows == 0:
-            raise ParseError(
-                f"'{path.name}' has a header row but no result rows. Expected at least one result row: an "
-                "export without results is refused rather than stored as a run with 0 results.",
-                file=path,
-                line=2,
-            )
-        layout = resolve_headers(table.headers, file=path)
-        file_format = _file_number_format(table, layout, hints)
-        columns = _result_columns(table, layout, file_format, hints)
-        _check_required_values(table, layout, columns)
-        warnings: list[str] = []
-        extras = _extra_columns(table, layout, file_format, hints, warnings)
+        if self._fast_path:
+            try:
+                read = read_plain_columns(path, hints)
+                if read is not None:
+                    return self._parsed(path, hints, read)
+            except ParseError:
+                pass  # the general path reads the file again and words the refusal
+        return self._parsed(path, hints, read_general_columns(path, hints))
+
+    def _parsed(self, path: Path, hints: ParseHints, read: ColumnsRead) -> ParsedFile:
+        table, layout = read.table, read.layout
         frame = pd.DataFrame(
             {
-                name: pd.Series(pd.arrays.ArrowExtensionArray(values))
-                for name, values in {**columns, **extras}.items()
+                name: pd.arrays.ArrowExtensionArray(values)
+                for name, values in {**read.columns, **read.extras}.items()
             }
         )
-        metadata, date_warnings = run_metadata(table, layout, columns, extras, hints)
+        metadata, date_warnings = run_metadata(table, layout, read.columns, read.extras, hints)
         traces, attachments, trace_warnings = _chromatograms(
-            table, layout, extras.get("chromatogram"), columns
+            table, layout, read.extras.get("chromatogram"), read.columns
         )
+        warnings = list(read.warnings)
         if "chromatogram" not in layout.known:
             warnings.append(
                 f"'{path.name}' has no 'Chromatogram' column naming its trace file; the run gets no "
@@ -131,6 +142,83 @@ class LcResultsCsvParser:
         return screen_formula_text(
             parsed, policy=hints.formula_text, file=path, line_of=table.line_of, headers=headers
         )
+
+
+@dataclass(frozen=True)
+class ColumnsRead:
+    """A file's result and extra columns as read, with the table and layout they came from."""
+
+    table: RawTable
+    layout: ColumnLayout
+    columns: dict[str, pa.ChunkedArray]
+    extras: dict[str, pa.ChunkedArray]
+    warnings: tuple[str, ...]
+
+
+def read_general_columns(path: Path, hints: ParseHints) -> ColumnsRead:
+    """Any file the format allows: every column read as text, numbers by the decimal mark decided from
+    the file's evidence; every refusal worded with its line and column."""
+    table = read_raw_table(path)
+    if table.table.num_rows == 0:
+        raise ParseError(
+            f"'{path.name}' has a header row but no result rows. Expected at least one result row: an "
+            "export without results is refused rather than stored as a run with 0 results.",
+            file=path,
+            line=2,
+        )
+    layout = resolve_headers(table.headers, file=path)
+    file_format = _file_number_format(table, layout, hints)
+
+    def number(source: SourceColumn) -> pa.ChunkedArray:
+        fmt = column_format([table.raw(source.index)], hint=hints.decimal, fallback=file_format)
+        return numeric_column(table, source.index, source.header, fmt)
+
+    columns = _result_columns(table, layout, number)
+    _check_required_values(table, layout, columns)
+    warnings: list[str] = []
+    extras = _extra_columns(
+        table, layout, warnings, lambda index, header: _extra(table, index, header, file_format, hints)
+    )
+    return ColumnsRead(table, layout, columns, extras, tuple(warnings))
+
+
+def _float_columns(headers: tuple[str, ...], path: Path) -> list[int] | None:
+    """Where the known numeric columns of ``headers`` are, or None for a header the general path refuses."""
+    try:
+        layout = resolve_headers(headers, file=path)
+    except ParseError:
+        return None
+    return [layout.known[key].index for key in NUMERIC if key in layout.known]
+
+
+def read_plain_columns(path: Path, hints: ParseHints) -> ColumnsRead | None:
+    """The columns of a plain file (see ``plain_reader``), identical to what ``read_general_columns``
+    gives, or None when the file is not one the fast path reads. A ParseError here is left to the general
+    path to word.
+
+    The known numeric columns were read as floats with a decimal point, so every mark they hold is a
+    point: when one of the sample rows shows it as the decimal mark, the general path decides the point
+    for the file and for every one of these columns, and reads each value as the same float.
+    """
+    plain = read_plain_table(path, lambda headers: _float_columns(headers, path))
+    return None if plain is None else _plain_columns(plain, hints)
+
+
+def _plain_columns(plain: PlainTable, hints: ParseHints) -> ColumnsRead | None:
+    table = plain.table
+    layout = resolve_headers(table.headers, file=table.file)
+    numeric = [layout.known[key].index for key in NUMERIC if key in layout.known]
+    file_format = column_format([plain.sample.column(index) for index in numeric])
+    if file_format.decimal != ".":
+        return None
+    columns = _result_columns(table, layout, lambda source: table.raw(source.index))
+    if any(columns[key].null_count for key in REQUIRED_VALUES):
+        return None
+    warnings: list[str] = []
+    extras = _extra_columns(
+        table, layout, warnings, lambda index, header: _plain_extra(table, index, header, file_format, hints)
+    )
+    return ColumnsRead(table, layout, columns, extras, tuple(warnings))
 
 
 def _first_line_cells(head: bytes) -> list[str] | None:
@@ -157,7 +245,7 @@ def _nulls(length: int, type_: pa.DataType) -> pa.ChunkedArray:
 
 
 def _result_columns(
-    table: RawTable, layout: ColumnLayout, file_format: NumberFormat, hints: ParseHints
+    table: RawTable, layout: ColumnLayout, number: Callable[[SourceColumn], pa.ChunkedArray]
 ) -> dict[str, pa.ChunkedArray]:
     length = table.table.num_rows
     out: dict[str, pa.ChunkedArray] = {}
@@ -167,8 +255,7 @@ def _result_columns(
         if source is None:
             out[key] = _nulls(length, arrow_type)
         elif key in NUMERIC:
-            fmt = column_format([table.raw(source.index)], hint=hints.decimal, fallback=file_format)
-            values = numeric_column(table, source.index, source.header, fmt)
+            values = number(source)
             if key == "retention_time_min" and layout.rt_factor != 1.0:
                 values = pc.multiply(values, layout.rt_factor)
             out[key] = _as_int(table, values, source.header) if arrow_type == pa.int64() else values
@@ -221,9 +308,8 @@ def _as_int(table: RawTable, values: pa.ChunkedArray, column: str) -> pa.Chunked
 def _extra_columns(
     table: RawTable,
     layout: ColumnLayout,
-    file_format: NumberFormat,
-    hints: ParseHints,
     warnings: list[str],
+    read: Callable[[int, str], pa.ChunkedArray],
 ) -> dict[str, pa.ChunkedArray]:
     out: dict[str, pa.ChunkedArray] = {}
     chromatogram = layout.known.get("chromatogram")
@@ -244,12 +330,44 @@ def _extra_columns(
         )
         sources.append((name, index, f"column {index + 1}"))
     for key, index, header in sources:
-        fmt = column_format([table.raw(index)], hint=hints.decimal, fallback=file_format)
-        if looks_numeric(table, index, fmt):
-            out[key] = numeric_column(table, index, header, fmt)
-        else:
-            out[key] = text_column(table.raw(index))
+        out[key] = read(index, header)
     return out
+
+
+_POINT = NumberFormat(".")
+_COMMA = NumberFormat(",")
+
+
+def _extra(
+    table: RawTable, index: int, header: str, file_format: NumberFormat, hints: ParseHints
+) -> pa.ChunkedArray:
+    """An extra column as numbers when every value is one under its decimal mark, else as text."""
+    raw = table.raw(index)
+    if not (looks_numeric(table, index, _POINT) or looks_numeric(table, index, _COMMA)):
+        return text_column(raw)  # text under any mark: no need to decide one (a pass over every value)
+    fmt = column_format([raw], hint=hints.decimal, fallback=file_format)
+    if looks_numeric(table, index, fmt):
+        return numeric_column(table, index, header, fmt)
+    return text_column(raw)
+
+
+def _plain_extra(
+    table: RawTable, index: int, header: str, file_format: NumberFormat, hints: ParseHints
+) -> pa.ChunkedArray:
+    """``_extra`` for a plain file whose numbers use a decimal point: the column is cast whole first,
+    and only a column that does not cast is looked at value by value."""
+    texts = present(table, index)
+    if texts.null_count == len(texts):
+        return text_column(table.raw(index))
+    try:
+        floats: pa.ChunkedArray = pc.cast(texts, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _extra(table, index, header, file_format, hints)
+    if pc.any(pc.or_(pc.is_nan(floats), pc.is_inf(floats))).as_py():
+        return _extra(table, index, header, file_format, hints)
+    # Every value cast holds at most a point, so the column's mark (its own, else the file's) is the
+    # point and the general path reads each value as this same float.
+    return floats
 
 
 def _chromatograms(

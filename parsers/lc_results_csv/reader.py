@@ -13,7 +13,9 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,6 +29,7 @@ from parsers._common.number_columns import fits, present_texts, to_floats
 from parsers._common.numbers import NumberFormat, parse_number
 
 _LINE_BREAK = re.compile(rb"[\r\n]")
+_NON_BLANK = re.compile(rb"\S")
 
 #: The longest line a file may have. A row of an LC results table is a few hundred bytes; a longer line
 #: means a lost line break or a file that is not a table. pyarrow's reader reads blocks of this size and
@@ -37,14 +40,22 @@ MAX_LINE_BYTES = 1 << 20
 
 @dataclass(frozen=True, eq=False)
 class RawTable:
-    """A delimited file as text columns ``c0..cN`` in ``table``, with what is needed to cite lines."""
+    """A delimited file as columns ``c0..cN`` in ``table``, with what is needed to cite lines.
+
+    ``utf8_source`` gives the file's text as UTF-8 (without BOM, line ends as read); it is asked only
+    when a line is cited or every date of the file is needed, so a reader need not keep the bytes.
+    """
 
     file: Path
     headers: tuple[str, ...]
     table: pa.Table
     encoding: str
     delimiter: str
-    utf8: bytes
+    utf8_source: Callable[[], bytes]
+
+    @cached_property
+    def utf8(self) -> bytes:
+        return self.utf8_source()
 
     def raw(self, index: int) -> pa.ChunkedArray:
         return self.table.column(index)
@@ -82,15 +93,24 @@ def _to_utf8(data: bytes, file: Path) -> tuple[bytes, str]:
         data = data[len(codecs.BOM_UTF8) :]
         if b"\x00" not in data:
             return data, "utf-8"
-    if detect_encoding(data) is None and b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return data, "utf-8"
+    if detect_encoding(data) is None and b"\x00" not in data and _is_utf8(data):
+        return data, "utf-8"
     decoded = decode_bytes(data, file=file)
     return decoded.text.encode("utf-8"), decoded.encoding
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked a block at a time rather than by decoding it whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    block = 1 << 20
+    try:
+        for start in range(0, len(view), block):
+            decoder.decode(view[start : start + block])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _lf_line_ends(utf8: bytes) -> bytes:
@@ -119,7 +139,7 @@ def read_raw_table(path: Path) -> RawTable:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"File '{path.name}' could not be read: {exc.strerror}.", file=path) from exc
-    if not data.strip():
+    if _NON_BLANK.search(data) is None:
         raise ParseError(f"File '{path.name}' is empty. Expected a header row and data rows.", file=path)
     utf8, encoding = _to_utf8(data, path)
     utf8 = _lf_line_ends(utf8)
@@ -133,8 +153,13 @@ def read_raw_table(path: Path) -> RawTable:
             file=path,
             line=long_line,
         )
-    first_break = utf8.find(b"\n")
-    header_bytes = utf8 if first_break < 0 else utf8[:first_break]
+    # The header ends at the first line break of any kind (a lone CR too, as pyarrow reads the rows).
+    first_break = _LINE_BREAK.search(utf8)
+    header_end = len(utf8) if first_break is None else first_break.start()
+    body_start = len(utf8) if first_break is None else header_end + 1
+    if utf8[header_end : header_end + 2] == b"\r\n":
+        body_start += 1
+    header_bytes = utf8[:header_end]
     header_line = header_bytes.decode("utf-8").rstrip("\r")
     delimiter = choose_delimiter(header_line)
     headers = tuple(split_header(header_line, delimiter))
@@ -145,17 +170,16 @@ def read_raw_table(path: Path) -> RawTable:
         bad_rows.append((row.number, row.expected_columns, row.actual_columns))
         return "skip"
 
-    body = b"" if first_break < 0 else utf8[first_break + 1 :]
-    if body.count(b'"') % 2:
+    if utf8.count(b'"', body_start) % 2:
         unclosed = _unclosed_quote(utf8, delimiter, path)
         if unclosed is not None:
             raise unclosed
-    if not body.strip():
+    if _NON_BLANK.search(utf8, body_start) is None:
         empty = pa.table({name: pa.array([], pa.string()) for name in names})
-        return RawTable(path, headers, empty, encoding, delimiter, utf8)
+        return RawTable(path, headers, empty, encoding, delimiter, lambda: utf8)
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(pa.py_buffer(utf8)[body_start:]),  # the body without copying it
             read_options=pacsv.ReadOptions(column_names=names, block_size=MAX_LINE_BYTES),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
@@ -183,7 +207,7 @@ def read_raw_table(path: Path) -> RawTable:
             file=path,
             line=line,
         )
-    return RawTable(path, headers, table, encoding, delimiter, utf8)
+    return RawTable(path, headers, table, encoding, delimiter, lambda: utf8)
 
 
 def _first_overlong_line(utf8: bytes, limit: int) -> tuple[int, int] | None:
@@ -212,7 +236,13 @@ def _first_ragged_line(utf8: bytes, delimiter: str, expected: int) -> int | None
 def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trimmed text with empty cells as nulls."""
     trimmed = pc.utf8_trim_whitespace(raw)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    lengths = pc.binary_length(trimmed)
+    empty = pc.equal(lengths, 0)
+    if pc.any(empty).as_py():
+        return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+    # Nothing trimmed: the column read is the result, and the copy is dropped (tables are wide).
+    unchanged = pc.sum(lengths).as_py() == pc.sum(pc.binary_length(raw)).as_py()
+    return raw if unchanged else trimmed
 
 
 def numeric_column(table: RawTable, index: int, column: str, fmt: NumberFormat) -> pa.ChunkedArray:

@@ -24,11 +24,21 @@ def _constant(values: pa.ChunkedArray) -> tuple[bool, Scalar]:
     """(whether the column holds one value on every row, that value)."""
     if len(values) == 0 or values.null_count:
         return False, None
-    distinct = pc.unique(values)
-    if len(distinct) != 1:
+    extremes = pc.min_max(values)  # one pass without hashing: different ends, several values
+    if extremes["min"] != extremes["max"]:
         return False, None
-    value: Scalar = distinct[0].as_py()
+    if pa.types.is_floating(values.type) and len(pc.unique(values)) != 1:
+        return False, None  # -0.0 and 0.0 are equal ends but two values
+    value: Scalar = values[0].as_py()
     return True, value
+
+
+def _distinct(values: pa.ChunkedArray) -> pa.Array:
+    """The distinct present values, in the order they first appear."""
+    extremes = pc.min_max(values)
+    if extremes["min"].is_valid and extremes["min"] == extremes["max"]:
+        return pa.array([extremes["min"].as_py()], values.type)
+    return pc.unique(pc.drop_null(values))
 
 
 def run_metadata(
@@ -46,7 +56,7 @@ def run_metadata(
         if source is None:
             continue
         values = text_column(table.raw(source.index))
-        distinct = pc.unique(pc.drop_null(values))
+        distinct = _distinct(values)
         if len(distinct) > 1:
             shown = [v.as_py() for v in distinct[:5]]
             raise ParseError(
