@@ -89,6 +89,27 @@ def test_only_the_factory_and_the_parser_commands_import_parsers() -> None:
     assert importers <= allowed, f"{sorted(map(str, importers - allowed))} import parsers"
 
 
+@pytest.mark.parametrize("path", files("ingest/web"), ids=lambda p: str(p.relative_to(REPO)))
+def test_the_web_server_shows_the_service_and_knows_nothing_above_it(path: Path) -> None:
+    """The status page, health and metrics read the service; operations start them, commands never."""
+    bad = {
+        m
+        for m in imported_modules(path)
+        if m.startswith(("ingest.operations", "ingest.commands", "ingest.cli"))
+    }
+    assert not bad, f"{path} imports {sorted(bad)}"
+
+
+def test_only_operations_start_the_web_server() -> None:
+    importers = {
+        p
+        for p in files("ingest")
+        if "web" not in p.relative_to(REPO / "ingest").parts[:1]
+        and any(m.startswith("ingest.web") for m in imported_modules(p))
+    }
+    assert all(p.parent.name == "operations" for p in importers), sorted(map(str, importers))
+
+
 @pytest.mark.parametrize("path", files("ingest/operations"), ids=lambda p: str(p.relative_to(REPO)))
 def test_operations_do_not_import_commands(path: Path) -> None:
     bad = {m for m in imported_modules(path) if m.startswith(("ingest.commands", "ingest.cli"))}
