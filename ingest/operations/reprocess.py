@@ -77,12 +77,15 @@ def reprocess(
     root: Path,
     force: bool = False,
     batch_files: int = 25,
+    uploaders: int = 2,
+    batches_ahead: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Ingest ``paths`` in batches (runs and results of a batch share requests); files stay in place."""
-    return Backfill(pipeline, batch_files=batch_files).run(
-        paths, root=root, force=force, on_outcome=on_outcome
-    )
+    """Ingest ``paths`` in batches (runs and results of a batch share requests); files stay in place.
+
+    The next batch is planned while ``uploaders`` batches upload (see :class:`Backfill`)."""
+    backfill = Backfill(pipeline, batch_files=batch_files, uploaders=uploaders, batches_ahead=batches_ahead)
+    return backfill.run(paths, root=root, force=force, on_outcome=on_outcome)
 
 
 def describe_wait(wait: PacingWait) -> str:
