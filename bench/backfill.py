@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-files", type=int, default=600)
     parser.add_argument("--quick", action="store_true", help="runs of about one window, at most 200 files")
     parser.add_argument("--batch", type=int, default=25, help="files per batched run/result create")
-    parser.add_argument("--uploaders", type=int, default=2, help="batches uploading at once")
+    parser.add_argument("--uploaders", type=int, default=4, help="batches uploading at once")
     parser.add_argument("--ceiling-seconds", type=float, default=5.0)
     parser.add_argument("--naive-sample", type=int, default=20, help="files the naive script ingests")
     parser.add_argument("--seed", type=int, default=0)

@@ -77,7 +77,7 @@ def reprocess(
     root: Path,
     force: bool = False,
     batch_files: int = 25,
-    uploaders: int = 2,
+    uploaders: int = 4,
     batches_ahead: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:

@@ -50,12 +50,14 @@ class _Batch:
 class Backfill:
     """Ingests many files in batches with planning and uploads overlapped (see the module docstring).
 
-    ``uploaders`` batches are finished at once (1: one after the other, planning still ahead);
-    ``batches_ahead`` planned batches may wait for an uploader.
+    ``uploaders`` batches are finished at once (1: one after the other, planning still ahead), each with
+    one request in flight: against a tenant that answers in 100-200 ms, 20 requests/s (an app's limit
+    at 600/30) need three or four in flight. ``batches_ahead`` planned batches may wait for an uploader.
+    At most ``uploaders + batches_ahead + 1`` batches' plans are held at once.
     """
 
     def __init__(
-        self, pipeline: Pipeline, *, batch_files: int = 25, uploaders: int = 2, batches_ahead: int = 1
+        self, pipeline: Pipeline, *, batch_files: int = 25, uploaders: int = 4, batches_ahead: int = 1
     ) -> None:
         for name, value in (
             ("batch_files", batch_files),
