@@ -89,7 +89,9 @@ class Backfill:
         ]
         outcomes: list[Outcome] = []
         # ``closing``: an error in ``on_outcome`` (or Ctrl-C) stops and joins the threads before it leaves.
-        with closing(_Run(self, batches, root, force).finished_in_order()) as finished:
+        with closing(
+            _Run(self, batches, root, force, self._uploaders, self._batches_ahead).finished_in_order()
+        ) as finished:
             for batch in finished:
                 for outcome in batch.outcomes:
                     outcomes.append(outcome)
@@ -129,17 +131,24 @@ class _Run:
     """The threads of one ``Backfill.run``: a planner, ``uploaders`` finishers, the caller collecting."""
 
     def __init__(
-        self, backfill: Backfill, batches: Sequence[Sequence[Path]], root: Path, force: bool
+        self,
+        backfill: Backfill,
+        batches: Sequence[Sequence[Path]],
+        root: Path,
+        force: bool,
+        uploaders: int,
+        batches_ahead: int,
     ) -> None:
         self._backfill = backfill
         self._batches = batches
         self._root = root
         self._force = force
+        self._uploaders = uploaders
         self._stop = threading.Event()
         self._failure: BaseException | None = None
         self._failure_lock = threading.Lock()
         # The planner blocks on ``put`` once ``batches_ahead`` planned batches wait: that is the bound.
-        self._planned: queue.Queue[_Batch | None] = queue.Queue(maxsize=backfill._batches_ahead)
+        self._planned: queue.Queue[_Batch | None] = queue.Queue(maxsize=batches_ahead)
         self._finished: queue.Queue[_Batch | None] = queue.Queue()
 
     def finished_in_order(self) -> Generator[_Batch, None, None]:
@@ -148,13 +157,13 @@ class _Run:
         workers = [threading.Thread(target=self._plan_all, name="backfill-plan", daemon=False)]
         workers += [
             threading.Thread(target=self._finish_all, name=f"backfill-upload-{n}", daemon=False)
-            for n in range(self._backfill._uploaders)
+            for n in range(self._uploaders)
         ]
         for worker in workers:
             worker.start()
         waiting: dict[int, _Batch] = {}
         following = 0
-        uploaders_left = self._backfill._uploaders
+        uploaders_left = self._uploaders
         try:
             while uploaders_left:
                 try:
@@ -187,7 +196,7 @@ class _Run:
         except BaseException as exc:  # re-raised by the caller's thread
             self._fail(exc)
         finally:
-            for _ in range(self._backfill._uploaders):
+            for _ in range(self._uploaders):
                 self._planned.put(None)  # never blocks for long: uploaders drain until their None
 
     def _finish_all(self) -> None:
