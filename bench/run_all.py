@@ -359,16 +359,20 @@ def _backfill_section(f: dict[str, Any]) -> list[str]:
         "*window-exact share* is requests sent over the most the limit lets through in the run's time "
         "(limit x (seconds / window + 1)): a run starts with a full window's budget, which the simple share "
         "counts as extra speed. The targets are held to the window-exact share. *CPU s/file* is this "
-        "process's CPU time and its children's (render workers) per file; *load* the 1-minute load average "
-        "before and after the run (the machine has 2 cores and was shared with other work).",
+        "process's CPU time and its children's (render workers) per file, and *cores busy* that times "
+        "files/s: the share of the machine's cores the backfill had on average; *load* is the 1-minute load "
+        "average before and after the run (the machine has 2 cores, and was shared with other work: a "
+        "load above 2 means the backfill waited for a core).",
         "",
         "| limit | render | files | seconds | requests/file | files/s | bound files/s | share "
-        "| window-exact share | target | CPU s/file | load | 429s (client/sandbox) | failures |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| window-exact share | target | CPU s/file | cores busy | load | 429s (client/sandbox) "
+        "| failures |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(
             f"| {r['rate_limit']} | {r['render']} | {r['files']} | {r['seconds']} | {r['requests_per_file']} "
             f"| {r['files_per_s']} | {r['bound_files_per_s']} | {r['share_of_bound'] * 100:.1f}% "
             f"| {r['share_of_window_exact_bound'] * 100:.1f}% | {target(r)} | {r['cpu_s_per_file']} "
+            f"| {r['cpu_s_per_file'] * r['files_per_s']:.2f} "
             f"| {' / '.join(str(x) for x in r['load_average'])} | {r['rate_limited_429_client']} / "
             f"{r['rate_limited_429_server']} | {r['failures']} ({r['runs_stored']} runs, "
             f"{r['results_stored']} of {r['results_expected']} results) |"
