@@ -382,10 +382,18 @@ def _backfill_section(f: dict[str, Any]) -> list[str]:
         f"The sandbox alone (rate limit off, {ceiling['threads']} threads of reads and 2 KB blob uploads on "
         f"kept-alive connections) answered **{ceiling['requests_per_s']} requests/s** over "
         f"{ceiling['seconds']} s; the senders shared the benchmark's CPU, so its own ceiling is higher. "
-        f"The naive script sent {naive['requests_per_file']} requests per file "
+        + _above_ceiling(runs, ceiling["requests_per_s"])
+        + f"The naive script sent {naive['requests_per_file']} requests per file "
         f"({f['naive_over_ours_requests_per_file']}x ours at {first['rate_limit']}, render "
         f"{first['render']}; {f['naive_over_ours_non_blob_requests_per_file']}x counting requests other "
         "than blob uploads).",
+        "",
+        "Reading the table: a window-exact share well below 100% with few cores busy and a load above 2 "
+        "means the backfill waited for CPU the machine gave to other work, so the figure says little about "
+        "the backfill; with the load below 2 the backfill's own CPU is the limit: about 1 / (CPU s per "
+        "file) files/s while parsing and drawing share one interpreter. Requests per file include the "
+        "start-up reads (schemas, dropdowns, projects, registries: about a dozen per run), which weigh "
+        "more in short runs.",
         "",
         f"Requests by endpoint at {first['rate_limit']}, render {first['render']}:",
         "",
@@ -394,6 +402,22 @@ def _backfill_section(f: dict[str, Any]) -> list[str]:
         *(f"| `{k}` | {v} |" for k, v in first["requests_by_endpoint"].items()),
         "",
     ]
+
+
+def _above_ceiling(runs: list[dict[str, Any]], ceiling: float) -> str:
+    """A sentence naming the limits the sandbox's measured ceiling was below (empty when none)."""
+    above = sorted({r["rate_limit"] for r in runs if _per_second(r["rate_limit"]) > ceiling}, key=_per_second)
+    if not above:
+        return ""
+    return (
+        f"At {', '.join(above)} the limit allows more requests per second than that, so in this run the "
+        "sandbox (starved with the rest of the machine) may have been the bottleneck there. "
+    )
+
+
+def _per_second(limit: str) -> float:
+    requests, _, seconds = limit.partition("/")
+    return int(requests) / float(seconds)
 
 
 def _latency_section(f: dict[str, Any]) -> list[str]:
