@@ -9,6 +9,12 @@ CSV appears to the moment the sandbox (127.0.0.1, rate limit ON at 60/30, the cl
 same) holds a run whose ``file_sha256`` is the file's, found by polling the sandbox store every 10 ms.
 The next file is dropped once the previous one's run exists and ``--gap`` seconds have passed.
 Reported: p50, p95 and max, and the settle window they include.
+
+Before that, the latency of single requests on loopback (``--requests`` of each kind, one after the
+other, to a sandbox in a process of its own with no rate limit): a read (``GET`` of a run schema) and a
+small blob upload (``POST /blobs``, 2 KB), through the client as it connects now (kept-alive
+connections with ``TCP_NODELAY``, ``ingest.benchling.connections``) and through httpx's default
+transport (as it connected before), in one run.
 """
 
 from __future__ import annotations
@@ -24,7 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ingest.benchling import ApiKey, ClientSettings
+import httpx
+
+from bench.sandbox_process import SandboxProcess
+from ingest.benchling import ApiKey, BenchlingClient, ClientSettings
 from ingest.benchling import RateLimit as ClientRateLimit
 from ingest.filing import FilingOptions
 from ingest.pipeline import IngestService
@@ -41,6 +50,7 @@ MAP_FILE = REPO / "schemas_map.yaml"
 SETTLE_SECONDS = 2.0
 RUN_TIMEOUT = 120.0
 POLL_SECONDS = 0.01
+RUN_SCHEMA = "assaysch_chromrun01"
 
 
 def wait_for_run(server: SandboxServer, sha256: str, deadline: float) -> float | None:
@@ -56,6 +66,38 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     rank = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[rank]
+
+
+def request_latency(count: int, folder: Path) -> dict[str, Any]:
+    """p50/p95 milliseconds of single reads and small blob uploads, ours vs httpx's default transport."""
+    blob = folder / "trace.csv"
+    blob.write_bytes(b"time_min,signal\n" + b"0.01,12.5\n" * 200)
+    figures: dict[str, Any] = {"requests_each": count}
+    with SandboxProcess(TENANT_FILE, None) as sandbox:
+        for name, transport in (("httpx_default", httpx.HTTPTransport()), ("ours", None)):
+            with BenchlingClient(
+                sandbox.base_url,
+                ApiKey(sandbox.api_key),
+                transport=transport,
+                rate_limit=ClientRateLimit(10 * count, 1.0),
+            ) as client:
+                reads: list[float] = []
+                uploads: list[float] = []
+                for _ in range(count):
+                    started = time.perf_counter()
+                    client.get_run_schema(RUN_SCHEMA)
+                    reads.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    client.upload_blob(blob, name=blob.name, blob_type="RAW_FILE", mime_type="text/csv")
+                    uploads.append(time.perf_counter() - started)
+            figures[name] = {
+                "read_p50_ms": round(statistics.median(reads) * 1000, 2),
+                "read_p95_ms": round(percentile(reads, 0.95) * 1000, 2),
+                "upload_p50_ms": round(statistics.median(uploads) * 1000, 2),
+                "upload_p95_ms": round(percentile(uploads, 0.95) * 1000, 2),
+            }
+        sandbox.stop()
+    return figures
 
 
 def measure(files: int, gap: float, rate_limit: tuple[int, float]) -> dict[str, Any]:
@@ -117,9 +159,13 @@ def main(argv: list[str] | None = None) -> int:
         "--gap", type=float, default=1.0, help="seconds between a run appearing and the next drop"
     )
     parser.add_argument("--rate-limit", default="60/30", help="REQUESTS/SECONDS for sandbox and client")
+    parser.add_argument("--requests", type=int, default=100, help="requests of each kind timed alone")
     args = parser.parse_args(argv)
     requests, _, seconds = args.rate_limit.partition("/")
+    with tempfile.TemporaryDirectory(prefix="bench-requests-") as scratch:
+        single = request_latency(args.requests, Path(scratch))
     figures = measure(8 if args.quick else args.files, args.gap, (int(requests), float(seconds)))
+    figures["requests"] = single
     print(json.dumps(figures, indent=2))
     return 0 if not figures["missed"] else 1
 

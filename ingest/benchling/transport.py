@@ -13,6 +13,7 @@ import tenacity
 
 from ingest.benchling.auth import AccessToken, Authenticator, authenticator_for
 from ingest.benchling.budget import RequestBudget
+from ingest.benchling.connections import DEFAULT_MAX_CONNECTIONS, environment_proxy, http_transport
 from ingest.benchling.credentials import ClientCredentials, Credentials
 from ingest.benchling.error_mapping import error_from_exception, error_from_response
 from ingest.benchling.hourly_pacer import HourlyPacer
@@ -49,7 +50,7 @@ class ApiTransport:
         stats: StatsRecorder,
         timeout: httpx.Timeout,
         transport: httpx.BaseTransport | None = None,
-        max_connections: int = 10,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         pacers: Mapping[tuple[str, str], HourlyPacer] | None = None,
     ) -> None:
         self._limiter = limiter
@@ -61,11 +62,11 @@ class ApiTransport:
         self._stats = stats
         self._http = httpx.Client(
             base_url=api_url(base_url),
-            transport=transport,
+            transport=transport
+            if transport is not None
+            else http_transport(max_connections, environment_proxy(api_url(base_url))),
             timeout=timeout,
-            verify=True,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             headers={"User-Agent": "benchling-ingest/0.1", "Accept": "application/json"},
         )
         self._auth: Authenticator = authenticator_for(credentials, self._fetch_token, clock)

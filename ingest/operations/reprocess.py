@@ -82,14 +82,17 @@ def reprocess(
     root: Path,
     force: bool = False,
     batch_files: int = 25,
+    uploaders: int = 4,
+    batches_ahead: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_planned: Callable[[Path], None] | None = None,
 ) -> list[Outcome]:
     """Ingest ``paths`` in batches (runs and results of a batch share requests); files stay in place.
-    ``on_planned`` hears of each file planned, ``on_outcome`` of each file's outcome (see ``Backfill``)."""
-    return Backfill(pipeline, batch_files=batch_files).run(
-        paths, root=root, force=force, on_outcome=on_outcome, on_planned=on_planned
-    )
+
+    The next batch is planned while ``uploaders`` batches upload (see :class:`Backfill`); ``on_planned``
+    hears of each file planned, ``on_outcome`` of each file's outcome."""
+    backfill = Backfill(pipeline, batch_files=batch_files, uploaders=uploaders, batches_ahead=batches_ahead)
+    return backfill.run(paths, root=root, force=force, on_outcome=on_outcome, on_planned=on_planned)
 
 
 def describe_wait(wait: PacingWait) -> str:

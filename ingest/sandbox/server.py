@@ -51,6 +51,9 @@ class SandboxServer:
         self.state = cast(SandboxState, self.app.state.sandbox)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Inherited by accepted connections: uvicorn writes a response's head and body separately, and
+        # with Nagle's algorithm the body waits for the client's delayed ACK (~40 ms per request).
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket.bind((host, port))
         self.host = host
         self.port: int = self._socket.getsockname()[1]

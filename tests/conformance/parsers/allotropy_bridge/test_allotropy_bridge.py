@@ -239,7 +239,8 @@ def test_an_openlab_cds_result_set_is_read_by_the_builtin_parser_as_allotropys_s
 
     def peaks(frame: Any) -> list[tuple[float, float, float]]:
         columns = (frame["retention_time_min"], frame["area"], frame["height"])
-        return sorted((round(rt, 6), round(area, 6), round(height, 6)) for rt, area, height in zip(*columns))
+        rows = zip(*columns, strict=True)
+        return sorted((round(rt, 6), round(area, 6), round(height, 6)) for rt, area, height in rows)
 
     assert peaks(ours.results) == peaks(theirs.results)
 
