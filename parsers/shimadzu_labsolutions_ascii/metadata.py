@@ -40,7 +40,7 @@ _MAPPED = {
     (c.SECTION_SAMPLE, "vial#"),
     (c.SECTION_SAMPLE, "vial"),
     (c.SECTION_CONFIGURATION, "instrument name"),
-    (c.SECTION_SAMPLE, "acquired"),
+    *((c.SECTION_SAMPLE, key) for key in c.ACQUIRED_KEYS),
     (c.SECTION_SAMPLE, "injection volume"),
     (c.SECTION_FILES, "method file"),
     (c.SECTION_FILES, "batch file"),
@@ -85,17 +85,19 @@ def read_metadata(
         "vial": value(c.SECTION_SAMPLE, "vial#") or value(c.SECTION_SAMPLE, "vial"),
         "instrument": value(c.SECTION_CONFIGURATION, "instrument name"),
     }
-    acquired = get(c.SECTION_SAMPLE, "acquired")
+    acquired_key = next((key for key in c.ACQUIRED_KEYS if get(c.SECTION_SAMPLE, key)), None)
+    acquired = get(c.SECTION_SAMPLE, acquired_key) if acquired_key else None
     if acquired:
+        column = acquired_key.title() if acquired_key else "Acquired"
         try:
-            meta["injection_time"] = dates.iso(acquired[0], line=acquired[1], column="Acquired")
+            meta["injection_time"] = dates.iso(acquired[0], line=acquired[1], column=column)
         except ParseError:
             raise ParseError(
-                f"Unable to read Acquired date {acquired[0]!r} in '{file}' line {acquired[1]}. "
+                f"Unable to read {column} date {acquired[0]!r} in '{file}' line {acquired[1]}. "
                 "Expected a date and time such as '02/08/2023 16:11:10' or '21.2.2012. 13:16:57'.",
                 file=file,
                 line=acquired[1],
-                column="Acquired",
+                column=column,
             ) from None
     volume = get(c.SECTION_SAMPLE, "injection volume")
     if volume:
