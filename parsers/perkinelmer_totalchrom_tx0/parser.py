@@ -19,8 +19,15 @@ from typing import Any, ClassVar
 
 from ingest.contract import FLOAT, STRING
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar
-from parsers._common.dates import DateOrder, decide_order, parse_timestamp
+from ingest.models import ParsedFile, ParseHints, Provenance, Scalar
+from parsers._common.dates import (
+    DateOrder,
+    DateOrderSetting,
+    ambiguity_warning,
+    decide_order,
+    is_ambiguous,
+    parse_timestamp,
+)
 from parsers._common.decoding import decode_head, read_text
 from parsers._common.numbers import parse_number
 from parsers._plugin.frames import ResultColumns
@@ -50,12 +57,15 @@ class TotalChromReportParser:
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_totalchrom(decode_head(head))
 
-    def parse(self, path: Path) -> ParsedFile:
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         decoded = read_text(path, encodings=("utf-8", "cp1252", "latin-1"))
         report = read_report(decoded, file=path)
         comma = _decimal_comma(report, path)
         warnings: list[str] = []
-        metadata = _metadata(report.header, comma=comma, file=path, warnings=warnings)
+        metadata = _metadata(
+            report.header, comma=comma, file=path, warnings=warnings, date_order=hints.date_order
+        )
         peak_table = _peak_table(report, path)
         missing = _missing_components(report, comma=comma, file=path)
         if missing:
@@ -154,7 +164,12 @@ def _dash_date_as_slashed(value: str) -> str:
 
 
 def _metadata(
-    header: Sequence[HeaderEntry], *, comma: bool, file: Path, warnings: list[str]
+    header: Sequence[HeaderEntry],
+    *,
+    comma: bool,
+    file: Path,
+    warnings: list[str],
+    date_order: DateOrderSetting | None = None,
 ) -> dict[str, Scalar]:
     meta: dict[str, Scalar] = {}
     dates: dict[str, tuple[str, int]] = {}
@@ -184,15 +199,13 @@ def _metadata(
                 dates[entry.key] = (text, entry.line)
         elif text:
             meta.setdefault(_snake(entry.label), text)
-    order = decide_order(_dash_date_as_slashed(text) for text, _ in dates.values())
+    order = decide_order((_dash_date_as_slashed(text) for text, _ in dates.values()), hint=date_order)
     for key, target in ((c.ACQUISITION_KEY, "injection_time"), (c.REPORT_DATE_KEY, "report_time")):
         if key in dates:
             meta[target] = _timestamp(*dates[key], order=order, file=file).isoformat()
-    if c.ACQUISITION_KEY in dates and order.assumed:
-        warnings.append(
-            f"Data Acquisition Time {dates[c.ACQUISITION_KEY][0]!r} could be day-month or month-day and "
-            "nothing else in the file decides it; read it day first."
-        )
+    acquired = _dash_date_as_slashed(dates[c.ACQUISITION_KEY][0]) if c.ACQUISITION_KEY in dates else ""
+    if order.assumed and is_ambiguous(acquired):
+        warnings.append(ambiguity_warning(dates[c.ACQUISITION_KEY][0], order, file=file))
     for path_key, name_key in (("method_file", "method"), ("sequence_file", "sequence")):
         path = meta.get(path_key)
         if isinstance(path, str):
