@@ -32,6 +32,9 @@ KEY_VALUE_SECTIONS: Final = (
     "file comment",
     SECTION_CONFIGURATION,
 )
+#: Sections of free text (the user's description or comment of the data file): their lines are kept
+#: together under the section's name (``file_comment``), not read as key/value fields.
+FREE_TEXT_SECTIONS: Final = ("file description", "file comment")
 #: Metadata every export should give, and where it is looked for (missing ones are warnings).
 EXPECTED: Final = {
     "sample_name": "'Sample Name' in [Sample Information]",

@@ -130,10 +130,19 @@ def read_metadata(
     meta["software"] = value(c.SECTION_HEADER, "application name")
     meta["software_version"] = value(c.SECTION_HEADER, "version")
     meta = {k: v for k, v in meta.items() if v is not None}
+    for kind in c.FREE_TEXT_SECTIONS:
+        section = text.first(kind)
+        lines = (
+            [" ".join(cell.strip() for cell in row.cells if cell.strip()) for row in section.rows]
+            if section
+            else []
+        )
+        if any(lines):
+            meta[kind.replace(" ", "_")] = "\n".join(line for line in lines if line)
     raw = (
         (row.cells[0].strip(), ", ".join(cell.strip() for cell in row.cells[1:] if cell.strip()))
         for kind in c.KEY_VALUE_SECTIONS
-        if (section := text.first(kind)) is not None
+        if kind not in c.FREE_TEXT_SECTIONS and (section := text.first(kind)) is not None
         for row in section.rows
         if row.cells and (kind, normalize_key(row.cells[0])) not in _MAPPED
     )

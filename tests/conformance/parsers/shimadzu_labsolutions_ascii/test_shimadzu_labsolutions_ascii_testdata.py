@@ -92,6 +92,7 @@ def test_family_export_without_application_name_is_read_by_its_layout() -> None:
     meta = parsed.metadata
     assert meta["injection_time"] == "2024-03-15T08:31:07"  # "Acquisition Date 2024/03/15 8:31:07"
     assert (meta["sample_name"], meta["instrument"]) == ("Solvent blend B", "GC line 2")  # [Configration]
+    assert meta["file_comment"] == "second column oven"  # a line of free text, not a key/value field
     assert parsed.results["area"].tolist() == [10422.0, 61877.0, 11748.0]
     assert parsed.results["signal"].unique().tolist() == ["Ch1"]
     (trace,) = parsed.traces
