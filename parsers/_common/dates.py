@@ -10,7 +10,9 @@ A numeric date such as ``01/02/2023`` is ambiguous on its own, so the day/month 
 file from **every** date it holds (:func:`decide_order`): a date whose first number is above 12 shows day
 first, one whose second number is above 12 shows month first, and a file showing both is an error. When
 nothing in the file decides, the site's setting (``date_order`` in ``schemas_map.yaml``) does; without one,
-a 12-hour clock points to the US habit (month first), and otherwise day first is assumed with a warning.
+a 12-hour clock points to the US habit (month first), and otherwise day first is taken. Either guess is
+marked ``assumed`` so that an ambiguous date read by it carries a warning: Australian, British and Indian
+PCs write day-first dates with a 12-hour clock (``12/06/2019 11:49:36 PM`` is 12 June).
 
 Datetimes with an offset in the text come back timezone-aware; all others stay naive (the resolver
 applies the mapping's timezone to naive ones). :class:`DateReader` bundles the per-file decision and the
@@ -146,13 +148,19 @@ _TWELVE_HOUR = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*[AaPp]\.?\s?[Mm]\b")
 class DateOrder:
     """How the numeric dates of one file are read.
 
-    ``assumed`` is True when nothing decided it (day first was taken); ``decided_by`` says what did
-    (a date of the file, the site's setting, a 12-hour clock), for messages.
+    ``assumed`` is True when nothing in the file or the site's setting decided it (a 12-hour clock led
+    to month first, or day first was taken); ``decided_by`` says what did (a date of the file, the
+    site's setting, a 12-hour clock), for messages.
     """
 
     day_first: bool
     assumed: bool
     decided_by: str = ""
+
+    @property
+    def reading(self) -> str:
+        """``'day first'`` or ``'month first'``, for messages."""
+        return "day first" if self.day_first else "month first"
 
 
 def _evidence(texts: Iterable[str]) -> tuple[str | None, str | None]:
@@ -180,7 +188,7 @@ def decide_order(
     ``values`` may be whole lines or the whole text of the file: every ``d/m/y`` or ``d-m-y`` date in them
     counts. A file showing both orders is a ParseError (naming ``file``); a file showing neither follows
     ``hint`` (the site's ``date_order`` setting), then a 12-hour clock (month first, the US habit), then
-    day first with ``assumed`` set.
+    day first; both guesses have ``assumed`` set.
     """
     texts = list(values)
     day_first, month_first = _evidence(texts)
@@ -202,8 +210,18 @@ def decide_order(
         )
     has_dates = any(_DATE_IN_TEXT.search(text) for text in texts)
     if has_dates and any(_TWELVE_HOUR.search(text) for text in texts):
-        return DateOrder(day_first=False, assumed=False, decided_by="a 12-hour clock (the US habit)")
+        return DateOrder(day_first=False, assumed=True, decided_by="a 12-hour clock (the US habit)")
     return DateOrder(day_first=True, assumed=has_dates)
+
+
+def ambiguity_warning(value: str, order: DateOrder, *, file: Path | str) -> str:
+    """The warning for an ambiguous date read in an order nothing in the file decided."""
+    why = f" (guessed from {order.decided_by})" if order.decided_by else ""
+    return (
+        f"Dates in '{file}' such as {value.strip()!r} could be day/month or month/day and nothing in the "
+        f"file decides it; they were read {order.reading}{why}. Set 'date_order' in schemas_map.yaml to "
+        "say which."
+    )
 
 
 def _zone(text: str | None) -> dt.tzinfo | None:
@@ -357,11 +375,7 @@ class DateReader:
         if tz is not None and isinstance(stamp, dt.datetime) and stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=tz)
         if self.order.assumed and is_ambiguous(text) and not self.warnings:
-            self.warnings.append(
-                f"Dates in '{self.file}' such as {text!r} could be day/month or month/day and nothing in "
-                "the file decides it; they were read day first. Set 'date_order' in schemas_map.yaml to "
-                "say which."
-            )
+            self.warnings.append(ambiguity_warning(text, self.order, file=self.file))
         return stamp
 
     def iso(self, value: str, *, line: int | None = None, column: str | None = None) -> str:

@@ -27,9 +27,16 @@ from parsers._chemstation.parsed_report import report_parsed_file
 from parsers._chemstation.peak_table import peak_row, resolve_columns, typed_results
 from parsers._chemstation.report_fields import normalize_metadata
 from parsers._common.dates import DateReader
+from parsers._common.decoding import decode_head
 from parsers._common.numbers import NumberFormat, decide_number_format
 from parsers._plugin.contract import NearMiss
 from parsers.agilent_chemstation_csv.reader import CsvReportHeader, read_header, read_peak_table
+
+
+def _is_msd_results(head: bytes) -> bool:
+    """MSD ChemStation's RESULTS.CSV: an INI-like '[contents]' list of '[INT TIC: ...]' peak sections."""
+    text = decode_head(head).lstrip().lower()
+    return text.startswith("[contents]") and "header=," in text and '"r.t."' in text
 
 
 class ChemStationCsvReportParser:
@@ -53,6 +60,15 @@ class ChemStationCsvReportParser:
     def near_miss(self, head: bytes, path: Path) -> NearMiss | None:
         if path.is_dir():
             return None
+        if _is_msd_results(head):
+            return NearMiss(
+                closeness=0.6,
+                looks_like="an Agilent MSD ChemStation / MassHunter GC-MS integration file (RESULTS.CSV)",
+                lacks=(
+                    "that file is not read here: export the ChemStation CSV report (Report00.CSV with its "
+                    "REPORTnn.CSV peak tables) of the same data file instead"
+                ),
+            )
         keys = csv_report_keys(head)
         if not keys:
             return None

@@ -10,9 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from ingest.models import ParsedFile, Provenance, Trace
+from ingest.models import ParsedFile, Provenance, Scalar, Trace
+from parsers._plugin.contract import NearMiss
 from parsers._plugin.frames import empty_results
-from parsers.agilent_openlab_trace_csv.reader import looks_like_trace, read_trace
+from parsers.agilent_openlab_trace_csv.reader import (
+    looks_like_trace,
+    read_trace,
+    signal_file_name,
+    two_number_rows,
+)
 
 
 class OpenLabTraceCsvParser:
@@ -23,17 +29,35 @@ class OpenLabTraceCsvParser:
     extensions: ClassVar[tuple[str, ...]] = (".csv",)
 
     def sniff(self, head: bytes, path: Path) -> bool:
-        return looks_like_trace(head)
+        return looks_like_trace(head, path)
+
+    def near_miss(self, head: bytes, path: Path) -> NearMiss | None:
+        if not two_number_rows(head):
+            return None
+        return NearMiss(
+            closeness=0.5,
+            looks_like="an OpenLab CDS chromatogram CSV (rows of time and signal)",
+            lacks=(
+                "OpenLab writes these in UTF-16, or names them '<injection>.dx_<signal>.CSV'; a table of two "
+                "numbers with neither could be any program's, so it is not taken as a chromatogram"
+            ),
+        )
 
     def parse(self, path: Path) -> ParsedFile:
         frame, encoding = read_trace(path)
         warnings: tuple[str, ...] = ()
         if not frame["time_min"].is_monotonic_increasing:
             warnings = (f"Times in '{path}' do not increase throughout; the trace is kept as exported.",)
+        named = signal_file_name(path)
+        metadata: dict[str, Scalar] = {"sample_name": path.stem}
+        channel = path.stem
+        if named is not None:
+            metadata = {"sample_name": named[0], "injection": named[0], "channel": named[1]}
+            channel = named[1]
         return ParsedFile(
-            metadata={"sample_name": path.stem},
+            metadata=metadata,
             results=empty_results(),
             provenance=Provenance(self.name, self.version, path, encoding=encoding),
-            traces=(Trace(channel=path.stem, data=frame, signal_unit=None),),
+            traces=(Trace(channel=channel, data=frame, signal_unit=None),),
             warnings=warnings,
         )

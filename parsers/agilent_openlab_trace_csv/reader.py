@@ -20,19 +20,46 @@ from parsers._common.numbers import DECIMAL, is_decimal
 from parsers.agilent_openlab_trace_csv import constants as c
 
 _ROW = re.compile(rf"^\s*{DECIMAL}\t{DECIMAL}\s*$")
+_COMMA_ROW = re.compile(r"^\s*-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?,-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s*$")
+_SIGNAL_FILE = re.compile(c.SIGNAL_FILE_NAME, re.IGNORECASE)
 
 
-def looks_like_trace(head: bytes) -> bool:
-    """True for UTF-16 text whose first lines are all two numbers separated by a tab (never raises)."""
-    encoding = detect_encoding(head)
-    if encoding not in c.ENCODINGS:
-        return False
-    text = head[: len(head) - len(head) % 2].decode(encoding, errors="ignore").lstrip("\ufeff")
+def signal_file_name(path: Path) -> tuple[str, str] | None:
+    """(injection, signal) from an OpenLab signal export name ``<injection>.dx_<signal>.CSV``, else None."""
+    match = _SIGNAL_FILE.match(path.name)
+    return (match["injection"], match["signal"]) if match else None
+
+
+def _head_rows(head: bytes, encoding: str) -> list[str]:
+    if encoding.startswith("utf-16"):
+        head = head[: len(head) - len(head) % 2]
+    text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) > 1:
         lines = lines[:-1]  # the head may end inside a line
-    rows = [line for line in lines if line.strip()][: c.SNIFF_ROWS]
-    return bool(rows) and all(_ROW.match(line) for line in rows)
+    return [line for line in lines if line.strip()][: c.SNIFF_ROWS]
+
+
+def looks_like_trace(head: bytes, path: Path | None = None) -> bool:
+    """True for UTF-16 text whose first lines are all two numbers separated by a tab, or for a file named
+    as OpenLab names exported signals whose first lines are two numbers (tab or comma) (never raises)."""
+    encoding = detect_encoding(head)
+    if encoding in c.ENCODINGS:
+        rows = _head_rows(head, encoding)
+        if rows and all(_ROW.match(line) for line in rows):
+            return True
+    elif encoding not in (None, "utf-8-sig"):
+        return False
+    if path is None or signal_file_name(path) is None:
+        return False
+    rows = _head_rows(head, encoding or "utf-8")
+    return bool(rows) and (all(_ROW.match(r) for r in rows) or all(_COMMA_ROW.match(r) for r in rows))
+
+
+def two_number_rows(head: bytes) -> bool:
+    """Whether the head is rows of two numbers (tab or comma separated) in any encoding (for near misses)."""
+    rows = _head_rows(head, detect_encoding(head) or "utf-8")
+    return bool(rows) and (all(_ROW.match(r) for r in rows) or all(_COMMA_ROW.match(r) for r in rows))
 
 
 def _locate_problem(decoded: DecodedText, path: Path) -> ParseError:
@@ -65,7 +92,10 @@ def read_trace(path: Path) -> tuple[pd.DataFrame, str]:
     """The trace as float64 columns ``time_min`` and ``signal``, and the file's encoding."""
     decoded = read_text(path)
     text = decoded.text
-    if "," in text:
+    if "\t" not in text.split("\n", 1)[0] and signal_file_name(path) is not None:
+        # A comma-separated signal export (its numbers have decimal points).
+        text = text.replace(",", "\t")
+    elif "," in text:
         # Tab is the delimiter, so a comma can only be a decimal comma (non-English Windows locales).
         text = text.replace(",", ".")
     try:

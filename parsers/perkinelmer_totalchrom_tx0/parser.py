@@ -10,7 +10,6 @@ trace; the raw ``.raw`` file named in the header stays on the instrument PC.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Sequence
@@ -19,12 +18,13 @@ from typing import Any, ClassVar
 
 from ingest.contract import FLOAT, STRING
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar
-from parsers._common.dates import DateOrder, decide_order, parse_timestamp
+from ingest.models import ParsedFile, ParseHints, Provenance, Scalar
+from parsers._common.dates import DateOrderSetting
 from parsers._common.decoding import decode_head, read_text
 from parsers._common.numbers import parse_number
 from parsers._plugin.frames import ResultColumns
 from parsers.perkinelmer_totalchrom_tx0 import constants as c
+from parsers.perkinelmer_totalchrom_tx0.dates import read_dates
 from parsers.perkinelmer_totalchrom_tx0.reader import (
     Cell,
     HeaderEntry,
@@ -37,7 +37,6 @@ from parsers.perkinelmer_totalchrom_tx0.reader import (
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$")
 _POINT_DECIMAL = re.compile(r"^[+-]?\d+\.\d+(?:[eE][+-]?\d+)?$")
-_DASH_DATE = re.compile(r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})(.*)$")
 
 
 class TotalChromReportParser:
@@ -50,12 +49,15 @@ class TotalChromReportParser:
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_totalchrom(decode_head(head))
 
-    def parse(self, path: Path) -> ParsedFile:
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         decoded = read_text(path, encodings=("utf-8", "cp1252", "latin-1"))
         report = read_report(decoded, file=path)
         comma = _decimal_comma(report, path)
         warnings: list[str] = []
-        metadata = _metadata(report.header, comma=comma, file=path, warnings=warnings)
+        metadata = _metadata(
+            report.header, comma=comma, file=path, warnings=warnings, date_order=hints.date_order
+        )
         peak_table = _peak_table(report, path)
         missing = _missing_components(report, comma=comma, file=path)
         if missing:
@@ -146,15 +148,13 @@ def _joined_number(
     )
 
 
-def _dash_date_as_slashed(value: str) -> str:
-    # TotalChrom writes the PC's short date; with dashes and the year last it is day-month or
-    # month-day, which the shared reader decides for slashed dates.
-    match = _DASH_DATE.match(value)
-    return f"{match[1]}/{match[2]}/{match[3]}{match[4]}" if match else value
-
-
 def _metadata(
-    header: Sequence[HeaderEntry], *, comma: bool, file: Path, warnings: list[str]
+    header: Sequence[HeaderEntry],
+    *,
+    comma: bool,
+    file: Path,
+    warnings: list[str],
+    date_order: DateOrderSetting | None = None,
 ) -> dict[str, Scalar]:
     meta: dict[str, Scalar] = {}
     dates: dict[str, tuple[str, int]] = {}
@@ -184,32 +184,12 @@ def _metadata(
                 dates[entry.key] = (text, entry.line)
         elif text:
             meta.setdefault(_snake(entry.label), text)
-    order = decide_order(_dash_date_as_slashed(text) for text, _ in dates.values())
-    for key, target in ((c.ACQUISITION_KEY, "injection_time"), (c.REPORT_DATE_KEY, "report_time")):
-        if key in dates:
-            meta[target] = _timestamp(*dates[key], order=order, file=file).isoformat()
-    if c.ACQUISITION_KEY in dates and order.assumed:
-        warnings.append(
-            f"Data Acquisition Time {dates[c.ACQUISITION_KEY][0]!r} could be day-month or month-day and "
-            "nothing else in the file decides it; read it day first."
-        )
+    meta.update(read_dates(dates, file=file, warnings=warnings, date_order=date_order))
     for path_key, name_key in (("method_file", "method"), ("sequence_file", "sequence")):
         path = meta.get(path_key)
         if isinstance(path, str):
             meta[name_key] = _windows_stem(path)
     return {key: value for key, value in meta.items() if value is not None}
-
-
-def _timestamp(value: str, line: int, *, order: DateOrder, file: Path) -> dt.datetime | dt.date:
-    stamp = parse_timestamp(_dash_date_as_slashed(value), order)
-    if stamp is None:
-        raise ParseError(
-            f"Unable to read the date {value!r} in '{file}' line {line}. "
-            "Expected a date and time such as '09-10-2024 15:24:19' or '10/9/2024 3:24:19 PM'.",
-            file=file,
-            line=line,
-        )
-    return stamp
 
 
 def _snake(label: str) -> str:

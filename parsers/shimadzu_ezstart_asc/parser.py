@@ -16,8 +16,14 @@ from typing import ClassVar
 import numpy as np
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar, Trace
-from parsers._common.dates import decide_order, parse_timestamp
+from ingest.models import ParsedFile, ParseHints, Provenance, Scalar, Trace
+from parsers._common.dates import (
+    DateOrderSetting,
+    ambiguity_warning,
+    decide_order,
+    is_ambiguous,
+    parse_timestamp,
+)
 from parsers._common.decoding import decode_head, read_text
 from parsers._common.numbers import parse_number
 from parsers._common.traces import trace_from_points
@@ -38,11 +44,12 @@ class EzStartAscParser:
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_asc(decode_head(head))
 
-    def parse(self, path: Path) -> ParsedFile:
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        hints = hints or ParseHints()
         decoded = read_text(path)
         asc = read_asc(decoded, file=path)
         warnings: list[str] = []
-        metadata = _metadata(asc, path, warnings)
+        metadata = _metadata(asc, path, warnings, date_order=hints.date_order)
         traces = _traces(asc, path, warnings)
         metadata["channel_count"] = len(traces)
         return ParsedFile(
@@ -176,7 +183,9 @@ def _windows_name(path: str) -> str:
     return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
-def _metadata(asc: AscText, file: Path, warnings: list[str]) -> dict[str, Scalar]:
+def _metadata(
+    asc: AscText, file: Path, warnings: list[str], *, date_order: DateOrderSetting | None = None
+) -> dict[str, Scalar]:
     meta: dict[str, Scalar] = {}
     handled = {c.VERSION_KEY, c.CHANNELS_KEY, *c.PER_CHANNEL_KEYS}
     for key, entry in asc.header.items():
@@ -198,7 +207,8 @@ def _metadata(asc: AscText, file: Path, warnings: list[str]) -> dict[str, Scalar
             name = _windows_name(value)
             meta["method"] = name.rsplit(".", 1)[0] if "." in name else name
         elif key == c.DATE_KEY:
-            stamp = parse_timestamp(value, decide_order([value]))
+            order = decide_order([value], hint=date_order)
+            stamp = parse_timestamp(value, order)
             if stamp is None:
                 raise ParseError(
                     f"Unable to read {entry.label} {value!r} in '{file}' line {entry.line}. "
@@ -207,11 +217,8 @@ def _metadata(asc: AscText, file: Path, warnings: list[str]) -> dict[str, Scalar
                     line=entry.line,
                     column=entry.label,
                 )
-            if decide_order([value]).assumed:
-                warnings.append(
-                    f"{entry.label} {value!r} could be day/month or month/day and nothing else in the file "
-                    "decides it; read it day first."
-                )
+            if order.assumed and is_ambiguous(value):
+                warnings.append(ambiguity_warning(value, order, file=file))
             meta["injection_time"] = stamp.isoformat()
         else:
             words = re.findall(r"[a-z0-9]+", entry.label.lower())

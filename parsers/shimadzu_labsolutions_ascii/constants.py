@@ -19,6 +19,9 @@ SECTION_COMPOUNDS: Final = "compound results"
 #: GCsolution writes the same layout under "[GC Chromatogram(...)]", LabSolutions GC under
 #: "[Chromatogram (Ch1)]" (beside "[Peak Table(Ch1)]").
 SECTION_CHROMATOGRAMS: Final = ("lc chromatogram", "gc chromatogram", "chromatogram")
+#: Section titles some programs of the family spell their own way -> the usual kind (PACsolution writes
+#: "[Configration]").
+SECTION_ALIASES: Final = {"configration": SECTION_CONFIGURATION}
 #: Key/value sections whose fields become metadata (known keys mapped, every other key kept raw).
 KEY_VALUE_SECTIONS: Final = (
     SECTION_HEADER,
@@ -26,12 +29,16 @@ KEY_VALUE_SECTIONS: Final = (
     SECTION_SAMPLE,
     SECTION_FILES,
     "file description",
+    "file comment",
     SECTION_CONFIGURATION,
 )
+#: Sections of free text (the user's description or comment of the data file): their lines are kept
+#: together under the section's name (``file_comment``), not read as key/value fields.
+FREE_TEXT_SECTIONS: Final = ("file description", "file comment")
 #: Metadata every export should give, and where it is looked for (missing ones are warnings).
 EXPECTED: Final = {
     "sample_name": "'Sample Name' in [Sample Information]",
-    "injection_time": "'Acquired' in [Sample Information]",
+    "injection_time": "'Acquired' or 'Acquisition Date' in [Sample Information]",
 }
 
 PEAK_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -63,6 +70,9 @@ COMPOUND_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 }
 COMPOUND_REQUIRED: Final = ("name", "retention_time")
 COMPOUND_TEXT_COLUMNS: Final = frozenset({"compound_id", "name"})
+
+#: Keys of the injection's date and time in [Sample Information]: LabSolutions/LCsolution, PACsolution.
+ACQUIRED_KEYS: Final = ("acquired", "acquisition date")
 
 #: Count lines opening a table section.
 PEAK_COUNT_KEYS: Final = frozenset({"# of peaks", "number of peaks", "no. of peaks"})

@@ -40,7 +40,7 @@ _MAPPED = {
     (c.SECTION_SAMPLE, "vial#"),
     (c.SECTION_SAMPLE, "vial"),
     (c.SECTION_CONFIGURATION, "instrument name"),
-    (c.SECTION_SAMPLE, "acquired"),
+    *((c.SECTION_SAMPLE, key) for key in c.ACQUIRED_KEYS),
     (c.SECTION_SAMPLE, "injection volume"),
     (c.SECTION_FILES, "method file"),
     (c.SECTION_FILES, "batch file"),
@@ -85,17 +85,19 @@ def read_metadata(
         "vial": value(c.SECTION_SAMPLE, "vial#") or value(c.SECTION_SAMPLE, "vial"),
         "instrument": value(c.SECTION_CONFIGURATION, "instrument name"),
     }
-    acquired = get(c.SECTION_SAMPLE, "acquired")
+    acquired_key = next((key for key in c.ACQUIRED_KEYS if get(c.SECTION_SAMPLE, key)), None)
+    acquired = get(c.SECTION_SAMPLE, acquired_key) if acquired_key else None
     if acquired:
+        column = acquired_key.title() if acquired_key else "Acquired"
         try:
-            meta["injection_time"] = dates.iso(acquired[0], line=acquired[1], column="Acquired")
+            meta["injection_time"] = dates.iso(acquired[0], line=acquired[1], column=column)
         except ParseError:
             raise ParseError(
-                f"Unable to read Acquired date {acquired[0]!r} in '{file}' line {acquired[1]}. "
+                f"Unable to read {column} date {acquired[0]!r} in '{file}' line {acquired[1]}. "
                 "Expected a date and time such as '02/08/2023 16:11:10' or '21.2.2012. 13:16:57'.",
                 file=file,
                 line=acquired[1],
-                column="Acquired",
+                column=column,
             ) from None
     volume = get(c.SECTION_SAMPLE, "injection volume")
     if volume:
@@ -128,10 +130,19 @@ def read_metadata(
     meta["software"] = value(c.SECTION_HEADER, "application name")
     meta["software_version"] = value(c.SECTION_HEADER, "version")
     meta = {k: v for k, v in meta.items() if v is not None}
+    for kind in c.FREE_TEXT_SECTIONS:
+        section = text.first(kind)
+        lines = (
+            [" ".join(cell.strip() for cell in row.cells if cell.strip()) for row in section.rows]
+            if section
+            else []
+        )
+        if any(lines):
+            meta[kind.replace(" ", "_")] = "\n".join(line for line in lines if line)
     raw = (
         (row.cells[0].strip(), ", ".join(cell.strip() for cell in row.cells[1:] if cell.strip()))
         for kind in c.KEY_VALUE_SECTIONS
-        if (section := text.first(kind)) is not None
+        if kind not in c.FREE_TEXT_SECTIONS and (section := text.first(kind)) is not None
         for row in section.rows
         if row.cells and (kind, normalize_key(row.cells[0])) not in _MAPPED
     )

@@ -166,9 +166,15 @@ class ShimadzuAsciiParser:
             chrom = _matching_chromatogram(channel, chromatograms)
             unit = raw_unit(chrom.unit, chrom.multiplier) if chrom else None
             if peaks and unit is None:
+                why = (
+                    f"its chromatogram section ({chrom.channel}) gives no 'Intensity Units'"
+                    if chrom is not None and not chrom.unit
+                    else "no chromatogram section gives its intensity unit"
+                    if chrom is None
+                    else f"the unit {chrom.unit!r} times {chrom.multiplier:g} has no SI prefix"
+                )
                 warnings.append(
-                    f"Peak table '{channel}' has no chromatogram section giving its intensity unit; "
-                    "area and height units are left empty."
+                    f"Peak table '{channel}' in '{path}': {why}; area and height units are left empty."
                 )
             for position, peak in enumerate(peaks, start=1):
                 compound = names.get((channel, peak.line))

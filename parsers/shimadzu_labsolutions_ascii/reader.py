@@ -20,6 +20,7 @@ from pathlib import Path
 from ingest.errors import ParseError
 from parsers._common.decoding import DecodedText
 from parsers._common.delimited import Row, split_quoted
+from parsers.shimadzu_labsolutions_ascii import constants as c
 
 _SECTION = re.compile(r"^\s*\[(?P<name>[^\[\]]+)\]\s*$")
 _QUALIFIED = re.compile(r"^(?P<kind>[^()]*?)\s*\((?P<qualifier>.*)\)\s*$")
@@ -56,12 +57,21 @@ def normalize_key(text: str) -> str:
 
 
 def looks_like_shimadzu(text: str) -> bool:
-    """Whether decoded head text starts like a LabSolutions/LCsolution ASCII export."""
+    """Whether decoded head text starts like a LabSolutions/LCsolution ASCII export.
+
+    The [Header] names the application in LabSolutions, LCsolution and GCsolution; other programs of the
+    family (PACsolution, older GCsolution) write the same layout without an 'Application Name', so the
+    layout itself also counts: [Header] first, then [Sample Information] and a peak table or chromatogram.
+    """
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines or normalize_key(lines[0]) != "[header]":
         return False
     head = "\n".join(lines[:12]).lower()
-    return "labsolutions" in head or "lcsolution" in head or "gcsolution" in head
+    if "labsolutions" in head or "lcsolution" in head or "gcsolution" in head:
+        return True
+    titles = {normalize_key(m["name"]) for ln in lines if (m := _SECTION.match(ln))}
+    kinds = {normalize_key(m["kind"]) if (m := _QUALIFIED.match(t)) else t for t in titles}
+    return "sample information" in kinds and bool(kinds & {c.SECTION_PEAK_TABLE, *c.SECTION_CHROMATOGRAMS})
 
 
 def detect_delimiter(lines: list[str], *, file: Path) -> str:
@@ -151,7 +161,8 @@ def read_sections(decoded: DecodedText, *, file: Path) -> ShimadzuText:
         seen[key] = start
         match = _QUALIFIED.match(title)
         kind, qualifier = (match["kind"], match["qualifier"].strip()) if match else (title, "")
-        sections.append(Section(title, normalize_key(kind), qualifier, start, tuple(rows)))
+        kind = c.SECTION_ALIASES.get(normalize_key(kind), normalize_key(kind))
+        sections.append(Section(title, kind, qualifier, start, tuple(rows)))
 
     for index in range(first, len(lines)):
         raw = lines[index]

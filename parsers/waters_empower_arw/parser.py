@@ -48,15 +48,17 @@ def _values(row: Row) -> list[str]:
 def _refuse_3d(arw: ArwText, path: Path) -> None:
     """A PDA 3D export holds a row of wavelengths and then a row of absorbances per time point: its first
     rows are all wider than a time and a signal (a row of numbers, its first cell perhaps a label)."""
-    first = arw.rows[:2]
-    if not first or not all(
+    # Empower may label the two axes on lines of their own ("Wavelength<TAB>...", then "Time").
+    first = [row for row in arw.rows[:3] if len(_values(row)) > 1][:2]
+    if len(first) < 2 or not all(
         len(_values(row)) > 2 and sum(is_decimal(cell) for cell in _values(row)) >= len(_values(row)) - 1
         for row in first
     ):
         return
     row = first[0]
     raise ParseError(
-        f"'{path}' is a 3D PDA export: line {row.line} holds {len(_values(row))} values where a chromatogram "
+        f"'{path}' is a 3D PDA export: line {row.line} holds {len(_values(row))} values (wavelengths) where "
+        "a chromatogram "
         "has a time and a signal. Expected a 2D chromatogram: in Empower, export one channel "
         "(a chromatogram extracted at one wavelength) instead of the 3D data.",
         file=path,

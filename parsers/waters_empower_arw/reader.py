@@ -44,8 +44,15 @@ def looks_like_arw(text: str) -> bool:
         return False
     if not names or any(is_decimal(n) for n in names):
         return False
-    # The last head line may be cut mid-row; judge only complete ones.
-    return all(len(cells) == 2 and all(is_decimal(c) for c in cells) for cells in data[:-1])
+    # The last head line may be cut mid-row; judge only complete ones. A 3D PDA export has rows of many
+    # numbers (the first perhaps an axis label such as "Wavelength", or a lone "Time"): it is claimed so
+    # that parse can refuse it saying what it is.
+    complete = [cells for cells in data[:-1] if cells != ["Time"]]
+    if all(len(cells) == 2 and all(is_decimal(c) for c in cells) for cells in complete):
+        return True
+    return bool(complete) and all(
+        len(cells) > 2 and all(is_decimal(c) for c in cells[1:]) for cells in complete
+    )
 
 
 def read_arw(decoded: DecodedText, *, file: Path) -> ArwText:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.models import ParsedFile
 from parsers import ParserRegistry, discover_parsers
 from tests.support.export_variants import DIALECTS, Variant, comparable, exports_of, variants_for
 
@@ -93,9 +94,18 @@ def check_variant(
     original = registry.parse(export)  # as its own site reads it; the variant with its site's hints
     rewritten = variant.write(export, parser, tmp_path / "variant")
     parsed = registry.parse(rewritten, hints=variant.hints)
-    assert comparable(parsed, kind=variant.kind, original=original) == comparable(
-        original, kind=variant.kind, original=original
-    ), f"{variant.name} of {export.name} parses differently (written to {rewritten})"
+    assert _compared(parsed, variant, original) == _compared(original, variant, original), (
+        f"{variant.name} of {export.name} parses differently (written to {rewritten})"
+    )
+
+
+def _compared(parsed: ParsedFile, variant: Variant, original: ParsedFile) -> dict[str, object]:
+    value = comparable(parsed, kind=variant.kind, original=original)
+    if variant.kind == "dates":
+        # A date variant comes with its site's date_order; the original is read without one, so a guessed
+        # order (a 12-hour clock taken for the US habit) is said in its warnings and not in the variant's.
+        value["warnings"] = sum("Set 'date_order'" not in w for w in parsed.warnings)
+    return value
 
 
 def test_every_format_has_test_data_and_variants_of_every_axis_it_allows() -> None:

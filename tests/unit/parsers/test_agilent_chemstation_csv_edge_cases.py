@@ -314,3 +314,18 @@ def test_a_report_header_without_its_signal_count_is_a_near_miss(tmp_path: Path)
     head = codecs.BOM_UTF16_LE + "\r\n".join(HEADER_FIELDS).encode("utf-16-le")
     miss = ChemStationCsvReportParser().near_miss(head, tmp_path / "Report00.CSV")
     assert miss is not None and "has no 'Number of Signals' field" in miss.lacks
+
+
+def test_an_msd_chemstation_results_csv_is_refused_naming_what_it_is(tmp_path: Path) -> None:
+    # MSD ChemStation / MassHunter GC-MS writes RESULTS.CSV into the same .D folders: another format.
+    path = tmp_path / "GCMS-07.D" / "RESULTS.CSV"
+    path.parent.mkdir()
+    path.write_text(
+        "[contents]\ncount=1\nName=,D:\\data\\GCMS-07.D\n1=,INT TIC: GCMS-07.D\\data.ms\n"
+        "[INT TIC: GCMS-07.D\\data.ms]\nTime=,Tue Mar 05 09:12:44 2024\n"
+        'Header=,"Peak","R.T.","First","Max","Last","PK  TY","Height","Area","Pct Max","Pct Total"\n'
+        '1=,  1,  4.512,  610, 614, 630,"  M ", 912004,  7311582,100.00, 71.214\n',
+        encoding="ascii",
+    )
+    with pytest.raises(ParseError, match=r"MassHunter GC-MS integration file \(RESULTS.CSV\)"):
+        discover_parsers().parse(path)

@@ -20,7 +20,7 @@ Sample Name: S-9
 =====================================================================
 Acq. Operator   : kim                            Seq. Line :   3
 Acq. Instrument : LC 2                            Location : Vial 12
-Injection Date  : 3/4/2021 1:02:03 PM                  Inj :   2
+Injection Date  : 3/14/2021 1:02:03 PM                  Inj :   2
                                                 Inj Volume : 10 µl
 Sequence File   : C:\\Chem32\\1\\DATA\\RUN\\VERY_LONG_SEQUENCE_NAME_THAT_W
                   RAPS.S
@@ -95,7 +95,7 @@ def test_header_fields_two_per_line_and_wrapped(tmp_path: Path) -> None:
     assert meta["sequence_line"] == 3
     assert meta["instrument"] == "LC 2"
     assert meta["vial"] == "12"
-    assert meta["injection_time"] == "2021-03-04T13:02:03"
+    assert meta["injection_time"] == "2021-03-14T13:02:03"
     assert meta["injection"] == "2"
     assert (meta["injection_volume"], meta["injection_volume_unit"]) == (10.0, "µl")
     assert meta["sequence"] == "VERY_LONG_SEQUENCE_NAME_THAT_WRAPS.S"
@@ -265,7 +265,7 @@ Peak RetTime Type  Width     Area      Height     Area
 ----|-------|----|-------|----------|----------|--------|
    1   1.442 BV    0.4671  831.18597   22.49623  50.0000
 
-Instrument 1 3/4/2021 2:00:00 PM kim                                  Page 1 of 2
+Instrument 1 3/14/2021 2:00:00 PM kim                                  Page 1 of 2
 \f
 Data File C:\\CHEM32\\1\\DATA\\RUN\\S-9.D
 Sample Name: S-9
@@ -299,9 +299,9 @@ def test_summed_peaks_sections_do_not_repeat_the_signals(tmp_path: Path) -> None
 
 def test_an_iso_date_with_a_12_hour_clock(tmp_path: Path) -> None:
     report = write_report(tmp_path / "S-9.D", table())
-    text = report.read_bytes().decode("utf-16").replace("3/4/2021 1:02:03 PM", "2021-03-04 1:02:03 PM ")
+    text = report.read_bytes().decode("utf-16").replace("3/14/2021 1:02:03 PM", "2021-03-14 1:02:03 PM ")
     utf16(report, text.replace("\r\n", "\n"))
-    assert parse(report).metadata["injection_time"] == "2021-03-04T13:02:03"
+    assert parse(report).metadata["injection_time"] == "2021-03-14T13:02:03"
 
 
 def test_a_report_without_its_peak_table_separator_is_a_near_miss(tmp_path: Path) -> None:

@@ -108,6 +108,25 @@ def test_a_3d_pda_export_is_refused_as_such(tmp_path: Path) -> None:
     assert "Expected a 2D chromatogram" in error.message and error.line == 3
 
 
+def test_a_3d_export_with_labelled_axes_is_claimed_and_refused_as_such(tmp_path: Path) -> None:
+    # Another export method labels the axes: "Wavelength" before the wavelengths, "Time" on its own line.
+    lines = [
+        '"Sample Set Name"\t"Sample Set Start Date"\t"SampleName"',
+        '"Scan_7"\t"11/4/2022 3:10:12 PM PST"\t"Buffer"',
+        "Wavelength\t  300\t305.001\t310.002",
+        "Time",
+        "0\t  0\t0\t0",
+        "0.0166\t  0.61\t0.93\t0.55",
+        "0.0333\t  2.8\t4.2\t2.4",
+    ]
+    path = write(tmp_path, lines)
+    parser = EmpowerArwParser()
+    assert parser.sniff(path.read_bytes(), path)  # claimed, so that the refusal says what it is
+    error = error_for(tmp_path, lines)
+    assert "is a 3D PDA export: line 3 holds 4 values (wavelengths)" in error.message
+    assert "export one channel" in error.message and error.line == 3
+
+
 def test_decimal_commas_and_the_site_date_order(tmp_path: Path) -> None:
     path = write(tmp_path, ["SampleName\tDate Acquired", "S\t05/06/2021 10:05:37", "0\t1,5", "0,1\t2,25"])
     parsed = EmpowerArwParser().parse(path, hints=ParseHints(date_order="month_first"))

@@ -2,7 +2,8 @@
 
 The inputs model the real export (UTF-16LE with a BOM, CRLF, tab-separated time and signal, no header,
 sample and channel only in the file name), the same export on a decimal-comma Windows locale, and a copy
-that lost its BOM and has one time step out of order.
+that lost its BOM and has one time step out of order; and a signal exported from a result set under
+OpenLab's own name ``<injection>.dx_<signal>.CSV``, in UTF-8 with commas and full-precision numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.errors import ParseError
 from parsers import discover_parsers
 from tests.support.golden import Golden
 from tests.support.testdata import check_pair, pair_inputs, pytest_params
@@ -21,7 +23,12 @@ INPUTS = pair_inputs(TESTDATA)
 
 
 def test_every_quirk_has_an_input() -> None:
-    assert [p.name for p in INPUTS] == ["Blank_run_MWD.CSV", "KCl-SEC_2H_FLD.CSV", "Probe-11_DAD_254.CSV"]
+    assert [p.name for p in INPUTS] == [
+        "Blank_run_MWD.CSV",
+        "KCl-SEC_2H_FLD.CSV",
+        "Probe-11_DAD_254.CSV",
+        "Run 2024-05-02 10-14-07+02-00-03.dx_VWD1A.CSV",
+    ]
 
 
 @pytest.mark.parametrize("path", pytest_params(INPUTS))
@@ -56,3 +63,24 @@ def test_a_copy_without_bom_is_still_claimed_and_out_of_order_times_are_a_warnin
     assert parsed.warnings == (
         f"Times in '{path}' do not increase throughout; the trace is kept as exported.",
     )
+
+
+def test_a_signal_export_named_by_openlab_is_read_in_utf8_with_commas() -> None:
+    path = TESTDATA / "Run 2024-05-02 10-14-07+02-00-03.dx_VWD1A.CSV"
+    parsed = discover_parsers().parse(path)
+    assert parsed.provenance.encoding == "utf-8"
+    assert parsed.metadata == {
+        "sample_name": "Run 2024-05-02 10-14-07+02-00-03",
+        "injection": "Run 2024-05-02 10-14-07+02-00-03",
+        "channel": "VWD1A",
+    }
+    (trace,) = parsed.traces
+    assert (trace.channel, len(trace.data)) == ("VWD1A", 24)
+    assert trace.data["time_min"].iloc[0] == 0.004
+
+
+def test_utf8_rows_of_two_numbers_without_the_openlab_name_are_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "trace.csv"
+    path.write_text("0.004,0.0012\r\n0.0107,0.0013\r\n0.0173,0.0011\r\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"OpenLab writes these in UTF-16, or names them"):
+        discover_parsers().parse(path)

@@ -21,9 +21,12 @@ def parsed(instrument_exports: Path) -> ParsedFile:
     )
 
 
-def test_matches_golden(parsed: ParsedFile, golden: Golden) -> None:
+def test_matches_golden(parsed: ParsedFile, golden: Golden, instrument_exports: Path) -> None:
     assert parsed.provenance.parser == "perkinelmer_totalchrom_tx0"
-    golden.check(REAL_EXPORTS / "EXP-24-AK6145_a_001.json", snapshot(parsed))
+    value = snapshot(parsed)
+    # Warnings name the file; the expected output must not depend on where the exports folder is.
+    value["warnings"] = [w.replace(str(instrument_exports), "<exports>") for w in value["warnings"]]
+    golden.check(REAL_EXPORTS / "EXP-24-AK6145_a_001.json", value)
 
 
 def test_thirteen_peaks_and_two_missing_components(parsed: ParsedFile) -> None:
@@ -56,5 +59,5 @@ def test_header_values_with_decimal_commas(parsed: ParsedFile) -> None:
     assert (metadata["rack"], metadata["vial"]) == ("0", "8")
     assert metadata["injection_time"] == "2024-10-09T15:24:19"
     assert parsed.provenance.encoding == "cp1252"
-    assert any("read it day first" in warning for warning in parsed.warnings)
+    assert any("were read day first" in warning for warning in parsed.warnings)
     assert any("Signal level out-of-range" in warning for warning in parsed.warnings)

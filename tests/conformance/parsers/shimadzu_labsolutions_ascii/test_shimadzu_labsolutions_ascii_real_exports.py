@@ -31,9 +31,10 @@ def peaks(parsed: ParsedFile, signal: str) -> pd.DataFrame:
 @pytest.mark.parametrize("name", ["STD_25.txt", "new-shim-1.txt", "Output-sample 0.txt"])
 def test_real_export_matches_golden(instrument_exports: Path, golden: Golden, name: str) -> None:
     parsed = parse(instrument_exports / FOLDER / name)
-    golden.check(
-        REAL_EXPORTS / f"{Path(name).stem.replace(' ', '_')}.json", snapshot(parsed, signal_max=True)
-    )
+    value = snapshot(parsed, signal_max=True)
+    # Warnings name the file; the expected output must not depend on where the exports folder is.
+    value["warnings"] = [w.replace(str(instrument_exports), "<exports>") for w in value["warnings"]]
+    golden.check(REAL_EXPORTS / f"{Path(name).stem.replace(' ', '_')}.json", value)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,10 @@ The inputs model the real exports: an older LCsolution export (cp1250, LF, comma
 as ``5.3.2019. 10:02:45``, empty peak tables) and a LabSolutions export (tab-delimited, CRLF, a US
 12-hour date, a single-channel detector whose peak table and chromatogram are titled differently, a
 compound that was not found, and a refractive-index detector without a wavelength); and a LabSolutions
-GC export (cp1252, CRLF, German decimal commas, ``[Peak Table(Ch1)]`` beside ``[Chromatogram (Ch1)]``).
+GC export (cp1252, CRLF, German decimal commas, ``[Peak Table(Ch1)]`` beside ``[Chromatogram (Ch1)]``);
+and an export of another program of the family (PACsolution: no 'Application Name' in ``[Header]``,
+``Acquisition Date`` instead of ``Acquired``, year-first dates, ``[Configration]`` spelt so, spaces before
+the brackets of ``[Peak Table (Ch1)]``, a chromatogram without ``Intensity Units``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ INPUTS = pair_inputs(TESTDATA)
 
 
 def test_every_quirk_has_an_input() -> None:
-    assert [p.name for p in INPUTS] == ["B17_std2.txt", "Ekstrakt_kamilice_5.txt", "LM_Ethanol_07_GC.txt"]
+    assert [p.name for p in INPUTS] == [
+        "B17_std2.txt",
+        "Ekstrakt_kamilice_5.txt",
+        "GC_line2_091244.TXT",
+        "LM_Ethanol_07_GC.txt",
+    ]
 
 
 @pytest.mark.parametrize("path", pytest_params(INPUTS))
@@ -61,7 +69,9 @@ def test_labsolutions_export_with_two_detectors() -> None:
         ("Detector A-Ch1", "mAU"),
         ("Detector B", "nRIU"),
     ]
-    assert parsed.warnings == ()  # "Impurity C" at R.Time 0.000 was not found and is not a warning
+    # "Impurity C" at R.Time 0.000 was not found and is not a warning; the US reading of the date is a guess.
+    (warning,) = parsed.warnings
+    assert "'3/10/2022 9:41:02 PM'" in warning and "read month first (guessed from a 12-hour clock" in warning
 
 
 def test_labsolutions_gc_export_with_channel_sections_and_decimal_commas() -> None:
@@ -74,3 +84,21 @@ def test_labsolutions_gc_export_with_channel_sections_and_decimal_commas() -> No
     assert results["concentration"].tolist()[1:] == [4980.312, 97.104]
     assert parsed.metadata["injection_time"] == "2023-11-14T15:58:31"
     assert parsed.warnings == ()  # the [Chromatogram (Ch1)] section gives the peak table its unit
+
+
+def test_family_export_without_application_name_is_read_by_its_layout() -> None:
+    path = TESTDATA / "GC_line2_091244.TXT"
+    parsed = discover_parsers().parse(path)
+    meta = parsed.metadata
+    assert meta["injection_time"] == "2024-03-15T08:31:07"  # "Acquisition Date 2024/03/15 8:31:07"
+    assert (meta["sample_name"], meta["instrument"]) == ("Solvent blend B", "GC line 2")  # [Configration]
+    assert meta["file_comment"] == "second column oven"  # a line of free text, not a key/value field
+    assert parsed.results["area"].tolist() == [10422.0, 61877.0, 11748.0]
+    assert parsed.results["signal"].unique().tolist() == ["Ch1"]
+    (trace,) = parsed.traces
+    assert (trace.channel, trace.signal_unit, len(trace.data)) == ("Ch1", None, 12)
+    # The chromatogram exists but names no unit: the warning says so (not that there is no chromatogram).
+    assert parsed.warnings == (
+        f"Peak table 'Ch1' in '{path}': its chromatogram section (Ch1) gives no 'Intensity Units'; area and "
+        "height units are left empty.",
+    )

@@ -6,7 +6,9 @@ section with a total row (which no real sample has), a US-locale export timed in
 with its new key names (``Name``, ``Number``, ``Inject Time`` with an offset, ``Volume`` with the unit in
 a third cell, ``URL``), month-first dates and thousands grouping, and a "Chromatogram and Results"
 report (titles without colons, ``Key:`` fields, a unit row and a channel row under the peak table's
-header, a component not found, a total row).
+header, a component not found, a total row), and a 7.2.9 export from a site writing day-first dates with a
+12-hour clock (``12/06/2019 11:49:36 PM`` is 12 June: nothing in the file says so, so the parse warns and
+the site's ``date_order`` decides), a refractive-index channel and a "Raw Data:" section under 7.x keys.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.models import ParseHints
 from parsers import discover_parsers
 from tests.support.golden import Golden
 from tests.support.testdata import check_pair, pair_inputs, pytest_params
@@ -29,6 +32,7 @@ def test_every_quirk_has_an_input() -> None:
         "Para_Std2_v73.txt",
         "SST_Koffein_12.txt",
         "Stab_T6M_40C_lot118.txt",
+        "Sugars_S2_ri.txt",
         "Uridin 0,25 mM.txt",
     ]
 
@@ -80,7 +84,9 @@ def test_us_locale_export_with_times_in_seconds() -> None:
     (trace,) = parsed.traces
     assert trace.data["time_min"].iloc[-1] == pytest.approx(2.75)  # 165 s
     assert (trace.channel, trace.signal_unit) == ("CAD_1", "pA")
-    assert parsed.warnings == ()
+    # Only the 12-hour clock points to month first, and day-first sites use it too: the guess is said.
+    (warning,) = parsed.warnings
+    assert "'3/7/2024 4:02:55 PM'" in warning and "read month first (guessed from a 12-hour clock" in warning
 
 
 def test_version_7_3_keys_are_mapped_and_month_first_is_decided_by_another_date() -> None:
@@ -118,3 +124,20 @@ def test_chromatogram_and_results_report_with_unit_channel_and_total_rows() -> N
         f"Peak 'Theophyllin' in '{path}' line 28 has no retention time and no area: a component the "
         "processing method expected but did not find. It is not stored as a result.",
     )
+
+
+def test_day_first_dates_with_a_12_hour_clock_need_the_site_setting() -> None:
+    path = TESTDATA / "Sugars_S2_ri.txt"
+    guessed = discover_parsers().parse(path)
+    assert guessed.metadata["injection_time"] == "2019-12-06T23:49:36"  # the US guess...
+    (warning,) = guessed.warnings  # ...is never silent
+    assert "'12/06/2019 11:49:36 PM'" in warning and "Set 'date_order' in schemas_map.yaml" in warning
+    day_first = ParseHints(date_order="day_first")
+    told = discover_parsers().with_hints(lambda parser, folder: day_first).parse(path)
+    assert (told.metadata["injection_time"], told.warnings) == ("2019-06-12T23:49:36", ())
+    meta = told.metadata
+    assert (meta["sample_name"], meta["injection"], meta["vial"]) == ("S2", "13", "Vial:7")
+    assert (meta["sample_type"], meta["sequence"]) == ("Calibration Standard", "SUG_190605_REINJ")
+    (trace,) = told.traces
+    assert (trace.channel, trace.signal_unit, len(trace.data)) == ("RID_Signal", "nRIU", 8)
+    assert trace.data["signal"].tolist()[3] == -1234.5  # "-1,234.500000": grouped thousands
