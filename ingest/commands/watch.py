@@ -12,7 +12,9 @@ import click
 from ingest.commands.options import CommonOptions, common_options, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.filing import FilingOptions
+from ingest.operations.doctor_context import WatchedFolders
 from ingest.operations.instance_lock import instance_lock
+from ingest.operations.preflight import PauseRecheck, preflight
 from ingest.pipeline.factory import open_pipeline, watch_service
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 
@@ -96,10 +98,18 @@ def watch_command(
 
     Only one watch (or run, or reprocess) uses a ledger at a time: a second one refuses to start and
     names the first. Files whose names are not text, or that link outside FOLDERS, are quarantined.
+    Checks first (as doctor does): folders, ledger or settings that fail stop it (exit 2); Benchling
+    unreachable, credentials refused or a mapping that does not fit the tenant start it paused.
     """
     start_logging(common)
     try:
         settings = settings_from(common, workers=workers)
+        start = preflight(settings, WatchedFolders(folders, archive_dir, failed_dir))
+        for line in start.problems():
+            click.echo(line, err=True)
+        if start.fatal:
+            click.echo("Error: cannot start (see the failed checks above).", err=True)
+            sys.exit(2)
         with (
             instance_lock(settings, "watch", folders),
             open_pipeline(
@@ -119,7 +129,15 @@ def watch_command(
                 exclude=DEFAULT_EXCLUDES + exclude,
                 done_marker=done_marker,
             )
-            service = watch_service(pipeline, folders, watch_options, workers=settings.workers)
+            service = watch_service(
+                pipeline,
+                folders,
+                watch_options,
+                workers=settings.workers,
+                pause_check=PauseRecheck(settings, pipeline),
+            )
+            if start.pause_reason is not None:
+                service.pause(start.pause_reason)
 
             def request_stop(signum: int, frame: object) -> None:
                 click.echo("Stopping after the files in hand reach a checkpoint...", err=True)

@@ -22,6 +22,7 @@ from ingest.ledger import SqliteLedger
 from ingest.ledger.location import describe_location, is_postgres_dsn
 from ingest.load import render_chromatogram_png
 from ingest.models import Trace
+from ingest.pipeline.pause import PauseCheck
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.rejected_files import RejectedFiles
 from ingest.pipeline.service import IngestService, known_unless_unreachable
@@ -130,10 +131,16 @@ def open_pipeline(
 
 
 def watch_service(
-    pipeline: Pipeline, folders: Sequence[Path], options: WatchOptions, *, workers: int
+    pipeline: Pipeline,
+    folders: Sequence[Path],
+    options: WatchOptions,
+    *,
+    workers: int,
+    pause_check: PauseCheck | None = None,
 ) -> IngestService:
     """The service loop over ``folders``: a watcher that skips what the ledger has finished and
-    quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes."""
+    quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes;
+    ``pause_check`` tells when a pause can end."""
     options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
     rejected = RejectedFiles(pipeline.filing_options.failed_dir, now=lambda: dt.datetime.now().astimezone())
     watcher = FolderWatcher(
@@ -142,4 +149,4 @@ def watch_service(
         is_known=known_unless_unreachable(pipeline),
         on_reject=rejected,
     )
-    return IngestService(pipeline, watcher, workers=workers)
+    return IngestService(pipeline, watcher, workers=workers, pause_check=pause_check)

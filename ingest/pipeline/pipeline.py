@@ -7,9 +7,10 @@ across files), so what exists is adopted and only what is missing is sent, which
 directory or host did the rest. Content is pinned by verification: a file that changed after it was
 read gets no run (its new content is a new version) and is never archived in a changed form.
 
-Errors decide by type: retryable ones (Benchling unavailable) schedule a later attempt and leave the
-file in place; deferrable ones (an attachment not there yet) wait once; everything else quarantines the
-file with its reason. Nothing is ever deleted.
+Errors decide by type: those no file is to blame for (credentials refused, a mapping that does not fit
+the tenant) leave the file in place and its row pending, as a ``paused`` outcome; retryable ones
+(Benchling unavailable) schedule a later attempt; deferrable ones (an attachment not there yet) wait
+once; everything else quarantines the file with its reason. Nothing is ever deleted.
 
 Public steps, used alike by single files (``ingest``), the service loop and the backfill:
 ``admit`` (record a file version, settle what is already known), ``prepare`` (plan it), ``look_up``
@@ -140,6 +141,11 @@ class Pipeline:
         self._ledger.add_counter("requests", stats.total_requests)
         self._ledger.add_counter("rate_limited", stats.rate_limited)
         return stats
+
+    def use_mapping(self, schema_map: SchemaMap) -> None:
+        """Plan with ``schema_map`` from now on (fixed while paused), reading the tenant afresh;
+        ConfigError when it changes what only a restart applies (``PlanSteps.use_mapping``)."""
+        self._plans.use_mapping(schema_map)
 
     # -- planning (no writes anywhere) ----------------------------------------------------------------
 
@@ -382,13 +388,10 @@ class Pipeline:
         self._attachments.settle_rows_of(record)
         note = self._load.supersede(record) if self._archive_superseded else ""
         record = self._moves.archive_unless_changed(record, source)
+        message = f"run {record.run_id} with {len(record.result_ids)} result(s)"
         if adopted:
-            message = (
-                f"run {record.run_id} with {len(record.result_ids)} result(s) already in Benchling; adopted"
-            )
-            return Outcome("adopted", record, message + note)
-        message = f"run {record.run_id} with {len(record.result_ids)} result(s)" + note
-        return Outcome("done", record, message)
+            return Outcome("adopted", record, message + " already in Benchling; adopted" + note)
+        return Outcome("done", record, message + note)
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock()).astimezone()

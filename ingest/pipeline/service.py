@@ -13,6 +13,11 @@ backoff and goes on, and a new file whose row could not be written is offered ag
 is lost and the service does not exit.
 A ledger that cannot answer for a while (locked, disk full, unreachable) pauses the due rows, backing
 off, but never stops the loop; the watcher likewise offers again what the ledger did not take.
+
+An error no file is to blame for (``IngestError.pauses_ingestion``: credentials refused, Benchling
+unreachable, a mapping that does not fit the tenant) pauses ingestion (``ingest.pipeline.pause``): no
+row is claimed and new files are only recorded, so every file stays where it is with its row pending,
+until the cause is gone; ``paused_reason`` says why meanwhile.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from ingest.errors import IngestError
 from ingest.ledger import FileRecord
 from ingest.models import SourceFile
 from ingest.pipeline.outcome import Outcome
+from ingest.pipeline.pause import PAUSE_BACKOFF, Pause, PauseCheck
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.source_retries import SourceRetries
 from ingest.watch import FolderWatcher
@@ -80,6 +86,8 @@ class IngestService:
         workers: int = 4,
         poll_seconds: float = 1.0,
         on_outcome: Callable[[Outcome], None] | None = None,
+        pause_check: PauseCheck | None = None,
+        pause_backoff: tuple[float, float] = PAUSE_BACKOFF,
     ) -> None:
         self.pipeline = pipeline
         self.watcher = watcher
@@ -92,6 +100,16 @@ class IngestService:
         self._ledger_failures = 0
         self._ledger_retry_at = 0.0
         self._next_filing_sweep = 0.0
+        self._pause = Pause(pause_check, backoff=pause_backoff)
+
+    @property
+    def paused_reason(self) -> str | None:
+        """Why ingestion is paused (None while it runs); safe to read from any thread."""
+        return self._pause.reason
+
+    def pause(self, reason: str) -> None:
+        """Pause ingestion for ``reason`` (a failed check at start) until the pause check passes."""
+        self._pause.enter(reason)
 
     def stop(self) -> None:
         """Ask the loop to finish the files in hand and return (safe from a signal handler)."""
@@ -104,7 +122,7 @@ class IngestService:
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
-                    due = self._due(limit)
+                    due = self._due(limit) if self._pause.resume_if_fixed() else []
                     self.pipeline.look_up(due)
                     self._collect([(pool.submit(self.pipeline.advance, record), None) for record in due])
                     if self._stop.is_set():
@@ -113,6 +131,8 @@ class IngestService:
                     timeout = 0.0 if len(due) >= limit else self.poll_seconds
                     ready = self.watcher.poll_ready(timeout=timeout) + self._retries.due()
                     prepared = self._prepare_all(pool, ready)
+                    if self._pause.reason is not None:
+                        continue  # planned rows stay pending: due again once ingestion resumes
                     self.pipeline.look_up([step for _, step in prepared if isinstance(step, FileRecord)])
                     self._collect(
                         [
@@ -180,8 +200,8 @@ class IngestService:
 
     def _prepare(self, source: SourceFile) -> _Prepared:
         admitted = self.pipeline.admit(source, root=self.watcher.root_for(source.path))
-        if isinstance(admitted, Outcome):
-            return source, admitted
+        if isinstance(admitted, Outcome) or self._pause.reason is not None:
+            return source, admitted  # while paused a new file is only recorded: its row waits
         return source, self.pipeline.prepare(admitted, source=source)
 
     def _sweep_filing(self) -> None:
@@ -207,13 +227,23 @@ class IngestService:
             self._count(outcome)
 
     def _worker_stopped(self, exc: IngestError, source: SourceFile | None) -> None:
-        if source is not None and exc.retryable:
+        if exc.pauses_ingestion:
+            self._pause.enter(exc.message)
+            if source is not None:
+                self._retries.add(source)
+        elif source is not None and exc.retryable:
             delay = self._retries.add(source)
             log.warning("%s: %s (offered again in %.0f s)", source.path, exc.message, delay)
         else:
             log.error("a worker stopped on an error: %s", exc.message)
 
     def _count(self, outcome: Outcome) -> None:
+        if outcome.kind == "paused":
+            self._pause.enter(outcome.message)
+            log.debug("left in place while paused: %s", outcome.path)
+            if self._on_outcome is not None:
+                self._on_outcome(outcome)
+            return
         self.counters.add(outcome)
         log.info("%s %s: %s", outcome.kind, outcome.path, outcome.message)
         if self._on_outcome is not None:

@@ -82,7 +82,7 @@ class Gate:
             if path not in _UNGATED_AUTH:
                 try:
                     credential = authenticate(
-                        _header(scope, b"authorization"), state.config.api_keys, state.tokens
+                        _header(scope, b"authorization"), state.api_keys, state.tokens
                     )
                     caller = Caller(credential.kind, credential.key)
                 except ApiError as exc:
