@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import pytest
@@ -21,7 +22,7 @@ class Clock:
 class ScriptedCheck:
     """Answers ``reasons`` in turn; ``changes`` says whether the mapping file was saved meanwhile."""
 
-    def __init__(self, *reasons: str | None | Exception) -> None:
+    def __init__(self, *reasons: str | Exception | None) -> None:
         self.reasons = list(reasons)
         self.asked = 0
         self.changes = False
@@ -86,7 +87,7 @@ def test_the_wait_between_checks_doubles_up_to_the_longest() -> None:
         pause.resume_if_fixed()
         if check.asked > before:
             asked_at.append(clock.now)
-    waits = [b - a for a, b in zip(asked_at, asked_at[1:], strict=False)]
+    waits = [b - a for a, b in itertools.pairwise(asked_at)]
     assert waits == [1.0, 2.0, 4.0, 4.0, 4.0]
 
 
