@@ -150,6 +150,11 @@ def check_disk(context: DoctorContext) -> CheckResult:
         places["archive"] = context.folders.archive_dir
     if context.folders.failed_dir is not None:
         places["quarantine"] = context.folders.failed_dir
+    return disk_result(places, LOW_DISK_BYTES)
+
+
+def disk_result(places: dict[str, Path], threshold: int) -> CheckResult:
+    """The disk check for ``places`` (name -> folder, made or not yet): warn under ``threshold`` bytes."""
     free: dict[str, int] = {}
     low: list[str] = []
     for name, place in places.items():
@@ -159,14 +164,14 @@ def check_disk(context: DoctorContext) -> CheckResult:
             low.append(f"the {name} '{place}': free space unknown ({exc.strerror})")
             continue
         free[name] = left
-        if left < LOW_DISK_BYTES:
+        if left < threshold:
             low.append(f"the {name} '{place}' has {_size(left)} free")
-    details = {"free_bytes": free, "threshold_bytes": LOW_DISK_BYTES}
+    details = {"free_bytes": free, "threshold_bytes": threshold}
     if low:
         return CheckResult(
             "disk",
             "warn",
-            "; ".join(low) + f" (under {_size(LOW_DISK_BYTES)}).",
+            "; ".join(low) + f" (under {_size(threshold)}).",
             "free some space: a full disk stops the ledger and the file moves",
             details,
         )

@@ -77,7 +77,8 @@ class Pause:
             return False
         reason = self._current_reason()
         if reason is None:
-            log.warning("Ingestion resumed (it was paused: %s).", self.reason.rstrip("."))
+            cause = self.reason.split(" To fix:")[0].rstrip(".")
+            log.warning("Ingestion resumed: the cause of the pause is gone (%s).", cause)
             self.reason = None
             return True
         self.reason = reason
