@@ -97,6 +97,9 @@ def test_a_mapping_changing_what_applies_only_at_start_is_refused(tmp_path: Path
         encoding="utf-8",
     )
     registry = discover_parsers()
-    with inprocess_sandbox() as sandbox, inprocess_pipeline(sandbox, tmp_path) as pipeline:
-        with pytest.raises(ConfigError, match=r"tenant\.ids.*restart"):
-            pipeline.use_mapping(load_schema_map(changed, known_parsers=registry.names))
+    with (
+        inprocess_sandbox() as sandbox,
+        inprocess_pipeline(sandbox, tmp_path) as pipeline,
+        pytest.raises(ConfigError, match=r"tenant\.ids.*restart"),
+    ):
+        pipeline.use_mapping(load_schema_map(changed, known_parsers=registry.names))
