@@ -22,9 +22,8 @@ from pathlib import Path
 from ingest.operations.doctor import checks_named, doctor_context, run_checks
 from ingest.operations.doctor_context import CheckResult, WatchedFolders
 from ingest.pipeline import Pipeline
-from ingest.resolve import load_schema_map
+from ingest.pipeline.factory import load_mapping
 from ingest.settings import Settings
-from parsers import discover_parsers
 
 #: Checked at the start of ``watch``: ``doctor``'s checks less those that only inform or write.
 START_CHECKS = checks_named("settings", "reachability", "credentials", "mapping", "folders", "ledger", "disk")
@@ -101,11 +100,7 @@ class PauseRecheck:
             reason = reason_of(run_checks(context, RECHECKS))
         if reason is not None:
             return reason
-        registry = discover_parsers(self._settings.parsers_dir)
-        schema_map = load_schema_map(
-            self._settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
-        )
-        self._pipeline.use_mapping(schema_map)
+        self._pipeline.use_mapping(load_mapping(self._settings))
         return None
 
 

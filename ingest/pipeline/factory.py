@@ -26,7 +26,14 @@ from ingest.pipeline.pause import PauseCheck
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.rejected_files import RejectedFiles
 from ingest.pipeline.service import IngestService, known_unless_unreachable
-from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
+from ingest.resolve import (
+    CachedEntities,
+    CachedTenant,
+    ClientEntities,
+    ClientTenant,
+    SchemaMap,
+    load_schema_map,
+)
 from ingest.settings import Settings
 from ingest.watch import FolderWatcher, WatchOptions
 from parsers import discover_parsers
@@ -52,6 +59,15 @@ def open_client(
     """The client for ``settings``, drawing on ``budget`` when the rate limit is shared by several
     processes; ``on_wait`` hears of each wait on the hourly results cap first."""
     return BenchlingClient.from_settings(settings, budget=budget, on_wait=on_wait)
+
+
+def load_mapping(settings: Settings) -> SchemaMap:
+    """The mapping file as :func:`open_pipeline` loads it, checked against the installed parsers (read
+    again when a paused service looks at a fixed mapping)."""
+    registry = discover_parsers(settings.parsers_dir)
+    return load_schema_map(
+        settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
+    )
 
 
 def open_ledger(
