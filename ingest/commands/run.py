@@ -78,7 +78,7 @@ def run_command(
         highlight=False,
         soft_wrap=True,
     )
-    if len(outcomes) < len(files) or any(o.kind in ("failed", "waiting") for o in outcomes):
+    if len(outcomes) < len(files) or any(o.kind in ("failed", "waiting", "paused") for o in outcomes):
         sys.exit(1)
 
 
