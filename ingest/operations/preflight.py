@@ -15,12 +15,14 @@ is and fresh tenant answers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.benchling import BenchlingClient, RetryPolicy
 from ingest.operations.doctor import checks_named, doctor_context, run_checks
-from ingest.operations.doctor_context import CheckResult, WatchedFolders
+from ingest.operations.doctor_context import CheckResult, DoctorContext, WatchedFolders
 from ingest.pipeline import Pipeline
 from ingest.pipeline.factory import load_mapping
 from ingest.settings import Settings
@@ -31,6 +33,11 @@ START_CHECKS = checks_named("settings", "reachability", "credentials", "mapping"
 RECHECKS = checks_named("settings", "reachability", "credentials", "mapping")
 #: A failure of one of these pauses ingestion instead of stopping ``watch``.
 PAUSING = frozenset({"reachability", "credentials", "mapping"})
+#: The checks' own client gives up quickly (no waiting out a maintenance window, a few seconds of 5xx at
+#: most): a Benchling that is not fit now is a reason to pause, and the pause looks again later.
+CHECK_PATIENCE = RetryPolicy(
+    initial_backoff=0.5, max_backoff=2.0, max_attempts=3, maintenance_patience_seconds=0.0
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,22 @@ def reason_of(results: Sequence[CheckResult]) -> str | None:
 
 def preflight(settings: Settings, folders: WatchedFolders) -> Preflight:
     """Run the start checks (with a client of their own)."""
-    with doctor_context(settings, folders=folders) as context:
+    with checking(settings, folders) as context:
         return Preflight(tuple(run_checks(context, START_CHECKS)))
+
+
+@contextmanager
+def checking(settings: Settings, folders: WatchedFolders | None = None) -> Iterator[DoctorContext]:
+    """A doctor context whose client (when Benchling is configured) has :data:`CHECK_PATIENCE`."""
+    if settings.client is None:
+        with doctor_context(settings, folders=folders) as context:
+            yield context
+        return
+    with (
+        BenchlingClient.from_settings(settings.client, retry_policy=CHECK_PATIENCE) as client,
+        doctor_context(settings, client=client, folders=folders) as context,
+    ):
+        yield context
 
 
 class PauseRecheck:
@@ -96,7 +117,7 @@ class PauseRecheck:
     def reason(self) -> str | None:
         """Benchling's checks again; when they pass, the pipeline plans with the mapping file as it is
         now (ConfigError when that takes a restart)."""
-        with doctor_context(self._settings) as context:
+        with checking(self._settings) as context:
             reason = reason_of(run_checks(context, RECHECKS))
         if reason is not None:
             return reason

@@ -132,7 +132,9 @@ class IngestService:
                     ready = self.watcher.poll_ready(timeout=timeout) + self._retries.due()
                     prepared = self._prepare_all(pool, ready)
                     if self._pause.reason is not None:
-                        continue  # planned rows stay pending: due again once ingestion resumes
+                        for source, _ in prepared:
+                            self._retries.forget(source)  # recorded: its row is due once resumed
+                        continue
                     self.pipeline.look_up([step for _, step in prepared if isinstance(step, FileRecord)])
                     self._collect(
                         [

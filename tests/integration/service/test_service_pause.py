@@ -29,7 +29,7 @@ from ingest.operations.preflight import PauseRecheck, preflight
 from ingest.pipeline import IngestService, Pipeline
 from ingest.pipeline.factory import open_pipeline
 from ingest.pipeline.service import known_unless_unreachable
-from ingest.sandbox import SandboxServer
+from ingest.sandbox import FaultSpec, SandboxServer
 from ingest.settings import Settings, load_settings
 from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions
 
@@ -216,3 +216,13 @@ def test_an_unreachable_benchling_is_reported_at_start_and_ingestion_resumes_whe
                 assert_ingested_once(scene, service, pipeline, sandbox, files)
     finally:
         placeholder.close()
+
+
+def test_a_maintenance_window_at_start_is_a_reason_to_pause_not_to_wait_hours(tmp_path: Path) -> None:
+    """The client waits out a 503 for hours while ingesting; the start checks do not wait at all."""
+    with SandboxServer(sandbox_config().with_changes(faults=FaultSpec(maintenance_seconds=3600))) as sandbox:
+        scene = scenario(tmp_path, sandbox.base_url, sandbox.api_key)
+        start = preflight(scene.settings, scene.folders)
+        assert sandbox.request_log.count(path="/api/v2/projects") == 1
+    assert start.fatal == []
+    assert start.pause_reason is not None and "(503)" in start.pause_reason
