@@ -14,7 +14,7 @@ from ingest.errors import IngestError
 from ingest.filing import FilingOptions
 from ingest.operations.doctor_context import WatchedFolders
 from ingest.operations.instance_lock import instance_lock
-from ingest.operations.preflight import PauseRecheck, preflight
+from ingest.operations.preflight import PauseRecheck, add_check_counters, preflight
 from ingest.pipeline.factory import open_pipeline, watch_service
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 
@@ -136,6 +136,7 @@ def watch_command(
                 workers=settings.workers,
                 pause_check=PauseRecheck(settings, pipeline),
             )
+            add_check_counters(pipeline, start.stats)
             if start.pause_reason is not None:
                 service.pause(start.pause_reason)
 

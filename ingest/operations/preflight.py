@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.benchling import BenchlingClient, RetryPolicy
+from ingest.benchling import BenchlingClient, ClientStats, RetryPolicy
 from ingest.operations.doctor import checks_named, doctor_context, run_checks
 from ingest.operations.doctor_context import CheckResult, DoctorContext, WatchedFolders
 from ingest.pipeline import Pipeline
@@ -45,6 +45,8 @@ class Preflight:
     """The start checks' results, sorted into what stops ``watch``, what pauses it and what warns."""
 
     results: tuple[CheckResult, ...]
+    #: What the checks sent to Benchling (counted with the pipeline's: :func:`add_check_counters`).
+    stats: ClientStats = field(default_factory=ClientStats)
 
     @property
     def fatal(self) -> list[CheckResult]:
@@ -81,7 +83,19 @@ def reason_of(results: Sequence[CheckResult]) -> str | None:
 def preflight(settings: Settings, folders: WatchedFolders) -> Preflight:
     """Run the start checks (with a client of their own)."""
     with checking(settings, folders) as context:
-        return Preflight(tuple(run_checks(context, START_CHECKS)))
+        results = tuple(run_checks(context, START_CHECKS))
+        return Preflight(results, _stats_of(context))
+
+
+def add_check_counters(pipeline: Pipeline, stats: ClientStats) -> None:
+    """Count the checks' requests in the ledger with the pipeline's, so that ``status`` shows every
+    request this process sent."""
+    pipeline.ledger.add_counter("requests", stats.total_requests)
+    pipeline.ledger.add_counter("rate_limited", stats.rate_limited)
+
+
+def _stats_of(context: DoctorContext) -> ClientStats:
+    return context.client.stats if context.settings.client is not None else ClientStats()
 
 
 @contextmanager
@@ -119,6 +133,7 @@ class PauseRecheck:
         now (ConfigError when that takes a restart)."""
         with checking(self._settings) as context:
             reason = reason_of(run_checks(context, RECHECKS))
+            add_check_counters(self._pipeline, _stats_of(context))
         if reason is not None:
             return reason
         self._pipeline.use_mapping(load_mapping(self._settings))
