@@ -51,6 +51,7 @@ class Pause:
         self._clock = clock
         self._failures = 0
         self._next_check = 0.0
+        self._resumed_at: float | None = None
         self.reason: str | None = None
 
     def enter(self, reason: str) -> None:
@@ -58,7 +59,10 @@ class Pause:
         if self.reason is not None:
             return
         self.reason = reason
-        self._failures = 0
+        # Paused again soon after resuming (a check that passes while files still fail): keep backing
+        # off rather than flapping between paused and resumed every few seconds.
+        recent = self._resumed_at is not None and self._clock() - self._resumed_at < self._backoff[1]
+        self._failures = self._failures + 1 if recent else 0
         delay = self._schedule()
         log.warning(
             "Ingestion paused: %s Files stay where they are (nothing is quarantined); checking again in "
@@ -80,6 +84,7 @@ class Pause:
             cause = self.reason.split(" To fix:")[0].rstrip(".")
             log.warning("Ingestion resumed: the cause of the pause is gone (%s).", cause)
             self.reason = None
+            self._resumed_at = self._clock()
             return True
         self.reason = reason
         self._failures += 1

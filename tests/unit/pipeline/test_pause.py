@@ -108,3 +108,25 @@ def test_without_a_check_the_pause_ends_after_the_backoff_so_the_files_are_tried
     assert not pause.resume_if_fixed()
     clock.now += 2.0
     assert pause.resume_if_fixed() and pause.reason is None
+
+
+def test_pausing_again_soon_after_resuming_keeps_backing_off() -> None:
+    """A check that passes while the files still fail must not make the service flap every few seconds."""
+    clock = Clock()
+    check = ScriptedCheck(None, None, None)
+    pause = Pause(check, backoff=(1.0, 60.0), clock=clock)
+    waits = []
+    for _ in range(3):
+        pause.enter("the files still fail")
+        start = clock.now
+        while not pause.resume_if_fixed():
+            clock.now += 0.5
+        waits.append(clock.now - start)
+    assert waits == [1.0, 2.0, 4.0]
+    clock.now += 60.0
+    pause.enter("much later: a new cause")
+    start = clock.now
+    check.reasons.append(None)
+    while not pause.resume_if_fixed():
+        clock.now += 0.5
+    assert clock.now - start == 1.0
