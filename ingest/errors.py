@@ -1,7 +1,11 @@
 """The project's error hierarchy (a leaf module: imports nothing from the project).
 
 Every error is an ``IngestError`` carrying its context as attributes. ``retryable`` is a class
-property: the pipeline decides between retry and give-up by the error's type alone. Messages are
+property: the pipeline decides between retry and give-up by the error's type alone. So is
+``pauses_ingestion``: an error about the configuration or the tenant as a whole (credentials refused,
+Benchling unreachable from the start, a mapping that names what the tenant lacks) would fail every
+file alike, so it pauses the service and leaves the files where they are instead of quarantining them;
+every other error is about one file and quarantines (or retries) that file alone. Messages are
 full sentences naming the file, the line or field, the bad value and what was expected. No error
 ever carries a credential: callers pass only method, path, status and Benchling's own message.
 """
@@ -21,6 +25,9 @@ class IngestError(Exception):
     deferrable: ClassVar[bool] = False
     #: Short machine-readable stage name written to ``<file>.error.json`` and the ledger.
     stage: ClassVar[str] = "ingest"
+    #: Not the file's fault: every file would fail alike until the configuration or the tenant is fixed,
+    #: so ingestion pauses (files stay where they are, rows stay pending) instead of quarantining.
+    pauses_ingestion: ClassVar[bool] = False
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message)
@@ -34,6 +41,7 @@ class IngestError(Exception):
             "stage": self.stage,
             "message": self.message,
             "retryable": self.retryable,
+            "pauses_ingestion": self.pauses_ingestion,
             "details": {k: _jsonable(v) for k, v in self.context.items()},
         }
 
@@ -51,9 +59,11 @@ def _jsonable(value: Any) -> Any:
 
 
 class ConfigError(IngestError):
-    """Settings, command-line flags or ``schemas_map.yaml`` are wrong."""
+    """Settings, command-line flags or ``schemas_map.yaml`` are wrong: pauses ingestion when met while
+    ingesting (at start-up it stops the command instead)."""
 
     stage = "config"
+    pauses_ingestion = True
 
     def __init__(
         self, message: str, *, file: Path | str | None = None, line: int | None = None, **context: Any
@@ -104,6 +114,14 @@ class ResolveError(IngestError):
     def __init__(self, message: str, *, problems: Sequence[str] = (), **context: Any) -> None:
         super().__init__(message, problems=list(problems), **context)
         self.problems = list(problems)
+
+
+class MappingMismatchError(ResolveError):
+    """The mapping names a schema, field, dropdown, project or registry the tenant does not have (or has
+    in another form): every file of that mapping would fail alike, so ingestion pauses until the mapping
+    file or the tenant is fixed. A file's own values that do not fit are a plain ``ResolveError``."""
+
+    pauses_ingestion = True
 
 
 class EntitiesNotFoundError(ResolveError):
@@ -161,7 +179,10 @@ class BenchlingRejectedError(BenchlingError):
 
 
 class BenchlingAuthError(BenchlingRejectedError):
-    """401/403: the credentials are wrong or lack permission."""
+    """401/403 (or an OAuth token refused): the credentials are wrong or lack permission. Pauses
+    ingestion: no file is at fault."""
+
+    pauses_ingestion = True
 
 
 class BenchlingNotFoundError(BenchlingRejectedError):
@@ -172,6 +193,15 @@ class BenchlingUnavailableError(BenchlingError):
     """429, 5xx, timeouts and dropped connections: worth trying again later."""
 
     retryable = True
+
+
+class BenchlingUnreachableError(BenchlingUnavailableError):
+    """No connection to Benchling could be made (refused, no such host, connect timeout) before this
+    client ever had an answer: most likely a wrong ``BENCHLING_URL`` or a network that blocks it, so it is
+    reported at once rather than retried for minutes, and ingestion pauses until Benchling answers. A
+    refused connection after Benchling has answered is a transient ``BenchlingUnavailableError``."""
+
+    pauses_ingestion = True
 
 
 class RateLimitedError(BenchlingUnavailableError):

@@ -17,11 +17,14 @@ from ingest.errors import (
     BenchlingNotFoundError,
     BenchlingRejectedError,
     BenchlingUnavailableError,
+    BenchlingUnreachableError,
     RateLimitedError,
 )
 
 # Failures that happen before any byte of the request reached the server: safe to resend a create.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# No connection could be made at all: refused, no such host, nothing answering within the timeout.
+_NO_CONNECTION = (httpx.ConnectError, httpx.ConnectTimeout)
 
 
 def benchling_error_details(response: httpx.Response) -> tuple[str | None, str | None, dict[str, Any]]:
@@ -117,10 +120,25 @@ def error_from_response(response: httpx.Response, *, method: str, path: str, wri
     )
 
 
-def error_from_exception(exc: httpx.HTTPError, *, method: str, path: str, write: bool) -> BenchlingError:
-    """The error for a timeout or network failure (never carries the request's headers)."""
+def error_from_exception(
+    exc: httpx.HTTPError, *, method: str, path: str, write: bool, never_reached: str | None = None
+) -> BenchlingError:
+    """The error for a timeout or network failure (never carries the request's headers).
+
+    ``never_reached``: the server's address (scheme, host, port) when this client has never had an
+    answer from it; a failure to connect is then ``BenchlingUnreachableError``, reported at once.
+    """
     what = type(exc).__name__
     common: dict[str, Any] = {"method": method, "path": path, "network_error": what}
+    if never_reached is not None and isinstance(exc, _NO_CONNECTION):
+        reason = str(exc) or what
+        return BenchlingUnreachableError(
+            f"Benchling at {never_reached} could not be reached ({what}: {reason}) for {method} {path}; "
+            "expected a server answering at BENCHLING_URL. Check the URL, the network and any proxy.",
+            url=never_reached,
+            reason=reason,
+            **common,
+        )
     if write and not isinstance(exc, _NOT_SENT):
         return AmbiguousWriteError(
             f"{method} {path} failed with {what} after the request was sent; the create may or may not "

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 import tenacity
 
-from ingest.errors import AmbiguousWriteError, BenchlingUnavailableError, RateLimitedError
+from ingest.errors import (
+    AmbiguousWriteError,
+    BenchlingUnavailableError,
+    BenchlingUnreachableError,
+    RateLimitedError,
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,12 @@ class RetryPolicy:
 
 
 def is_safe_to_retry(exc: BaseException) -> bool:
-    """Retry unavailability, but never a create whose outcome is unknown (the caller checks first)."""
-    return isinstance(exc, BenchlingUnavailableError) and not isinstance(exc, AmbiguousWriteError)
+    """Retry unavailability, but never a create whose outcome is unknown (the caller checks first), nor
+    a server this client has never reached (a wrong URL or a blocked network: said at once, not after
+    minutes of backoff; once Benchling has answered, a refused connection is transient and retried)."""
+    return isinstance(exc, BenchlingUnavailableError) and not isinstance(
+        exc, (AmbiguousWriteError, BenchlingUnreachableError)
+    )
 
 
 class RetryBudget:

@@ -71,6 +71,8 @@ class ApiTransport:
         )
         self._auth: Authenticator = authenticator_for(credentials, self._fetch_token, clock)
         self._rate_seen: RateLimitHeaders | None = None
+        #: Whether any answer ever came back: until then a failure to connect is not transient.
+        self._answered = False
 
     def __repr__(self) -> str:
         return f"ApiTransport(url={str(self._http.base_url)!r}, auth={self._auth!r})"
@@ -189,7 +191,11 @@ class ApiTransport:
             slot.release()
             self._stats.response(endpoint, None)
             log.debug("%s failed: %s", endpoint, type(exc).__name__)
-            raise error_from_exception(exc, method=method, path=template, write=write) from exc
+            never_reached = None if self._answered else _server_address(self._http.base_url)
+            raise error_from_exception(
+                exc, method=method, path=template, write=write, never_reached=never_reached
+            ) from exc
+        self._answered = True
         rate_limited = response.status_code == 429
         self._stats.response(endpoint, response.status_code)
         slot.release(response.headers, rate_limited=rate_limited)
@@ -259,6 +265,12 @@ class _Payload:
         data = self.data
         if data is not None:
             yield data
+
+
+def _server_address(url: httpx.URL) -> str:
+    """``scheme://host[:port]``: what may be shown of the URL (no user info, path or query)."""
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{url.scheme}://{url.host}{port}"
 
 
 def _dump(value: Any) -> bytes:

@@ -101,9 +101,9 @@ def reprocess_command(
         + f"; {stats.total_requests} request(s) ({per_file:.2f} per file), {stats.rate_limited} rate-limited"
     )
     for outcome in outcomes:
-        if outcome.kind == "failed":
-            click.echo(f"failed {outcome.path}: {outcome.message}")
-    if any(o.kind in ("failed", "waiting") for o in outcomes):
+        if outcome.kind in ("failed", "paused"):
+            click.echo(f"{outcome.kind} {outcome.path}: {outcome.message}")
+    if any(o.kind in ("failed", "waiting", "paused") for o in outcomes):
         sys.exit(1)
 
 

@@ -13,7 +13,9 @@ from ingest.commands.interrupts import GracefulStop
 from ingest.commands.options import CommonOptions, common_options, epilog, settings_from, start_logging
 from ingest.errors import IngestError
 from ingest.filing import FilingOptions
+from ingest.operations.doctor_context import WatchedFolders
 from ingest.operations.instance_lock import instance_lock
+from ingest.operations.preflight import PauseRecheck, add_check_counters, preflight
 from ingest.operations.service_monitoring import MonitoringOptions, check_options, monitored
 from ingest.pipeline.factory import open_pipeline, watch_service
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
@@ -150,6 +152,8 @@ def watch_command(
     Ctrl-C (or SIGTERM) stops after the files in hand reach a checkpoint, at most --stop-grace seconds;
     a second Ctrl-C stops at once (the next start resumes those files). Exit codes: 0 stopped by
     SIGTERM, 130 by Ctrl-C, 143 by SIGTERM forced after the grace period, 2 on a configuration error.
+    Checks first (as doctor does): folders, ledger or settings that fail stop it (exit 2); Benchling
+    unreachable, credentials refused or a mapping that does not fit the tenant start it paused.
     """
     start_logging(common)
     monitoring = MonitoringOptions(http=http_address, token=http_token, probe_seconds=probe_seconds)
@@ -157,6 +161,12 @@ def watch_command(
     try:
         check_options(monitoring)
         settings = settings_from(common, workers=workers)
+        start = preflight(settings, WatchedFolders(folders, archive_dir, failed_dir))
+        for line in start.problems():
+            click.echo(line, err=True)
+        if start.fatal:
+            click.echo("Error: cannot start (see the failed checks above).", err=True)
+            sys.exit(2)
         with (
             instance_lock(settings, "watch", folders),
             open_pipeline(
@@ -177,7 +187,17 @@ def watch_command(
                 exclude=DEFAULT_EXCLUDES + exclude,
                 done_marker=done_marker,
             )
-            service = watch_service(pipeline, folders, watch_options, workers=settings.workers, stop=stop)
+            service = watch_service(
+                pipeline,
+                folders,
+                watch_options,
+                workers=settings.workers,
+                stop=stop,
+                pause_check=PauseRecheck(settings, pipeline),
+            )
+            add_check_counters(pipeline, start.stats)
+            if start.pause_reason is not None:
+                service.pause(start.pause_reason)
             stopper = GracefulStop(
                 service.stop, grace_seconds=stop_grace, say=lambda t: click.echo(t, err=True)
             )

@@ -3,8 +3,8 @@
 Each check is a :class:`Check` (a name, the checks it needs, a function of the :class:`DoctorContext`)
 returning a :class:`CheckResult`: ``ok``, ``warn``, ``fail`` or ``skip``, what was found and what to do.
 A check whose needs did not pass is skipped. Read-only by default; the write probe (``--write-probe
-PROJECT``) creates one run in that project and archives it. More checks (reachability, folders, ledger,
-disk) join by adding a ``Check`` to :data:`CHECKS`.
+PROJECT``) creates one run in that project and archives it. The same checks, less those that only
+inform or write, run at the start of ``watch`` (``ingest.operations.preflight``).
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from ingest.operations.doctor_checks import (
     check_credentials,
     check_mapping,
     check_rate_limit,
+    check_reachability,
     check_settings,
     check_unknown_registry_ids,
     check_unknown_result_ids,
     check_unknown_run_ids,
 )
-from ingest.operations.doctor_context import CheckResult, DoctorContext
+from ingest.operations.doctor_context import CheckResult, DoctorContext, WatchedFolders
+from ingest.operations.doctor_local_checks import check_disk, check_folders, check_ledger
 from ingest.operations.write_probe import check_client_ids, check_datetime_form
 from ingest.pipeline.factory import open_client
 from ingest.settings import Settings
@@ -44,7 +46,8 @@ class Check:
 #: Every check, in the order they run and print.
 CHECKS: tuple[Check, ...] = (
     Check("settings", check_settings),
-    Check("credentials", check_credentials, ("settings",)),
+    Check("reachability", check_reachability, ("settings",)),
+    Check("credentials", check_credentials, ("reachability",)),
     Check("rate_limit", check_rate_limit, ("credentials",)),
     Check("unknown_registry_ids", check_unknown_registry_ids, ("credentials",)),
     Check("unknown_run_ids", check_unknown_run_ids, ("credentials",)),
@@ -52,7 +55,18 @@ CHECKS: tuple[Check, ...] = (
     Check("mapping", check_mapping, ("credentials",)),
     Check("client_ids", check_client_ids, ("credentials", "mapping")),
     Check("datetime_format", check_datetime_form, ("credentials", "mapping")),
+    Check("folders", check_folders),
+    Check("ledger", check_ledger),
+    Check("disk", check_disk),
 )
+
+
+def checks_named(*names: str) -> tuple[Check, ...]:
+    """The checks of :data:`CHECKS` with these names, in their order there."""
+    unknown = set(names) - {c.name for c in CHECKS}
+    if unknown:
+        raise ValueError(f"no such doctor check: {sorted(unknown)}")
+    return tuple(c for c in CHECKS if c.name in names)
 
 
 def run_checks(context: DoctorContext, checks: Sequence[Check] = CHECKS) -> list[CheckResult]:
@@ -78,13 +92,17 @@ def run_checks(context: DoctorContext, checks: Sequence[Check] = CHECKS) -> list
 
 @contextmanager
 def doctor_context(
-    settings: Settings, *, write_probe_project: str | None = None, client: BenchlingClient | None = None
+    settings: Settings,
+    *,
+    write_probe_project: str | None = None,
+    client: BenchlingClient | None = None,
+    folders: WatchedFolders | None = None,
 ) -> Iterator[DoctorContext]:
     """The context the checks share; makes (and closes) a client when settings allow and none is given."""
     own = client is None and settings.client is not None
     api = client if client is not None else (open_client(settings.client) if settings.client else None)
     try:
-        yield DoctorContext(settings, api, write_probe_project)
+        yield DoctorContext(settings, api, write_probe_project, folders)
     finally:
         if own and api is not None:
             api.close()

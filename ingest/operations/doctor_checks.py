@@ -1,12 +1,13 @@
-"""``doctor``'s read-only checks: settings, credentials, the rate-limit budget, the answers for unknown ids,
-and the mapping against the live tenant. Each reads; none writes."""
+"""``doctor``'s read-only checks: settings, reachability, credentials, the rate-limit budget, the answers for
+unknown ids, and the mapping against the live tenant. Each reads; none writes."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from ingest.benchling.probes import ProbeTarget, UnknownIdAnswer
-from ingest.errors import BenchlingAuthError, BenchlingError, ConfigError
+from ingest.errors import BenchlingAuthError, BenchlingError, BenchlingUnavailableError, ConfigError
 from ingest.operations.doctor_context import CheckResult, DoctorContext
 from ingest.resolve import check_all
 
@@ -40,28 +41,63 @@ def check_settings(context: DoctorContext) -> CheckResult:
     )
 
 
-def check_credentials(context: DoctorContext) -> CheckResult:
-    try:
-        projects = context.client.list_projects()
-    except BenchlingAuthError as exc:
+def _projects_answer(context: DoctorContext) -> list[Any] | BenchlingError:
+    """One authenticated GET (the projects), shared by the reachability and credentials checks."""
+    answer = context.shared.get("projects")
+    if answer is None:
+        try:
+            answer = list(context.client.list_projects())
+        except BenchlingError as exc:
+            answer = exc
+        context.shared["projects"] = answer
+    assert isinstance(answer, (list, BenchlingError))
+    return answer
+
+
+def check_reachability(context: DoctorContext) -> CheckResult:
+    answer = _projects_answer(context)
+    url = context.client.base_url
+    if isinstance(answer, BenchlingUnavailableError):
         return CheckResult(
-            "credentials",
+            "reachability",
             "fail",
-            f"Benchling refused the credentials ({exc.status}).",
-            "check BENCHLING_API_KEY (or the OAuth client id and secret) and that it may read this tenant",
+            answer.message,
+            "check BENCHLING_URL, the network and any proxy between here and the tenant",
+            {"url": url, "network_error": answer.context.get("network_error"), "status": answer.status},
         )
-    except BenchlingError as exc:
+    if isinstance(answer, BenchlingError) and not isinstance(answer, BenchlingAuthError):
+        return CheckResult(
+            "reachability",
+            "fail",
+            f"Something answers at {url}, but not as Benchling's API does: {answer.message}",
+            "set BENCHLING_URL to the tenant's address (https://TENANT.benchling.com)",
+            {"url": url, "status": answer.status},
+        )
+    return CheckResult("reachability", "ok", f"Benchling answers at {url}.", details={"url": url})
+
+
+def check_credentials(context: DoctorContext) -> CheckResult:
+    answer = _projects_answer(context)
+    if isinstance(answer, BenchlingAuthError):
         return CheckResult(
             "credentials",
             "fail",
-            exc.message,
+            f"Benchling refused the credentials ({answer.status or answer.error_type}).",
+            "check BENCHLING_API_KEY (or the OAuth client id and secret) and that it may read this tenant",
+            {"status": answer.status},
+        )
+    if isinstance(answer, BenchlingError):
+        return CheckResult(
+            "credentials",
+            "fail",
+            answer.message,
             "check BENCHLING_URL and that the tenant is reachable from here",
         )
     return CheckResult(
         "credentials",
         "ok",
-        f"The credentials work; {len(projects)} project(s) visible.",
-        details={"projects": len(projects)},
+        f"The credentials work; {len(answer)} project(s) visible.",
+        details={"projects": len(answer)},
     )
 
 
@@ -195,7 +231,11 @@ def check_mapping(context: DoctorContext) -> CheckResult:
         schema_map = context.schema_map()
     except ConfigError as exc:
         return CheckResult(
-            "mapping", "fail", exc.message, "fix the mapping file (benchling-ingest validate shows more)"
+            "mapping",
+            "fail",
+            exc.message,
+            "fix the mapping file (benchling-ingest validate shows more)",
+            {"unreadable": True},
         )
     problems = check_all(schema_map, context.tenant())
     if problems:

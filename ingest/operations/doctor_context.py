@@ -4,6 +4,7 @@ and tenant lookups, loaded once)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from ingest.benchling import BenchlingClient
@@ -34,15 +35,34 @@ class CheckResult:
         }
 
 
+@dataclass(frozen=True)
+class WatchedFolders:
+    """What ``watch`` would use: the drop folders and where files are moved (None: left in place)."""
+
+    folders: tuple[Path, ...] = ()
+    archive_dir: Path | None = None
+    failed_dir: Path | None = None
+
+    @property
+    def moves_files(self) -> bool:
+        return self.archive_dir is not None or self.failed_dir is not None
+
+
 class DoctorContext:
-    """Settings, the client (None when Benchling is not configured) and what checks load once."""
+    """Settings, the client (None when Benchling is not configured), the folders a watch would use, and
+    what checks load once."""
 
     def __init__(
-        self, settings: Settings, client: BenchlingClient | None, write_probe_project: str | None
+        self,
+        settings: Settings,
+        client: BenchlingClient | None,
+        write_probe_project: str | None,
+        folders: WatchedFolders | None = None,
     ) -> None:
         self.settings = settings
         self._client = client
         self.write_probe_project = write_probe_project
+        self.folders = folders or WatchedFolders()
         self._schema_map: SchemaMap | None = None
         self._tenant: TenantLookup | None = None
         #: Results of work several checks share (the write probe), by name.

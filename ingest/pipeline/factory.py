@@ -24,11 +24,19 @@ from ingest.ledger import SqliteLedger
 from ingest.ledger.location import describe_location, is_postgres_dsn
 from ingest.load import RenderPool, render_chromatogram_png
 from ingest.models import Trace
+from ingest.pipeline.pause import PauseCheck
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.rejected_files import RejectedFiles
 from ingest.pipeline.service import IngestService, known_unless_unreachable
 from ingest.pipeline.stopping import stop_aware_sleep
-from ingest.resolve import CachedEntities, CachedTenant, ClientEntities, ClientTenant, load_schema_map
+from ingest.resolve import (
+    CachedEntities,
+    CachedTenant,
+    ClientEntities,
+    ClientTenant,
+    SchemaMap,
+    load_schema_map,
+)
 from ingest.settings import Settings
 from ingest.watch import FolderWatcher, WatchOptions
 from parsers import discover_parsers
@@ -63,6 +71,15 @@ def open_client(
     setting ``stop`` ends any of its waits at once (``StopRequestedError``)."""
     sleep = stop_aware_sleep(stop) if stop is not None else time.sleep
     return BenchlingClient.from_settings(settings, budget=budget, on_wait=on_wait, sleep=sleep)
+
+
+def load_mapping(settings: Settings) -> SchemaMap:
+    """The mapping file as :func:`open_pipeline` loads it, checked against the installed parsers (read
+    again when a paused service looks at a fixed mapping)."""
+    registry = discover_parsers(settings.parsers_dir)
+    return load_schema_map(
+        settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
+    )
 
 
 def open_ledger(
@@ -159,10 +176,12 @@ def watch_service(
     *,
     workers: int,
     stop: threading.Event | None = None,
+    pause_check: PauseCheck | None = None,
 ) -> IngestService:
     """The service loop over ``folders``: a watcher that skips what the ledger has finished and
     quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes. ``stop``:
-    the event given to ``open_pipeline`` too, so that stopping the service ends the client's waits."""
+    the event given to ``open_pipeline`` too, so that stopping the service ends the client's waits;
+    ``pause_check`` tells when a pause can end."""
     options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
     rejected = RejectedFiles(pipeline.filing_options.failed_dir, now=lambda: dt.datetime.now().astimezone())
     watcher = FolderWatcher(
@@ -171,4 +190,4 @@ def watch_service(
         is_known=known_unless_unreachable(pipeline),
         on_reject=rejected,
     )
-    return IngestService(pipeline, watcher, workers=workers, stop=stop)
+    return IngestService(pipeline, watcher, workers=workers, stop=stop, pause_check=pause_check)

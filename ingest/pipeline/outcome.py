@@ -10,8 +10,11 @@ from typing import Literal
 from ingest.ledger import FileRecord
 
 #: ``adopted``: Benchling already held the file's run and results (another ledger, host or working
-#: directory ingested it); nothing was sent and the ledger now knows them.
-OutcomeKind = Literal["done", "adopted", "already_done", "duplicate", "failed", "waiting", "attachment"]
+#: directory ingested it); nothing was sent and the ledger now knows them. ``paused``: an error no file is
+#: to blame for (``IngestError.pauses_ingestion``) left the file in place and its row pending.
+OutcomeKind = Literal[
+    "done", "adopted", "already_done", "duplicate", "failed", "waiting", "attachment", "paused"
+]
 
 
 @dataclass(frozen=True)

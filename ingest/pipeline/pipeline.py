@@ -1,21 +1,17 @@
 """The only composer: resume pending work, then take new files through parse -> resolve -> load -> filing.
 
-Each file's progress is a ledger row; every state is saved before the step that depends on it, so a
-killed process resumes where it stopped. Benchling, not the ledger, is the authority on what exists:
-ids derive from the content, and before anything is uploaded or created they are looked up (batched
-across files), so what exists is adopted and only what is missing is sent, whichever ledger, working
-directory or host did the rest. Content is pinned by verification: a file that changed after it was
-read gets no run (its new content is a new version) and is never archived in a changed form.
+Each file's progress is a ledger row, every state saved before the step that depends on it, so a killed
+process resumes where it stopped. Benchling is the authority on what exists: ids derive from the content
+and are looked up (batched across files) before anything is sent, so what exists is adopted, whichever
+ledger, directory or host made it. Content is pinned: a file that changed after it was read gets no run.
 
-Errors decide by type: retryable ones (Benchling unavailable) schedule a later attempt and leave the
-file in place; deferrable ones (an attachment not there yet) wait once; everything else quarantines the
-file with its reason. Nothing is ever deleted.
+Errors decide by type: those no file is to blame for (credentials refused, a mapping that does not fit
+the tenant) leave the file in place, its row pending (``paused``); retryable ones schedule a later
+attempt; deferrable ones wait once; everything else quarantines the file with its reason.
 
-Public steps, used alike by single files (``ingest``), the service loop and the backfill:
-``admit`` (record a file version, settle what is already known), ``prepare`` (plan it), ``look_up``
-(ask Benchling what it holds of several rows at once), ``advance`` (take a row as far as it goes now)
-and ``finish_many`` (several prepared rows looked up together, their run and result creates batched,
-then each finished as ``advance`` would).
+Public steps (used alike by ``ingest``, the service loop and the backfill): ``admit``, ``prepare``,
+``look_up`` (several rows at once), ``advance`` (as far as a row goes now) and ``finish_many`` (several
+prepared rows looked up together, their creates batched, then each finished as ``advance`` would).
 """
 
 from __future__ import annotations
@@ -130,10 +126,6 @@ class Pipeline:
         """Requests, retries and 429s so far (schema reads and entity lookups included)."""
         return self._client.stats
 
-    def requests_in_this_thread(self) -> int:
-        """Requests sent to Benchling from the calling thread so far (per-file counts in logs)."""
-        return self._client.requests_in_this_thread()
-
     @property
     def unit_suffixes(self) -> tuple[str, ...]:
         """Folder suffixes that make a folder one export (``.d``), for folder walks."""
@@ -149,6 +141,11 @@ class Pipeline:
         self._ledger.add_counter("requests", stats.total_requests)
         self._ledger.add_counter("rate_limited", stats.rate_limited)
         return stats
+
+    def use_mapping(self, schema_map: SchemaMap) -> None:
+        """Plan with ``schema_map`` from now on (fixed while paused), reading the tenant afresh;
+        ConfigError when it changes what only a restart applies (``PlanSteps.use_mapping``)."""
+        self._plans.use_mapping(schema_map)
 
     # -- planning (no writes anywhere) ----------------------------------------------------------------
 
@@ -391,13 +388,10 @@ class Pipeline:
         self._attachments.settle_rows_of(record)
         note = self._load.supersede(record) if self._archive_superseded else ""
         record = self._moves.archive_unless_changed(record, source)
+        message = f"run {record.run_id} with {len(record.result_ids)} result(s)"
         if adopted:
-            message = (
-                f"run {record.run_id} with {len(record.result_ids)} result(s) already in Benchling; adopted"
-            )
-            return Outcome("adopted", record, message + note)
-        message = f"run {record.run_id} with {len(record.result_ids)} result(s)" + note
-        return Outcome("done", record, message)
+            return Outcome("adopted", record, message + " already in Benchling; adopted" + note)
+        return Outcome("done", record, message + note)
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock()).astimezone()

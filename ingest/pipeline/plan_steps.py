@@ -15,11 +15,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest.contract import ParserChooser
+from ingest.errors import ConfigError
 from ingest.ledger import FileRecord, Ledger
 from ingest.load import ByPlannedIds, HoldingsFinder, Loader, RenderStore
 from ingest.models import ParsedFile, RunPlan, SourceFile
 from ingest.pipeline.content_pins import pin_plan
-from ingest.resolve import EntityLookup, Identity, RenderPng, SchemaMap, TenantLookup, resolve
+from ingest.resolve import (
+    CachedTenant,
+    EntityLookup,
+    Identity,
+    RenderPng,
+    SchemaMap,
+    TenantLookup,
+    resolve,
+)
 
 log = logging.getLogger("ingest.pipeline")
 
@@ -53,6 +62,29 @@ class PlanSteps:
         self._tenant_key = tenant_key
         self._work_dir = work_dir
         self.renders = RenderStore(work_dir / "renders")
+
+    def use_mapping(self, schema_map: SchemaMap) -> None:
+        """Plan with ``schema_map`` from now on, reading the tenant's schemas afresh. ConfigError when it
+        changes what only a restart applies: ``tenant.ids`` (how runs are found) or the reading hints
+        (the parsers were made with the old ones)."""
+        old = self._schema_map
+        changed = [
+            what
+            for what, before, after in (
+                ("tenant.ids", old.tenant.ids, schema_map.tenant.ids),
+                ("the reading hints", _reading_hints(old), _reading_hints(schema_map)),
+            )
+            if before != after
+        ]
+        if changed:
+            raise ConfigError(
+                f"The mapping file changes {' and '.join(changed)}, which apply only at start: restart "
+                "the service to use them.",
+                field=changed[0],
+            )
+        self._schema_map = schema_map
+        if isinstance(self._tenant, CachedTenant):
+            self._tenant.forget()
 
     def plan(
         self,
@@ -182,3 +214,9 @@ class PlanSteps:
         while rows[-1].previous_version is not None and len(rows) < MAX_EARLIER_VERSIONS:
             rows.append(self._ledger.get(rows[-1].previous_version))
         return rows
+
+
+def _reading_hints(schema_map: SchemaMap) -> tuple[object, ...]:
+    """What the parsers were given at start (``ParserRegistry.with_hints``) from the mapping file."""
+    mapped = tuple((m.parser, m.folder, m.date_order, m.decimal, m.formula_text) for m in schema_map.mappings)
+    return (schema_map.date_order, schema_map.decimal, schema_map.formula_text, mapped)

@@ -1,9 +1,13 @@
-"""How a row's attempt ends when it does not complete: a retry later, quarantine, or a changed file.
+"""How a row's attempt ends when it does not complete: a pause, a retry later, quarantine, or a changed
+file.
 
-Retryable errors keep the row in its state with an exponentially growing delay; other errors fail it
-and move the file to quarantine with its report. A file that changed after it was read gets no run:
-the version is given up when the export itself changed (its new content is a new version), and
-planned again after a wait when only its attachments did. Nothing is logged here: whoever receives the
+Errors that pause ingestion (``IngestError.pauses_ingestion``: credentials refused, Benchling unreachable
+from the start, a mapping that does not fit the tenant) are no file's fault: the row keeps its state and
+is due again at once, the file stays where it is, and the caller (the service) pauses. Retryable errors
+keep the row in its state with an exponentially growing delay; other errors fail it and move the file to
+quarantine with its report. A file that changed after it was read gets no run: the version is given up
+when the export itself changed (its new content is a new version), and planned again after a wait when
+only its attachments did. Nothing is logged here: whoever receives the
 Outcome logs it once (``ingest.pipeline.outcome_log``).
 """
 
@@ -44,6 +48,8 @@ class RowEndings:
         self, record: FileRecord, source: SourceFile | None, error: dict[str, Any], *, retryable: bool
     ) -> Outcome:
         record = self._ledger.get(record.id)
+        if error.get("pauses_ingestion"):
+            return self.paused(record, error)
         if retryable:
             delay = min(self._retry_base * 2 ** min(record.attempts, 20), self._retry_max)
             record = self._ledger.record_transient_failure(record.id, error, retry_at=self._clock() + delay)
@@ -51,6 +57,12 @@ class RowEndings:
         record = self._ledger.mark_failed(record.id, error)
         record = self._moves.quarantine(record, source, error)
         return Outcome("failed", record, str(error.get("message")))
+
+    def paused(self, record: FileRecord, error: dict[str, Any]) -> Outcome:
+        """Leave the row in its state, due at once (nothing counted as an attempt), its file in place."""
+        record = self._ledger.record_problem(record.id, error)
+        record = self._ledger.reschedule(record.id, retry_at=self._clock())
+        return Outcome("paused", record, str(error.get("message")))
 
     def content_changed(self, record: FileRecord, exc: ContentChangedError) -> Outcome:
         """Nothing was created: give this version up (the export changed: its new content is a new

@@ -13,6 +13,11 @@ backoff and goes on, and a new file whose row could not be written is offered ag
 is lost and the service does not exit.
 A ledger that cannot answer for a while (locked, disk full, unreachable) pauses the due rows, backing
 off, but never stops the loop; the watcher likewise offers again what the ledger did not take.
+
+An error no file is to blame for (``IngestError.pauses_ingestion``: credentials refused, Benchling
+unreachable, a mapping that does not fit the tenant) pauses ingestion (``ingest.pipeline.pause``): no
+row is claimed and new files are only recorded, so every file stays where it is with its row pending,
+until the cause is gone; ``paused_reason`` says why meanwhile.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from ingest.ledger import FileRecord
 from ingest.models import SourceFile
 from ingest.pipeline.outcome import Outcome
 from ingest.pipeline.outcome_log import log_outcome
+from ingest.pipeline.pause import PAUSE_BACKOFF, Pause, PauseCheck
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.service_state import ServiceState
 from ingest.pipeline.source_retries import SourceRetries
@@ -88,6 +94,8 @@ class IngestService:
         poll_seconds: float = 1.0,
         on_outcome: Callable[[Outcome], None] | None = None,
         stop: threading.Event | None = None,
+        pause_check: PauseCheck | None = None,
+        pause_backoff: tuple[float, float] = PAUSE_BACKOFF,
     ) -> None:
         self.pipeline = pipeline
         self.watcher = watcher
@@ -95,7 +103,6 @@ class IngestService:
         self.poll_seconds = poll_seconds
         self.counters = ServiceCounters()
         self.state = ServiceState()
-        self.paused_reason: str | None = None
         self.running = False
         self._on_outcome = on_outcome
         #: Shared with the client's waits (``ingest.pipeline.stopping``) when given, so a stop ends them.
@@ -106,6 +113,16 @@ class IngestService:
         self._next_filing_sweep = 0.0
         #: Seconds and requests a new file's planning took, by row id, until its outcome is logged.
         self._spent: dict[int, tuple[float, int]] = {}
+        self._pause = Pause(pause_check, backoff=pause_backoff)
+
+    @property
+    def paused_reason(self) -> str | None:
+        """Why ingestion is paused (None while it runs); safe to read from any thread."""
+        return self._pause.reason
+
+    def pause(self, reason: str) -> None:
+        """Pause ingestion for ``reason`` (a failed check at start) until the pause check passes."""
+        self._pause.enter(reason)
 
     def stop(self) -> None:
         """Ask the loop to finish the files in hand and return (safe from a signal handler)."""
@@ -119,7 +136,7 @@ class IngestService:
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
-                    due = self._due(limit)
+                    due = self._due(limit) if self._pause.resume_if_fixed() else []
                     self.pipeline.look_up(due)
                     self._collect(
                         [(pool.submit(self._measured, self._advance, record, None), None) for record in due]
@@ -130,6 +147,10 @@ class IngestService:
                     timeout = 0.0 if len(due) >= limit else self.poll_seconds
                     ready = self.watcher.poll_ready(timeout=timeout) + self._retries.due()
                     prepared = self._prepare_all(pool, ready)
+                    if self._pause.reason is not None:
+                        for source, _ in prepared:
+                            self._retries.forget(source)  # recorded: its row is due once resumed
+                        continue
                     self.pipeline.look_up([step for _, step in prepared if isinstance(step, FileRecord)])
                     self._collect(
                         [
@@ -200,8 +221,8 @@ class IngestService:
     def _prepare(self, source: SourceFile) -> _Prepared:
         with self._tracked(source.path, "parsing and planning", "prepare"):
             admitted = self.pipeline.admit(source, root=self.watcher.root_for(source.path))
-            if isinstance(admitted, Outcome):
-                return source, admitted
+            if isinstance(admitted, Outcome) or self._pause.reason is not None:
+                return source, admitted  # while paused a new file is only recorded: its row waits
             return source, self.pipeline.prepare(admitted, source=source)
 
     def _advance(self, record: FileRecord, source: SourceFile | None) -> Outcome:
@@ -229,9 +250,9 @@ class IngestService:
 
     def _measured(self, work: Callable[..., _R], *args: object, **kwargs: object) -> _Measured[_R]:
         """Run ``work`` in this worker, timing it and counting the requests it sent."""
-        started, before = time.monotonic(), self.pipeline.requests_in_this_thread()
+        started, before = time.monotonic(), self.pipeline.client.requests_in_this_thread()
         result = work(*args, **kwargs)
-        return result, time.monotonic() - started, self.pipeline.requests_in_this_thread() - before
+        return result, time.monotonic() - started, self.pipeline.client.requests_in_this_thread() - before
 
     def _collect(self, futures: list[tuple[Future[_Measured[Outcome]], SourceFile | None]]) -> None:
         if not futures:
@@ -252,13 +273,24 @@ class IngestService:
             self._count(outcome, planned_seconds + seconds, planned_requests + requests)
 
     def _worker_stopped(self, exc: IngestError, source: SourceFile | None) -> None:
-        if source is not None and exc.retryable:
+        if exc.pauses_ingestion:
+            self._pause.enter(exc.message)
+            if source is not None:
+                self._retries.add(source)
+        elif source is not None and exc.retryable:
             delay = self._retries.add(source)
             log.warning("%s: %s (offered again in %.0f s)", source.path, exc.message, delay)
         else:
             log.error("a worker stopped on an error: %s", exc.message)
 
     def _count(self, outcome: Outcome, seconds: float, requests: int) -> None:
+        if outcome.kind == "paused":
+            self._pause.enter(outcome.message)
+            self.state.drop(outcome.path)
+            log.debug("left in place while paused: %s", outcome.path)
+            if self._on_outcome is not None:
+                self._on_outcome(outcome)
+            return
         self.counters.add(outcome)
         self.state.finish(outcome)
         log_outcome(outcome, duration_s=seconds, requests=requests)

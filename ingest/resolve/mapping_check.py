@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ingest.contract import CONTRACTS, LIQUID_CHROMATOGRAPHY, ResultContract
-from ingest.errors import ResolveError
+from ingest.errors import MappingMismatchError
 from ingest.resolve.coercion import NUMERIC_TYPES, TEXT_TYPES, CoercionError, coerce
 from ingest.resolve.link_values import LOOKUP_LINK_TYPES, MATCHES
 from ingest.resolve.mapping_file import FieldSource, ParserMapping, SchemaMap
@@ -333,7 +333,7 @@ def bind_mapping(
 ) -> BoundMapping:
     bound, problems = check_mapping(schema_map, mapping, tenant, technique=technique)
     if bound is None:
-        raise ResolveError(
+        raise MappingMismatchError(
             f"The mapping for parser '{mapping.parser}' does not fit the tenant: {len(problems)} problem(s): "
             + "; ".join(problems),
             problems=problems,

@@ -153,6 +153,10 @@ class _TtlCache(Generic[T]):
             self._values[key] = (self._clock(), value)
         return value
 
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
 
 class CachedTenant:
     """A TenantLookup that asks its source at most once per ``ttl_seconds`` for each kind of answer."""
@@ -180,6 +184,11 @@ class CachedTenant:
 
     def projects(self) -> Mapping[str, str]:
         return self._maps.get("projects", lambda: dict(self._source.projects()))
+
+    def forget(self) -> None:
+        """Ask the source again next time (the tenant's schemas may have been fixed meanwhile)."""
+        self._schemas.clear()
+        self._maps.clear()
 
 
 class CachedEntities:

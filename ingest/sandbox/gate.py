@@ -81,9 +81,7 @@ class Gate:
             auth_error: ApiError | None = None
             if path not in _UNGATED_AUTH:
                 try:
-                    credential = authenticate(
-                        _header(scope, b"authorization"), state.config.api_keys, state.tokens
-                    )
+                    credential = authenticate(_header(scope, b"authorization"), state.api_keys, state.tokens)
                     caller = Caller(credential.kind, credential.key)
                 except ApiError as exc:
                     auth_error = exc

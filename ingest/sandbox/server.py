@@ -97,6 +97,10 @@ class SandboxServer:
         """Change the fault configuration while running."""
         self.state.set_faults(spec)
 
+    def set_api_keys(self, *keys: str) -> None:
+        """Change the user API keys accepted while running (tests: a key refused, then accepted)."""
+        self.state.set_api_keys(keys)
+
     def start(self) -> None:
         self._socket.listen(128)
         self._thread = threading.Thread(

@@ -88,6 +88,19 @@ class SandboxState:
         self.download_secret = secrets.token_bytes(32)
         self._faults_lock = threading.Lock()
         self._faults = FaultInjector(config.faults, config.seed, config.clock.monotonic())
+        self._api_keys = config.api_keys
+
+    @property
+    def api_keys(self) -> tuple[str, ...]:
+        """The user API keys accepted now (``config.api_keys`` until changed by ``set_api_keys``)."""
+        with self._faults_lock:
+            return self._api_keys
+
+    def set_api_keys(self, keys: tuple[str, ...]) -> None:
+        """Accept these keys from now on (a test's stand-in for a key created or granted access later);
+        in-process only, never an endpoint: it is no part of Benchling's API."""
+        with self._faults_lock:
+            self._api_keys = tuple(keys)
 
     @property
     def faults(self) -> FaultInjector:

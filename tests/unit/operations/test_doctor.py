@@ -18,6 +18,8 @@ from ingest.settings import load_settings
 from tests.support.paths import SCHEMAS_MAP, TENANT_FILE
 
 PROJECT = "LC Method Development"
+#: The checks of this host, which need no Benchling settings.
+LOCAL = ("folders", "ledger", "disk")
 MISSING_FORMS = Variants.values_of("registry_missing") or ()
 
 
@@ -61,6 +63,7 @@ def test_the_demo_tenant_passes_every_check_and_reads_only(tmp_path: Path) -> No
     with doctor(tmp_path) as (results, state):
         assert statuses(results) == {
             "settings": "ok",
+            "reachability": "ok",
             "credentials": "ok",
             "rate_limit": "ok",
             "unknown_registry_ids": "ok",
@@ -69,7 +72,11 @@ def test_the_demo_tenant_passes_every_check_and_reads_only(tmp_path: Path) -> No
             "mapping": "ok",
             "client_ids": "skip",
             "datetime_format": "skip",
+            "folders": "skip",
+            "ledger": "ok",
+            "disk": results["disk"].status,
         }
+        assert results["disk"].status in ("ok", "warn")
         assert "--write-probe" in str(results["client_ids"].action)
         assert state.store.runs() == []
         assert not [e for e in state.request_log.entries() if e.method != "GET"], "read-only by default"
@@ -166,11 +173,13 @@ def test_an_app_is_told_it_has_its_own_budget_and_the_all_apps_one(tmp_path: Pat
 
 def test_wrong_credentials_fail_and_skip_what_needs_them(tmp_path: Path) -> None:
     with doctor(tmp_path, api_key="wrong-key") as (results, _):
+        assert results["reachability"].status == "ok", "a 401 is an answer"
         assert results["credentials"].status == "fail"
         assert "wrong-key" not in str([r.to_dict() for r in results.values()])
-        assert {n: s for n, s in statuses(results).items() if n not in ("settings", "credentials")} == {
-            n: "skip" for n in statuses(results) if n not in ("settings", "credentials")
-        }
+        needing = [
+            n for n in statuses(results) if n not in ("settings", "reachability", "credentials", *LOCAL)
+        ]
+        assert {n: results[n].status for n in needing} == {n: "skip" for n in needing}
 
 
 def test_a_mapping_that_does_not_fit_fails_listing_the_problems(tmp_path: Path) -> None:
@@ -184,22 +193,28 @@ def test_a_mapping_that_does_not_fit_fails_listing_the_problems(tmp_path: Path) 
         assert state.store.runs() == []
 
 
-def test_without_settings_only_the_settings_check_runs(tmp_path: Path) -> None:
+def test_without_settings_only_the_settings_and_local_checks_run(tmp_path: Path) -> None:
     settings = load_settings({}, map_path=SCHEMAS_MAP, home=tmp_path)
     with doctor_context(settings) as context:
         results = run_checks(context)
     assert results[0].status == "fail" and "BENCHLING_URL" in str(results[0].action)
-    assert {r.status for r in results[1:]} == {"skip"}
+    assert {r.status for r in results[1:] if r.name not in LOCAL} == {"skip"}
+    assert {r.name: r.status for r in results if r.name in ("folders", "ledger")} == {
+        "folders": "skip",
+        "ledger": "ok",
+    }
     assert doctor_report(results)["ok"] is False
 
 
 def test_a_new_check_joins_by_being_listed(tmp_path: Path) -> None:
-    """Issue 13's checks (folders, ledger, disk) are one function each, added to the list."""
+    """A check is one function, added to the list."""
     settings = load_settings({}, map_path=SCHEMAS_MAP, home=tmp_path)
 
-    def disk(context: Any) -> CheckResult:
-        return CheckResult("disk", "ok", f"home {context.settings.home} is writable")
+    def proxy(context: Any) -> CheckResult:
+        return CheckResult("proxy", "ok", f"no proxy for {context.settings.home}")
 
     with doctor_context(settings) as context:
-        results = run_checks(context, [*CHECKS, Check("disk", disk), Check("needs_disk", disk, ("disk",))])
+        results = run_checks(
+            context, [*CHECKS, Check("proxy", proxy), Check("needs_proxy", proxy, ("proxy",))]
+        )
     assert [r.status for r in results[-2:]] == ["ok", "ok"]
