@@ -159,3 +159,40 @@ def settings_from(common: CommonOptions, *, workers: int | None = None) -> Setti
         parsers_dir=common.parsers_dir,
         workers=workers,
     )
+
+
+def service_options(func: F) -> F:
+    """``watch``'s ``--stop-grace``, and ``--http``, ``--http-token``, ``--health-probe`` (the status page,
+    health and metrics)."""
+    func = click.option(
+        "--health-probe",
+        "probe_seconds",
+        type=click.FloatRange(min=0.1),
+        default=30.0,
+        show_default=True,
+        help="Seconds without an answer from Benchling before it is asked (one small read); /healthz fails "
+        "after twice this without an answer.",
+    )(func)
+    func = click.option(
+        "--http-token",
+        envvar="BENCHLING_INGEST_HTTP_TOKEN",
+        help="Lets the page retry quarantined files (sent in the X-Ingest-Token header); required for a "
+        "non-loopback --http; never logged. Env: BENCHLING_INGEST_HTTP_TOKEN.",
+    )(func)
+    func = click.option(
+        "--http",
+        "http_address",
+        metavar="[HOST:]PORT",
+        help="Serve the status page, /healthz and /metrics here (host 127.0.0.1 unless given; port 0: any "
+        "free port, shown at start). Beyond loopback a token is required.",
+    )(func)
+    func = click.option(
+        "--stop-grace",
+        "stop_grace",
+        type=click.FloatRange(min=0.0),
+        default=60.0,
+        show_default=True,
+        help="Seconds the first Ctrl-C or SIGTERM gives the files in hand to reach a checkpoint before "
+        "stopping at once (a second Ctrl-C stops at once).",
+    )(func)
+    return func

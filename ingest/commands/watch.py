@@ -10,7 +10,14 @@ from pathlib import Path
 import click
 
 from ingest.commands.interrupts import GracefulStop
-from ingest.commands.options import CommonOptions, common_options, epilog, settings_from, start_logging
+from ingest.commands.options import (
+    CommonOptions,
+    common_options,
+    epilog,
+    service_options,
+    settings_from,
+    start_logging,
+)
 from ingest.errors import IngestError
 from ingest.filing import FilingOptions
 from ingest.operations.doctor_context import WatchedFolders
@@ -88,41 +95,11 @@ from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
     help="Files in flight at once (default: $BENCHLING_INGEST_WORKERS, else 4).",
 )
 @click.option(
-    "--stop-grace",
-    "stop_grace",
-    type=click.FloatRange(min=0.0),
-    default=60.0,
-    show_default=True,
-    help="Seconds the first Ctrl-C or SIGTERM gives the files in hand to reach a checkpoint before "
-    "stopping at once (a second Ctrl-C stops at once).",
-)
-@click.option(
     "--archive-superseded",
     is_flag=True,
     help="When a changed export arrives at a path already ingested, archive the older version's results.",
 )
-@click.option(
-    "--http",
-    "http_address",
-    metavar="[HOST:]PORT",
-    help="Serve the status page, /healthz and /metrics here (host 127.0.0.1 unless given; port 0: any "
-    "free port, shown at start). Beyond loopback a token is required.",
-)
-@click.option(
-    "--http-token",
-    envvar="BENCHLING_INGEST_HTTP_TOKEN",
-    help="Lets the page retry quarantined files (sent in the X-Ingest-Token header); required for a "
-    "non-loopback --http; never logged. Env: BENCHLING_INGEST_HTTP_TOKEN.",
-)
-@click.option(
-    "--health-probe",
-    "probe_seconds",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds without an answer from Benchling before it is asked (one small read); /healthz fails "
-    "after twice this without an answer.",
-)
+@service_options
 @common_options
 def watch_command(
     folders: tuple[Path, ...],
