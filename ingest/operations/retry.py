@@ -45,6 +45,8 @@ class Restored:
 class QuarantineNameError(ConfigError):
     """A name given to ``retry`` fits no quarantined file, or (a bare name) several of them."""
 
+    pauses_ingestion = False  # a person's typo at the command line, never seen by the service
+
 
 #: Names listed at most in a QuarantineNameError.
 _LISTED = 20

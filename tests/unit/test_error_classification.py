@@ -10,6 +10,7 @@ import ingest.benchling.errors as client_errors
 import ingest.errors as errors
 import ingest.load.holdings as holdings
 import ingest.operations.instance_lock as instance_lock
+import ingest.operations.retry as retry
 from ingest.errors import IngestError
 
 #: Every error class and whether it pauses ingestion.
@@ -39,6 +40,10 @@ PAUSES: dict[type[IngestError], bool] = {
     client_errors.ClientIdsNotKeptError: False,
     holdings.PartialResultsError: False,
     instance_lock.InstanceLockedError: False,
+    retry.QuarantineNameError: False,
+    errors.RenderError: False,
+    errors.RenderProcessLostError: False,
+    errors.StopRequestedError: False,
 }
 
 
