@@ -69,13 +69,13 @@ def run_command(
                 outcomes.append(resumed)
             for path in files:
                 root = Path(os.path.abspath(path)).parent if (archive_dir or failed_dir) else None
-                started, before = time.monotonic(), pipeline.client.requests_in_this_thread()
+                started, before = time.monotonic(), pipeline.requests_in_this_thread()
                 try:
                     outcome = pipeline.ingest_path(path, root=root, force=force)
                 except IngestError as exc:
                     console.print(f"[red]failed[/red]  {display(path)}: {exc.message}", soft_wrap=True)
                     continue
-                requests = pipeline.client.requests_in_this_thread() - before
+                requests = pipeline.requests_in_this_thread() - before
                 log_outcome(outcome, duration_s=time.monotonic() - started, requests=requests)
                 outcomes.append(outcome)
                 console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)

@@ -121,6 +121,10 @@ class Pipeline:
         """The Benchling client, for health probes, rate-limit headers and links to runs."""
         return self._client
 
+    def requests_in_this_thread(self) -> int:
+        """Requests sent to Benchling from the calling thread so far (per-file counts in logs)."""
+        return self._client.requests_in_this_thread()
+
     @property
     def client_stats(self) -> ClientStats:
         """Requests, retries and 429s so far (schema reads and entity lookups included)."""
@@ -143,8 +147,7 @@ class Pipeline:
         return stats
 
     def use_mapping(self, schema_map: SchemaMap) -> None:
-        """Plan with ``schema_map`` from now on (fixed while paused), reading the tenant afresh;
-        ConfigError when it changes what only a restart applies (``PlanSteps.use_mapping``)."""
+        """Plan with ``schema_map`` from now on, reading the tenant afresh (``PlanSteps.use_mapping``)."""
         self._plans.use_mapping(schema_map)
 
     # -- planning (no writes anywhere) ----------------------------------------------------------------

@@ -250,9 +250,9 @@ class IngestService:
 
     def _measured(self, work: Callable[..., _R], *args: object, **kwargs: object) -> _Measured[_R]:
         """Run ``work`` in this worker, timing it and counting the requests it sent."""
-        started, before = time.monotonic(), self.pipeline.client.requests_in_this_thread()
+        started, before = time.monotonic(), self.pipeline.requests_in_this_thread()
         result = work(*args, **kwargs)
-        return result, time.monotonic() - started, self.pipeline.client.requests_in_this_thread() - before
+        return result, time.monotonic() - started, self.pipeline.requests_in_this_thread() - before
 
     def _collect(self, futures: list[tuple[Future[_Measured[Outcome]], SourceFile | None]]) -> None:
         if not futures:
