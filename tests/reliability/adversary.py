@@ -139,7 +139,7 @@ def env_for(server: SandboxServer, home: Path, map_path: Path, **extra: str) -> 
     return env
 
 
-# -- the invariant --------------------------------------------------------------------------------------------
+# -- the invariant -------------------------------------------------------------------------------------------
 
 
 def sqlite_rows(ledger: Path) -> list[dict[str, object]]:

@@ -62,7 +62,7 @@ def exports_left(folder: Path) -> list[Path]:
     return [p for p in files_under(folder) if not p.name.endswith(TRACE_SUFFIX)]
 
 
-# -- watch killed at random, sandbox restarted from its state ----------------------------------------------
+# -- watch killed at random, sandbox restarted from its state ---------------------------------------------
 
 
 @pytest.mark.parametrize("trial", trials())
@@ -114,7 +114,7 @@ def test_watch_killed_at_random_with_the_sandbox_restarted_from_its_state(
         sandbox.stop()
 
 
-# -- run FILE killed at random --------------------------------------------------------------------------------
+# -- run FILE killed at random -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("trial", trials())
@@ -155,7 +155,7 @@ def test_run_killed_at_random_then_run_again_makes_one_run_per_file(
         sandbox.stop()
 
 
-# -- two watch on one folder, two ledgers ---------------------------------------------------------------------
+# -- two watch on one folder, two ledgers --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("trial", trials(1, 5))
@@ -213,7 +213,7 @@ def test_two_watch_on_one_folder_with_different_ledgers_make_one_run_per_file_an
         sandbox.stop()
 
 
-# -- the ledger lost ------------------------------------------------------------------------------------------
+# -- the ledger lost -----------------------------------------------------------------------------------------
 
 
 def test_a_lost_ledger_then_a_killed_reprocess_and_a_re_drop_make_no_new_run(
