@@ -95,6 +95,17 @@ def kill_at_random(proc: Proc, rng: random.Random, low: float, high: float) -> b
         return proc.kill()
 
 
+def kill_once_busy(
+    proc: Proc, busy: Callable[[], bool], rng: random.Random, low: float, high: float, timeout: float = 90.0
+) -> bool:
+    """Wait until ``busy()`` holds (the process got somewhere: a start-up alone takes a second or two
+    on a loaded machine), then SIGKILL ``proc`` after a random [low, high) s; True when the kill landed."""
+    deadline = time.monotonic() + timeout
+    while proc.alive() and not busy() and time.monotonic() < deadline:
+        time.sleep(POLL)
+    return kill_at_random(proc, rng, low, high)
+
+
 def wait_until(
     condition: Callable[[], bool], *, timeout: float, what: str, context: Callable[[], str]
 ) -> None:
@@ -201,6 +212,7 @@ __all__ = [
     "env_for",
     "inputs_of",
     "kill_at_random",
+    "kill_once_busy",
     "run_to_end",
     "sqlite_rows",
     "wait_until",

@@ -29,6 +29,7 @@ from reliability.adversary import (
     files_under,
     inputs_of,
     kill_at_random,
+    kill_once_busy,
     run_to_end,
     sqlite_rows,
     wait_until,
@@ -83,7 +84,9 @@ def test_watch_killed_at_random_with_the_sandbox_restarted_from_its_state(
         for round_number in range(3):
             env = env_for(server, home, map_without_png)
             proc = Proc(watch_args([inbox], archive, failed), env, tmp_path / "watch.log").start()
-            kills += kill_at_random(proc, rng, 0.5, 4.0)
+            runs = len(server.store.runs())
+            busy = lambda s=server, n=runs: len(s.store.runs()) > n or not exports_left(inbox)  # noqa: E731
+            kills += kill_once_busy(proc, busy, rng, 0.0, 2.5)
             if round_number == 1:
                 late = drop_exports(inbox, 4, seed, start=500)  # more arrive while it is down
                 exports += late
