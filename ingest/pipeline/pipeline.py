@@ -346,6 +346,7 @@ class Pipeline:
                 self._ledger.record_attachments(record.id, self._moves.attachments_in_root(record))
             if through == "planned" or record.state not in LOADING:
                 return record if record.state in LOADING else self._settled(record, source, adopted)
+            self._plans.check_tenant(record)
             if holding is None:
                 holding = self._load.look_up([record]).get(record.id, Holding())
             # Adopted: another ledger or host made it all; this row never sent a create of its own.

@@ -41,9 +41,11 @@ class Proc:
     log: Path
     cwd: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    offset: int = 0  # where this process's part of the (shared) log begins
 
     def start(self) -> Proc:
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.offset = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as out:
             out.write(f"\n=== {' '.join(self.args)}\n".encode())
             out.flush()
@@ -71,6 +73,12 @@ class Proc:
     def wait(self, timeout: float) -> int:
         assert self.process is not None
         return self.process.wait(timeout=timeout)
+
+    def said(self, text: str) -> bool:
+        """Whether this process has written ``text`` to its log (``Watching`` once a watch runs)."""
+        with self.log.open("rb") as log:
+            log.seek(self.offset)
+            return text.encode() in log.read()
 
     def tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,58 @@ def test_a_lost_ledger_then_a_killed_reprocess_and_a_re_drop_make_no_new_run(
         assert not assert_quarantined_with_reasons(failed)
     finally:
         sandbox.stop()
+
+
+# -- BENCHLING_URL swapped to another tenant -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("trial", trials(1, 5))
+def test_benchling_url_swapped_to_another_tenant_and_back_sends_nothing_of_one_tenant_to_the_other(
+    tmp_path: Path, map_without_png: Path, trial: int
+) -> None:
+    """A watch killed mid-batch, restarted with BENCHLING_URL naming another tenant (the same sandbox
+    software on ``localhost``: another tenant key), then with the right one again. Rows planned for the
+    first tenant must not be sent to the second; in the end the first holds every file exactly once."""
+    seed = BASE_SEED + 700 + trial
+    rng = random.Random(seed)
+    inbox, archive, failed, home = (tmp_path / n for n in ("inbox", "archive", "failed", "home"))
+    exports = drop_exports(inbox, 16, seed, large=2)
+    inputs = inputs_of(exports)
+    right = Restartable(tmp_path / "right.sqlite", {"faults": FaultSpec.parse("*: latency=0.02")})
+    other = Restartable(tmp_path / "other.sqlite")
+    server = right.start()
+    wrong = other.start()
+    try:
+        env = env_for(server, home, map_without_png)
+        proc = Proc(watch_args([inbox], archive, failed), env, tmp_path / "watch.log").start()
+        runs = len(server.store.runs())
+        kill_once_busy(proc, lambda: len(server.store.runs()) > runs, rng, 0.0, 2.0)
+        wrong_env = {**env, "BENCHLING_URL": wrong.base_url.replace("127.0.0.1", "localhost")}
+        proc = Proc(watch_args([inbox], archive, failed), wrong_env, tmp_path / "watch.log").start()
+        wait_until(lambda: proc.said("Watching "), timeout=60, what="the watch running", context=proc.tail)
+        time.sleep(rng.uniform(1.0, 5.0))  # the mistake runs for a while, not an assertion
+        assert proc.stop() == 0, proc.tail()
+        sent_to_wrong = len(wrong.store.runs())
+        proc = Proc(watch_args([inbox], archive, failed), env, tmp_path / "watch.log").start()
+        wait_until(
+            lambda: (
+                not exports_left(inbox)
+                and all(r["state"] in TERMINAL for r in sqlite_rows(home / "ledger.sqlite"))
+            ),
+            timeout=240,
+            what="the drop folder empty and every row finished",
+            context=proc.tail,
+        )
+        assert proc.stop() == 0, proc.tail()
+        note = f"seed {seed}, {sent_to_wrong} run(s) made in the wrong tenant"
+        rows = sqlite_rows(home / "ledger.sqlite")
+        assert_done_rows_are_whole(server, rows)
+        stuck = [
+            (Path(str(r["path"])).name, r["state"], r["last_error"]) for r in rows if r["state"] != "done"
+        ]
+        assert not stuck, f"{note}: {stuck}"
+        assert_each_once(server, exports)
+        assert_nothing_lost(inputs, [archive, failed], note=note)
+    finally:
+        right.stop()
+        other.stop()
