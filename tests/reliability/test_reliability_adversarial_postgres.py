@@ -194,3 +194,77 @@ def test_watch_on_postgres_killed_at_random_with_postgres_and_the_ledger_variabl
             if p.alive():
                 p.kill()
         sandbox.stop()
+
+
+@pytest.mark.parametrize("trial", trials(1, 6))
+def test_two_hosts_watching_one_share_killed_at_random_make_one_run_per_file(
+    tmp_path: Path, map_without_png: Path, postgres_dsn: str, trial: int
+) -> None:
+    """Two hosts watch one share; at seeded random moments one of them (chosen at random) is SIGKILLed
+    and started again. Its claims run out and the other host takes its files over."""
+    seed = BASE_SEED + 800 + trial
+    rng = random.Random(seed)
+    share = tmp_path / "share"
+    exports = exports_with_large(share, 24, seed)
+    inputs = inputs_of(exports)
+    sandbox = Restartable(tmp_path / "sandbox.sqlite", {"faults": FaultSpec.parse("*: latency=0.02")})
+    server = sandbox.start()
+    hosts = {"host-a": tmp_path / "a", "host-b": tmp_path / "b"}
+    procs: dict[str, Proc] = {}
+
+    def start(host: str) -> Proc:
+        base = hosts[host]
+        env = env_for(
+            server,
+            base / "home",
+            map_without_png,
+            BENCHLING_INGEST_LEDGER=postgres_dsn,
+            BENCHLING_INGEST_HOST_ID=host,
+            BENCHLING_INGEST_LEASE_SECONDS=LEASE,
+        )
+        procs[host] = Proc(
+            watch_args([share], base / "archive", base / "failed"), env, base / "watch.log"
+        ).start()
+        return procs[host]
+
+    def context() -> str:
+        return "\n".join(p.tail(2500) for p in procs.values())
+
+    try:
+        for host in hosts:
+            start(host)
+        kills = 0
+        for _ in range(3):
+            victim = rng.choice(sorted(hosts))
+            runs = len(server.store.runs())
+            busy = lambda n=runs: len(server.store.runs()) > n or not files_under(share)  # noqa: E731
+            kills += kill_once_busy(procs[victim], busy, rng, 0.0, 2.0)
+            start(victim)
+        wait_until(
+            lambda: not files_under(share) and all(r["state"] in TERMINAL for r in pg_rows(postgres_dsn)),
+            timeout=240,
+            what="the share empty and every row finished",
+            context=context,
+        )
+        wait_until(  # a stop signal before the handlers are installed would end a process with -15
+            lambda: all(p.said("Watching ") for p in procs.values()),
+            timeout=60,
+            what="both watches running",
+            context=context,
+        )
+        for proc in procs.values():
+            assert proc.stop() == 0, proc.tail()
+        note = f"seed {seed}, {kills} kill(s) landed"
+        failed = [hosts[h] / "failed" for h in hosts]
+        reasons = [r for f in failed for r in assert_quarantined_with_reasons(f)]
+        assert not reasons, f"{note}: good files quarantined: {reasons}"
+        assert_each_once(server, exports)
+        rows = pg_rows(postgres_dsn)
+        assert {r["state"] for r in rows} == {"done"}, f"{note}: {[(r['path'], r['state']) for r in rows]}"
+        assert_done_rows_are_whole(server, rows)
+        assert_nothing_lost(inputs, [hosts[h] / "archive" for h in hosts], note=note)
+    finally:
+        for proc in procs.values():
+            if proc.alive():
+                proc.kill()
+        sandbox.stop()
