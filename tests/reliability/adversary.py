@@ -132,14 +132,17 @@ class Restartable:
     overrides: dict[str, object] = field(default_factory=dict)
     server: SandboxServer | None = None
 
-    def start(self) -> SandboxServer:
-        self.server = SandboxServer(sandbox_config(state_file=self.state, **self.overrides))
+    def start(self, port: int = 0) -> SandboxServer:
+        self.server = SandboxServer(sandbox_config(state_file=self.state, **self.overrides), port=port)
         self.server.start()
         return self.server
 
-    def restart(self) -> SandboxServer:
+    def restart(self, *, same_port: bool = False) -> SandboxServer:
+        """Stop and start again from the state file: on a new port (a process started later is told
+        the new URL), or on the same one (processes running on see an outage, then the same tenant)."""
+        port = self.server.port if same_port and self.server is not None else 0
         self.stop()
-        return self.start()
+        return self.start(port)
 
     def stop(self) -> None:
         if self.server is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -267,4 +268,61 @@ def test_two_hosts_watching_one_share_killed_at_random_make_one_run_per_file(
         for proc in procs.values():
             if proc.alive():
                 proc.kill()
+        sandbox.stop()
+
+
+@pytest.mark.parametrize("trial", trials(1, 4))
+def test_reprocess_survives_postgres_and_the_sandbox_restarting_under_it(
+    tmp_path: Path, map_without_png: Path, postgres_server: PostgresServer, postgres_dsn: str, trial: int
+) -> None:
+    """PostgreSQL SIGKILLed and the sandbox restarted from its state while a ``reprocess`` works; the
+    command may stop, and running it again (as an operator would) finishes every file exactly once."""
+    seed = BASE_SEED + 900 + trial
+    rng = random.Random(seed)
+    folder = tmp_path / "archive"
+    exports = exports_with_large(folder, 24, seed)
+    faults = FaultSpec.parse("POST /result-transactions*: latency=0.05")
+    sandbox = Restartable(tmp_path / "sandbox.sqlite", {"faults": faults})
+    server = sandbox.start()
+
+    def env() -> dict[str, str]:
+        return env_for(
+            server,
+            tmp_path / "home",
+            map_without_png,
+            BENCHLING_INGEST_LEDGER=postgres_dsn,
+            BENCHLING_INGEST_LEASE_SECONDS=LEASE,
+        )
+
+    try:
+        args = ["reprocess", str(folder), "--batch", str(rng.choice([1, 5, 25]))]
+        proc = Proc(args, env(), tmp_path / "reprocess.log").start()
+        runs = len(server.store.runs())
+        deadline = time.monotonic() + 90
+        while proc.alive() and len(server.store.runs()) <= runs and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 1.5))  # the random moment, not an assertion
+        postgres_server.kill()
+        server = sandbox.restart(same_port=True)
+        time.sleep(rng.uniform(0.5, 3.0))  # the outage lasts a while
+        postgres_server.start()
+        proc.wait(300)
+        finals = 0
+        while finals < 5:
+            finals += 1
+            code = run_to_end(args, env(), tmp_path / "reprocess.log")
+            if code == 0 and {r["state"] for r in pg_rows(postgres_dsn)} == {"done"}:
+                break
+            time.sleep(float(LEASE))  # a claim of the stopped command runs out
+        note = f"seed {seed}, {finals} more reprocess run(s)"
+        rows = pg_rows(postgres_dsn)
+        log = (tmp_path / "reprocess.log").read_text(errors="replace")
+        assert {r["state"] for r in rows} == {"done"}, (
+            f"{note}: {[(r['path'], r['state']) for r in rows if r['state'] != 'done']}\n{log[-3000:]}"
+        )
+        assert_each_once(server, exports)
+        assert_done_rows_are_whole(server, rows)
+    finally:
+        if postgres_server.postmaster_pid() is None:
+            postgres_server.start()
         sandbox.stop()
