@@ -42,7 +42,7 @@ from ingest.sandbox import FaultSpec
 from tests.support.corpus import TRACE_SUFFIX, GoodExport, write_corpus, write_export
 
 BASE_SEED = int(os.environ.get("ADVERSARY_SEED", "7100"))
-QUICK, SLOW_TRIALS = 2, 10
+QUICK, SLOW_TRIALS = 1, 10
 
 
 def trials(quick: int = QUICK, slow: int = SLOW_TRIALS) -> list[object]:

@@ -75,7 +75,7 @@ def exports_with_large(folder: Path, count: int, seed: int, large: int = 2) -> l
     ]
 
 
-@pytest.mark.parametrize("trial", trials(2, 8))
+@pytest.mark.parametrize("trial", trials(1, 8))
 def test_two_hosts_reprocess_one_folder_at_once_and_one_is_killed(
     tmp_path: Path, map_without_png: Path, postgres_dsn: str, trial: int
 ) -> None:
