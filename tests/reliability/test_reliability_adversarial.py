@@ -121,7 +121,7 @@ def test_watch_killed_at_random_with_the_sandbox_restarted_from_its_state(
 # -- run FILE killed at random -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trial", trials())
+@pytest.mark.parametrize("trial", trials(0, 10))
 def test_run_killed_at_random_then_run_again_makes_one_run_per_file(
     tmp_path: Path, map_without_png: Path, trial: int
 ) -> None:
@@ -220,6 +220,7 @@ def test_two_watch_on_one_folder_with_different_ledgers_make_one_run_per_file_an
 # -- the ledger lost -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the quick case is tests/integration/service/test_service_exactly_once.py
 def test_a_lost_ledger_then_a_killed_reprocess_and_a_re_drop_make_no_new_run(
     tmp_path: Path, map_without_png: Path
 ) -> None:

@@ -35,8 +35,8 @@ FORMS = (
     "bad_request_400",
     "partial_200",
 )
-#: Run by default (the rest with --run-slow): a shorter answer and a tenant that assigns its own ids.
-QUICK = {"runs_missing=partial_200", "client_ids=server_assigned"}
+#: Run by default (the rest with --run-slow): a tenant that assigns its own ids.
+QUICK = {"client_ids=server_assigned"}
 CASES = [
     *(f"runs_missing={f}" for f in FORMS),
     *(f"results_missing={f}" for f in FORMS),
