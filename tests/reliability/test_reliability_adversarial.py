@@ -106,6 +106,10 @@ def test_watch_killed_at_random_with_the_sandbox_restarted_from_its_state(
                 what="the drop folder empty and every row finished",
                 context=final.tail,
             )
+            # A stop signal before the handlers are installed would end the process with -15.
+            wait_until(
+                lambda: final.said("Watching "), timeout=60, what="the watch running", context=final.tail
+            )
         finally:
             assert final.stop() == 0, final.tail()
         note += f", {kills} kill(s) landed"
