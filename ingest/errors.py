@@ -73,6 +73,15 @@ class ConfigError(IngestError):
         self.line = line
 
 
+class OtherTenantError(ConfigError):
+    """A row was planned for another tenant than ``BENCHLING_URL`` names now (the variable was changed,
+    or the ledger belongs to another installation): nothing of it is sent here; it waits, and goes on
+    once ``BENCHLING_URL`` names its tenant again. Only that row waits: the others go on."""
+
+    retryable = True
+    pauses_ingestion = False
+
+
 class ParseError(IngestError):
     """An export could not be read. Names the file, and the line and column when known."""
 

@@ -144,7 +144,18 @@ class FileMover:
                 if not export_unchanged(record.path, record.sha256, record.plan):
                     self._keep_changed(record, [record.path])
                     return 0
-                target = filing.archive(source, record.root, self.options.archive_dir, now=self._now())
+                # The attachment files it uploaded go with it, as in ``archive`` (a kill may have come
+                # before or between these moves); nothing else would ever move them.
+                attachments = self.attachments_in_root(record)
+                if record.plan is not None and attachments:
+                    changed = changed_pins(record.plan, only=set(attachments), missing_is_change=False)
+                    if changed:
+                        self._keep_changed(record, changed)
+                        return 0
+                now = self._now()
+                target = filing.archive(source, record.root, self.options.archive_dir, now=now)
+                for attachment in attachments:
+                    filing.archive(attachment, record.root, self.options.archive_dir, now=now)
             else:
                 return 0
         except (OSError, ValueError) as exc:

@@ -182,11 +182,20 @@ class LoadSteps:
     def _upload(self, record: FileRecord, keys: Collection[str]) -> FileRecord:
         if self._plans is not None and keys:
             self._plans.restore_renders(record)
-        for blob in record.require_plan().blobs:
+        plan = record.require_plan()
+        for blob in plan.blobs:
             if blob.key in keys and blob.key not in record.blob_ids:
                 if self._plans is not None:
                     self._plans.renders.ready(blob, record.path)  # a chromatogram may still be drawn
-                record = self._ledger.record_blob(record.id, blob.key, self._loader.upload_blob(blob))
+                try:
+                    blob_id = self._loader.upload_blob(blob)
+                except OSError:
+                    # A pinned file that went away (moved by a person or another instance) is a change
+                    # like any other, not an internal error; before a run exists nothing is lost.
+                    if record.state in ("planned", "blobs_uploaded"):
+                        check_before_run(plan, record.path)
+                    raise
+                record = self._ledger.record_blob(record.id, blob.key, blob_id)
         return record
 
     def supersede(self, record: FileRecord) -> str:

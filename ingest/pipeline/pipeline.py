@@ -355,6 +355,7 @@ class Pipeline:
                 self._ledger.record_attachments(record.id, self._moves.attachments_in_root(record))
             if through == "planned" or record.state not in LOADING:
                 return record if record.state in LOADING else self._settled(record, source, adopted)
+            self._plans.check_tenant(record)
             if holding is None:
                 holding = self._load.look_up([record]).get(record.id, Holding())
             # Adopted: another ledger or host made it all; this row never sent a create of its own.
@@ -381,13 +382,12 @@ class Pipeline:
         return self._settled(record, source, adopted)
 
     def _settled(self, record: FileRecord, source: SourceFile | None, adopted: bool) -> Outcome:
-        if record.state == "done":
-            return self._completed(record, source, adopted=adopted)
-        return Outcome("waiting", record, f"left in state {record.state}")
+        if record.state != "done":
+            return Outcome("waiting", record, f"left in state {record.state}")
+        return self._completed(record, source, adopted=adopted)
 
     def _completed(self, record: FileRecord, source: SourceFile | None, *, adopted: bool) -> Outcome:
-        plan = record.require_plan()
-        self._plans.renders.drop(plan)
+        self._plans.renders.drop(record.require_plan())
         self._attachments.settle_rows_of(record)
         note = self._load.supersede(record) if self._archive_superseded else ""
         record = self._moves.archive_unless_changed(record, source)

@@ -11,11 +11,12 @@ and aborts the result transaction it left open, so the run is completed rather t
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
 from ingest.contract import ParserChooser
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, OtherTenantError
 from ingest.ledger import FileRecord, Ledger
 from ingest.load import ByPlannedIds, HoldingsFinder, Loader, RenderStore
 from ingest.models import ParsedFile, RunPlan, SourceFile
@@ -29,6 +30,7 @@ from ingest.resolve import (
     TenantLookup,
     resolve,
 )
+from ingest.resolve.identity import run_id_for
 
 log = logging.getLogger("ingest.pipeline")
 
@@ -160,6 +162,25 @@ class PlanSteps:
         )
         log.info("%s: rendering its chromatogram again (the rendered file was not there)", record.path)
         self.renders.restore(plan, fresh)
+
+    def check_tenant(self, record: FileRecord) -> None:
+        """OtherTenantError when the row's plan was made for another tenant than this pipeline's: its
+        ids, blob ids and run belong there, and sending them here would leave its run there half-made.
+        A plan of an earlier version of this tool (random ids) cannot tell and is let through."""
+        plan = record.require_plan()
+        if uuid.UUID(plan.run_id).version != 5:
+            return
+        if run_id_for(self._tenant_key, plan.run.schema_id, record.sha256, record.generation) == plan.run_id:
+            return
+        raise OtherTenantError(
+            f"'{record.path}' was planned for another Benchling tenant than '{self._tenant_key}' "
+            f"(BENCHLING_URL names it now; run {plan.run_id} of the plan does not derive from it). Nothing "
+            "of it is sent here: it waits, and goes on once BENCHLING_URL names its tenant again. If the "
+            "tenant really changed, ingest the file there with `run --force`.",
+            file=record.path,
+            tenant=self._tenant_key,
+            run_id=plan.run_id,
+        )
 
     def _generation(self, record: FileRecord, parsed: ParsedFile, folder: Path) -> int:
         if not record.forced:

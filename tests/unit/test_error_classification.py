@@ -44,6 +44,7 @@ PAUSES: dict[type[IngestError], bool] = {
     errors.RenderError: False,
     errors.RenderProcessLostError: False,
     errors.StopRequestedError: False,
+    errors.OtherTenantError: False,
 }
 
 
