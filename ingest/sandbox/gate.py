@@ -94,27 +94,35 @@ class Gate:
                 raise rate_limited()
         except ApiError as exc:
             headers = (rate or state.rate_limiter.peek()).headers()
-            await _send_error(send, exc, headers, status_seen)
+            # Logged before the answer leaves: a client that has its answer finds its request logged.
             state.request_log.record(method, path, exc.status)
+            await _send_error(send, exc, headers, status_seen)
             return
 
         rate_headers = rate.headers()
+        logged = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal logged
             if message["type"] == "http.response.start":
                 status_seen.append(message["status"])
                 headers = list(message.get("headers", []))
                 headers += [(k.encode(), v.encode()) for k, v in rate_headers.items()]
                 message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                logged = True  # before the last of the answer leaves (see above)
+                state.request_log.record(method, path, status_seen[0] if status_seen else 0)
             await send(message)
 
         if decision.outcome == "commit_then_502":
             # The write happens, the answer is lost: the client must check before retrying.
             await self.app(scope, receive, _discard)
+            state.request_log.record(method, path, 502)
             await _send_error(send, _injected(502), rate_headers, status_seen)
-        else:
-            await self.app(scope, receive, send_with_headers)
-        state.request_log.record(method, path, status_seen[0] if status_seen else 0)
+            return
+        await self.app(scope, receive, send_with_headers)
+        if not logged:
+            state.request_log.record(method, path, status_seen[0] if status_seen else 0)
 
     def _fault_for(self, method: str, path: str) -> FaultDecision:
         return self.state.faults.decide(method, path.removeprefix(API_PREFIX) or "/")
