@@ -31,18 +31,18 @@ from ingest.ledger.instances import default_host_id, new_instance_id
 from ingest.ledger.interface import Ledger
 from ingest.ledger.location import redact_dsn
 from ingest.ledger.migrations import migrate_postgres
-from ingest.ledger.plan_codec import plan_to_json
 from ingest.ledger.postgres_claims import PostgresClaims
 from ingest.ledger.postgres_reads import Cursor
 from ingest.ledger.postgres_schema import POSTGRES_MIGRATIONS
 from ingest.ledger.records import FileRecord, InflightStep, State, check_transition
 from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
-from ingest.models import RunPlan, SourceFile
+from ingest.ledger.state_changes import StateChanges
+from ingest.models import SourceFile
 
 log = logging.getLogger("ingest.ledger")
 
 
-class PostgresLedger(PostgresClaims, Ledger):
+class PostgresLedger(StateChanges, PostgresClaims, Ledger):
     """The ledger in a PostgreSQL database; safe to share between threads, processes and hosts.
 
     ``lease_seconds``: how long a claim lasts without renewal (renewed every third of it); also how
@@ -169,46 +169,6 @@ class PostgresLedger(PostgresClaims, Ledger):
                 (row["id"], now),
             )
         return record_from_row(row)
-
-    def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
-        return self._move(file_id, "discovered", detail, {"last_error": None})
-
-    def mark_planned(
-        self, file_id: int, plan: RunPlan, *, generation: int = 0, detail: str | None = None
-    ) -> FileRecord:
-        values = {
-            "plan": json.dumps(plan_to_json(plan)),
-            "parser": plan.parser,
-            "run_id": plan.run_id,
-            "generation": generation,
-            # A new plan uploads what it plans: blobs of an earlier attempt may hold other content.
-            "blob_ids": "{}",
-            "transaction_id": None,
-            "result_ids": "[]",
-        }
-        return self._move(file_id, "planned", detail, values)
-
-    def mark_blobs_uploaded(self, file_id: int) -> FileRecord:
-        return self._move(file_id, "blobs_uploaded", None, {})
-
-    def mark_run_created(
-        self, file_id: int, *, run_id: str | None = None, detail: str | None = None
-    ) -> FileRecord:
-        return self._move(file_id, "run_created", detail, {"run_id": run_id} if run_id else {})
-
-    def mark_done(
-        self,
-        file_id: int,
-        result_ids: Sequence[str],
-        *,
-        run_id: str | None = None,
-        detail: str | None = None,
-    ) -> FileRecord:
-        values = {"result_ids": json.dumps(list(result_ids)), **({"run_id": run_id} if run_id else {})}
-        return self._move(file_id, "done", detail, values)
-
-    def mark_changed(self, file_id: int, *, detail: str) -> FileRecord:
-        return self._move(file_id, "changed", detail, {})
 
     def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
         return self._move(file_id, "failed", str(error.get("message")), {"last_error": _json(error)})

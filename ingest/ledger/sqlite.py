@@ -23,15 +23,15 @@ from ingest.ledger.claims import LocalClaims
 from ingest.ledger.instances import InstanceRecord, default_host_id, new_instance_id
 from ingest.ledger.interface import Ledger
 from ingest.ledger.migrations import migrate_sqlite
-from ingest.ledger.plan_codec import plan_to_json
 from ingest.ledger.records import FileRecord, InflightStep, State, check_transition
 from ingest.ledger.sqlite_instances import SqliteInstances
 from ingest.ledger.sqlite_reads import SqliteReads
 from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
-from ingest.models import RunPlan, SourceFile
+from ingest.ledger.state_changes import StateChanges
+from ingest.models import SourceFile
 
 
-class SqliteLedger(SqliteReads, Ledger):
+class SqliteLedger(StateChanges, SqliteReads, Ledger):
     """The ledger in a SQLite file (or ``":memory:"``); safe to share between threads of one process.
     A registered instance heartbeats every ``heartbeat_seconds``; three missed beats mark it dead."""
 
@@ -174,46 +174,6 @@ class SqliteLedger(SqliteReads, Ledger):
             )
             row = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
         return record_from_row(row)
-
-    def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
-        return self._move(file_id, "discovered", detail, {"last_error": None})
-
-    def mark_planned(
-        self, file_id: int, plan: RunPlan, *, generation: int = 0, detail: str | None = None
-    ) -> FileRecord:
-        values = {
-            "plan": json.dumps(plan_to_json(plan)),
-            "parser": plan.parser,
-            "run_id": plan.run_id,
-            "generation": generation,
-            # A new plan uploads what it plans: blobs of an earlier attempt may hold other content.
-            "blob_ids": "{}",
-            "transaction_id": None,
-            "result_ids": "[]",
-        }
-        return self._move(file_id, "planned", detail, values)
-
-    def mark_blobs_uploaded(self, file_id: int) -> FileRecord:
-        return self._move(file_id, "blobs_uploaded", None, {})
-
-    def mark_run_created(
-        self, file_id: int, *, run_id: str | None = None, detail: str | None = None
-    ) -> FileRecord:
-        return self._move(file_id, "run_created", detail, {"run_id": run_id} if run_id else {})
-
-    def mark_done(
-        self,
-        file_id: int,
-        result_ids: Sequence[str],
-        *,
-        run_id: str | None = None,
-        detail: str | None = None,
-    ) -> FileRecord:
-        values = {"result_ids": json.dumps(list(result_ids)), **({"run_id": run_id} if run_id else {})}
-        return self._move(file_id, "done", detail, values)
-
-    def mark_changed(self, file_id: int, *, detail: str) -> FileRecord:
-        return self._move(file_id, "changed", detail, {})
 
     def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
         values = {"last_error": _json(error)}

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ingest.benchling import BenchlingClient, ClientSettings, PacingWait, RequestBudget, budget_key
 from ingest.filing import FilingOptions
-from ingest.ledger import SqliteLedger
+from ingest.ledger import Ledger, SqliteLedger
 from ingest.ledger.location import describe_location, is_postgres_dsn
 from ingest.load import RenderPool, render_chromatogram_png
 from ingest.models import Trace
@@ -144,7 +144,7 @@ def open_pipeline(
             if budget is not None:
                 stack.callback(budget.close)
             api = stack.enter_context(open_client(client_settings, budget=budget, on_wait=on_wait, stop=stop))
-        ledger = stack.enter_context(
+        ledger: Ledger = stack.enter_context(
             open_ledger(location, host_id=settings.host_id, lease_seconds=settings.lease_seconds)
         )
         registry = registry.with_hints(schema_map.parse_hints)

@@ -1,0 +1,62 @@
+"""The state changes both ledger backends make the same way: which columns each transition sets.
+
+A backend supplies ``_move`` (one checked state change with its values and its event, in one
+transaction); this mixin says what each transition writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ingest.ledger.plan_codec import plan_to_json
+from ingest.ledger.records import FileRecord, State
+from ingest.models import RunPlan
+
+
+class StateChanges:
+    def _move(
+        self, file_id: int, to_state: State, detail: str | None, values: Mapping[str, Any]
+    ) -> FileRecord:
+        raise NotImplementedError
+
+    def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
+        return self._move(file_id, "discovered", detail, {"last_error": None})
+
+    def mark_planned(
+        self, file_id: int, plan: RunPlan, *, generation: int = 0, detail: str | None = None
+    ) -> FileRecord:
+        values = {
+            "plan": json.dumps(plan_to_json(plan)),
+            "parser": plan.parser,
+            "run_id": plan.run_id,
+            "generation": generation,
+            # A new plan uploads what it plans: blobs of an earlier attempt may hold other content.
+            "blob_ids": "{}",
+            "transaction_id": None,
+            "result_ids": "[]",
+        }
+        return self._move(file_id, "planned", detail, values)
+
+    def mark_blobs_uploaded(self, file_id: int) -> FileRecord:
+        return self._move(file_id, "blobs_uploaded", None, {})
+
+    def mark_run_created(
+        self, file_id: int, *, run_id: str | None = None, detail: str | None = None
+    ) -> FileRecord:
+        return self._move(file_id, "run_created", detail, {"run_id": run_id} if run_id else {})
+
+    def mark_done(
+        self,
+        file_id: int,
+        result_ids: Sequence[str],
+        *,
+        run_id: str | None = None,
+        detail: str | None = None,
+    ) -> FileRecord:
+        values = {"result_ids": json.dumps(list(result_ids)), **({"run_id": run_id} if run_id else {})}
+        return self._move(file_id, "done", detail, values)
+
+    def mark_changed(self, file_id: int, *, detail: str) -> FileRecord:
+        return self._move(file_id, "changed", detail, {})
