@@ -144,9 +144,8 @@ def open_pipeline(
             if budget is not None:
                 stack.callback(budget.close)
             api = stack.enter_context(open_client(client_settings, budget=budget, on_wait=on_wait, stop=stop))
-        ledger: Ledger = stack.enter_context(
-            open_ledger(location, host_id=settings.host_id, lease_seconds=settings.lease_seconds)
-        )
+        ledger: Ledger = open_ledger(location, host_id=settings.host_id, lease_seconds=settings.lease_seconds)
+        stack.callback(ledger.close)
         registry = registry.with_hints(schema_map.parse_hints)
         if command is not None:
             ledger.register_instance(command, [f.absolute() for f in folders])
