@@ -58,7 +58,6 @@ class Pause:
         """Pause for ``reason`` (logged once: a pause already on keeps its first reason)."""
         if self.reason is not None:
             return
-        self.reason = reason
         # Paused again soon after resuming (a check that passes while files still fail): keep backing
         # off rather than flapping between paused and resumed every few seconds.
         recent = self._resumed_at is not None and self._clock() - self._resumed_at < self._backoff[1]
@@ -66,10 +65,12 @@ class Pause:
         delay = self._schedule()
         log.warning(
             "Ingestion paused: %s Files stay where they are (nothing is quarantined); checking again in "
-            "%.0f s, and at once when the mapping file changes.",
+            "%s, and at once when the mapping file changes.",
             _sentence(reason),
-            delay,
+            _seconds(delay),
         )
+        # Published only once logged: whoever sees the service paused finds the pause in the log.
+        self.reason = reason
 
     def resume_if_fixed(self) -> bool:
         """True when not paused, or when the cause is gone now (looked at when due or when the
@@ -89,7 +90,7 @@ class Pause:
         self.reason = reason
         self._failures += 1
         delay = self._schedule()
-        log.info("Still paused: %s Checking again in %.0f s.", _sentence(reason), delay)
+        log.info("Still paused: %s Checking again in %s.", _sentence(reason), _seconds(delay))
         return False
 
     def _current_reason(self) -> str | None:
@@ -113,3 +114,7 @@ class Pause:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _seconds(delay: float) -> str:
+    return f"{delay:.0f} s" if delay >= 10 else f"{delay:.1f} s"
