@@ -8,6 +8,7 @@ from ingest.benchling.credentials import ApiKey, ClientCredentials, Credentials
 from ingest.benchling.errors import ClientIdsNotKeptError
 from ingest.benchling.hourly_pacer import PacingWait
 from ingest.benchling.id_lookup import Lookup
+from ingest.benchling.limiter import RequestLimiter
 from ingest.benchling.models import Entry, StorageItem, StorageKind
 from ingest.benchling.retry_policy import RetryPolicy
 from ingest.benchling.settings import ClientSettings, RateLimit
@@ -26,6 +27,7 @@ __all__ = [
     "PacingWait",
     "RateLimit",
     "RequestBudget",
+    "RequestLimiter",
     "RequestPermit",
     "RetryPolicy",
     "StorageItem",

@@ -159,6 +159,11 @@ class BenchlingClient:
         self._transport.close()
 
     @property
+    def budget(self) -> RequestBudget:
+        """The request budget this client draws on (another client of the process may share it)."""
+        return self._limiter
+
+    @property
     def stats(self) -> ClientStats:
         """A snapshot of the requests, retries, 429s and bytes this client has spent."""
         return self._stats.snapshot()

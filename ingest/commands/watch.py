@@ -22,9 +22,9 @@ from ingest.errors import IngestError
 from ingest.filing import FilingOptions
 from ingest.operations.doctor_context import WatchedFolders
 from ingest.operations.instance_lock import instance_lock
-from ingest.operations.preflight import PauseRecheck, add_check_counters, preflight
+from ingest.operations.preflight import PauseRecheck, add_check_counters, checked_start
 from ingest.operations.service_monitoring import MonitoringOptions, check_options, monitored
-from ingest.pipeline.factory import open_pipeline, watch_service
+from ingest.pipeline.factory import open_pipeline, process_budget, watch_service
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 
 
@@ -138,60 +138,62 @@ def watch_command(
     try:
         check_options(monitoring)
         settings = settings_from(common, workers=workers)
-        start = preflight(settings, WatchedFolders(folders, archive_dir, failed_dir))
-        for line in start.problems():
-            click.echo(line, err=True)
-        if start.fatal:
-            click.echo("Error: cannot start (see the failed checks above).", err=True)
-            sys.exit(2)
-        with (
-            instance_lock(settings, "watch", folders),
-            open_pipeline(
-                settings,
-                filing_options=FilingOptions(archive_dir, failed_dir),
-                archive_superseded=archive_superseded,
-                attachment_grace_seconds=attachment_grace,
-                command="watch",
-                folders=folders,
-                stop=stop,
-            ) as pipeline,
-        ):
-            watch_options = WatchOptions(
-                settle_seconds=settle_seconds,
-                rescan_seconds=rescan_seconds,
-                poll=poll,
-                include=include,
-                exclude=DEFAULT_EXCLUDES + exclude,
-                done_marker=done_marker,
-            )
-            service = watch_service(
-                pipeline,
-                folders,
-                watch_options,
-                workers=settings.workers,
-                stop=stop,
-                pause_check=PauseRecheck(settings, pipeline),
-            )
-            add_check_counters(pipeline, start.stats)
-            if start.pause_reason is not None:
-                service.pause(start.pause_reason)
-            stopper = GracefulStop(
-                service.stop, grace_seconds=stop_grace, say=lambda t: click.echo(t, err=True)
+        # One request budget for the checks and the pipeline (on a PostgreSQL ledger, every host's).
+        with process_budget(settings, stop=stop) as budget:
+            start = checked_start(
+                settings, WatchedFolders(folders, archive_dir, failed_dir), budget, say=_say
             )
             with (
-                stopper.installed(),
-                monitored(
-                    service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
-                ),
+                instance_lock(settings, "watch", folders),
+                open_pipeline(
+                    settings,
+                    filing_options=FilingOptions(archive_dir, failed_dir),
+                    archive_superseded=archive_superseded,
+                    attachment_grace_seconds=attachment_grace,
+                    command="watch",
+                    folders=folders,
+                    stop=stop,
+                    budget=budget,
+                ) as pipeline,
             ):
-                click.echo(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).", err=True)
-                counters = service.run()
-                pipeline.save_client_counters()
+                watch_options = WatchOptions(
+                    settle_seconds=settle_seconds,
+                    rescan_seconds=rescan_seconds,
+                    poll=poll,
+                    include=include,
+                    exclude=DEFAULT_EXCLUDES + exclude,
+                    done_marker=done_marker,
+                )
+                service = watch_service(
+                    pipeline,
+                    folders,
+                    watch_options,
+                    workers=settings.workers,
+                    stop=stop,
+                    pause_check=PauseRecheck(settings, pipeline),
+                )
+                add_check_counters(pipeline, start.stats)
+                if start.pause_reason is not None:
+                    service.pause(start.pause_reason)
+                stopper = GracefulStop(service.stop, grace_seconds=stop_grace, say=_say)
+                with (
+                    stopper.installed(),
+                    monitored(
+                        service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
+                    ),
+                ):
+                    _say(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).")
+                    counters = service.run()
+                    pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)
     click.echo(f"Stopped. {json.dumps(counters.outcomes)}", err=True)
     sys.exit(stopper.exit_code)
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)
 
 
 COMMAND = watch_command

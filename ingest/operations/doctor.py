@@ -10,12 +10,12 @@ inform or write, run at the start of ``watch`` (``ingest.operations.preflight``)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.benchling import BenchlingClient
-from ingest.errors import IngestError
+from ingest.errors import IngestError, LedgerError
 from ingest.operations.doctor_checks import (
     check_credentials,
     check_mapping,
@@ -29,7 +29,7 @@ from ingest.operations.doctor_checks import (
 from ingest.operations.doctor_context import CheckResult, DoctorContext, WatchedFolders
 from ingest.operations.doctor_local_checks import check_disk, check_folders, check_ledger
 from ingest.operations.write_probe import check_client_ids, check_datetime_form
-from ingest.pipeline.factory import open_client
+from ingest.pipeline.factory import open_client, process_budget
 from ingest.settings import Settings
 
 
@@ -98,14 +98,19 @@ def doctor_context(
     client: BenchlingClient | None = None,
     folders: WatchedFolders | None = None,
 ) -> Iterator[DoctorContext]:
-    """The context the checks share; makes (and closes) a client when settings allow and none is given."""
-    own = client is None and settings.client is not None
-    api = client if client is not None else (open_client(settings.client) if settings.client else None)
-    try:
+    """The context the checks share; makes (and closes) a client when settings allow and none is given.
+    That client draws on the process's request budget (on a PostgreSQL ledger, the one every host
+    shares); when that budget cannot be opened, on a limiter of its own (the ledger check says why)."""
+    if client is not None or settings.client is None:
+        yield DoctorContext(settings, client, write_probe_project, folders)
+        return
+    with ExitStack() as stack:
+        try:
+            budget = stack.enter_context(process_budget(settings))
+        except LedgerError:
+            budget = None
+        api = stack.enter_context(open_client(settings.client, budget=budget))
         yield DoctorContext(settings, api, write_probe_project, folders)
-    finally:
-        if own and api is not None:
-            api.close()
 
 
 def doctor_report(results: Sequence[CheckResult]) -> dict[str, Any]:

@@ -9,18 +9,19 @@ settings, a mapping file that cannot be read, a watched folder that does not exi
 out of or into, a ledger that cannot be written. A low disk only warns.
 
 While paused, :class:`PauseRecheck` runs Benchling's checks again (with a client of its own, so a
-refused connection is said at once) and, when they pass, gives the pipeline the mapping file as it now
-is and fresh tenant answers.
+refused connection is said at once, drawing on the pipeline's request budget) and, when they pass,
+gives the pipeline the mapping file as it now is and fresh tenant answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.benchling import BenchlingClient, ClientStats, RetryPolicy
+from ingest.benchling import BenchlingClient, ClientStats, RequestBudget, RetryPolicy
+from ingest.errors import ConfigError
 from ingest.operations.doctor import checks_named, doctor_context, run_checks
 from ingest.operations.doctor_context import CheckResult, DoctorContext, WatchedFolders
 from ingest.pipeline import Pipeline
@@ -80,11 +81,27 @@ def reason_of(results: Sequence[CheckResult]) -> str | None:
     return f"{summary}. To fix: {failed.action}." if failed.action else f"{summary}."
 
 
-def preflight(settings: Settings, folders: WatchedFolders) -> Preflight:
-    """Run the start checks (with a client of their own)."""
-    with checking(settings, folders) as context:
+def preflight(
+    settings: Settings, folders: WatchedFolders, *, budget: RequestBudget | None = None
+) -> Preflight:
+    """Run the start checks (with a client of their own, drawing on ``budget``: the process's, which
+    the pipeline draws on next, so that the checks' requests count against the tenant's limit too)."""
+    with checking(settings, folders, budget=budget) as context:
         results = tuple(run_checks(context, START_CHECKS))
         return Preflight(results, _stats_of(context))
+
+
+def checked_start(
+    settings: Settings, folders: WatchedFolders, budget: RequestBudget | None, *, say: Callable[[str], None]
+) -> Preflight:
+    """:func:`preflight`, each problem said; a failure ``watch`` cannot start with raises
+    ``ConfigError`` (the service starts paused for the others)."""
+    start = preflight(settings, folders, budget=budget)
+    for line in start.problems():
+        say(line)
+    if start.fatal:
+        raise ConfigError("cannot start (see the failed checks above).")
+    return start
 
 
 def add_check_counters(pipeline: Pipeline, stats: ClientStats) -> None:
@@ -99,14 +116,17 @@ def _stats_of(context: DoctorContext) -> ClientStats:
 
 
 @contextmanager
-def checking(settings: Settings, folders: WatchedFolders | None = None) -> Iterator[DoctorContext]:
-    """A doctor context whose client (when Benchling is configured) has :data:`CHECK_PATIENCE`."""
+def checking(
+    settings: Settings, folders: WatchedFolders | None = None, *, budget: RequestBudget | None = None
+) -> Iterator[DoctorContext]:
+    """A doctor context whose client (when Benchling is configured) has :data:`CHECK_PATIENCE` and
+    draws on ``budget`` (None: a limiter of its own)."""
     if settings.client is None:
         with doctor_context(settings, folders=folders) as context:
             yield context
         return
     with (
-        BenchlingClient.from_settings(settings.client, retry_policy=CHECK_PATIENCE) as client,
+        BenchlingClient.from_settings(settings.client, retry_policy=CHECK_PATIENCE, budget=budget) as client,
         doctor_context(settings, client=client, folders=folders) as context,
     ):
         yield context
@@ -131,7 +151,7 @@ class PauseRecheck:
     def reason(self) -> str | None:
         """Benchling's checks again; when they pass, the pipeline plans with the mapping file as it is
         now (ConfigError when that takes a restart)."""
-        with checking(self._settings) as context:
+        with checking(self._settings, budget=self._pipeline.client.budget) as context:
             reason = reason_of(run_checks(context, RECHECKS))
             add_check_counters(self._pipeline, _stats_of(context))
         if reason is not None:

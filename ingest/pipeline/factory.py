@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ingest.benchling import BenchlingClient, ClientSettings, PacingWait, RequestBudget, budget_key
+from ingest.benchling import (
+    BenchlingClient,
+    ClientSettings,
+    PacingWait,
+    RequestBudget,
+    RequestLimiter,
+    budget_key,
+)
 from ingest.filing import FilingOptions
 from ingest.ledger import Ledger, SqliteLedger
 from ingest.ledger.location import describe_location, is_postgres_dsn
@@ -57,6 +64,42 @@ def render_png(traces: Sequence[Trace], peaks: pd.DataFrame | None, title: str) 
 def open_render_pool(workers: int | None) -> RenderPool | None:
     """Render processes (``None``: one per core but one), or none when ``workers`` is 0."""
     return None if workers == 0 else RenderPool(workers)
+
+
+@contextmanager
+def open_budget(
+    settings: ClientSettings,
+    location: Path | str,
+    *,
+    on_wait: Callable[[PacingWait], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Iterator[RequestBudget]:
+    """This process's draw on the tenant's request budget, for every client it makes (the start checks',
+    the pause checks' and the pipeline's): the budget kept in a ``postgresql://`` ledger, shared by
+    every host on it, or else one in-process limiter. A client with a limiter of its own would not
+    count the others' requests and could push the tenant over its limit."""
+    if is_postgres_dsn(location):
+        shared = open_shared_budget(str(location), settings, stop=stop)
+        try:
+            yield shared
+        finally:
+            shared.close()
+        return
+    sleep = stop_aware_sleep(stop) if stop is not None else time.sleep
+    yield RequestLimiter(settings.rate_limit, clock=time.monotonic, sleep=sleep, on_wait=on_wait)
+
+
+@contextmanager
+def process_budget(
+    settings: Settings, *, stop: threading.Event | None = None
+) -> Iterator[RequestBudget | None]:
+    """:func:`open_budget` for the ledger ``settings`` name; None when Benchling is not configured (the
+    start checks then say so)."""
+    if settings.client is None:
+        yield None
+        return
+    with open_budget(settings.client, settings.ledger_location, stop=stop) as budget:
+        yield budget
 
 
 def open_client(
@@ -123,10 +166,12 @@ def open_pipeline(
     folders: Sequence[Path] = (),
     on_wait: Callable[[PacingWait], None] | None = None,
     stop: threading.Event | None = None,
+    budget: RequestBudget | None = None,
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit. ``command`` (with
     the ``folders`` it watches) registers this process in the ledger's instances while it runs;
-    ``on_wait`` and ``stop`` go to the client it makes (see :func:`open_client`)."""
+    ``on_wait`` and ``stop`` go to the client it makes (see :func:`open_client`), which draws on
+    ``budget`` (the process's, :func:`open_budget`) or else on a budget of its own."""
     registry = discover_parsers(settings.parsers_dir)
     schema_map = load_schema_map(
         settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
@@ -136,13 +181,10 @@ def open_pipeline(
         api = client
         if api is None:
             client_settings = settings.require_client()
-            budget = (
-                open_shared_budget(str(location), client_settings, stop=stop)
-                if is_postgres_dsn(location)
-                else None
-            )
-            if budget is not None:
-                stack.callback(budget.close)
+            if budget is None:
+                budget = stack.enter_context(
+                    open_budget(client_settings, location, on_wait=on_wait, stop=stop)
+                )
             api = stack.enter_context(open_client(client_settings, budget=budget, on_wait=on_wait, stop=stop))
         ledger: Ledger = open_ledger(location, host_id=settings.host_id, lease_seconds=settings.lease_seconds)
         stack.callback(ledger.close)
