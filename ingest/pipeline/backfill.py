@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ log = logging.getLogger("ingest.backfill")
 
 #: How often a waiting thread looks whether the backfill was stopped.
 _POLL_SECONDS = 0.5
+#: How long files another worker holds are waited for at the end, and how often they are looked at.
+HELD_PATIENCE_SECONDS = 300.0
+_HELD_POLL_SECONDS = 1.0
 
 
 @dataclass
@@ -53,11 +57,20 @@ class Backfill:
     ``uploaders`` batches are finished at once (1: one after the other, planning still ahead), each with
     one request in flight: against a tenant that answers in 100-200 ms, 20 requests/s (an app's limit
     at 600/30) need three or four in flight. ``batches_ahead`` planned batches may wait for an uploader.
-    At most ``uploaders + batches_ahead + 1`` batches' plans are held at once.
+    At most ``uploaders + batches_ahead + 1`` batches' plans are held at once. Files another worker
+    held are reported last, once it finished them or they were taken over (``held_patience_seconds``).
     """
 
     def __init__(
-        self, pipeline: Pipeline, *, batch_files: int = 25, uploaders: int = 4, batches_ahead: int = 1
+        self,
+        pipeline: Pipeline,
+        *,
+        batch_files: int = 25,
+        uploaders: int = 4,
+        batches_ahead: int = 1,
+        held_patience_seconds: float = HELD_PATIENCE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         for name, value in (
             ("batch_files", batch_files),
@@ -70,6 +83,9 @@ class Backfill:
         self._batch_files = batch_files
         self._uploaders = uploaders
         self._batches_ahead = batches_ahead
+        self._held_patience = held_patience_seconds
+        self._clock = clock
+        self._sleep = sleep
 
     def run(
         self,
@@ -90,6 +106,13 @@ class Backfill:
             paths[start : start + self._batch_files] for start in range(0, len(paths), self._batch_files)
         ]
         outcomes: list[Outcome] = []
+        held: list[Outcome] = []
+
+        def report(outcome: Outcome) -> None:
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
         # ``closing``: an error in ``on_outcome`` (or Ctrl-C) stops and joins the threads before it leaves.
         with closing(
             _Run(
@@ -98,10 +121,37 @@ class Backfill:
         ) as finished:
             for batch in finished:
                 for outcome in batch.outcomes:
-                    outcomes.append(outcome)
-                    if on_outcome is not None:
-                        on_outcome(outcome)
+                    (held.append if outcome.held_elsewhere else report)(outcome)
+        for outcome in self._wait_for_held(held, root):
+            report(outcome)
         return outcomes
+
+    def _wait_for_held(self, held: list[Outcome], root: Path) -> list[Outcome]:
+        """The files another worker (a second reprocess, a watch, another host) held when their turn
+        came: taken again until that worker has finished them (already done) or its lease ran out (taken
+        over and finished here), for up to ``held_patience_seconds``; those still held then stay
+        ``waiting``. Without this, two hosts reprocessing one folder would each end with "waiting" for
+        the files the other had in hand."""
+        deadline = self._clock() + self._held_patience
+        final: list[Outcome] = []
+        while held:
+            again: list[Outcome] = []
+            for outcome in held:
+                try:
+                    source = describe_path(outcome.path)
+                except IngestError as exc:
+                    log.error("%s: %s", outcome.path, exc.message)
+                    continue
+                # Never ``force`` here: the first admission already recorded a forced generation.
+                now = self._pipeline.ingest(source, root=root)
+                (again if now.held_elsewhere else final).append(now)
+            held = again
+            if held and self._clock() >= deadline:
+                final.extend(held)
+                break
+            if held:
+                self._sleep(_HELD_POLL_SECONDS)
+        return final
 
     def plan_batch(
         self,

@@ -24,6 +24,8 @@ class Outcome:
     kind: OutcomeKind
     record: FileRecord
     message: str = ""
+    #: ``waiting`` because another worker (thread, process or host) holds the row, or took it over.
+    held_elsewhere: bool = False
 
     @property
     def path(self) -> Path:
@@ -36,3 +38,8 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, int]:
     for outcome in outcomes:
         counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
     return counts
+
+
+def held_elsewhere(record: FileRecord, message: str = "already in progress in another worker") -> Outcome:
+    """The row is another worker's now: waiting, until that worker finishes it or its lease runs out."""
+    return Outcome("waiting", record, message, held_elsewhere=True)

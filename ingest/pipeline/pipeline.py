@@ -35,7 +35,7 @@ from ingest.pipeline.admission import Admission
 from ingest.pipeline.attachment_rows import AttachmentRows
 from ingest.pipeline.filing_records import FileMover
 from ingest.pipeline.load_steps import LOADING, LoadSteps
-from ingest.pipeline.outcome import Outcome
+from ingest.pipeline.outcome import Outcome, held_elsewhere
 from ingest.pipeline.plan_steps import PlanSteps
 from ingest.pipeline.row_endings import RowEndings
 from ingest.resolve import EntityLookup, RenderPng, SchemaMap, TenantLookup, identity
@@ -195,11 +195,11 @@ class Pipeline:
         found = self._ledger.record_discovered(source, root=root, forced=force)
         record = self._ledger.claim(found.id)
         if record is None:
-            return Outcome("waiting", found, "already in progress in another worker")
+            return held_elsewhere(found)
         try:
             return self._admission.admit_claimed(record, source, force)
         except LeaseLostError as exc:
-            return Outcome("waiting", found, exc.message)
+            return held_elsewhere(found, exc.message)
         finally:
             self._ledger.release(found.id)
 
@@ -238,7 +238,7 @@ class Pipeline:
             for record, source in prepared:
                 claimed = self._ledger.claim(record.id)
                 if claimed is None:
-                    early[record.id] = Outcome("waiting", record, "already in progress in another worker")
+                    early[record.id] = held_elsewhere(record)
                 else:
                     held.append((claimed, source))
             done = self._finish_held(held)
@@ -320,7 +320,7 @@ class Pipeline:
     ) -> FileRecord | Outcome:
         claimed = self._ledger.claim(record.id)
         if claimed is None:
-            return Outcome("waiting", record, "already in progress in another worker")
+            return held_elsewhere(record)
         try:
             return self._step_held(claimed, source, through=through, holding=holding)
         finally:
@@ -340,7 +340,7 @@ class Pipeline:
         try:
             return self._take(record, source, through, holding)
         except (LeaseLostError, LedgerUnavailableError) as exc:  # the row is left as the ledger has it
-            return Outcome("waiting", record, exc.message)
+            return Outcome("waiting", record, exc.message, held_elsewhere=isinstance(exc, LeaseLostError))
 
     def _take(
         self, record: FileRecord, source: SourceFile | None, through: _Through, holding: Holding | None

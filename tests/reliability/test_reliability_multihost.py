@@ -243,6 +243,7 @@ def run_scenario(
     return figures
 
 
+@pytest.mark.timeout(1200)  # three waits of up to DEFAULT.timeout each, so that a slow one says why
 def test_two_hosts_on_one_postgres_ledger_survive_a_host_and_a_database_crash(
     tmp_path: Path,
     map_without_png: Path,
