@@ -34,9 +34,9 @@ from ingest.ledger.migrations import migrate_postgres
 from ingest.ledger.postgres_claims import PostgresClaims
 from ingest.ledger.postgres_reads import Cursor
 from ingest.ledger.postgres_schema import POSTGRES_MIGRATIONS
-from ingest.ledger.records import FileRecord, InflightStep, State, check_transition
+from ingest.ledger.records import FileRecord, State, check_transition
 from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
-from ingest.ledger.state_changes import StateChanges
+from ingest.ledger.state_changes import StateChanges, error_json
 from ingest.models import SourceFile
 
 log = logging.getLogger("ingest.ledger")
@@ -170,20 +170,7 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
             )
         return record_from_row(row)
 
-    def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
-        return self._move(file_id, "failed", str(error.get("message")), {"last_error": _json(error)})
-
-    def mark_duplicate(self, file_id: int, original: FileRecord) -> FileRecord:
-        detail = f"same sha256 as row {original.id}"
-        return self._move(file_id, "duplicate", detail, {"duplicate_of": original.id})
-
-    def mark_attachment(self, file_id: int, owner: FileRecord) -> FileRecord:
-        return self._move(file_id, "attachment", f"uploaded with ledger row {owner.id} ({owner.path})", {})
-
     # -- checkpoints within a state -----------------------------------------------------------------------
-
-    def mark_inflight(self, file_id: int, step: InflightStep) -> FileRecord:
-        return self._set(file_id, {"inflight": step})
 
     def record_blob(self, file_id: int, key: str, blob_id: str) -> FileRecord:
         with self._tx() as cur:
@@ -191,9 +178,6 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
             blobs = json.loads(row["blob_ids"])
             blobs[key] = blob_id
             return self._write(cur, file_id, {"blob_ids": json.dumps(blobs)})
-
-    def record_transaction(self, file_id: int, transaction_id: str) -> FileRecord:
-        return self._set(file_id, {"transaction_id": transaction_id})
 
     def record_transient_failure(
         self, file_id: int, error: Mapping[str, Any], *, retry_at: float
@@ -205,24 +189,12 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
                 "UPDATE files SET attempts = attempts + 1 WHERE id = %s",
                 (file_id,),
             )
-            record = self._write(cur, file_id, {"last_error": _json(error), "next_attempt_at": retry_at})
+            record = self._write(cur, file_id, {"last_error": error_json(error), "next_attempt_at": retry_at})
             cur.execute(
                 "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (%s, %s, %s, %s, %s)",
                 (file_id, now, state, state, f"transient: {error.get('message', '')}"),
             )
         return record
-
-    def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
-        return self._set(file_id, {"next_attempt_at": retry_at})
-
-    def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
-        return self._set(file_id, {"last_error": _json(problem)})
-
-    def record_final_path(self, file_id: int, path: Path) -> FileRecord:
-        return self._set(file_id, {"final_path": str(path)})
-
-    def release_file(self, file_id: int) -> FileRecord:
-        return self._set(file_id, {"final_path": None, "root": None})
 
     def record_attachments(self, file_id: int, paths: Sequence[Path]) -> None:
         if not paths:
@@ -302,10 +274,6 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
         ).fetchone()
         assert row is not None
         return record_from_row(row)
-
-
-def _json(value: Mapping[str, Any]) -> str:
-    return json.dumps(dict(value), default=str)
 
 
 def _secrets_of(dsn: str) -> tuple[str, ...]:

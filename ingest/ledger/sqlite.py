@@ -23,11 +23,11 @@ from ingest.ledger.claims import LocalClaims
 from ingest.ledger.instances import InstanceRecord, default_host_id, new_instance_id
 from ingest.ledger.interface import Ledger
 from ingest.ledger.migrations import migrate_sqlite
-from ingest.ledger.records import FileRecord, InflightStep, State, check_transition
+from ingest.ledger.records import FileRecord, State, check_transition
 from ingest.ledger.sqlite_instances import SqliteInstances
 from ingest.ledger.sqlite_reads import SqliteReads
 from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
-from ingest.ledger.state_changes import StateChanges
+from ingest.ledger.state_changes import StateChanges, error_json
 from ingest.models import SourceFile
 
 
@@ -175,21 +175,7 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
             row = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
         return record_from_row(row)
 
-    def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
-        values = {"last_error": _json(error)}
-        return self._move(file_id, "failed", str(error.get("message")), values)
-
-    def mark_duplicate(self, file_id: int, original: FileRecord) -> FileRecord:
-        detail = f"same sha256 as row {original.id}"
-        return self._move(file_id, "duplicate", detail, {"duplicate_of": original.id})
-
-    def mark_attachment(self, file_id: int, owner: FileRecord) -> FileRecord:
-        return self._move(file_id, "attachment", f"uploaded with ledger row {owner.id} ({owner.path})", {})
-
     # -- checkpoints within a state -------------------------------------------------------------------
-
-    def mark_inflight(self, file_id: int, step: InflightStep) -> FileRecord:
-        return self._set(file_id, {"inflight": step})
 
     def record_blob(self, file_id: int, key: str, blob_id: str) -> FileRecord:
         with self._tx() as db:
@@ -200,9 +186,6 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
             out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
         return record_from_row(out)
 
-    def record_transaction(self, file_id: int, transaction_id: str) -> FileRecord:
-        return self._set(file_id, {"transaction_id": transaction_id})
-
     def record_transient_failure(
         self, file_id: int, error: Mapping[str, Any], *, retry_at: float
     ) -> FileRecord:
@@ -211,7 +194,7 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
             db.execute(
                 "UPDATE files SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
                 " updated_at = ? WHERE id = ?",
-                (_json(error), retry_at, now, file_id),
+                (error_json(error), retry_at, now, file_id),
             )
             state = db.execute("SELECT state FROM files WHERE id = ?", (file_id,)).fetchone()["state"]
             db.execute(
@@ -220,18 +203,6 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
             )
             out = db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
         return record_from_row(out)
-
-    def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
-        return self._set(file_id, {"next_attempt_at": retry_at})
-
-    def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
-        return self._set(file_id, {"last_error": _json(problem)})
-
-    def record_final_path(self, file_id: int, path: Path) -> FileRecord:
-        return self._set(file_id, {"final_path": str(path)})
-
-    def release_file(self, file_id: int) -> FileRecord:
-        return self._set(file_id, {"final_path": None, "root": None})
 
     def record_attachments(self, file_id: int, paths: Sequence[Path]) -> None:
         with self._tx() as db:
@@ -288,7 +259,3 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
             f"UPDATE files SET {columns}, updated_at = ? WHERE id = ?",
             [*values.values(), self._now(), file_id],
         )
-
-
-def _json(value: Mapping[str, Any]) -> str:
-    return json.dumps(dict(value), default=str)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ingest.ledger.plan_codec import plan_to_json
-from ingest.ledger.records import FileRecord, State
+from ingest.ledger.records import FileRecord, InflightStep, State
 from ingest.models import RunPlan
 
 
@@ -19,6 +20,10 @@ class StateChanges:
     def _move(
         self, file_id: int, to_state: State, detail: str | None, values: Mapping[str, Any]
     ) -> FileRecord:
+        raise NotImplementedError
+
+    def _set(self, file_id: int, values: Mapping[str, Any]) -> FileRecord:
+        """Write ``values`` to the row without a state change."""
         raise NotImplementedError
 
     def reoffer(self, file_id: int, *, detail: str) -> FileRecord:
@@ -60,3 +65,38 @@ class StateChanges:
 
     def mark_changed(self, file_id: int, *, detail: str) -> FileRecord:
         return self._move(file_id, "changed", detail, {})
+
+    def mark_failed(self, file_id: int, error: Mapping[str, Any]) -> FileRecord:
+        return self._move(file_id, "failed", str(error.get("message")), {"last_error": error_json(error)})
+
+    def mark_duplicate(self, file_id: int, original: FileRecord) -> FileRecord:
+        detail = f"same sha256 as row {original.id}"
+        return self._move(file_id, "duplicate", detail, {"duplicate_of": original.id})
+
+    def mark_attachment(self, file_id: int, owner: FileRecord) -> FileRecord:
+        return self._move(file_id, "attachment", f"uploaded with ledger row {owner.id} ({owner.path})", {})
+
+    # -- checkpoints within a state (no state change) ----------------------------------------------------
+
+    def mark_inflight(self, file_id: int, step: InflightStep) -> FileRecord:
+        return self._set(file_id, {"inflight": step})
+
+    def record_transaction(self, file_id: int, transaction_id: str) -> FileRecord:
+        return self._set(file_id, {"transaction_id": transaction_id})
+
+    def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
+        return self._set(file_id, {"next_attempt_at": retry_at})
+
+    def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
+        return self._set(file_id, {"last_error": error_json(problem)})
+
+    def record_final_path(self, file_id: int, path: Path) -> FileRecord:
+        return self._set(file_id, {"final_path": str(path)})
+
+    def release_file(self, file_id: int) -> FileRecord:
+        return self._set(file_id, {"final_path": None, "root": None})
+
+
+def error_json(value: Mapping[str, Any]) -> str:
+    """An error or problem as the ``last_error`` column holds it."""
+    return json.dumps(dict(value), default=str)
