@@ -54,7 +54,8 @@ ALLOWED: Mapping[State, frozenset[State]] = {
     "planned": frozenset({"blobs_uploaded", "run_created", "done", "failed", "changed"}),
     "blobs_uploaded": frozenset({"run_created", "done", "failed", "changed"}),
     "run_created": frozenset({"done", "failed"}),
-    "done": frozenset(),
+    # Done on another tenant than the one now configured: offered for this one (``Admission``).
+    "done": frozenset({"discovered"}),
     # A quarantined file may be put back in line (retry) or found to be a duplicate on its next try.
     "failed": frozenset({"discovered"}),
     "duplicate": frozenset({"discovered"}),

@@ -3,6 +3,7 @@ again (failed, changed), and duplicates by content, before any planning."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ingest.contract import ParserChooser
@@ -15,12 +16,26 @@ from ingest.pipeline.outcome import Outcome
 class Admission:
     """Settles a claimed, just-recorded row or hands it on for planning."""
 
-    def __init__(self, ledger: Ledger, parsers: ParserChooser, moves: FileMover) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        parsers: ParserChooser,
+        moves: FileMover,
+        *,
+        planned_here: Callable[[FileRecord], bool],
+    ) -> None:
         self._ledger = ledger
         self._parsers = parsers
         self._moves = moves
+        self._planned_here = planned_here
 
     def admit_claimed(self, record: FileRecord, source: SourceFile, force: bool) -> FileRecord | Outcome:
+        if record.state == "done" and not self._planned_here(record):
+            # Done on another tenant (BENCHLING_URL named it then): this tenant has not got it yet. Its
+            # plan here derives this tenant's ids, so a run this tenant already holds is adopted.
+            record = self._ledger.reoffer(
+                record.id, detail=f"done on another tenant (run {record.run_id}); offered for this one"
+            )
         if record.state == "done":
             record = self._file_left_behind(record, source)
             return Outcome("already_done", record, "already ingested; nothing created")
@@ -48,6 +63,8 @@ class Admission:
         for other in self._ledger.by_sha(record.sha256):
             if other.id == record.id or other.state in ("failed", "duplicate", "changed"):
                 continue
+            if not self._planned_here(other):
+                continue  # that content went to another tenant, not to this one
             if other.state == "discovered" and other.id > record.id:
                 continue
             return other

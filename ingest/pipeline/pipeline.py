@@ -94,7 +94,7 @@ class Pipeline:
         )
         self._load = LoadSteps(ledger, self._loader, finder, plans=self._plans)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
-        self._admission = Admission(ledger, parsers, self._moves)
+        self._admission = Admission(ledger, parsers, self._moves, planned_here=self._plans.planned_here)
         self._attachments = AttachmentRows(ledger, clock=clock, grace_seconds=attachment_grace_seconds)
         self._endings = RowEndings(
             ledger,

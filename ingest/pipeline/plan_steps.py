@@ -163,15 +163,23 @@ class PlanSteps:
         log.info("%s: rendering its chromatogram again (the rendered file was not there)", record.path)
         self.renders.restore(plan, fresh)
 
+    def planned_here(self, record: FileRecord) -> bool:
+        """False when the row's plan was made for another tenant than this pipeline's (its run id does
+        not derive from this tenant). A row without a plan, or planned by an earlier version of this tool
+        (random ids), cannot tell and counts as this tenant's."""
+        plan = record.plan
+        if plan is None or uuid.UUID(plan.run_id).version != 5:
+            return True
+        return (
+            run_id_for(self._tenant_key, plan.run.schema_id, record.sha256, record.generation) == plan.run_id
+        )
+
     def check_tenant(self, record: FileRecord) -> None:
         """OtherTenantError when the row's plan was made for another tenant than this pipeline's: its
-        ids, blob ids and run belong there, and sending them here would leave its run there half-made.
-        A plan of an earlier version of this tool (random ids) cannot tell and is let through."""
+        ids, blob ids and run belong there, and sending them here would leave its run there half-made."""
+        if self.planned_here(record):
+            return
         plan = record.require_plan()
-        if uuid.UUID(plan.run_id).version != 5:
-            return
-        if run_id_for(self._tenant_key, plan.run.schema_id, record.sha256, record.generation) == plan.run_id:
-            return
         raise OtherTenantError(
             f"'{record.path}' was planned for another Benchling tenant than '{self._tenant_key}' "
             f"(BENCHLING_URL names it now; run {plan.run_id} of the plan does not derive from it). Nothing "
