@@ -51,7 +51,15 @@ def time_once(args: list[str]) -> tuple[float, float | None]:
 
 def measure(repeat: int) -> dict[str, Any]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    figures: dict[str, Any] = {"repeat": repeat, "target_s": TARGET_SECONDS, "load_average": load}
+    # The scheduling priority the processes ran at: `nice -n -20` (as root) gives them a core before the
+    # other sessions' work, so that the wall time shows the command, not the machine's load.
+    niceness = os.nice(0) if hasattr(os, "nice") else None
+    figures: dict[str, Any] = {
+        "repeat": repeat,
+        "target_s": TARGET_SECONDS,
+        "load_average": load,
+        "niceness": niceness,
+    }
     for name, args in CASES.items():
         time_once(args)  # the first run fills the OS file cache and writes .pyc files
         runs = [time_once(args) for _ in range(repeat)]

@@ -563,7 +563,13 @@ def _cli_start_section(f: dict[str, Any]) -> list[str]:
         "`--help` and `--version` import no command (`run --help` imports the `run` command and what it "
         "needs: pandas, the client...). Load average at the start: "
         f"{round(f.get('load_average') or 0, 1)} on this machine's cores (wall times grow with it; CPU "
-        "time is what the process itself used).",
+        "time is what the process itself used)."
+        + (
+            f" Run at scheduling priority {f['niceness']} (`nice -n {f['niceness']}`): the commands got a "
+            "core before the other work on the machine, so their wall time is little moved by the load."
+            if f.get("niceness")
+            else ""
+        ),
         "",
         "| command | median wall | min / max wall | median CPU | target |",
         "|---|---|---|---|---|",
