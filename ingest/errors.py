@@ -12,6 +12,7 @@ ever carries a credential: callers pass only method, path, status and Benchling'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,6 +45,21 @@ class IngestError(Exception):
             "pauses_ingestion": self.pauses_ingestion,
             "details": {k: _jsonable(v) for k, v in self.context.items()},
         }
+
+
+#: A run of letters and digits this long, or a ``sk_`` prefix, looks like a key or a secret.
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_\-]{16,}")
+
+
+def shown_setting(value: str) -> str:
+    """A setting's bad value as an error may show it: quoted, unless it looks like a secret (a key
+    put in the wrong variable, e.g. BENCHLING_URL and BENCHLING_API_KEY swapped), which is described
+    instead of shown."""
+    text = value.strip()
+    looks_secret = text.lower().startswith(("sk_", "sk-")) or bool(_TOKEN_RUN.search(text)) or len(text) > 80
+    if looks_secret and "://" not in text[:12]:
+        return f"a value of {len(text)} characters that looks like a key (not shown)"
+    return repr(text)
 
 
 def _jsonable(value: Any) -> Any:

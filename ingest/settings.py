@@ -21,7 +21,7 @@ from pathlib import Path
 import platformdirs
 
 from ingest.benchling import ClientSettings
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, shown_setting
 from ingest.ledger.instances import default_host_id
 from ingest.ledger.location import describe_location, dsn_secrets, is_postgres_dsn
 
@@ -115,7 +115,8 @@ def load_settings(
     if workers is None and env_workers:
         if not env_workers.isdigit() or int(env_workers) < 1:
             raise ConfigError(
-                f"BENCHLING_INGEST_WORKERS is {env_workers!r}; expected a whole number of at least 1.",
+                f"BENCHLING_INGEST_WORKERS is {shown_setting(env_workers)}; expected a whole number of at "
+                "least 1.",
                 field="BENCHLING_INGEST_WORKERS",
             )
         workers = int(env_workers)
@@ -125,8 +126,8 @@ def load_settings(
     elif render_workers is None and env_render:
         if not env_render.isdigit():
             raise ConfigError(
-                f"BENCHLING_INGEST_RENDER_WORKERS is {env_render!r}; expected a whole number (0 draws "
-                "chromatograms in the ingest workers themselves) or 'auto'.",
+                f"BENCHLING_INGEST_RENDER_WORKERS is {shown_setting(env_render)}; expected a whole number "
+                "(0 draws chromatograms in the ingest workers themselves) or 'auto'.",
                 field="BENCHLING_INGEST_RENDER_WORKERS",
             )
         render_workers = int(env_render)
@@ -165,7 +166,8 @@ def _lease_seconds(text: str) -> float:
         value = 0.0
     if not value > 0:
         raise ConfigError(
-            f"BENCHLING_INGEST_LEASE_SECONDS is {text!r}; expected seconds above zero, e.g. '60'.",
+            f"BENCHLING_INGEST_LEASE_SECONDS is {shown_setting(text)}; expected seconds above zero, "
+            "e.g. '60'.",
             field="BENCHLING_INGEST_LEASE_SECONDS",
         )
     return value

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ingest.benchling.credentials import ApiKey, ClientCredentials, Credentials
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, shown_setting
 
 _RATE_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
 #: Benchling's documented throughput cap on POST /assay-results.
@@ -35,7 +35,8 @@ class RateLimit:
         match = _RATE_LIMIT.match(text)
         if not match:
             raise ConfigError(
-                f"{field} is {text!r}; expected '<requests>/<seconds>', for example '60/30'.", field=field
+                f"{field} is {shown_setting(text)}; expected '<requests>/<seconds>', for example '60/30'.",
+                field=field,
             )
         return cls(int(match.group(1)), float(match.group(2)))
 
@@ -67,8 +68,17 @@ class ClientSettings:
             )
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
+            swapped = "" if "://" in url else " (are BENCHLING_URL and BENCHLING_API_KEY swapped?)"
             raise ConfigError(
-                f"BENCHLING_URL is {url!r}; expected an http(s) URL such as https://tenant.benchling.com.",
+                f"BENCHLING_URL is {shown_setting(url)}; expected an http(s) URL such as "
+                f"https://tenant.benchling.com{swapped}.",
+                field="BENCHLING_URL",
+            )
+        if "@" in parts.netloc:
+            raise ConfigError(
+                "BENCHLING_URL carries a user name or password (not shown); expected the bare tenant URL, "
+                "such as https://tenant.benchling.com, with the credentials in BENCHLING_API_KEY or "
+                "BENCHLING_CLIENT_ID and BENCHLING_CLIENT_SECRET.",
                 field="BENCHLING_URL",
             )
         key = environ.get("BENCHLING_API_KEY", "").strip()
@@ -102,8 +112,8 @@ class ClientSettings:
         hourly_text = environ.get("BENCHLING_RESULTS_PER_HOUR", "").strip()
         if hourly_text and not (hourly_text.isdigit() and int(hourly_text) >= 1):
             raise ConfigError(
-                f"BENCHLING_RESULTS_PER_HOUR is {hourly_text!r}; expected a whole number of requests of at "
-                "least 1, for example '10000'.",
+                f"BENCHLING_RESULTS_PER_HOUR is {shown_setting(hourly_text)}; expected a whole number of "
+                "requests of at least 1, for example '10000'.",
                 field="BENCHLING_RESULTS_PER_HOUR",
             )
         return cls(
