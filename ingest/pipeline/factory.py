@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +52,8 @@ from parsers import discover_parsers
 if TYPE_CHECKING:
     from ingest.ledger.postgres import PostgresLedger
     from ingest.ledger.postgres_budget import PostgresRequestBudget
+
+log = logging.getLogger("ingest.watch")
 
 #: The ledger as it may be shown: a path, or a URL without its password.
 describe_ledger = describe_location
@@ -223,10 +226,23 @@ def watch_service(
     quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes. ``stop``:
     the event given to ``open_pipeline`` too, so that stopping the service ends the client's waits;
     ``pause_check`` tells when a pause can end."""
-    options = dataclasses.replace(options, unit_suffixes=pipeline.unit_suffixes)
+    filing = pipeline.filing_options
+    roots = [f.absolute() for f in folders]
+    # The archive and the quarantine may sit inside a watched folder: what is filed there is not found
+    # again (and filed into itself).
+    inside = [
+        d.absolute()
+        for d in (filing.archive_dir, filing.failed_dir)
+        if d is not None and any(d.absolute().is_relative_to(root) for root in roots)
+    ]
+    for folder in inside:
+        log.info("%s is inside a watched folder and is not watched.", folder)
+    options = dataclasses.replace(
+        options, unit_suffixes=pipeline.unit_suffixes, skip_folders=(*options.skip_folders, *inside)
+    )
     rejected = RejectedFiles(pipeline.filing_options.failed_dir, now=lambda: dt.datetime.now().astimezone())
     watcher = FolderWatcher(
-        [f.absolute() for f in folders],
+        roots,
         options,
         is_known=known_unless_unreachable(pipeline),
         on_reject=rejected,

@@ -58,11 +58,17 @@ class RootListing:
 
 
 def list_root(
-    root: Path, path_filter: PathFilter, unit_suffixes: Sequence[str], *, recursive: bool
+    root: Path,
+    path_filter: PathFilter,
+    unit_suffixes: Sequence[str],
+    *,
+    recursive: bool,
+    skip: Sequence[Path] = (),
 ) -> RootListing:
-    """List the candidates under ``root`` (never raises for file-system errors)."""
+    """List the candidates under ``root`` (never raises for file-system errors); folders in ``skip``
+    are not entered."""
     suffixes = tuple(suffix.lower() for suffix in unit_suffixes)
-    walker = _Walker(root, path_filter, suffixes, recursive)
+    walker = _Walker(root, path_filter, suffixes, recursive, frozenset(_same_folder_key(p) for p in skip))
     try:
         entries = _scan_dir(root)
     except OSError as exc:
@@ -105,11 +111,19 @@ def list_exports(
 
 
 class _Walker:
-    def __init__(self, root: Path, path_filter: PathFilter, suffixes: tuple[str, ...], recursive: bool):
+    def __init__(
+        self,
+        root: Path,
+        path_filter: PathFilter,
+        suffixes: tuple[str, ...],
+        recursive: bool,
+        skip: frozenset[str] = frozenset(),
+    ):
         self.root = root
         self.filter = path_filter
         self.suffixes = suffixes
         self.recursive = recursive
+        self.skip = skip
         self.complete = True
 
     def walk(self, folder: Path, relative: PurePath, entries: list[os.DirEntry[str]]) -> list[Candidate]:
@@ -121,6 +135,8 @@ class _Walker:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 self.complete = False
+                continue
+            if is_dir and self.skip and _same_folder_key(Path(entry.path)) in self.skip:
                 continue
             marker = self.filter.marker_for(entry.name)
             marker_present = marker is None or marker.lower() in file_names
@@ -225,3 +241,8 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 def _describe(exc: OSError) -> str:
     return f"{type(exc).__name__}: {exc.strerror or exc}"
+
+
+def _same_folder_key(path: Path) -> str:
+    """One spelling per folder: absolute, normalised, case-folded where the platform ignores case."""
+    return os.path.normcase(os.path.abspath(path))

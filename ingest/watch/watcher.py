@@ -69,6 +69,9 @@ class WatchOptions:
     done_marker: str | None = None
     recursive: bool = True
     retry_max_seconds: float = 60.0
+    #: Folders never listed although inside a watched folder: the archive, the quarantine and the work
+    #: folder (else what is archived there would be found again, and archived into itself).
+    skip_folders: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         if self.settle_seconds < 0:
@@ -229,7 +232,11 @@ class FolderWatcher:
             ready: list[SourceFile] = []
             for root in self.roots:
                 listing = list_root(
-                    root, self._filter, self.options.unit_suffixes, recursive=self.options.recursive
+                    root,
+                    self._filter,
+                    self.options.unit_suffixes,
+                    recursive=self.options.recursive,
+                    skip=self.options.skip_folders,
                 )
                 self.folder_scans.record(listing)
                 if not self._note_availability(listing):
