@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 from ingest.watch.listing import Candidate, list_exports
+from ingest.watch.options import WatchOptions
 from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
 from ingest.watch.rejections import Rejection
 from ingest.watch.source_file import describe_path
-from ingest.watch.watcher import FolderWatcher, WatchOptions
+from ingest.watch.watcher import FolderWatcher
 
 __all__ = [
     "DEFAULT_EXCLUDES",

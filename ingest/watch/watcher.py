@@ -34,7 +34,8 @@ from ingest.models import SourceFile
 from ingest.watch.folder_scans import FolderScans
 from ingest.watch.listing import Candidate, RootListing, list_root
 from ingest.watch.observers import ObserverSupervisor
-from ingest.watch.patterns import DEFAULT_EXCLUDES, PathFilter
+from ingest.watch.options import WatchOptions
+from ingest.watch.patterns import PathFilter
 from ingest.watch.rejections import Rejection, link_target_taken, location_rejection, name_rejection
 from ingest.watch.settle import SettleTracker
 from ingest.watch.shares import is_network_path
@@ -47,39 +48,6 @@ MIN_EVENT_SCAN_GAP = 0.25
 HEALTH_CHECK_SECONDS = 1.0
 
 VersionKey = tuple[Path, int, int]
-
-
-@dataclass(frozen=True)
-class WatchOptions:
-    """How folders are watched. Globs match the path relative to its root (see ``ingest.watch.patterns``).
-
-    ``poll``: None picks per root (polling on network shares, native events elsewhere).
-    ``unit_suffixes``: a folder whose name ends with one of these (case-insensitive) is one unit.
-    ``done_marker``: when set, a file ``X`` is ready only once ``X<done_marker>`` exists beside it.
-    ``retry_max_seconds``: the longest wait before a version the consumer did not take (or a file that
-    cannot be read yet) is tried again; waits start at one second and double.
-    """
-
-    settle_seconds: float = 10.0
-    rescan_seconds: float = 30.0
-    poll: bool | None = None
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
-    unit_suffixes: tuple[str, ...] = (".d",)
-    done_marker: str | None = None
-    recursive: bool = True
-    retry_max_seconds: float = 60.0
-    #: Folders never listed although inside a watched folder: the archive, the quarantine and the work
-    #: folder (else what is archived there would be found again, and archived into itself).
-    skip_folders: tuple[Path, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.settle_seconds < 0:
-            raise ValueError(f"settle_seconds must be zero or more; got {self.settle_seconds!r}.")
-        if self.rescan_seconds <= 0:
-            raise ValueError(f"rescan_seconds must be more than zero; got {self.rescan_seconds!r}.")
-        if self.retry_max_seconds <= 0:
-            raise ValueError(f"retry_max_seconds must be more than zero; got {self.retry_max_seconds!r}.")
 
 
 def _log_rejection(rejection: Rejection) -> bool:
