@@ -134,6 +134,13 @@ class Backfill:
         the files the other had in hand."""
         deadline = self._clock() + self._held_patience
         final: list[Outcome] = []
+        if held:
+            log.info(
+                "%d file(s) were in another worker's hands; waiting up to %.0f s for them to be finished or "
+                "let go.",
+                len(held),
+                self._held_patience,
+            )
         while held:
             again: list[Outcome] = []
             for outcome in held:
