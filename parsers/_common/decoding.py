@@ -121,6 +121,7 @@ def decode_bytes(
         )
     encoding, text = guessed
     sample = _non_ascii_sample(text)
+    # The words "its site sets no encoding" are what parsers._plugin.guessed_encoding looks for.
     warning = (
         f"File '{file}' is not UTF-8 and its site sets no encoding: it was read as {encoding}, a guess "
         f"from its text (e.g. {sample!r}). If names look wrong, set the export's code page in "

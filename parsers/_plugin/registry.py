@@ -47,6 +47,7 @@ from parsers._plugin.contract import NearMiss, Parser, techniques_of, validate_p
 from parsers._plugin.dropin import load_dropin_folder
 from parsers._plugin.entry_points import Distributions, load_entry_points
 from parsers._plugin.formula_text import screen_formula_text
+from parsers._plugin.guessed_encoding import warn_of_guessed_encoding
 from parsers._plugin.placeholder_values import screen_placeholders
 
 #: How much of a file ``sniff`` sees.
@@ -265,7 +266,8 @@ class ParserRegistry:
                 file=path,
                 parser=entry.name,
             ) from exc
-        unset = screen_placeholders(checked, file=path)
+        told = warn_of_guessed_encoding(checked, file=path, hinted=chosen.encoding)
+        unset = screen_placeholders(told, file=path)
         return screen_formula_text(unset, policy=chosen.formula_text, file=path)
 
 

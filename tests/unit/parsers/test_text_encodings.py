@@ -189,3 +189,20 @@ def test_a_big5_export_is_guessed_as_big5(tmp_path: Path) -> None:
     parsed = discover_parsers().parse(path, hints=ParseHints())
     assert parsed.metadata["sample_name"] == "咖啡因-樣品20161017"
     assert parsed.provenance.encoding == "cp950"
+
+
+def test_a_json_export_in_a_legacy_code_page_is_warned_about_by_the_registry(tmp_path: Path) -> None:
+    # The JSON readers do not pass the decoder's warning on; the registry adds it from the provenance.
+    path = _rewritten(
+        TESTDATA / "benchling_connector_chromeleon_json" / "testdata" / "nitrat_brunnen3.json",
+        tmp_path,
+        {'"injection name":"Brunnen 3"': '"injection name":"Brunnen Süd 3"'},
+        "cp1252",
+    )
+    parsed = discover_parsers().parse(path, hints=ParseHints())
+    assert parsed.metadata["sample_name"] == "Brunnen Süd 3"
+    encoding = parsed.provenance.encoding
+    assert encoding in {"cp1250", "cp1252"}  # the same bytes in both
+    assert any("sets no encoding" in w and f"encoding: {encoding}" in w for w in parsed.warnings)
+    hinted = discover_parsers().parse(path, hints=ParseHints(encoding="cp1252"))
+    assert not any("sets no encoding" in w for w in hinted.warnings)
