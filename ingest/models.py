@@ -31,12 +31,15 @@ class ParseHints:
 
     ``date_order`` decides ``01/02/2023`` and ``decimal`` decides ``1,052`` only when nothing in the file
     does; ``formula_text`` says what happens to text that a spreadsheet would run as a formula
-    (``=cmd|...``): prefixed with ``'`` (neutralise), refused, or kept as it is.
+    (``=cmd|...``): prefixed with ``'`` (neutralise), refused, or kept as it is. ``encoding`` is the code
+    page the site's text exports are written in (a Python codec name such as ``cp932``), used when a file
+    has no BOM; without it a file that is not UTF-8 is read in a guessed code page, with a warning.
     """
 
     date_order: DateOrderHint | None = None
     decimal: DecimalHint | None = None
     formula_text: FormulaTextPolicy = "neutralise"
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)

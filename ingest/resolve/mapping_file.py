@@ -9,6 +9,7 @@ the live tenant, by ``resolver.check_mapping``.
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
@@ -126,6 +127,7 @@ class ParserMapping(_Strict):
     date_order: DateOrderHint | None = None
     decimal: DecimalHint | None = None
     formula_text: FormulaTextPolicy | None = None
+    encoding: str | None = None
     #: For parsers that read several techniques (``asm``): the files of this technique only. A mapping
     #: naming the file's technique wins over one without; it also fixes the columns the mapping is
     #: checked against (``ingest.contract.CONTRACTS``).
@@ -135,6 +137,11 @@ class ParserMapping(_Strict):
     run: RunSection
     results: ResultSection | None = None
     blobs: dict[str, BlobSource] = Field(default_factory=dict)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        return text_encoding(value)
 
     @field_validator("technique")
     @classmethod
@@ -168,11 +175,18 @@ class SchemaMap(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     #: How parsers read what a file cannot show by itself: ``01/02/2023`` (day_first|month_first) and
     #: ``1,052`` (comma|point) when nothing in the file decides; formula-like text
-    #: (neutralise|refuse|keep). A mapping may override each.
+    #: (neutralise|refuse|keep); the code page of text exports without a BOM (``encoding: cp932``, a
+    #: Python codec name). A mapping may override each.
     date_order: DateOrderHint | None = None
     decimal: DecimalHint | None = None
     formula_text: FormulaTextPolicy = "neutralise"
+    encoding: str | None = None
     mappings: tuple[ParserMapping, ...]
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        return text_encoding(value)
 
     @field_validator("timezone")
     @classmethod
@@ -220,6 +234,7 @@ class SchemaMap(_Strict):
             date_order=(mapping.date_order if mapping and mapping.date_order else self.date_order),
             decimal=(mapping.decimal if mapping and mapping.decimal else self.decimal),
             formula_text=(mapping.formula_text if mapping and mapping.formula_text else self.formula_text),
+            encoding=(mapping.encoding if mapping and mapping.encoding else self.encoding),
         )
 
     def project_for(self, mapping: ParserMapping) -> str | None:
@@ -227,6 +242,22 @@ class SchemaMap(_Strict):
 
     def registry_for(self, mapping: ParserMapping) -> str | None:
         return mapping.registry or self.defaults.registry
+
+
+def text_encoding(value: str | None) -> str | None:
+    """``value`` when it names a codec that decodes bytes to text (``cp932``, ``Shift_JIS``, ``latin-1``),
+    else a ValueError saying what was expected; None stays None."""
+    if value is None:
+        return None
+    expected = (
+        "expected a text encoding (Python codec name) such as cp932, cp936, cp1251, cp1252, latin-1 or utf-8"
+    )
+    try:
+        codecs.lookup(value)
+        "".encode(value)  # bytes-to-bytes codecs (base64, zlib) are found but are no text encodings
+    except LookupError:
+        raise ValueError(f"unknown encoding {value!r}; {expected}") from None
+    return value
 
 
 def _folder_matches(pattern: str, folder: Path) -> bool:

@@ -3,6 +3,8 @@
 Shared by every text format. Seen in the wild: ``02/08/2023 16:11:10`` (day first), ``3/10/2022 9:53:59 PM``
 (US, month first), ``28-1-2020 20:11:51`` (day first with dashes), ``21.2.2012. 13:16:57`` (Croatian,
 trailing dot), ISO ``2023-08-02 16:11:10`` and ``2021-09-21 4:08:11 PM`` (ISO date, 12-hour clock),
+``2016/10/17 下午 01:02:06`` (Chinese, Japanese and Korean PCs write the morning/afternoon word before
+the time: 上午/下午, 午前/午後, 오전/오후),
 month names ``28-Jan-22, 11:36:29``, ``28-jan-20`` (Dutch), ``7. März 2023``, ``26 mai 2017``, and a UTC
 offset after the time (``+02:00``, ``+0200``, ``Z``, ``UTC+2``).
 
@@ -141,7 +143,25 @@ _LEADING_WEEKDAY = re.compile(r"^(?P<word>[^\W\d_]{2,12})\.?,?\s+(?=\S)")
 _DATE_IN_TEXT = re.compile(
     r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[/-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})(?![\w/-])"
 )
-_TWELVE_HOUR = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*[AaPp]\.?\s?[Mm]\b")
+#: The morning/afternoon words of Chinese, Japanese and Korean locales, as AM or PM.
+_LOCAL_MERIDIEM = {"上午": "AM", "下午": "PM", "午前": "AM", "午後": "PM", "오전": "AM", "오후": "PM"}
+_LOCAL_MERIDIEM_TIME = re.compile(
+    rf"(?P<word>{'|'.join(_LOCAL_MERIDIEM)})\s*(?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
+    rf"|(?P<time2>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*(?P<word2>{'|'.join(_LOCAL_MERIDIEM)})"
+)
+_TWELVE_HOUR = re.compile(
+    rf"\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*[AaPp]\.?\s?[Mm]\b|{_LOCAL_MERIDIEM_TIME.pattern}"
+)
+
+
+def _latin_meridiem(text: str) -> str:
+    """``text`` with a 上午/下午-style word before (or after) a time written as AM/PM after it."""
+
+    def latin(match: re.Match[str]) -> str:
+        word, time = (match["word"], match["time"]) if match["word"] else (match["word2"], match["time2"])
+        return f"{time} {_LOCAL_MERIDIEM[word]}"
+
+    return _LOCAL_MERIDIEM_TIME.sub(latin, text)
 
 
 @dataclass(frozen=True)
@@ -270,7 +290,7 @@ def parse_timestamp(value: str, order: DateOrder) -> dt.datetime | dt.date | Non
     Numeric dates follow ``order`` (ISO ``YYYY-MM-DD`` and ``YYYY/MM/DD`` always, dotted dates are always
     day first); month names are read in six languages; a 12-hour clock and a UTC offset are honoured.
     """
-    text = _without_weekday(re.sub(r"\s+", " ", value.strip()))
+    text = _without_weekday(re.sub(r"\s+", " ", _latin_meridiem(value.strip())))
     text = _FILLER.sub(" ", text)
     try:
         match = _NUMERIC.match(text)

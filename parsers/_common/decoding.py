@@ -5,6 +5,11 @@ pages (cp1250 for Central European Shimadzu installs, cp1252/latin-1 for older C
 through other tools arrive as UTF-16 or UTF-32, little- or big-endian, with or without a BOM: without one
 they are recognised by where their zero bytes sit. Line endings may be CRLF, LF or CR alone (Waters
 Empower ARW).
+
+The order: a BOM (or UTF-16/32 zero-byte pattern) first, then the site's ``encoding`` setting (a file it
+cannot decode is refused, naming the byte and line), then strict UTF-8, then the most plausible legacy
+code page (``code_pages``); that last one is a guess, and is reported as a warning naming the code page
+and the setting that makes it certain.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import ParseError
+from parsers._common.code_pages import OTHER_CODE_PAGES, guess_code_page
 
 # Tried in order after BOM detection; cp1252 before cp1250 would mis-read Central European letters
 # only in text fields, never in numbers, so the order matters only for names.
@@ -22,10 +28,12 @@ _FALLBACK_ENCODINGS = ("utf-8", "cp1250", "cp1252", "latin-1")
 
 @dataclass(frozen=True)
 class DecodedText:
-    """Text with universal newlines applied, the encoding it was read with, and its lines."""
+    """Text with universal newlines applied, the encoding it was read with, and its lines; ``warnings``
+    say when the encoding was a guess (for the parser to add to its own)."""
 
     text: str
     encoding: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def lines(self) -> list[str]:
@@ -67,10 +75,19 @@ def _if_text(head: bytes, encoding: str) -> str | None:
     return encoding if text and ascii_text >= 0.8 * len(text) else None
 
 
-def decode_bytes(data: bytes, *, file: Path, encodings: tuple[str, ...] = _FALLBACK_ENCODINGS) -> DecodedText:
+def decode_bytes(
+    data: bytes,
+    *,
+    file: Path,
+    encodings: tuple[str, ...] = _FALLBACK_ENCODINGS,
+    hint: str | None = None,
+) -> DecodedText:
     """Decode an export's bytes and normalize CRLF/CR line endings to LF.
 
-    Raises ParseError for empty or binary content and when no candidate encoding fits.
+    A BOM decides first; then ``hint`` (the site's ``encoding``), strictly; then UTF-8 when ``encodings``
+    lists it; then the most plausible of the other ``encodings`` and the East Asian, Cyrillic and Greek
+    code pages, with a warning naming the guess. Raises ParseError for empty or binary content, for a file
+    the hinted encoding cannot decode, and when no candidate fits.
     """
     if not data:
         raise ParseError(
@@ -82,34 +99,88 @@ def decode_bytes(data: bytes, *, file: Path, encodings: tuple[str, ...] = _FALLB
             file=file,
         )
     bom = detect_encoding(data)
-    candidates = (bom,) if bom else encodings
-    for encoding in candidates:
+    if bom:
+        return _decoded(data.decode(bom), bom.replace("-sig", ""), file)
+    if hint:
+        return _decoded(_decode_as_hinted(data, hint, file), hint, file)
+    if "utf-8" in encodings:
         try:
-            text = data.decode(encoding)
+            return _decoded(data.decode("utf-8"), "utf-8", file)
         except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            raise ParseError(
-                f"File '{file}' contains NUL characters after decoding as {encoding}. "
-                "Expected a text export (is it a binary file?).",
-                file=file,
-            )
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return DecodedText(text=text, encoding=encoding.replace("-sig", "") if bom else encoding)
-    raise ParseError(
-        f"File '{file}' could not be decoded as any of {list(candidates)}. Expected a text export.",
-        file=file,
+            pass
+    legacy = [e for e in encodings if e != "utf-8" and e != "latin-1"]
+    candidates = (*legacy, *(e for e in OTHER_CODE_PAGES if e not in legacy))
+    if "latin-1" in encodings:
+        candidates = (*candidates, "latin-1")
+    guessed = guess_code_page(data, candidates)
+    if guessed is None:
+        raise ParseError(
+            f"File '{file}' could not be decoded as any of {['utf-8', *candidates]}. Expected a text "
+            "export; if it is one, set its code page as 'encoding' in schemas_map.yaml.",
+            file=file,
+        )
+    encoding, text = guessed
+    sample = _non_ascii_sample(text)
+    # The words "its site sets no encoding" are what parsers._plugin.guessed_encoding looks for.
+    warning = (
+        f"File '{file}' is not UTF-8 and its site sets no encoding: it was read as {encoding}, a guess "
+        f"from its text (e.g. {sample!r}). If names look wrong, set the export's code page in "
+        f"schemas_map.yaml; to keep this reading, set 'encoding: {encoding}'."
     )
+    decoded = _decoded(text, encoding, file)
+    return DecodedText(text=decoded.text, encoding=encoding, warnings=(warning,))
 
 
-def read_text(path: Path, *, encodings: tuple[str, ...] = _FALLBACK_ENCODINGS) -> DecodedText:
-    """Read and decode a text export (``encodings`` as for ``decode_bytes``); an unreadable file is a
-    ParseError naming it."""
+def _decode_as_hinted(data: bytes, hint: str, file: Path) -> str:
+    try:
+        return data.decode(hint)
+    except LookupError as exc:
+        raise ParseError(
+            f"File '{file}' could not be read: the encoding {hint!r} set for its site is no known codec. "
+            "Expected a code page such as cp932, cp1251, cp1252 or utf-8.",
+            file=file,
+        ) from exc
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ParseError(
+            f"File '{file}' is not {hint} text, as the encoding set for its site says: the bytes "
+            f"{data[exc.start : exc.start + 4].hex(' ')} at byte offset {exc.start} (line {line}) are "
+            f"not valid {hint}. Expected a {hint} export; correct 'encoding' in schemas_map.yaml if this "
+            "site writes another code page.",
+            file=file,
+            line=line,
+        ) from exc
+
+
+def _decoded(text: str, encoding: str, file: Path) -> DecodedText:
+    if "\x00" in text:
+        raise ParseError(
+            f"File '{file}' contains NUL characters after decoding as {encoding}. "
+            "Expected a text export (is it a binary file?).",
+            file=file,
+        )
+    return DecodedText(text=text.replace("\r\n", "\n").replace("\r", "\n"), encoding=encoding)
+
+
+def _non_ascii_sample(text: str) -> str:
+    """The first line part holding non-ASCII text, to show what the guess reads."""
+    for line in text.splitlines():
+        if not line.isascii():
+            index = next(i for i, ch in enumerate(line) if not ch.isascii())
+            return line[max(0, index - 20) : index + 20].strip()
+    return ""
+
+
+def read_text(
+    path: Path, *, encodings: tuple[str, ...] = _FALLBACK_ENCODINGS, hint: str | None = None
+) -> DecodedText:
+    """Read and decode a text export (``encodings`` and ``hint`` as for ``decode_bytes``); an unreadable
+    file is a ParseError naming it."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"File '{path}' could not be read: {exc.strerror}.", file=path) from exc
-    return decode_bytes(data, file=path, encodings=encodings)
+    return decode_bytes(data, file=path, encodings=encodings, hint=hint)
 
 
 def decode_head(head: bytes) -> str:

@@ -21,8 +21,10 @@ column").
 
 Parsing (:meth:`ParserRegistry.parse`) gives the site's :class:`ingest.models.ParseHints` to parsers
 whose ``parse`` takes a ``hints`` keyword (a registry made :meth:`~ParserRegistry.with_hints` looks them
-up per parser and folder), checks the output against the contract, and screens its text for spreadsheet
-formulas (:mod:`parsers._common.formula_text`) by the hints' ``formula_text`` policy.
+up per parser and folder), checks the output against the contract, makes metadata values that stand for
+"not set" missing (:mod:`parsers._plugin.placeholder_values`: ``9.18356e-039``, ``-1``, ``n/a``), and
+screens its text for spreadsheet formulas (:mod:`parsers._plugin.formula_text`) by the hints'
+``formula_text`` policy.
 
 Multi-file units: a folder whose suffix is in :attr:`ParserRegistry.unit_suffixes` (parsers declare
 them in an optional ``unit_suffixes`` class attribute, e.g. ``(".d",)``) is one unit and is given to
@@ -45,6 +47,8 @@ from parsers._plugin.contract import NearMiss, Parser, techniques_of, validate_p
 from parsers._plugin.dropin import load_dropin_folder
 from parsers._plugin.entry_points import Distributions, load_entry_points
 from parsers._plugin.formula_text import screen_formula_text
+from parsers._plugin.guessed_encoding import warn_of_guessed_encoding
+from parsers._plugin.placeholder_values import screen_placeholders
 
 #: How much of a file ``sniff`` sees.
 SNIFF_BYTES = 64 * 1024
@@ -262,7 +266,9 @@ class ParserRegistry:
                 file=path,
                 parser=entry.name,
             ) from exc
-        return screen_formula_text(checked, policy=chosen.formula_text, file=path)
+        told = warn_of_guessed_encoding(checked, file=path, hinted=chosen.encoding)
+        unset = screen_placeholders(told, file=path)
+        return screen_formula_text(unset, policy=chosen.formula_text, file=path)
 
 
 def _content_problem(path: Path, head: bytes) -> str | None:

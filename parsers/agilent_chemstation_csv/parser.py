@@ -88,17 +88,18 @@ class ChemStationCsvReportParser:
                 "ChemStation .D folder exported with a CSV report."
             ),
         )
-        header = read_header(header_path)
+        header = read_header(header_path, encoding=hints.encoding)
         tables = _peak_table_paths(header)
         layout = resolve_columns(header.columns, file=header_path, line=header.columns_line)
         dates = DateReader.for_file(header.lines, file=header_path, hint=hints.date_order)
         metadata, warnings = normalize_metadata(
             header.fields, file_label=str(header_path), dates=dates, names=header.names
         )
+        warnings[:0] = header.decoding_warnings
         metadata["signal_count"] = header.signal_count
         signals = [header.signals.get(n) or f"Signal {n}" for n in range(1, header.signal_count + 1)]
         peak_tables = {
-            n: read_peak_table(p, delimiter=header.delimiter, columns=header.columns)
+            n: read_peak_table(p, delimiter=header.delimiter, columns=header.columns, encoding=hints.encoding)
             for n, p in tables.items()
         }
         number_format = (

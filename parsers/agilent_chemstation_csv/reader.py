@@ -36,6 +36,8 @@ class CsvReportHeader:
     signals: dict[int, str]
     columns: list[tuple[str, str | None]]
     columns_line: int
+    #: Said when the encoding was guessed (see ``decode_bytes``).
+    decoding_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,10 @@ def _whole_number(value: str, *, file: Path, line: int, key: str) -> int:
     return int(text)
 
 
-def read_header(path: Path) -> CsvReportHeader:
-    """Read ``Report00.CSV``; ParseError when its signal or column declarations are missing or broken."""
-    decoded = read_text(path)
+def read_header(path: Path, *, encoding: str | None = None) -> CsvReportHeader:
+    """Read ``Report00.CSV`` (in the site's ``encoding``, if set); ParseError when its signal or column
+    declarations are missing or broken."""
+    decoded = read_text(path, hint=encoding)
     delimiter = _delimiter(decoded)
     fields: dict[str, RawField] = {}
     names: dict[str, str] = {}
@@ -143,10 +146,13 @@ def read_header(path: Path) -> CsvReportHeader:
         signals=signals,
         columns=columns,
         columns_line=numbered[("column", 1)][0] if columns else first_line["numberofcolumns"],
+        decoding_warnings=decoded.warnings,
     )
 
 
-def read_peak_table(path: Path, *, delimiter: str, columns: list[tuple[str, str | None]]) -> PeakTableRows:
+def read_peak_table(
+    path: Path, *, delimiter: str, columns: list[tuple[str, str | None]], encoding: str | None = None
+) -> PeakTableRows:
     """Read one ``REPORTnn.CSV``; a header row, when an export has one, is recognised and skipped."""
     try:
         data = path.read_bytes()
@@ -155,7 +161,7 @@ def read_peak_table(path: Path, *, delimiter: str, columns: list[tuple[str, str 
     if not data:
         # ChemStation leaves the table of a signal without peaks empty.
         return PeakTableRows(path=path, encoding="utf-16", rows=[])
-    decoded = decode_bytes(data, file=path)
+    decoded = decode_bytes(data, file=path, hint=encoding)
     rows = numbered_rows(decoded.lines, delimiter)
     names = [canonical_name(name) for name, _ in columns]
     if rows and [canonical_name(cell) for cell in rows[0].cells] == names:

@@ -95,7 +95,7 @@ class ChemStationTextReportParser:
                 "ChemStation .D folder with a text report."
             ),
         )
-        report = read_text_report(report_path)
+        report = read_text_report(report_path, encoding=hints.encoding)
         dates = DateReader.for_file(report.header_lines, file=report_path, hint=hints.date_order)
         number_format = decide_number_format(
             (cell for table in report.tables for _, cells in table.rows for cell in cells), hint=hints.decimal
@@ -103,6 +103,7 @@ class ChemStationTextReportParser:
         metadata, warnings = normalize_metadata(
             report.fields, file_label=str(report_path), dates=dates, names=report.names
         )
+        warnings[:0] = report.decoding_warnings
         if report.skipped_sections:
             metadata["report_sections_not_read"] = "; ".join(report.skipped_sections)
         if report.title:

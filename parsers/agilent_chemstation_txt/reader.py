@@ -77,6 +77,8 @@ class TextReport:
     header_lines: tuple[str, ...] = ()
     #: Sections after the signal tables that are not read (``Summed Peaks Report`` at line 88).
     skipped_sections: tuple[str, ...] = ()
+    #: Said when the encoding was guessed (see ``decode_bytes``).
+    decoding_warnings: tuple[str, ...] = ()
 
 
 def _signature(head: bytes) -> tuple[bool, bool, set[str]]:
@@ -239,9 +241,10 @@ def _table(lines: list[str], first: int, last: int, file: Path, page_lines: froz
     return SignalTable(number, description, first + 1, columns, separator_at, tuple(rows), totals)
 
 
-def read_text_report(path: Path) -> TextReport:
-    """Read ``Report.TXT``; ParseError when it has no signal table or one is broken."""
-    decoded: DecodedText = read_text(path)
+def read_text_report(path: Path, *, encoding: str | None = None) -> TextReport:
+    """Read ``Report.TXT`` (in the site's ``encoding``, if set); ParseError when it has no signal table or
+    one is broken."""
+    decoded: DecodedText = read_text(path, hint=encoding)
     lines = decoded.lines
     derived = next((i for i, line in enumerate(lines) if _DERIVED_SECTION.match(line)), None)
     headings = [i for i, line in enumerate(lines) if _SIGNAL.match(line) and (derived is None or i < derived)]
@@ -274,4 +277,5 @@ def read_text_report(path: Path) -> TextReport:
         names=names,
         header_lines=tuple(lines[: headings[0]]),
         skipped_sections=skipped,
+        decoding_warnings=decoded.warnings,
     )

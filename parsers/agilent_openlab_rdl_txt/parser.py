@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from ingest.contract import FLOAT, STRING
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar
+from ingest.models import ParsedFile, ParseHints, Provenance, Scalar
 from parsers._common.dates import decide_order, parse_month_name_datetime, parse_timestamp
 from parsers._common.decoding import decode_head, detect_encoding, read_text
 from parsers._common.numbers import is_decimal, parse_number
@@ -82,9 +82,11 @@ class OpenLabRdlTextParser:
         text = decode_head(head) if encoding else head.decode("utf-8", errors="replace")
         return looks_like_rdl_text(text)
 
-    def parse(self, path: Path) -> ParsedFile:
-        decoded = read_text(path)
-        return _Report(path).read(read_boxes(decoded, file=path), parser=self, encoding=decoded.encoding)
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        decoded = read_text(path, hint=(hints or ParseHints()).encoding)
+        report = _Report(path)
+        report.warnings.extend(decoded.warnings)
+        return report.read(read_boxes(decoded, file=path), parser=self, encoding=decoded.encoding)
 
 
 class _Report:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar, Trace
+from ingest.models import ParsedFile, ParseHints, Provenance, Scalar, Trace
 from parsers._common.decoding import decode_head, read_text
 from parsers._common.numbers import is_decimal, parse_number
 from parsers._common.traces import trace_from_points
@@ -34,8 +34,8 @@ class UnicornCurveExportParser:
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_curve_export(decode_head(head))
 
-    def parse(self, path: Path) -> ParsedFile:
-        decoded = read_text(path)
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        decoded = read_text(path, hint=(hints or ParseHints()).encoding)
         export = read_curves(decoded, file=path)
         comma_decimal = export.delimiter != ","
         traces: list[Trace] = []
@@ -67,6 +67,7 @@ class UnicornCurveExportParser:
             results=empty_results(),
             provenance=Provenance(self.name, self.version, path, encoding=decoded.encoding),
             traces=tuple(traces),
+            warnings=decoded.warnings,
         )
 
 

@@ -101,7 +101,8 @@ class LcResultsCsvParser:
 
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        if self._fast_path:
+        # The fast path reads UTF-8 only; a site that names its code page is read by the general path.
+        if self._fast_path and hints.encoding is None:
             try:
                 read = read_plain_columns(path, hints)
                 if read is not None:
@@ -158,7 +159,7 @@ class ColumnsRead:
 def read_general_columns(path: Path, hints: ParseHints) -> ColumnsRead:
     """Any file the format allows: every column read as text, numbers by the decimal mark decided from
     the file's evidence; every refusal worded with its line and column."""
-    table = read_raw_table(path)
+    table = read_raw_table(path, encoding=hints.encoding)
     if table.table.num_rows == 0:
         raise ParseError(
             f"'{path.name}' has a header row but no result rows. Expected at least one result row: an "
@@ -175,7 +176,7 @@ def read_general_columns(path: Path, hints: ParseHints) -> ColumnsRead:
 
     columns = _result_columns(table, layout, number)
     _check_required_values(table, layout, columns)
-    warnings: list[str] = []
+    warnings: list[str] = list(table.decoding_warnings)
     extras = _extra_columns(
         table, layout, warnings, lambda index, header: _extra(table, index, header, file_format, hints)
     )

@@ -52,6 +52,8 @@ class RawTable:
     encoding: str
     delimiter: str
     utf8_source: Callable[[], bytes]
+    #: Said when the encoding was guessed (see ``decode_bytes``).
+    decoding_warnings: tuple[str, ...] = ()
 
     @cached_property
     def utf8(self) -> bytes:
@@ -87,16 +89,20 @@ def split_header(header_line: str, delimiter: str) -> list[str]:
     return [cell.strip() for cell in split_quoted(header_line, delimiter)]
 
 
-def _to_utf8(data: bytes, file: Path) -> tuple[bytes, str]:
-    """The file's bytes as UTF-8 without BOM, and the encoding it was written in."""
+def _to_utf8(data: bytes, file: Path, hint: str | None) -> tuple[bytes, str, tuple[str, ...]]:
+    """The file's bytes as UTF-8 without BOM, the encoding it was written in, and the warning when that
+    was a guess."""
+    if hint is not None:
+        decoded = decode_bytes(data, file=file, hint=hint)
+        return decoded.text.encode("utf-8"), decoded.encoding, decoded.warnings
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
         if b"\x00" not in data:
-            return data, "utf-8"
+            return data, "utf-8", ()
     if detect_encoding(data) is None and b"\x00" not in data and _is_utf8(data):
-        return data, "utf-8"
+        return data, "utf-8", ()
     decoded = decode_bytes(data, file=file)
-    return decoded.text.encode("utf-8"), decoded.encoding
+    return decoded.text.encode("utf-8"), decoded.encoding, decoded.warnings
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -133,15 +139,16 @@ def _unclosed_quote(utf8: bytes, delimiter: str, path: Path) -> ParseError | Non
     )
 
 
-def read_raw_table(path: Path) -> RawTable:
-    """Read ``path`` as a header row plus text columns; ParseError for unreadable or ragged files."""
+def read_raw_table(path: Path, *, encoding: str | None = None) -> RawTable:
+    """Read ``path`` (in the site's ``encoding``, if set) as a header row plus text columns; ParseError for
+    unreadable or ragged files."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"File '{path.name}' could not be read: {exc.strerror}.", file=path) from exc
     if _NON_BLANK.search(data) is None:
         raise ParseError(f"File '{path.name}' is empty. Expected a header row and data rows.", file=path)
-    utf8, encoding = _to_utf8(data, path)
+    utf8, encoding, guessed = _to_utf8(data, path, encoding)
     utf8 = _lf_line_ends(utf8)
     overlong = _first_overlong_line(utf8, MAX_LINE_BYTES)
     if overlong is not None:
@@ -176,7 +183,7 @@ def read_raw_table(path: Path) -> RawTable:
             raise unclosed
     if _NON_BLANK.search(utf8, body_start) is None:
         empty = pa.table({name: pa.array([], pa.string()) for name in names})
-        return RawTable(path, headers, empty, encoding, delimiter, lambda: utf8)
+        return RawTable(path, headers, empty, encoding, delimiter, lambda: utf8, guessed)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(utf8)[body_start:]),  # the body without copying it
@@ -207,7 +214,7 @@ def read_raw_table(path: Path) -> RawTable:
             file=path,
             line=line,
         )
-    return RawTable(path, headers, table, encoding, delimiter, lambda: utf8)
+    return RawTable(path, headers, table, encoding, delimiter, lambda: utf8, guessed)
 
 
 def _first_overlong_line(utf8: bytes, limit: int) -> tuple[int, int] | None:

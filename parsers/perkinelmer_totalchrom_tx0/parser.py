@@ -51,10 +51,10 @@ class TotalChromReportParser:
 
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        decoded = read_text(path, encodings=("utf-8", "cp1252", "latin-1"))
+        decoded = read_text(path, encodings=("utf-8", "cp1252", "latin-1"), hint=hints.encoding)
         report = read_report(decoded, file=path)
         comma = _decimal_comma(report, path)
-        warnings: list[str] = []
+        warnings: list[str] = list(decoded.warnings)
         metadata = _metadata(
             report.header, comma=comma, file=path, warnings=warnings, date_order=hints.date_order
         )

@@ -46,9 +46,9 @@ class EzStartAscParser:
 
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        decoded = read_text(path)
+        decoded = read_text(path, hint=hints.encoding)
         asc = read_asc(decoded, file=path)
-        warnings: list[str] = []
+        warnings: list[str] = list(decoded.warnings)
         metadata = _metadata(asc, path, warnings, date_order=hints.date_order)
         traces = _traces(asc, path, warnings)
         metadata["channel_count"] = len(traces)

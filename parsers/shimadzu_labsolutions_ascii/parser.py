@@ -107,7 +107,7 @@ class ShimadzuAsciiParser:
 
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        decoded = read_text(path)
+        decoded = read_text(path, hint=hints.encoding)
         text = read_sections(decoded, file=path)
         number_format = _number_format(text, hints)
         # Every date of the file counts; the chromatogram rows hold none, so they are not scanned.
@@ -119,6 +119,7 @@ class ShimadzuAsciiParser:
         ]
         dates = DateReader.for_file(dated, file=path, hint=hints.date_order)
         metadata, warnings = read_metadata(text, file=path, dates=dates, number_format=number_format)
+        warnings[:0] = decoded.warnings
         chromatograms = {
             s.qualifier: read_chromatogram(
                 s, file=path, point_keys=c.POINT_COUNT_KEYS, number_format=number_format

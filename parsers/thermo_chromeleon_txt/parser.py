@@ -95,7 +95,7 @@ class ChromeleonTextParser:
 
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        decoded = read_text(path, encodings=c.ENCODINGS)
+        decoded = read_text(path, encodings=c.ENCODINGS, hint=hints.encoding)
         text = read_sections(decoded, file=path)
         info: Info = {}
         tables = {*c.DATA_SECTIONS, *c.PEAK_SECTIONS}
@@ -116,6 +116,7 @@ class ChromeleonTextParser:
         metadata, warnings = read_metadata(
             info, file=path, dates=dates, number_format=number_format, consumed=_TRACE_KEYS
         )
+        warnings[:0] = decoded.warnings
         trace = self._trace(text, info, path, number_format)
         peak_section = text.get(*c.PEAK_SECTIONS)
         rows: list[dict[str, Any]] = []

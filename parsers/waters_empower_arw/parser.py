@@ -93,7 +93,7 @@ class EmpowerArwParser:
 
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        decoded = read_text(path)
+        decoded = read_text(path, hint=hints.encoding)
         arw = read_arw(decoded, file=path)
         _refuse_3d(arw, path)
         number_format = decide_number_format(
@@ -128,7 +128,11 @@ class EmpowerArwParser:
                 )
             times.append(time)
             signals.append(value)
-        warnings: list[str] = [*missing_expected(metadata, c.EXPECTED, file=path), *dates.warnings]
+        warnings: list[str] = [
+            *decoded.warnings,
+            *missing_expected(metadata, c.EXPECTED, file=path),
+            *dates.warnings,
+        ]
         if not times:
             warnings.append("The export has header lines but no data rows; its trace is empty.")
         channel = str(metadata.pop("channel", None) or "signal")

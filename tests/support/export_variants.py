@@ -50,6 +50,12 @@ ENCODINGS: dict[str, tuple[str, bytes]] = {
     "utf-32-be": ("utf-32-be", b""),
 }
 ALL_ENCODINGS = tuple(ENCODINGS)
+#: Legacy code pages a site's PCs write (Japanese, Cyrillic, Western Windows): a variant in one of these
+#: comes with the site's ``encoding`` setting, as a site would set it.
+SITE_CODE_PAGES = ("cp932", "cp1251", "cp1252")
+ENCODINGS.update({name: (name, b"") for name in SITE_CODE_PAGES})
+#: Said by a parse whose encoding was guessed; a variant re-encoding the file changes whether it is said.
+GUESSED_ENCODING = "its site sets no encoding"
 UTF16_ENCODINGS = ("utf-16-le-bom", "utf-16-le", "utf-16-be-bom", "utf-16-be")
 
 #: Month abbreviations per language, as the locales print them in short dates.
@@ -376,6 +382,11 @@ def variants_for(parser: str) -> list[Variant]:
     """Every variant the format's software (or copying its files) can produce."""
     dialect = DIALECTS[parser]
     variants = [Variant(f"encoding-{name}", "bytes", encoding=name) for name in dialect.encodings]
+    if dialect.layout != "json" and dialect.encodings == ALL_ENCODINGS:
+        variants += [
+            Variant(f"encoding-{name}-site", "bytes", encoding=name, hints=ParseHints(encoding=name))
+            for name in SITE_CODE_PAGES
+        ]
     variants += [
         Variant(f"line-ends-{label}", "bytes", line_end=end)
         for label, end in (("crlf", "\r\n"), ("lf", "\n"), ("cr", "\r"))

@@ -33,7 +33,12 @@ def test_the_test_data_and_demo_exports_read_the_same_by_either_path(export: Pat
 @pytest.mark.parametrize("variant", variants_for("lc_results_csv"), ids=lambda v: v.name)
 @pytest.mark.parametrize("export", INPUTS, ids=lambda p: p.name)
 def test_every_variant_reads_the_same_by_either_path(export: Path, variant: Variant, tmp_path: Path) -> None:
-    rewritten = variant.write(export, "lc_results_csv", tmp_path / "variant")
+    try:
+        rewritten = variant.write(export, "lc_results_csv", tmp_path / "variant")
+    except UnicodeEncodeError as exc:
+        pytest.skip(
+            f"{export.name} holds {exc.object[exc.start : exc.end]!r}, which {variant.encoding} cannot write"
+        )
     assert_paths_agree(rewritten, variant.hints)
 
 

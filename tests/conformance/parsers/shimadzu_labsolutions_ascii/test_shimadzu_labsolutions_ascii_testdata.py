@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.models import ParseHints
 from parsers import discover_parsers
 from tests.support.golden import Golden
 from tests.support.testdata import check_pair, pair_inputs, pytest_params
@@ -75,7 +76,7 @@ def test_labsolutions_export_with_two_detectors() -> None:
 
 
 def test_labsolutions_gc_export_with_channel_sections_and_decimal_commas() -> None:
-    parsed = discover_parsers().parse(TESTDATA / "LM_Ethanol_07_GC.txt")
+    parsed = discover_parsers().parse(TESTDATA / "LM_Ethanol_07_GC.txt", hints=ParseHints(encoding="cp1252"))
     assert [(t.channel, t.signal_unit, len(t.data)) for t in parsed.traces] == [("Ch1", "uV", 12)]
     results = parsed.results
     assert results["signal"].unique().tolist() == ["Ch1"]

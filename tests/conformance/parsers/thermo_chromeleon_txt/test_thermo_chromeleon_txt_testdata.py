@@ -106,7 +106,7 @@ def test_version_7_3_keys_are_mapped_and_month_first_is_decided_by_another_date(
 
 def test_chromatogram_and_results_report_with_unit_channel_and_total_rows() -> None:
     path = TESTDATA / "Koffein_Std3_report.txt"
-    parsed = discover_parsers().parse(path)
+    parsed = discover_parsers().parse(path, hints=ParseHints(encoding="cp1252"))
     meta = parsed.metadata
     assert meta["injection_time"] == "2024-03-12T14:05:00"  # "12/Mär/2024 14:05"
     assert (meta["sample_name"], meta["vial"], meta["calibration_level"]) == ("Koffein Std 3", "RA3", "03")
