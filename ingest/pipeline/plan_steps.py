@@ -10,6 +10,7 @@ and aborts the result transaction it left open, so the run is completed rather t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import replace
@@ -19,7 +20,7 @@ from ingest.contract import ParserChooser
 from ingest.errors import ConfigError, OtherTenantError
 from ingest.ledger import FileRecord, Ledger
 from ingest.load import ByPlannedIds, HoldingsFinder, Loader, RenderStore
-from ingest.models import ParsedFile, RunPlan, SourceFile
+from ingest.models import ParsedFile, ParseHints, RunPlan, SourceFile
 from ingest.pipeline.content_pins import pin_plan
 from ingest.resolve import (
     CachedTenant,
@@ -246,6 +247,11 @@ class PlanSteps:
 
 
 def _reading_hints(schema_map: SchemaMap) -> tuple[object, ...]:
-    """What the parsers were given at start (``ParserRegistry.with_hints``) from the mapping file."""
-    mapped = tuple((m.parser, m.folder, m.date_order, m.decimal, m.formula_text) for m in schema_map.mappings)
-    return (schema_map.date_order, schema_map.decimal, schema_map.formula_text, mapped)
+    """What the parsers were given at start (``ParserRegistry.with_hints``) from the mapping file: every
+    ``ParseHints`` field, at the top level and per mapping (a field added later is compared too)."""
+    names = [f.name for f in dataclasses.fields(ParseHints)]
+    top = tuple(getattr(schema_map, name) for name in names)
+    mapped = tuple(
+        (m.parser, m.folder, m.technique, *(getattr(m, name) for name in names)) for m in schema_map.mappings
+    )
+    return (top, mapped)

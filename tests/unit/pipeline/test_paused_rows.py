@@ -103,3 +103,17 @@ def test_a_mapping_changing_what_applies_only_at_start_is_refused(tmp_path: Path
         pytest.raises(ConfigError, match=r"tenant\.ids.*restart"),
     ):
         pipeline.use_mapping(load_schema_map(changed, known_parsers=registry.names))
+
+
+@pytest.mark.parametrize("hint", ["encoding: cp932", "date_order: day_first", "decimal: comma"])
+def test_a_mapping_changing_a_reading_hint_is_refused_until_a_restart(tmp_path: Path, hint: str) -> None:
+    """The parsers got their hints at start: every hint counts, the ones added later included."""
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(f"{hint}\n" + SCHEMAS_MAP.read_text(encoding="utf-8"), encoding="utf-8")
+    registry = discover_parsers()
+    with (
+        inprocess_sandbox() as sandbox,
+        inprocess_pipeline(sandbox, tmp_path) as pipeline,
+        pytest.raises(ConfigError, match=r"reading hints.*restart"),
+    ):
+        pipeline.use_mapping(load_schema_map(changed, known_parsers=registry.names))
