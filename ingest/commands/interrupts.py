@@ -74,10 +74,11 @@ class GracefulStop:
             f"Stopping after the files in hand reach a checkpoint (at most {self._grace:.0f} s; "
             "press Ctrl-C again to stop at once)..."
         )
-        self._request_stop()
+        # The grace period runs from the signal, whatever ``request_stop`` does.
         self._timer = threading.Timer(self._grace, self._force, args=(signum, "the grace period's end"))
         self._timer.daemon = True
         self._timer.start()
+        self._request_stop()
 
     def _force(self, signum: int, why: str) -> None:
         first = self.first_signal if self.first_signal is not None else signum

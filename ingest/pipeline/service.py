@@ -125,9 +125,11 @@ class IngestService:
         self._pause.enter(reason)
 
     def stop(self) -> None:
-        """Ask the loop to finish the files in hand and return (safe from a signal handler)."""
+        """Ask the loop to finish the files in hand and return. Never blocks, so it is safe from a signal
+        handler: the loop's own thread stops the watcher's observers (joining their threads) on its way
+        out, not the caller."""
         self._stop.set()
-        self.watcher.stop()
+        self.watcher.request_stop()
 
     def run(self) -> ServiceCounters:
         self.watcher.start()

@@ -126,11 +126,16 @@ class FolderWatcher:
         self._started = True
         self._supervisor.ensure_running()
 
+    def request_stop(self) -> None:
+        """Wake any blocked ``poll_ready``, which then returns ``[]``; never blocks (safe from a signal
+        handler). ``stop`` then stops the observers."""
+        self._stopped.set()
+        self._wake.set()
+
     def stop(self) -> None:
         """Stop the observers, join all their threads and wake any blocked ``poll_ready``."""
         self._started = False
-        self._stopped.set()
-        self._wake.set()
+        self.request_stop()
         self._supervisor.stop()
 
     def __enter__(self) -> FolderWatcher:
