@@ -15,6 +15,7 @@ from rich.table import Table
 from ingest.contract import contract_for
 from ingest.errors import ConfigError, ParseError
 from ingest.models import ParsedFile, ParseHints
+from ingest.resolve.mapping_file import text_encoding
 from parsers import ParserRegistry, discover_parsers
 
 PARSERS_DIR_OPTION = click.option(
@@ -134,6 +135,11 @@ def _print_table(path: Path, parsed: ParsedFile) -> None:
     show_default=True,
     help="What to do with text a spreadsheet would run as a formula (as 'formula_text').",
 )
+@click.option(
+    "--encoding",
+    default=None,
+    help="The code page of text exports without a BOM, e.g. cp932 (as 'encoding' in schemas_map.yaml).",
+)
 @PARSERS_DIR_OPTION
 def parse_command(
     path: Path,
@@ -143,6 +149,7 @@ def parse_command(
     date_order: str | None,
     decimal: str | None,
     formula_text: str,
+    encoding: str | None,
     parsers_dir: Path | None,
 ) -> None:
     """Parse one export and print what the parser read.
@@ -151,11 +158,16 @@ def parse_command(
     """
     if output_format == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE.")
+    try:
+        encoding = text_encoding(encoding)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--encoding") from None
     registry = registry_or_exit(parsers_dir)
     hints = ParseHints(
         date_order=date_order,  # type: ignore[arg-type]  # click.Choice limits it to the literal's values
         decimal=decimal,  # type: ignore[arg-type]  # likewise
         formula_text=formula_text,  # type: ignore[arg-type]  # likewise
+        encoding=encoding,
     )
     try:
         parsed = registry.parse(path, parser_name=parser_name, hints=hints)

@@ -70,6 +70,19 @@ def test_parse_takes_the_sites_reading_hints(tmp_path: Path) -> None:
     assert document["results"][0]["area"] == 1052.0
 
 
+def test_parse_takes_the_sites_encoding(tmp_path: Path) -> None:
+    export = tmp_path / "run.csv"
+    export.write_bytes("Sample ID,RT (min),Area\nProbe-µ°,2,1052\n".encode("cp1252"))
+    code, out, _ = run("parse", str(export), "--format", "json")
+    assert code == 0 and any("not UTF-8" in w for w in json.loads(out)["warnings"]), "a guess is a warning"
+    code, out, _ = run("parse", str(export), "--format", "json", "--encoding", "cp1252")
+    document = json.loads(out)
+    assert code == 0 and not any("not UTF-8" in w for w in document["warnings"])
+    assert document["results"][0]["sample_id"] == "Probe-µ°"
+    code, _, err = run("parse", str(export), "--encoding", "cp9999")
+    assert code == 2 and "unknown encoding 'cp9999'" in err
+
+
 def test_dropin_plugin_is_listed_and_used_with_parsers_dir(tmp_path: Path) -> None:
     plugins = tmp_path / "plugins"
     plugins.mkdir()
