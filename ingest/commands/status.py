@@ -13,8 +13,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from ingest.commands.options import CommonOptions, epilog, ledger_option, settings_from, start_logging
-from ingest.errors import ConfigError
+from ingest.errors import IngestError
 from ingest.operations.status import STALE_AFTER_SECONDS, status_report
+
+#: The exit code when the ledger cannot be read at all (beside 0-3, which report what it says).
+LEDGER_UNREADABLE = 4
 
 
 @click.command(
@@ -54,6 +57,7 @@ def status_command(
       1  failed files wait in quarantine (see `retry`)
       2  no watch service is running, or its heartbeat is stale (killed, hung, host gone)
       3  both 1 and 2
+      4  the ledger cannot be read (missing, or its database unreachable): nothing is known
     """
     common = CommonOptions(ledger_path=ledger_path)
     start_logging(common)
@@ -61,8 +65,9 @@ def status_command(
         report = status_report(
             settings_from(common).ledger_location, stale_after=stale_after, check_service=not ignore_service
         )
-    except ConfigError as exc:
-        raise click.ClickException(exc.message) from exc
+    except IngestError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        raise SystemExit(LEDGER_UNREADABLE) from None
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:

@@ -58,3 +58,16 @@ def test_status_shows_every_hosts_running_watch_with_its_published_counters(post
     assert running == {"hplc-1": {"done": 3}, "hplc-2": {"done": 1}}
     assert report["counters"]["requests"] == 14
     assert report["exit_code"] == 0
+
+
+def test_status_of_a_ledger_it_cannot_read_exits_4_and_says_why_without_the_password(tmp_path: Path) -> None:
+    """A monitoring check must tell "the ledger is unreachable" from "files failed" (1) or "no watch" (2)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHLING")}
+    unreachable = "postgresql://ingest:Sup3r-s3cret@127.0.0.1:1/ledger"
+    for ledger in (unreachable, str(tmp_path / "no-such" / "ledger.sqlite")):
+        result = subprocess.run(
+            [str(CLI), "status", "--ledger", ledger], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 4, result.stderr
+        assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+        assert "Sup3r-s3cret" not in result.stdout + result.stderr
