@@ -99,7 +99,7 @@ class Gate:
             await _send_error(send, exc, headers, status_seen)
             return
 
-        rate_headers = rate.headers()
+        rate_headers = rate.headers() if _carries_rate_headers(state, method, path) else {}
         logged = False
 
         async def send_with_headers(message: Message) -> None:
@@ -181,3 +181,11 @@ async def _drop_connection(scope: Scope) -> None:
     # Let connection_lost run so uvicorn sees the disconnect instead of writing a 500.
     for _ in range(3):
         await asyncio.sleep(0)
+
+
+def _carries_rate_headers(state: SandboxState, method: str, path: str) -> bool:
+    """Whether a successful answer carries the rate headers (a 429 always does)."""
+    if state.variants.rate_headers == "every_response":
+        return True
+    # The spec lists the headers on the list endpoints: a GET of a collection, /api/v2/<collection>.
+    return method == "GET" and "/" not in path.removeprefix(API_PREFIX).strip("/")

@@ -29,6 +29,7 @@ DuplicateId = Literal["bad_request_400", "conflict_409", "existing_200"]
 DatetimeForm = Literal["rfc3339", "display_12h"]
 RateLimitScope = Literal["tenant", "credential"]
 ResultsCapCovers = Literal["assay_results", "all_result_writes"]
+RateHeaders = Literal["every_response", "list_endpoints"]
 
 #: What each value of the enumerated variants means (``--variant help``).
 VALUE_MEANINGS: dict[str, str] = {
@@ -48,6 +49,8 @@ VALUE_MEANINGS: dict[str, str] = {
     "credential": "every credential (API key or OAuth client) has its own budget",
     "assay_results": "only POST /assay-results counts",
     "all_result_writes": "POST /assay-results, transaction result appends and :bulk-create all count",
+    "every_response": "x-rate-limit-* headers on every answer (Benchling's docs)",
+    "list_endpoints": "x-rate-limit-* headers only on list GETs and 429s (the OpenAPI spec's responses)",
 }
 
 
@@ -90,6 +93,9 @@ class Variants(BaseModel):
     )
     rate_limit_scope: RateLimitScope = Field(
         default="tenant", description="Who shares a request budget (the rate limit itself is --rate-limit)."
+    )
+    rate_headers: RateHeaders = Field(
+        default="every_response", description="Which answers carry the x-rate-limit-* headers."
     )
     results_hourly_cap: int = Field(
         default=10_000, ge=1, description="POST /assay-results requests allowed per rolling hour (429 above)."
