@@ -71,7 +71,14 @@ def commands(quick: bool, rate_limit: str, allotropy_python: str) -> dict[str, l
             "5" if quick else "10",
         ],
         "blob_memory": ["bench.blob_memory", "--size-mb", "256" if quick else "1024"],
-        "backfill": ["bench.backfill", *(["--quick"] if quick else []), "--rate-limits", rate_limit],
+        "backfill": [
+            "bench.backfill",
+            *(["--quick"] if quick else []),
+            "--rate-limits",
+            rate_limit,
+            "--render-workers",
+            "0,1",
+        ],
         "latency": ["bench.latency", *(["--quick"] if quick else [])],
         "render": ["bench.render", "--large-mb", "200", "--repeat", "5" if quick else "10"],
         "cli_start": ["bench.cli_start", "--repeat", "10"],
@@ -419,6 +426,11 @@ def _render_section(f: dict[str, Any]) -> list[str]:
     ]
 
 
+def _render_mode(run_: dict[str, Any]) -> str:
+    workers = run_.get("render_workers") or 0
+    return f"{run_['render']}, pool of {workers}" if run_["render"] == "on" and workers else run_["render"]
+
+
 def _backfill_section(f: dict[str, Any]) -> list[str]:
     title = "Backfill under the rate limit"
     if "runs" not in f:
@@ -438,7 +450,8 @@ def _backfill_section(f: dict[str, Any]) -> list[str]:
         f"`Backfill`: batches of {first['batch_files']}, the next batch planned while {first['uploaders']} "
         "batches upload) against the sandbox on 127.0.0.1, in a process of its own, with its rate limit "
         "at the limit shown (the client's limiter at the same limit); each row is a fresh sandbox and "
-        "ledger. *Render off* is the LC mapping without its rendered chromatogram (two blobs per file "
+        "ledger. *Render on* draws in the backfill's own threads (the default); *on, pool of N* in N render "
+        "processes. *Render off* is the LC mapping without its rendered chromatogram (two blobs per file "
         "instead of three). *Share* is files/s over the bound the limit allows at our requests per file; "
         "*window-exact share* is requests sent over the most the limit lets through in the run's time "
         "(limit x (seconds / window + 1)): a run starts with a full window's budget, which the simple share "
@@ -453,7 +466,8 @@ def _backfill_section(f: dict[str, Any]) -> list[str]:
         "| failures |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(
-            f"| {r['rate_limit']} | {r['render']} | {r['files']} | {r['seconds']} | {r['requests_per_file']} "
+            f"| {r['rate_limit']} | {_render_mode(r)} | {r['files']} | {r['seconds']} "
+            f"| {r['requests_per_file']} "
             f"| {r['files_per_s']} | {r['bound_files_per_s']} | {r['share_of_bound'] * 100:.1f}% "
             f"| {r['share_of_window_exact_bound'] * 100:.1f}% | {target(r)} | {r['cpu_s_per_file']} "
             f"| {r['cpu_s_per_file'] * r['files_per_s']:.2f} "
