@@ -77,7 +77,7 @@ def draw_png(request: RenderRequest) -> bytes:
     image.paste(plot, (PLOT_LEFT, PLOT_TOP))
     draw = ImageDraw.Draw(image)
     draw.rectangle((PLOT_LEFT - 1, PLOT_TOP - 1, PLOT_RIGHT, PLOT_BOTTOM), outline=INK)
-    _axes(draw, image, frame, request)
+    _axes(draw, frame, request)
     buffer = io.BytesIO()
     indexed = image.quantize(palette=_png_palette(), dither=Image.Dither.NONE)
     indexed.save(buffer, format="PNG", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI))
@@ -132,8 +132,8 @@ def _polyline(draw: ImageDraw.ImageDraw, frame: Frame, x: FloatArray, y: FloatAr
 
 
 def _markers(draw: ImageDraw.ImageDraw, frame: Frame, x: FloatArray, y: FloatArray) -> None:
-    finite = np.isfinite(x) & np.isfinite(y)
-    columns, rows = frame.columns(x[finite]).tolist(), frame.rows(y[finite]).tolist()
+    shown = frame.shows_x(x) & np.isfinite(y)
+    columns, rows = frame.columns(x[shown]).tolist(), frame.rows(y[shown]).tolist()
     for column, row in zip(columns, rows, strict=True):
         tip = row - MARKER_GAP
         draw.polygon(
@@ -153,7 +153,7 @@ def _peak_labels(
     drawn is left out (its marker stays)."""
     taken: list[tuple[int, int, int, int]] = []
     for label in labels:
-        if not (np.isfinite(label.x) and np.isfinite(label.y)):
+        if not (frame.shows_x(np.array([label.x]))[0] and np.isfinite(label.y)):
             continue
         column = int(frame.columns(np.array([label.x]))[0])
         row = int(frame.rows(np.array([label.y]))[0])
@@ -184,7 +184,7 @@ def _legend(draw: ImageDraw.ImageDraw, channels: list[str]) -> None:
         draw.text(at, name, font=typeface, fill=INK)
 
 
-def _axes(draw: ImageDraw.ImageDraw, image: Image.Image, frame: Frame, request: RenderRequest) -> None:
+def _axes(draw: ImageDraw.ImageDraw, frame: Frame, request: RenderRequest) -> None:
     """Ticks and their labels, the axis labels and the title, around the plot area."""
     tick_font = font(TICK_FONT_PX)
     label_font = font(LABEL_FONT_PX)

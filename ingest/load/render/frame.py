@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ingest.load.render.envelope import FloatArray
 
@@ -33,12 +34,16 @@ class Frame:
     width: int
     height: int
 
-    def columns(self, x: FloatArray) -> np.ndarray:
+    def shows_x(self, x: FloatArray) -> npt.NDArray[np.bool_]:
+        """Whether each ``x`` is a finite value inside the x range (peaks outside it are not marked)."""
+        return np.isfinite(x) & (x >= self.x_lo) & (x <= self.x_hi)
+
+    def columns(self, x: FloatArray) -> npt.NDArray[np.int64]:
         """Pixel columns (0 = left edge of the plot area) of ``x``, clipped a little past its edges."""
         at = (np.clip(x, -_LARGEST, _LARGEST) - self.x_lo) * (self.width / (self.x_hi - self.x_lo))
         return np.floor(np.clip(at, -2.0, self.width + 2.0)).astype(np.int64)
 
-    def rows(self, y: FloatArray) -> np.ndarray:
+    def rows(self, y: FloatArray) -> npt.NDArray[np.int64]:
         """Pixel rows (0 = top of the plot area) of ``y``, clipped a little past its edges."""
         at = (self.y_hi - np.clip(y, -_LARGEST, _LARGEST)) * (self.height / (self.y_hi - self.y_lo))
         return np.floor(np.clip(at, -2.0, self.height + 2.0)).astype(np.int64)

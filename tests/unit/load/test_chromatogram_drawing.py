@@ -207,3 +207,8 @@ def test_tick_labels_have_the_decimals_their_step_needs() -> None:
     assert tick_labels([0.0, 2.5, 5.0]) == ["0.0", "2.5", "5.0"]
     assert tick_labels([59.9, 59.95, 60.0]) == ["59.90", "59.95", "60.00"]
     assert tick_labels([0.0, 1e9, 2e9]) == ["0", "1e+09", "2e+09"]
+
+
+def test_a_peak_outside_the_traces_time_range_is_not_marked() -> None:
+    image = pixels(draw_png(prepare_render([peak_trace(rt=4.0)], named_peak(12.0, "Late"), "run")))
+    assert not len(where(image, MARKER_COLOUR)[0])
