@@ -4,6 +4,7 @@ chromatogram render on and off, in one run; JSON out.
     .venv/bin/python -m bench.backfill                     # 4 limits (60/30 .. 3000/30), render on and off
     .venv/bin/python -m bench.backfill --quick             # shorter runs
     .venv/bin/python -m bench.backfill --rate-limits 300/30 --render on
+    .venv/bin/python -m bench.backfill --rate-limits 300/30 --render on --render-workers 0,1   # vs a pool
 
 N generated LC exports (``tests/support/corpus.py``: 10-100 results each, samples SMP-001..SMP-020, one trace
 file each) are reprocessed through ``reprocess`` (the ``Backfill``, as ``benchling-ingest reprocess`` runs
@@ -35,6 +36,7 @@ import argparse
 import base64
 import csv
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -113,15 +115,18 @@ def run_backfill(
     map_path: Path,
     batch: int,
     uploaders: int,
+    render_workers: int = 0,
 ) -> dict[str, Any]:
     requests, window = limit
-    state = folder / f"state-{requests}-{window:g}-{render}"
+    state = folder / f"state-{requests}-{window:g}-{render}-{render_workers}"
     chosen = exports[:paths_wanted]
     with SandboxProcess(TENANT_FILE, limit) as sandbox:
         client_settings = ClientSettings(
             sandbox.base_url, ApiKey(sandbox.api_key), ClientRateLimit(requests, window)
         )
-        settings = load_settings({}, map_path=map_path, home=state, client=client_settings)
+        settings = load_settings(
+            {}, map_path=map_path, home=state, client=client_settings, render_workers=render_workers
+        )
         finished: list[Outcome] = []
         load_before = load_average()
         cpu_before = cpu_seconds()
@@ -150,6 +155,7 @@ def run_backfill(
         "files": files,
         "rate_limit": f"{requests}/{window:g}",
         "render": render,
+        "render_workers": render_workers,
         "batch_files": batch,
         "uploaders": uploaders,
         "seconds": round(seconds, 1),
@@ -253,6 +259,7 @@ def run_naive(exports: Sequence[GoodExport]) -> dict[str, Any]:
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     limits = [text.strip() for text in args.rate_limits.split(",") if text.strip()]
     renders = [text.strip() for text in args.render.split(",") if text.strip()]
+    pools = [int(text) for text in args.render_workers.split(",") if text.strip()]
     sizes = {
         (text, render): files_for(parse_limit(text), render, args.windows, args.min_files, args.max_files)
         for text in limits
@@ -267,8 +274,12 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         generate_s = time.perf_counter() - generated
         maps = {"on": MAP_FILE, "off": map_without_render(folder)}
         for render in renders:
-            for text in limits:
-                print(f"backfill at {text}, render {render}: {sizes[text, render]} files", file=sys.stderr)
+            for text, workers in itertools.product(limits, pools if render == "on" else [0]):
+                print(
+                    f"backfill at {text}, render {render} ({workers} render processes): "
+                    f"{sizes[text, render]} files",
+                    file=sys.stderr,
+                )
                 figures = run_backfill(
                     folder,
                     sizes[text, render],
@@ -278,6 +289,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     map_path=maps[render],
                     batch=args.batch,
                     uploaders=args.uploaders,
+                    render_workers=workers,
                 )
                 target = TARGET_SHARES.get(text) if render == "on" else None
                 figures["target_share"] = target
@@ -307,7 +319,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "targets_met": {
             "requests_per_file": per_file_ok,
             "shares": {
-                f"{r['rate_limit']} render {r['render']}": r["target_met"]
+                f"{r['rate_limit']} render {r['render']}"
+                + (f" ({r['render_workers']} render processes)" if r["render_workers"] else ""): r[
+                    "target_met"
+                ]
                 for r in runs
                 if r["target_met"] is not None
             },
@@ -328,6 +343,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="runs of about one window, at most 200 files")
     parser.add_argument("--batch", type=int, default=25, help="files per batched run/result create")
     parser.add_argument("--uploaders", type=int, default=4, help="batches uploading at once")
+    parser.add_argument(
+        "--render-workers",
+        default="0",
+        help="render processes of the render-on runs, comma-separated for a run each (0: drawn in the "
+        "backfill's own threads, the default setting)",
+    )
     parser.add_argument("--ceiling-seconds", type=float, default=5.0)
     parser.add_argument("--naive-sample", type=int, default=20, help="files the naive script ingests")
     parser.add_argument("--seed", type=int, default=0)

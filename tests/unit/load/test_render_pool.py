@@ -98,7 +98,7 @@ def test_a_render_that_overruns_is_stopped_and_the_next_render_succeeds(tmp_path
         with pytest.raises(RenderError, match=r"'.*run1.csv' did not finish in time") as caught:
             render_through(store, pool, "fault", tmp_path)
         assert not caught.value.retryable
-        pool.timeout_seconds = 120.0  # a fresh worker starts (imports matplotlib) on a loaded machine
+        pool.timeout_seconds = 120.0  # a fresh worker starts (imports pandas) on a loaded machine
         assert render_through(store, pool, "fine", tmp_path).startswith(b"\x89PNG")
 
 
