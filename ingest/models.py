@@ -7,6 +7,7 @@ here does I/O.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,22 @@ Scalar = str | int | float | bool | dt.date | dt.datetime | None
 DateOrderHint = Literal["day_first", "month_first"]
 DecimalHint = Literal["comma", "point"]
 FormulaTextPolicy = Literal["neutralise", "refuse", "keep"]
+
+
+def text_encoding(value: str | None) -> str | None:
+    """``value`` when it names a codec that decodes bytes to text (``cp932``, ``Shift_JIS``, ``latin-1``),
+    else a ValueError saying what was expected; None stays None."""
+    if value is None:
+        return None
+    expected = (
+        "expected a text encoding (Python codec name) such as cp932, cp936, cp1251, cp1252, latin-1 or utf-8"
+    )
+    try:
+        codecs.lookup(value)
+        "".encode(value)  # bytes-to-bytes codecs (base64, zlib) are found but are no text encodings
+    except LookupError:
+        raise ValueError(f"unknown encoding {value!r}; {expected}") from None
+    return value
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from rich.table import Table
 
 from ingest.contract import contract_for
 from ingest.errors import ConfigError, ParseError
-from ingest.models import ParsedFile, ParseHints
-from ingest.resolve.mapping_file import text_encoding
+from ingest.models import ParsedFile, ParseHints, text_encoding
 from parsers import ParserRegistry, discover_parsers
 
 PARSERS_DIR_OPTION = click.option(

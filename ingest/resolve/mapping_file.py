@@ -9,7 +9,6 @@ the live tenant, by ``resolver.check_mapping``.
 
 from __future__ import annotations
 
-import codecs
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
@@ -21,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ingest.contract import CONTRACTS
 from ingest.errors import ConfigError
-from ingest.models import DateOrderHint, DecimalHint, FormulaTextPolicy, ParseHints
+from ingest.models import DateOrderHint, DecimalHint, FormulaTextPolicy, ParseHints, text_encoding
 
 PROVENANCE_KEYS = ("parser", "parser_version", "sha256", "file_name", "file_stem", "encoding")
 
@@ -242,22 +241,6 @@ class SchemaMap(_Strict):
 
     def registry_for(self, mapping: ParserMapping) -> str | None:
         return mapping.registry or self.defaults.registry
-
-
-def text_encoding(value: str | None) -> str | None:
-    """``value`` when it names a codec that decodes bytes to text (``cp932``, ``Shift_JIS``, ``latin-1``),
-    else a ValueError saying what was expected; None stays None."""
-    if value is None:
-        return None
-    expected = (
-        "expected a text encoding (Python codec name) such as cp932, cp936, cp1251, cp1252, latin-1 or utf-8"
-    )
-    try:
-        codecs.lookup(value)
-        "".encode(value)  # bytes-to-bytes codecs (base64, zlib) are found but are no text encodings
-    except LookupError:
-        raise ValueError(f"unknown encoding {value!r}; {expected}") from None
-    return value
 
 
 def _folder_matches(pattern: str, folder: Path) -> bool:
