@@ -37,6 +37,9 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("ingest.commands.demo", "Run the demo against a local sandbox and print a summary."),
 }
 
+#: Commands that stop gracefully on SIGTERM, from their start on (``ingest.commands.interrupts``).
+STOPPED_GRACEFULLY = frozenset({"watch"})
+
 #: Exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
 
@@ -51,6 +54,10 @@ class LazyGroup(click.Group):
         entry = LAZY_COMMANDS.get(cmd_name)
         if entry is None:
             return None
+        if cmd_name in STOPPED_GRACEFULLY:
+            from ingest.commands.interrupts import hold_stop_signals
+
+            hold_stop_signals()  # importing the command takes a while; a SIGTERM meanwhile is kept
         command = importlib.import_module(entry[0]).COMMAND
         assert isinstance(command, click.Command)
         return command
@@ -65,6 +72,10 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\nInterrupted.", err=True)
             raise click.exceptions.Exit(INTERRUPTED) from None
+        finally:
+            from ingest.commands.interrupts import release_stop_signals
+
+            release_stop_signals()
 
 
 EPILOG = """\b

@@ -20,12 +20,36 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
+from typing import Any
 
 log = logging.getLogger("ingest.stop")
 
 INTERRUPTED = 130
 TERMINATED = 143
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+#: SIGTERMs that arrived while a long-running command was still starting (see ``hold_stop_signals``),
+#: and the handler held before, which a GracefulStop puts back when it is done.
+_EARLY: list[int] = []
+_HELD_FROM: dict[int, Any] = {}
+
+
+def hold_stop_signals() -> None:
+    """Keep a SIGTERM that arrives before the command's :class:`GracefulStop` is installed (while its
+    modules are still being imported) instead of dying of it; the GracefulStop then acts on it at once.
+    Only for commands that install one (``watch``)."""
+    if hasattr(signal, "SIGTERM"):
+        _HELD_FROM.setdefault(signal.SIGTERM, signal.getsignal(signal.SIGTERM))
+        signal.signal(signal.SIGTERM, lambda signum, frame: _EARLY.append(signum))
+
+
+def release_stop_signals() -> None:
+    """Undo ``hold_stop_signals`` when no GracefulStop took over (``watch --help``, a usage error)."""
+    for number, handler in list(_HELD_FROM.items()):
+        signal.signal(number, handler)
+    _HELD_FROM.clear()
+    _EARLY.clear()
 
 
 class GracefulStop:
@@ -54,9 +78,13 @@ class GracefulStop:
 
     @contextmanager
     def installed(self) -> Iterator[GracefulStop]:
-        previous = {number: signal.getsignal(number) for number in _SIGNALS}
+        previous = {number: _HELD_FROM.pop(number, signal.getsignal(number)) for number in _SIGNALS}
         for number in _SIGNALS:
             signal.signal(number, self._on_signal)
+        if _EARLY:
+            early = _EARLY[0]
+            _EARLY.clear()
+            self._on_signal(early, None)
         try:
             yield self
         finally:

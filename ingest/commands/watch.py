@@ -135,59 +135,60 @@ def watch_command(
     start_logging(common)
     monitoring = MonitoringOptions(http=http_address, token=http_token, probe_seconds=probe_seconds)
     stop = threading.Event()
-    try:
-        check_options(monitoring)
-        settings = settings_from(common, workers=workers)
-        # One request budget for the checks and the pipeline (on a PostgreSQL ledger, every host's).
-        with process_budget(settings, stop=stop) as budget:
-            start = checked_start(
-                settings, WatchedFolders(folders, archive_dir, failed_dir), budget, say=_say
-            )
-            with (
-                instance_lock(settings, "watch", folders),
-                open_pipeline(
-                    settings,
-                    filing_options=FilingOptions(archive_dir, failed_dir),
-                    archive_superseded=archive_superseded,
-                    attachment_grace_seconds=attachment_grace,
-                    command="watch",
-                    folders=folders,
-                    stop=stop,
-                    budget=budget,
-                ) as pipeline,
-            ):
-                watch_options = WatchOptions(
-                    settle_seconds=settle_seconds,
-                    rescan_seconds=rescan_seconds,
-                    poll=poll,
-                    include=include,
-                    exclude=DEFAULT_EXCLUDES + exclude,
-                    done_marker=done_marker,
+    # Installed first: a stop asked for while starting (a service manager's SIGTERM) is graceful too.
+    stopper = GracefulStop(stop.set, grace_seconds=stop_grace, say=_say)
+    with stopper.installed():
+        try:
+            check_options(monitoring)
+            settings = settings_from(common, workers=workers)
+            # One request budget for the checks and the pipeline (on a PostgreSQL ledger, every host's).
+            with process_budget(settings, stop=stop) as budget:
+                start = checked_start(
+                    settings, WatchedFolders(folders, archive_dir, failed_dir), budget, say=_say
                 )
-                service = watch_service(
-                    pipeline,
-                    folders,
-                    watch_options,
-                    workers=settings.workers,
-                    stop=stop,
-                    pause_check=PauseRecheck(settings, pipeline),
-                )
-                add_check_counters(pipeline, start.stats)
-                if start.pause_reason is not None:
-                    service.pause(start.pause_reason)
-                stopper = GracefulStop(service.stop, grace_seconds=stop_grace, say=_say)
                 with (
-                    stopper.installed(),
-                    monitored(
-                        service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
-                    ),
+                    instance_lock(settings, "watch", folders),
+                    open_pipeline(
+                        settings,
+                        filing_options=FilingOptions(archive_dir, failed_dir),
+                        archive_superseded=archive_superseded,
+                        attachment_grace_seconds=attachment_grace,
+                        command="watch",
+                        folders=folders,
+                        stop=stop,
+                        budget=budget,
+                    ) as pipeline,
                 ):
-                    _say(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).")
-                    counters = service.run()
-                    pipeline.save_client_counters()
-    except IngestError as exc:
-        click.echo(f"Error: {exc.message}", err=True)
-        sys.exit(2)
+                    watch_options = WatchOptions(
+                        settle_seconds=settle_seconds,
+                        rescan_seconds=rescan_seconds,
+                        poll=poll,
+                        include=include,
+                        exclude=DEFAULT_EXCLUDES + exclude,
+                        done_marker=done_marker,
+                    )
+                    service = watch_service(
+                        pipeline,
+                        folders,
+                        watch_options,
+                        workers=settings.workers,
+                        stop=stop,
+                        pause_check=PauseRecheck(settings, pipeline),
+                    )
+                    add_check_counters(pipeline, start.stats)
+                    if start.pause_reason is not None:
+                        service.pause(start.pause_reason)
+                    with monitored(
+                        service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
+                    ):
+                        _say(f"Watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop).")
+                        counters = service.run()
+                        pipeline.save_client_counters()
+        except IngestError as exc:
+            if stop.is_set():  # stopped while starting: what was cut is resumed at the next start
+                sys.exit(stopper.exit_code)
+            click.echo(f"Error: {exc.message}", err=True)
+            sys.exit(2)
     click.echo(f"Stopped. {json.dumps(counters.outcomes)}", err=True)
     sys.exit(stopper.exit_code)
 

@@ -126,6 +126,9 @@ def test_killed_at_a_random_point_and_restarted_every_file_is_ingested_exactly_o
     )
 
     with rig.start_watch() as second:
+        # Everything may have been done before the kill: the second watch must be running before it is
+        # stopped, or the test would stop one still starting and learn nothing from it.
+        second.wait_watching(timeout=90)
         second.wait_settled(drop.files, timeout=90)
         assert second.stop() == 0, second.log()
     assert_everything_ingested_once(rig, drop, note)

@@ -8,7 +8,7 @@ import signal
 import threading
 from pathlib import Path
 
-from ingest.commands.interrupts import TERMINATED, GracefulStop
+from ingest.commands.interrupts import TERMINATED, GracefulStop, hold_stop_signals
 from ingest.watch import FolderWatcher, WatchOptions
 
 DUE = 60.0  # generous for a loaded machine: an event that is due fails the test only when this passes
@@ -46,3 +46,23 @@ def test_a_watchers_stop_request_does_not_wait_for_its_observers(tmp_path: Path)
     finally:
         watcher.stop()
     assert all(o is None for o in watcher.observers)
+
+
+def test_a_sigterm_while_the_command_starts_is_kept_and_acted_on_once_the_stop_is_installed() -> None:
+    """A service manager stopping ``watch`` while it still imports its modules: not a death by signal
+    (-15, nothing said), but the graceful stop, as soon as the command installs it."""
+    original = signal.getsignal(signal.SIGTERM)
+    asked: list[bool] = []
+    try:
+        hold_stop_signals()
+        signal.raise_signal(signal.SIGTERM)  # kept, not fatal
+        assert asked == []
+        stopper = GracefulStop(
+            lambda: asked.append(True), grace_seconds=DUE, say=lambda text: None, exit_now=lambda code: None
+        )
+        with stopper.installed():
+            assert asked == [True] and stopper.first_signal == signal.SIGTERM
+        assert stopper.exit_code == 0
+        assert signal.getsignal(signal.SIGTERM) is original, "the handler from before the hold is back"
+    finally:
+        signal.signal(signal.SIGTERM, original)
