@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
     from ingest.ledger.postgres import PostgresLedger
     from ingest.ledger.postgres_budget import PostgresRequestBudget
 
-log = logging.getLogger("ingest.watch")
 
 #: The ledger as it may be shown: a path, or a URL without its password.
 describe_ledger = describe_location
@@ -228,17 +226,12 @@ def watch_service(
     ``pause_check`` tells when a pause can end."""
     filing = pipeline.filing_options
     roots = [f.absolute() for f in folders]
-    # The archive and the quarantine may sit inside a watched folder: what is filed there is not found
-    # again (and filed into itself).
-    inside = [
-        d.absolute()
-        for d in (filing.archive_dir, filing.failed_dir)
-        if d is not None and any(d.absolute().is_relative_to(root) for root in roots)
-    ]
-    for folder in inside:
-        log.info("%s is inside a watched folder and is not watched.", folder)
+    # The archive and the quarantine may sit inside a watched folder: what is filed there must not be
+    # found again (and filed into itself). The listing compares folders as the platform does (case on
+    # Windows), so they are always passed; outside every watched folder they change nothing.
+    filed = tuple(d.absolute() for d in (filing.archive_dir, filing.failed_dir) if d is not None)
     options = dataclasses.replace(
-        options, unit_suffixes=pipeline.unit_suffixes, skip_folders=(*options.skip_folders, *inside)
+        options, unit_suffixes=pipeline.unit_suffixes, skip_folders=(*options.skip_folders, *filed)
     )
     rejected = RejectedFiles(pipeline.filing_options.failed_dir, now=lambda: dt.datetime.now().astimezone())
     watcher = FolderWatcher(

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ConfigError
-from ingest.watch import list_exports
+from ingest.watch import PathFilter, list_exports
+from ingest.watch.listing import list_root
 
 
 def touch(path: Path, text: str = "x") -> Path:
@@ -70,3 +71,13 @@ def test_include_patterns_select_exports(
 def test_a_folder_that_cannot_be_listed_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot be listed"):
         list_exports(tmp_path / "missing", is_export=is_export)
+
+
+def test_skipped_folders_are_not_entered_however_their_path_is_spelt(tmp_path: Path) -> None:
+    """The archive inside a watched folder, named relative to elsewhere (``..``): never listed."""
+    (tmp_path / "archive" / "2026").mkdir(parents=True)
+    (tmp_path / "archive" / "2026" / "old.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / "new.csv").write_text("b\n", encoding="utf-8")
+    spelt = tmp_path / "archive" / ".." / "archive"
+    listing = list_root(tmp_path, PathFilter(), (".d",), recursive=True, skip=[spelt])
+    assert [c.relative.as_posix() for c in listing.candidates] == ["new.csv"]
