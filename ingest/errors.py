@@ -56,10 +56,22 @@ def shown_setting(value: str) -> str:
     put in the wrong variable, e.g. BENCHLING_URL and BENCHLING_API_KEY swapped), which is described
     instead of shown."""
     text = value.strip()
-    looks_secret = text.lower().startswith(("sk_", "sk-")) or bool(_TOKEN_RUN.search(text)) or len(text) > 80
-    if looks_secret and "://" not in text[:12]:
+    scheme, sep, rest = text.partition("://")
+    if sep and len(scheme) <= 8:
+        # A URL: its scheme and host are shown (to find a typo), never a user, password or a path that
+        # looks like it carries a key.
+        authority, _, path = rest.partition("/")
+        shown = f"{scheme}://{authority.rsplit('@', 1)[-1]}"
+        if "@" not in authority and not _looks_secret(path):
+            return repr(text)
+        return f"{shown!r} followed by {len(text) - len(shown)} characters not shown"
+    if _looks_secret(text):
         return f"a value of {len(text)} characters that looks like a key (not shown)"
     return repr(text)
+
+
+def _looks_secret(text: str) -> bool:
+    return text.lower().startswith(("sk_", "sk-")) or bool(_TOKEN_RUN.search(text)) or len(text) > 80
 
 
 def _jsonable(value: Any) -> Any:

@@ -60,3 +60,12 @@ def test_a_mistyped_url_is_shown_to_help_find_the_typo() -> None:
 )
 def test_values_are_shown_unless_they_look_like_keys(value: str, shown: bool) -> None:
     assert (repr(value) == shown_setting(value)) is shown
+
+
+@pytest.mark.parametrize(
+    "url", [f"htps://tenant.benchling.com/{KEY}", "htps://me:hunter2@tenant.benchling.com"]
+)
+def test_a_bad_url_shows_its_host_but_not_a_key_or_password_in_it(url: str) -> None:
+    message = error_for({"BENCHLING_URL": url, "BENCHLING_API_KEY": "k"})
+    assert "'htps://tenant.benchling.com'" in message
+    assert KEY not in message and "hunter2" not in message
