@@ -17,6 +17,8 @@ class WatchOptions:
     ``done_marker``: when set, a file ``X`` is ready only once ``X<done_marker>`` exists beside it.
     ``retry_max_seconds``: the longest wait before a version the consumer did not take (or a file that
     cannot be read yet) is tried again; waits start at one second and double.
+    ``empty_settle_seconds``: how long an empty file (or a unit of only empty files) must stay so before
+    it is taken (at least ``settle_seconds``): a writer creates a file before it writes to it.
     """
 
     settle_seconds: float = 10.0
@@ -28,6 +30,7 @@ class WatchOptions:
     done_marker: str | None = None
     recursive: bool = True
     retry_max_seconds: float = 60.0
+    empty_settle_seconds: float = 60.0
     #: Folders never listed although inside a watched folder: the archive, the quarantine and the work
     #: folder (else what is archived there would be found again, and archived into itself).
     skip_folders: tuple[Path, ...] = ()
@@ -37,5 +40,7 @@ class WatchOptions:
             raise ValueError(f"settle_seconds must be zero or more; got {self.settle_seconds!r}.")
         if self.rescan_seconds <= 0:
             raise ValueError(f"rescan_seconds must be more than zero; got {self.rescan_seconds!r}.")
+        if self.empty_settle_seconds < 0:
+            raise ValueError(f"empty_settle_seconds must be zero or more; got {self.empty_settle_seconds!r}.")
         if self.retry_max_seconds <= 0:
             raise ValueError(f"retry_max_seconds must be more than zero; got {self.retry_max_seconds!r}.")

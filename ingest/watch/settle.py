@@ -2,6 +2,11 @@
 
 Time comes from the caller (an injected clock), so unit tests step it by hand. The tracker only
 remembers the first moment each signature was seen; a changed signature starts the wait again.
+
+An empty candidate waits longer (``empty_settle_seconds``): writers create a file before they write to
+it, and a writer that stalls between the two (a busy instrument PC, a copy tool opening every file of a
+batch first) would otherwise hand over an empty file to be quarantined while its content is still on
+the way. A file that stays empty that long is taken (and refused as empty, with its reason).
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ class _Observation:
 class SettleTracker:
     """Remembers, per candidate path, its last signature and since when it has been unchanged."""
 
-    def __init__(self, settle_seconds: float) -> None:
+    def __init__(self, settle_seconds: float, empty_settle_seconds: float = 0.0) -> None:
         if settle_seconds < 0:
             raise ValueError(f"settle_seconds must be zero or more; got {settle_seconds!r}.")
         self.settle_seconds = settle_seconds
+        self.empty_settle_seconds = max(settle_seconds, empty_settle_seconds)
         self._seen: dict[Path, _Observation] = {}
 
     def observe(self, root: Path, path: Path, signature: Signature, now: float) -> float:
@@ -35,7 +41,8 @@ class SettleTracker:
         if current is None or current.signature != signature:
             current = _Observation(root, signature, now)
             self._seen[path] = current
-        return current.since + self.settle_seconds
+        empty = all(size == 0 for _name, size, _mtime in signature)
+        return current.since + (self.empty_settle_seconds if empty else self.settle_seconds)
 
     def restart(self, path: Path, now: float) -> None:
         """Start the wait again (the candidate changed while it was being hashed)."""

@@ -99,7 +99,7 @@ class FolderWatcher:
         self._clock = clock
         self._can_read = can_read or _all_readable
         self._filter = PathFilter(options.include, options.exclude, options.done_marker)
-        self._settle = SettleTracker(options.settle_seconds)
+        self._settle = SettleTracker(options.settle_seconds, options.empty_settle_seconds)
         self._offers: dict[VersionKey, _Offer] = {}
         self._unavailable: set[Path] = set()
         self._next_due: float | None = None

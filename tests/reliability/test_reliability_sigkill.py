@@ -6,12 +6,14 @@ all its results, no result is left in an open transaction, and every ledger row 
 
 from __future__ import annotations
 
+import functools
 import random
 import sqlite3
 import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -29,26 +31,39 @@ FINISH_TIMEOUT = 240.0
 def run_until_done(
     folder: Path, home: Path, map_path: Path, server: SandboxServer, rng: random.Random
 ) -> int:
-    """Start reprocess, SIGKILL it after a random delay (``KILLS_PER_TRIAL`` times), then let it finish.
+    """Start reprocess and SIGKILL it ``KILLS_PER_TRIAL`` times, then let it finish.
 
-    Returns how many times the process really was killed (it may finish before a kill lands).
+    Each kill is aimed by progress, not by wall time (a quiet machine may finish every file before a
+    timed kill, a loaded one may still be importing): once a random number of files is done, after a
+    further random moment, so it lands anywhere in a file's steps. Returns how many kills landed.
     """
     env = cli_environment(server, home, map_path)
     command = [str(CLI), "reprocess", str(folder), "--batch", str(rng.choice([5, 25, 50]))]
+    targets = sorted(rng.sample(range(1, FILES - 20), KILLS_PER_TRIAL))
     killed = 0
-    for _ in range(KILLS_PER_TRIAL):
+    for target in targets:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            process.wait(timeout=rng.uniform(2.0, 9.0))
-        except subprocess.TimeoutExpired:
-            process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no chance to clean up
-            process.wait(timeout=30)
-            killed += 1
-        assert process.stderr is not None
-        process.stderr.close()
+            reached = functools.partial(progress_reached, home / "ledger.sqlite", target)
+            if kill_when(process, reached, FINISH_TIMEOUT, rng.uniform(0, 0.5)):
+                killed += 1
+        finally:
+            assert process.stderr is not None
+            process.stderr.close()
     final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=FINISH_TIMEOUT)
     assert final.returncode == 0, f"the last run did not finish cleanly:\n{final.stderr[-3000:]}"
     return killed
+
+
+def progress_reached(ledger: Path, done: int) -> bool:
+    """Whether the ledger holds at least ``done`` files as done (False while it does not exist or is busy)."""
+    if not ledger.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(f"{ledger.as_uri()}?mode=ro", uri=True, timeout=1)) as db:
+            return int(db.execute("SELECT COUNT(*) FROM files WHERE state = 'done'").fetchone()[0]) >= done
+    except sqlite3.Error:
+        return False
 
 
 def ledger_states(ledger: Path) -> dict[str, int]:
@@ -110,14 +125,19 @@ def transactions_in_progress(server: SandboxServer, expected: dict[str, int]) ->
     return [(n, file_of.get(t, 0)) for t, n in appended.items()]
 
 
-def kill_when(process: subprocess.Popen[bytes], condition: Callable[[], bool], timeout: float) -> bool:
-    """SIGKILL ``process`` as soon as ``condition`` holds; False when it ended (or timed out) first."""
+def kill_when(
+    process: subprocess.Popen[bytes], condition: Callable[[], bool], timeout: float, delay: float = 0.0
+) -> bool:
+    """SIGKILL ``process`` ``delay`` seconds after ``condition`` holds; False when it ended (or timed
+    out) first."""
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
         if condition():
-            process.kill()
+            time.sleep(delay)
+            landed = process.poll() is None
+            process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no chance to clean up
             process.wait(timeout=30)
-            return True
+            return landed
         time.sleep(POLL_SECONDS)
     process.kill()
     process.wait(timeout=30)

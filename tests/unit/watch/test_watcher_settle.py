@@ -69,6 +69,40 @@ def test_a_file_written_in_pieces_waits_until_it_stops_growing(tmp_path: Path, c
     assert ready[0].size == len(b"".join(f"piece {i}\n".encode() for i in range(5)))
 
 
+def test_an_empty_file_waits_for_its_writer_longer_than_the_settle_window(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    # A writer creates the file, then stalls (a busy PC) before its first write: not ready yet.
+    path = write(tmp_path / "run1.csv", b"")
+    w = watcher(tmp_path, clock, settle_seconds=1.0, empty_settle_seconds=30.0)
+    w.scan_once()
+    clock.advance(29)
+    assert w.scan_once() == [], "an empty file was taken within the empty-file wait"
+
+    write(path, b"rt,area\n1.0,2.0\n")  # the writer goes on: the normal window applies from here
+    assert w.scan_once() == []
+    clock.advance(1)
+    assert [s.size for s in w.scan_once()] == [len(b"rt,area\n1.0,2.0\n")]
+
+
+def test_a_file_that_stays_empty_is_taken_after_the_empty_file_wait(tmp_path: Path, clock: FakeClock) -> None:
+    write(tmp_path / "run1.csv", b"")
+    w = watcher(tmp_path, clock, settle_seconds=1.0, empty_settle_seconds=30.0)
+    w.scan_once()
+    clock.advance(30)
+    assert [(s.path.name, s.size) for s in w.scan_once()] == [("run1.csv", 0)]
+
+
+def test_the_empty_file_wait_is_never_shorter_than_the_settle_window(tmp_path: Path, clock: FakeClock) -> None:
+    write(tmp_path / "run1.csv", b"")
+    w = watcher(tmp_path, clock, settle_seconds=10.0, empty_settle_seconds=0.0)
+    w.scan_once()
+    clock.advance(9.9)
+    assert w.scan_once() == []
+    clock.advance(0.1)
+    assert names(w.scan_once()) == ["run1.csv"]
+
+
 def test_zero_settle_window_yields_on_first_sight(tmp_path: Path, clock: FakeClock) -> None:
     write(tmp_path / "a.csv", b"x")
     assert names(watcher(tmp_path, clock, settle_seconds=0).scan_once()) == ["a.csv"]
