@@ -36,6 +36,8 @@ class SandboxHoldings:
     results: int
     requests: int
     rate_limited_429: int
+    #: Wall-clock arrival times of the requests it let through (not 429), oldest first.
+    arrivals: tuple[float, ...] = ()
 
 
 def _serve(tenant_file: Path, rate_limit: tuple[int, float] | None, conn: Connection) -> None:
@@ -53,6 +55,13 @@ def _serve(tenant_file: Path, rate_limit: tuple[int, float] | None, conn: Connec
                 results=len(server.store.results()),
                 requests=server.request_log.count(),
                 rate_limited_429=server.request_log.count(status=429),
+                arrivals=tuple(
+                    sorted(
+                        e.arrived_at
+                        for e in server.request_log.entries()
+                        if e.arrived_at is not None and e.status != 429
+                    )
+                ),
             )
         )
 

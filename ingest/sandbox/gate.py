@@ -13,6 +13,7 @@ import asyncio
 import json
 import math
 import re
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,6 +47,7 @@ class Gate:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
+        arrived_at = time.time()
         method: str = scope["method"]
         path: str = scope["path"]
         state = self.state
@@ -55,7 +57,7 @@ class Gate:
         if decision.latency > 0:
             await state.clock.sleep(decision.latency)
         if decision.outcome == "drop":
-            state.request_log.record(method, path, 0)
+            state.request_log.record(method, path, 0, arrived_at=arrived_at)
             await _drop_connection(scope)
             return
 
@@ -95,7 +97,7 @@ class Gate:
         except ApiError as exc:
             headers = (rate or state.rate_limiter.peek()).headers()
             # Logged before the answer leaves: a client that has its answer finds its request logged.
-            state.request_log.record(method, path, exc.status)
+            state.request_log.record(method, path, exc.status, arrived_at=arrived_at)
             await _send_error(send, exc, headers, status_seen)
             return
 
@@ -111,18 +113,22 @@ class Gate:
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and not message.get("more_body", False):
                 logged = True  # before the last of the answer leaves (see above)
-                state.request_log.record(method, path, status_seen[0] if status_seen else 0)
+                state.request_log.record(
+                    method, path, status_seen[0] if status_seen else 0, arrived_at=arrived_at
+                )
             await send(message)
 
         if decision.outcome == "commit_then_502":
             # The write happens, the answer is lost: the client must check before retrying.
             await self.app(scope, receive, _discard)
-            state.request_log.record(method, path, 502)
+            state.request_log.record(method, path, 502, arrived_at=arrived_at)
             await _send_error(send, _injected(502), rate_headers, status_seen)
             return
         await self.app(scope, receive, send_with_headers)
         if not logged:
-            state.request_log.record(method, path, status_seen[0] if status_seen else 0)
+            state.request_log.record(
+                method, path, status_seen[0] if status_seen else 0, arrived_at=arrived_at
+            )
 
     def _fault_for(self, method: str, path: str) -> FaultDecision:
         return self.state.faults.decide(method, path.removeprefix(API_PREFIX) or "/")

@@ -23,9 +23,12 @@ from ingest.sandbox.variants import Variants
 
 @dataclass(frozen=True)
 class RequestLogEntry:
+    """One answered request; ``arrived_at`` is the wall-clock time it arrived (None when not known)."""
+
     method: str
     path: str
     status: int
+    arrived_at: float | None = None
 
 
 class RequestLog:
@@ -36,9 +39,9 @@ class RequestLog:
         self._counts: Counter[tuple[str, str, int]] = Counter()
         self._lock = threading.Lock()
 
-    def record(self, method: str, path: str, status: int) -> None:
+    def record(self, method: str, path: str, status: int, *, arrived_at: float | None = None) -> None:
         with self._lock:
-            self._entries.append(RequestLogEntry(method, path, status))
+            self._entries.append(RequestLogEntry(method, path, status, arrived_at))
             self._counts[(method, path, status)] += 1
 
     def entries(self) -> list[RequestLogEntry]:
