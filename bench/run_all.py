@@ -438,10 +438,11 @@ def _render_section(f: dict[str, Any]) -> list[str]:
         "A pool takes only the drawing off the caller's interpreter (the reduction "
         "stays with the caller, which holds the trace), at the price of a process of its own (worker peak "
         "above), a round trip per render and a worker to restart when one dies or overruns. Compare the "
-        "backfill rows *on* and *on, pool of 1*: the pool pays off only where the backfill's own CPU nears "
-        "a core (the higher limits), and by less than a tenth there, so `BENCHLING_INGEST_RENDER_WORKERS` "
-        "stays at 0 (draw in the ingest threads) by default; `1` or `auto` is the setting for a host that "
-        "backfills at 600/30 or more. The example image, drawn from the "
+        "backfill rows *on* and *on, pool of 1*: the pool moves files/s by a few percent either way, no "
+        "more than two runs of the same row differ, even where the backfill's own CPU nears a core (the "
+        "highest limits), so `BENCHLING_INGEST_RENDER_WORKERS` stays at 0 (draw in the ingest threads) by "
+        "default; `1` or `auto` is for a host whose exports carry traces far larger than these. The "
+        "example image, drawn from the "
         "demo's impurity-profile export by `.venv/bin/python -m bench.render_example`, is "
         "`docs/chromatogram-example.png`.",
         "",
