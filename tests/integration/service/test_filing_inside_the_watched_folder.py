@@ -65,8 +65,9 @@ def test_an_archive_and_quarantine_inside_the_watched_folder_are_not_watched(tmp
             finally:
                 service.stop()
                 thread.join(timeout=30)
-    assert len(final) == filed, "something filed inside the watched folder was taken again"
-    assert not [r for r in final if r.state == "duplicate"]
-    assert len(sandbox.store.runs()) == 2
+    shown = "\n".join(f"{r.path} {r.state} {r.last_error or ''}" for r in final)
+    assert len(final) == filed, f"something filed inside the watched folder was taken again:\n{shown}"
+    assert not [r for r in final if r.state == "duplicate"], shown
+    assert len(sandbox.store.runs()) == 2, shown
     assert not list(archive.rglob("archive")), "nothing was archived into the archive"
-    assert [p.name for p in failed.rglob("*.csv")] == ["broken.csv"]
+    assert [p.name for p in failed.rglob("*.csv")] == ["broken.csv"], shown
