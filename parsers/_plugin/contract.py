@@ -79,7 +79,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             f"for '{file}'. Expected a pandas DataFrame.",
             file=file,
         )
-    columns = list(frame.columns)
+    columns = frame.columns.tolist()  # iterating an Index of text goes value by value
     if len(set(columns)) != len(columns):
         dupes = sorted({c for c in columns if columns.count(c) > 1})
         raise ParseError(
@@ -102,7 +102,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             "contract)" + (f"; missing: {missing}" if missing else "") + ".",
             file=file,
         )
-    dtypes = dict(zip(columns, frame.dtypes, strict=True))  # one lookup, not a Series per column
+    dtypes = dict(zip(columns, frame.dtypes.tolist(), strict=True))  # one lookup, not a Series per column
     for col, dtype in contract.dtypes.items():
         if dtypes[col] != dtype:
             raise ParseError(

@@ -190,7 +190,9 @@ def screen_formula_text(
     frame = parsed.results
     texts = [
         (position, str(column), dtype)
-        for position, (column, dtype) in enumerate(zip(frame.columns, frame.dtypes, strict=True))
+        for position, (column, dtype) in enumerate(
+            zip(frame.columns.tolist(), frame.dtypes.tolist(), strict=True)
+        )
         if isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
     ]
     dtypes = {column: dtype for _, column, dtype in texts}

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
@@ -241,42 +240,27 @@ def _first_ragged_line(utf8: bytes, delimiter: str, expected: int) -> int | None
     return None
 
 
+#: Up to this many values, a text column's trimming is judged from its values in Python (see
+#: ``text_column``).
+_FEW_VALUES = 256
+
+
 def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trimmed text with empty cells as nulls."""
     trimmed = pc.utf8_trim_whitespace(raw)
-    spans = _spans(trimmed)
-    if spans is None:
-        lengths = pc.binary_length(trimmed)
-        empty = pc.equal(lengths, 0)
-        if pc.any(empty).as_py():
-            return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
-        unchanged = pc.sum(lengths).as_py() == pc.sum(pc.binary_length(raw)).as_py()
+    if len(raw) <= _FEW_VALUES:
+        # The same decisions without a compute call each: for a few rows, the calls' fixed cost is most
+        # of the time. Trimming keeps nulls where they are, so equal columns mean nothing was trimmed.
+        empty = "" in trimmed.to_pylist()
+        unchanged = not empty and trimmed.equals(raw)
     else:
-        # The same decisions read off the offsets (no compute call each): a column of a small file is
-        # cheap to scan, but every compute call has a fixed cost that dominates a few rows.
-        total, any_empty = spans
-        if any_empty:
-            empty = pc.equal(pc.binary_length(trimmed), 0)
-            return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
-        raw_spans = _spans(raw)
-        unchanged = raw_spans is not None and raw_spans[0] == total
+        lengths = pc.binary_length(trimmed)
+        empty = bool(pc.any(pc.equal(lengths, 0)).as_py())
+        unchanged = not empty and pc.sum(lengths).as_py() == pc.sum(pc.binary_length(raw)).as_py()
+    if empty:
+        return pc.if_else(pc.equal(pc.binary_length(trimmed), 0), pa.scalar(None, pa.string()), trimmed)
     # Nothing trimmed: the column read is the result, and the copy is dropped (tables are wide).
     return raw if unchanged else trimmed
-
-
-def _spans(values: pa.ChunkedArray) -> tuple[int, bool] | None:
-    """(bytes the values take, whether any value is empty) read from a text column's offsets; None for
-    a column with nulls or not of type ``string`` (the caller asks the compute functions instead)."""
-    if values.null_count or values.type != pa.string():
-        return None
-    total, any_empty = 0, False
-    for chunk in values.chunks:
-        if len(chunk) == 0:
-            continue
-        offsets = np.frombuffer(chunk.buffers()[1], np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
-        total += int(offsets[-1] - offsets[0])
-        any_empty = any_empty or bool(np.any(offsets[1:] == offsets[:-1]))
-    return total, any_empty
 
 
 def numeric_column(table: RawTable, index: int, column: str, fmt: NumberFormat) -> pa.ChunkedArray:

@@ -159,7 +159,7 @@ def test_a_refused_header_row_is_refused_every_time_naming_each_file(tmp_path: P
 
 
 def _text_column_by_compute(raw: pa.ChunkedArray) -> pa.ChunkedArray:
-    """text_column's decisions made by compute calls alone (as it made them before reading offsets)."""
+    """text_column's decisions made by compute calls alone (as it makes them for many rows)."""
     trimmed = pc.utf8_trim_whitespace(raw)
     lengths = pc.binary_length(trimmed)
     empty = pc.equal(lengths, 0)
@@ -180,6 +180,9 @@ def _text_column_by_compute(raw: pa.ChunkedArray) -> pa.ChunkedArray:
         [["x"], [], ["y ", "z"]],
         [["\u00a0é\u00a0", "ü"]],
         [[]],
+        [[f" v{i}" if i == 299 else f"v{i}" for i in range(300)]],
+        [["" if i == 150 else f"v{i}" for i in range(300)]],
+        [[f"v{i}" for i in range(300)]],
     ],
 )
 def test_text_column_decides_as_the_compute_calls_do(chunks: list[list[str | None]]) -> None:
