@@ -87,8 +87,13 @@ class ResultColumns:
         # Arrays wrapped as they are: several times faster than a Series per column, and than a pyarrow
         # table's to_pandas, whose fixed cost is most of a small file's parse.
         return frame_of_arrow_columns(
-            {
-                name: pa.array(self._columns[name], type=dtype.pyarrow_dtype)
-                for name, dtype in self._dtypes.items()
-            }
+            {name: _arrow(self._columns[name], dtype.pyarrow_dtype) for name, dtype in self._dtypes.items()}
         )
+
+
+def _arrow(values: list[Any], type_: pa.DataType) -> pa.Array:
+    # A column nothing filled is common in small files (a format's optional fields) and costs a fraction
+    # of converting its Nones.
+    if all(value is None for value in values):
+        return pa.nulls(len(values), type_)
+    return pa.array(values, type=type_)
