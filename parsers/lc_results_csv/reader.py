@@ -251,15 +251,15 @@ def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
     if len(raw) <= _FEW_VALUES:
         # The same decisions without a compute call each: for a few rows, the calls' fixed cost is most
         # of the time. Trimming keeps nulls where they are, so equal columns mean nothing was trimmed.
-        empty = "" in trimmed.to_pylist()
-        unchanged = not empty and trimmed.equals(raw)
-    else:
-        lengths = pc.binary_length(trimmed)
-        empty = bool(pc.any(pc.equal(lengths, 0)).as_py())
-        unchanged = not empty and pc.sum(lengths).as_py() == pc.sum(pc.binary_length(raw)).as_py()
-    if empty:
+        if "" not in trimmed.to_pylist():
+            return raw if trimmed.equals(raw) else trimmed
         return pc.if_else(pc.equal(pc.binary_length(trimmed), 0), pa.scalar(None, pa.string()), trimmed)
+    lengths = pc.binary_length(trimmed)
+    empty = pc.equal(lengths, 0)
+    if pc.any(empty).as_py():
+        return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
     # Nothing trimmed: the column read is the result, and the copy is dropped (tables are wide).
+    unchanged = pc.sum(lengths).as_py() == pc.sum(pc.binary_length(raw)).as_py()
     return raw if unchanged else trimmed
 
 
