@@ -18,8 +18,8 @@ peak resident set over its resident set just before the call.
 
 Then, in this process, the per-call cost on small files: ``ParserRegistry.parse`` on a 20-row LC results
 CSV and on the smallest connector JSON of the shared exports (when present), the median and the minimum
-over many calls after a warm-up, timed in turns with the floor (so both see the same load), and split
-into choosing the parser, parsing, and the registry's checks. The figure each is held to (under 1 ms):
+over many calls after a warm-up, timed in alternating blocks with the floor (so both see the same
+load), and split into choosing the parser, parsing, and the registry's checks. The figure each is held to (under 1 ms):
 the CSV's registry parse minus its floor (medians), the JSON's whole registry parse. The machine's load
 average is recorded before and after. ``--small-only`` runs this part alone:
 
@@ -213,21 +213,22 @@ def _timed_on_fresh(make: Callable[[], Any], call: Callable[[Any], object], call
 
 
 def _timed_against_floor(
-    call: Callable[[], object], floor: Callable[[], object], calls: int
+    call: Callable[[], object], floor: Callable[[], object], calls: int, *, block: int = 25
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """``call`` and ``floor`` timed in turns (so a change in the machine's load falls on both)."""
+    """``call`` and ``floor`` timed in alternating blocks of ``block`` calls, so a change in the machine's
+    load falls on both, while neither runs straight after the other (the floor's reader threads would
+    otherwise still be winding down when ours starts)."""
     for _ in range(20):
         call()
         floor()
     ours: list[float] = []
     floors: list[float] = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        floor()
-        middle = time.perf_counter()
-        call()
-        ours.append(time.perf_counter() - middle)
-        floors.append(middle - start)
+    while len(ours) < calls:
+        for timed, seconds in ((floor, floors), (call, ours)):
+            for _ in range(min(block, calls - len(ours))):
+                start = time.perf_counter()
+                timed()
+                seconds.append(time.perf_counter() - start)
     return _summary(ours), _summary(floors)
 
 
