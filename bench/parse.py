@@ -19,9 +19,9 @@ peak resident set over its resident set just before the call.
 Then, in this process, the per-call cost on small files: ``ParserRegistry.parse`` on a 20-row LC results
 CSV and on the smallest connector JSON of the shared exports (when present), the median and the minimum
 over many calls after a warm-up, timed in alternating blocks with the floor (so both see the same
-load), and split into choosing the parser, parsing, and the registry's checks. The figure each is held to (under 1 ms):
-the CSV's registry parse minus its floor (medians), the JSON's whole registry parse. The machine's load
-average is recorded before and after. ``--small-only`` runs this part alone:
+load), and split into choosing the parser, parsing, and the registry's checks. The figure each is held
+to (under 1 ms): the CSV's registry parse minus its floor (medians), the JSON's whole registry parse.
+The machine's load average is recorded before and after. ``--small-only`` runs this part alone:
 
     .venv/bin/python -m bench.parse --small-only --calls 1000
 

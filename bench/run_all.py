@@ -364,8 +364,9 @@ def small_file_lines(small: list[dict[str, Any]]) -> list[str]:
     return [
         "Per-call cost on small files, in one warm process: the median and (in brackets) the fastest "
         f"of {small[0]['calls']} calls after 20 warm-up calls, in ms. *registry parse* is the whole "
-        "call, timed in alternating blocks of 25 with the floor; *choose* is finding the parser (extension, sniffing every "
-        "candidate); *parse* is the parser's own call; *checks* is what the registry does after it "
+        "call, timed in alternating blocks of 25 with the floor; *choose* is finding the parser "
+        "(extension, sniffing every candidate); *parse* is the parser's own call; *checks* is what the "
+        "registry does after it "
         "(contract check, placeholder values, and the formula-text screening of parsers that leave it to "
         "the registry); *floor* is reading the same file with no parsing of ours (`pyarrow.csv.read_csv`, "
         "or `json.loads` of its bytes); *over floor* is registry parse minus floor (medians). The target "
