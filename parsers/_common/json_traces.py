@@ -13,6 +13,9 @@ from ingest.errors import ParseError
 from ingest.models import Trace
 from parsers._common.json_fields import Fields
 
+#: One Index for every trace's columns: immutable, so shared, and making it costs more than a small trace.
+_TRACE_COLUMNS = pd.Index(["time_min", "signal"])
+
 
 def trace_from_json_arrays(
     owner: Fields,
@@ -46,9 +49,7 @@ def trace_from_json_arrays(
         )
     )
     # One 2-D block: far cheaper than a frame built from two columns when a file holds many traces.
-    return Trace(
-        channel=channel, data=pd.DataFrame(points, columns=["time_min", "signal"]), signal_unit=signal_unit
-    )
+    return Trace(channel=channel, data=pd.DataFrame(points, columns=_TRACE_COLUMNS), signal_unit=signal_unit)
 
 
 def _floats(owner: Fields, values: Sequence[Any], *, field: str) -> np.ndarray[Any, np.dtype[np.float64]]:

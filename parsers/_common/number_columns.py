@@ -40,9 +40,29 @@ def column_format(
 ) -> NumberFormat:
     """The decimal mark ``columns`` show (their distinct present values), else ``fallback``, else ``hint``."""
     distinct: list[str] = []
-    for values in columns:
+    for values in _batched(list(columns)):
         distinct.extend(v for v in pc.unique(present_texts(values)).to_pylist() if v is not None)
     return decide_number_format(distinct, hint=hint, fallback=fallback)
+
+
+#: Up to this many values in all, columns are looked at as one (see ``_batched``).
+_BATCH_VALUES = 1 << 14
+
+
+def _batched(columns: list[pa.ChunkedArray | pa.Array]) -> list[pa.ChunkedArray | pa.Array]:
+    """``columns`` as one column when they are few values of one type, else as they are.
+
+    The decision is the same either way: it is taken from the first value, in column order, that
+    shows a mark, and dropping repeats of earlier values never changes which value that is. For a few
+    rows, each compute call's fixed cost is most of the time; a large table is left column by column so
+    that no pass holds more than one column's copy.
+    """
+    if len(columns) < 2 or sum(len(c) for c in columns) > _BATCH_VALUES:
+        return columns
+    if any(c.type != columns[0].type for c in columns):
+        return columns
+    chunks = [chunk for c in columns for chunk in (c.chunks if isinstance(c, pa.ChunkedArray) else [c])]
+    return [pa.chunked_array(chunks, columns[0].type)]
 
 
 def _pattern(mark: str | None) -> str:

@@ -10,6 +10,11 @@ A parser is a class with class-level ``name`` (unique, snake_case), ``version`` 
   ``hints: ParseHints | None = None`` (the site's ``date_order`` and ``decimal`` settings); the registry
   passes hints only to parsers whose ``parse`` accepts that keyword.
 
+Optionally ``screens_formula_text = True``: the parser's ``parse(path, hints=...)`` applies
+``hints.formula_text`` to its own results and metadata (with :mod:`parsers._plugin.formula_text`, naming
+the line and header of each value it finds), so the registry does not screen its output a second time.
+Honoured only for a parser that takes ``hints``; every other parser's output is screened by the registry.
+
 Optional: ``near_miss(head, path) -> NearMiss | None``, asked only when no parser accepts a file, says how
 close it came to this parser's format and what it lacked, so the refusal can name the closest format.
 
@@ -74,7 +79,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             f"for '{file}'. Expected a pandas DataFrame.",
             file=file,
         )
-    columns = list(frame.columns)
+    columns = frame.columns.tolist()  # iterating an Index of text goes value by value
     if len(set(columns)) != len(columns):
         dupes = sorted({c for c in columns if columns.count(c) > 1})
         raise ParseError(
@@ -97,7 +102,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             "contract)" + (f"; missing: {missing}" if missing else "") + ".",
             file=file,
         )
-    dtypes = dict(zip(columns, frame.dtypes, strict=True))  # one lookup, not a Series per column
+    dtypes = dict(zip(columns, frame.dtypes.tolist(), strict=True))  # one lookup, not a Series per column
     for col, dtype in contract.dtypes.items():
         if dtypes[col] != dtype:
             raise ParseError(

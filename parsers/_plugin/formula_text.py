@@ -15,19 +15,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.errors import ParseError
 from ingest.models import FormulaTextPolicy, ParsedFile, Scalar
+from parsers._plugin.frame_blocks import arrow_columns
 
 _STARTS_LIKE_FORMULA = r"^\s*[=+\-@]"
-_FORMULA_START_BYTES = tuple(b"=+-@")
+_FORMULA_START_BYTE = re.compile(rb"[=+\-@]")
 _FORMULA = re.compile(
     r"""^\s*(?:
         =\s*\S
@@ -44,18 +44,35 @@ _FORMULA = re.compile(
 _SHOWN = 5
 
 
+#: Up to this many values, a column is looked at value by value in Python: cheaper than the vectorised
+#: pre-check's fixed cost of a few compute calls.
+_FEW_VALUES = 64
+
+
 def _holds_formula_start(values: pa.Array | pa.ChunkedArray) -> bool:
     """Whether the column's text holds any byte a formula starts with: a test of its bytes a few times
     cheaper than the per-value pattern, which most columns (names, numbers as text) need not meet."""
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
     for chunk in chunks:
         data = chunk.buffers()[2]
-        if data is None:
-            continue
-        text = np.frombuffer(data, np.uint8)
-        if any(np.any(text == byte) for byte in _FORMULA_START_BYTES):
+        if data is not None and _FORMULA_START_BYTE.search(memoryview(data)) is not None:
             return True
     return False
+
+
+def _formula_rows(values: pa.Array | pa.ChunkedArray) -> list[tuple[int, str]]:
+    """(row, text) of each value of a text column that looks like a formula, in row order."""
+    if not _holds_formula_start(values):
+        return []
+    if len(values) > _FEW_VALUES:
+        candidates = pc.fill_null(pc.match_substring_regex(values, _STARTS_LIKE_FORMULA), False)
+        if not pc.any(candidates).as_py():
+            return []
+    return [
+        (row, text)
+        for row, text in enumerate(values.to_pylist())
+        if text is not None and looks_like_formula(text)
+    ]
 
 
 def looks_like_formula(text: str) -> bool:
@@ -74,6 +91,87 @@ class _Finding:
     value: str
 
 
+@dataclasses.dataclass(frozen=True)
+class ScreenedText:
+    """What screening changed: the text columns with neutralised values, the metadata (neutralised where it
+    had to be) and the warning to add; ``warning`` is None when nothing looked like a formula."""
+
+    columns: dict[str, pa.Array]
+    metadata: dict[str, Scalar]
+    warning: str | None
+
+
+def screen_text_columns(
+    columns: Mapping[str, pa.Array | pa.ChunkedArray],
+    metadata: Mapping[str, Scalar],
+    *,
+    policy: FormulaTextPolicy,
+    file: Path,
+    line_of: Callable[[int], int | None] | None = None,
+    lines_of: Callable[[list[int]], Mapping[int, int]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> ScreenedText:
+    """Screen result ``columns`` (pyarrow; only text ones are looked at) and ``metadata`` by ``policy``,
+    before they are made into a ParsedFile: ParseError under ``refuse``; otherwise what changed.
+
+    ``line_of`` (or ``lines_of``, the lines of several rows at once) maps a result row (0-based) to the
+    export's line and ``headers`` a result column to the header it was read from, when the caller knows
+    them; otherwise places are given as result rows.
+    """
+    if policy == "keep":
+        return ScreenedText({}, dict(metadata), None)
+    found: list[tuple[str, list[tuple[int, str]]]] = []
+    for column, values in columns.items():
+        if not pa.types.is_string(values.type):
+            continue
+        rows = _formula_rows(values)
+        if rows:
+            found.append((column, rows))
+    lines: Mapping[int, int | None] = {}
+    if found and lines_of is not None:
+        lines = lines_of(sorted({row for _, rows in found for row, _ in rows}))
+    elif found and line_of is not None:
+        lines = {row: line_of(row) for _, rows in found for row, _ in rows}
+    findings: list[_Finding] = []
+    replaced: dict[str, pa.Array] = {}
+    for column, rows in found:
+        label = (headers or {}).get(column, column)
+        texts = columns[column].to_pylist()
+        for row, text in rows:
+            line = lines.get(row)
+            where = (
+                f"line {line} column '{label}'"
+                if line is not None
+                else f"result row {row + 1} column '{label}'"
+            )
+            findings.append(_Finding(where, text))
+            texts[row] = neutralised(text)
+        replaced[column] = pa.array(texts, pa.string())
+    screened: dict[str, Scalar] = dict(metadata)
+    for key, value in metadata.items():
+        if isinstance(value, str) and looks_like_formula(value):
+            findings.append(_Finding(f"metadata '{key}'", value))
+            screened[key] = neutralised(value)
+    if not findings:
+        return ScreenedText({}, screened, None)
+    shown = "; ".join(f"{f.value!r} ({f.where})" for f in findings[:_SHOWN])
+    more = f" and {len(findings) - _SHOWN} more" if len(findings) > _SHOWN else ""
+    if policy == "refuse":
+        first = findings[0]
+        raise ParseError(
+            f"'{file}' holds text a spreadsheet would run as a formula: {shown}{more}. Expected plain text "
+            "(schemas_map.yaml sets formula_text: refuse; 'neutralise' would store it prefixed with an "
+            "apostrophe instead).",
+            file=file,
+            column=first.where,
+        )
+    warning = (
+        f"'{file}' holds text a spreadsheet would run as a formula: {shown}{more}. It is stored prefixed "
+        "with an apostrophe (') so that spreadsheets show it as text (formula_text: neutralise)."
+    )
+    return ScreenedText(replaced, screened, warning)
+
+
 def screen_formula_text(
     parsed: ParsedFile,
     *,
@@ -89,58 +187,30 @@ def screen_formula_text(
     """
     if policy == "keep":
         return parsed
-    findings: list[_Finding] = []
     frame = parsed.results
-    replaced: dict[str, pd.Series] = {}
-    for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
-        if not (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)):
-            continue
-        values = pa.array(frame[column])
-        if not _holds_formula_start(values):
-            continue
-        candidates = pc.fill_null(pc.match_substring_regex(values, _STARTS_LIKE_FORMULA), False)
-        if not pc.any(candidates).as_py():
-            continue
-        texts = values.to_pylist()
-        changed = False
-        for row, text in enumerate(texts):
-            if text is None or not looks_like_formula(text):
-                continue
-            line = line_of(row) if line_of is not None else None
-            label = (headers or {}).get(str(column), str(column))
-            where = (
-                f"line {line} column '{label}'"
-                if line is not None
-                else f"result row {row + 1} column '{label}'"
-            )
-            findings.append(_Finding(where, text))
-            texts[row] = neutralised(text)
-            changed = True
-        if changed:
-            replaced[str(column)] = pd.Series(pa.array(texts, pa.string()), dtype=dtype, index=frame.index)
-    metadata: dict[str, Scalar] = dict(parsed.metadata)
-    for key, value in parsed.metadata.items():
-        if isinstance(value, str) and looks_like_formula(value):
-            findings.append(_Finding(f"metadata '{key}'", value))
-            metadata[key] = neutralised(value)
-    if not findings:
-        return parsed
-    shown = "; ".join(f"{f.value!r} ({f.where})" for f in findings[:_SHOWN])
-    more = f" and {len(findings) - _SHOWN} more" if len(findings) > _SHOWN else ""
-    if policy == "refuse":
-        first = findings[0]
-        raise ParseError(
-            f"'{file}' holds text a spreadsheet would run as a formula: {shown}{more}. Expected plain text "
-            "(schemas_map.yaml sets formula_text: refuse; 'neutralise' would store it prefixed with an "
-            "apostrophe instead).",
-            file=file,
-            column=first.where,
+    texts = [
+        (position, str(column), dtype)
+        for position, (column, dtype) in enumerate(
+            zip(frame.columns.tolist(), frame.dtypes.tolist(), strict=True)
         )
-    results = frame.assign(**replaced) if replaced else frame
-    warning = (
-        f"'{file}' holds text a spreadsheet would run as a formula: {shown}{more}. It is stored prefixed "
-        "with an apostrophe (') so that spreadsheets show it as text (formula_text: neutralise)."
+        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
+    ]
+    dtypes = {column: dtype for _, column, dtype in texts}
+    values = arrow_columns(frame, [position for position, _, _ in texts])
+    columns = {column: array for (_, column, _), array in zip(texts, values, strict=True)}
+    screened = screen_text_columns(
+        columns, parsed.metadata, policy=policy, file=file, line_of=line_of, headers=headers
     )
+    if screened.warning is None:
+        return parsed
+    replaced = {
+        column: pd.Series(values, dtype=dtypes[column], index=frame.index)
+        for column, values in screened.columns.items()
+    }
+    results = frame.assign(**replaced) if replaced else frame
     return dataclasses.replace(
-        parsed, results=results, metadata=metadata, warnings=(*parsed.warnings, warning)
+        parsed,
+        results=results,
+        metadata=screened.metadata,
+        warnings=(*parsed.warnings, screened.warning),
     )

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest.contract import CONTRACTS, FLOAT, LIQUID_CHROMATOGRAPHY, STRING
+from parsers._plugin.frame_blocks import frame_of_arrow_columns
 
 
 def _contract_dtypes(technique: str) -> dict[str, pd.ArrowDtype]:
@@ -85,9 +86,14 @@ class ResultColumns:
         """The accumulated rows as a DataFrame with pyarrow-backed dtypes."""
         # Arrays wrapped as they are: several times faster than a Series per column, and than a pyarrow
         # table's to_pandas, whose fixed cost is most of a small file's parse.
-        return pd.DataFrame(
-            {
-                name: pd.arrays.ArrowExtensionArray(pa.array(self._columns[name], type=dtype.pyarrow_dtype))
-                for name, dtype in self._dtypes.items()
-            }
+        return frame_of_arrow_columns(
+            {name: _arrow(self._columns[name], dtype.pyarrow_dtype) for name, dtype in self._dtypes.items()}
         )
+
+
+def _arrow(values: list[Any], type_: pa.DataType) -> pa.Array:
+    # A column nothing filled is common in small files (a format's optional fields) and costs a fraction
+    # of converting its Nones.
+    if all(value is None for value in values):
+        return pa.nulls(len(values), type_)
+    return pa.array(values, type=type_)

@@ -24,7 +24,8 @@ whose ``parse`` takes a ``hints`` keyword (a registry made :meth:`~ParserRegistr
 up per parser and folder), checks the output against the contract, makes metadata values that stand for
 "not set" missing (:mod:`parsers._plugin.placeholder_values`: ``9.18356e-039``, ``-1``, ``n/a``), and
 screens its text for spreadsheet formulas (:mod:`parsers._plugin.formula_text`) by the hints'
-``formula_text`` policy.
+``formula_text`` policy: once per file, by the parser itself when it declares ``screens_formula_text``
+(it knows the line and header of each value), else here.
 
 Multi-file units: a folder whose suffix is in :attr:`ParserRegistry.unit_suffixes` (parsers declare
 them in an optional ``unit_suffixes`` class attribute, e.g. ``(".d",)``) is one unit and is given to
@@ -65,6 +66,12 @@ def takes_hints(parser_class: type[Parser]) -> bool:
     except (TypeError, ValueError):  # a builtin or C callable without a signature
         return False
     return "hints" in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
+def screens_formula_text(parser_class: type[Parser]) -> bool:
+    """Whether ``parser_class`` screens formula text itself by the hints it is given (it declares
+    ``screens_formula_text = True`` and takes hints), so the registry need not screen its output again."""
+    return getattr(parser_class, "screens_formula_text", False) is True and takes_hints(parser_class)
 
 
 @dataclass(frozen=True)
@@ -268,6 +275,8 @@ class ParserRegistry:
             ) from exc
         told = warn_of_guessed_encoding(checked, file=path, hinted=chosen.encoding)
         unset = screen_placeholders(told, file=path)
+        if screens_formula_text(entry.parser_class):
+            return unset  # screened by the parser itself, by these hints, with lines and headers
         return screen_formula_text(unset, policy=chosen.formula_text, file=path)
 
 

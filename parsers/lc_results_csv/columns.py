@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from ingest.contract import RESULT_COLUMNS
 from ingest.errors import ParseError
@@ -46,7 +48,7 @@ class SourceColumn:
 class ColumnLayout:
     """The known columns found (by canonical key) and the extra columns (by snake_case name)."""
 
-    known: dict[str, SourceColumn]
+    known: Mapping[str, SourceColumn]
     extras: tuple[SourceColumn, ...]
     #: Positions of columns whose header cell is blank (kept only when they hold values).
     unnamed: tuple[int, ...] = ()
@@ -58,6 +60,7 @@ class ColumnLayout:
         return 1.0 if unit is None else RT_UNITS[unit.lower()]
 
 
+@lru_cache(maxsize=4096)
 def _match(header: str) -> tuple[str | None, str | None, str]:
     """(known key or None, unit or None, base text) for one header."""
     normalized = normalize_header(header)
@@ -76,8 +79,27 @@ def find_known_keys(headers: Sequence[str]) -> set[str]:
     return {key for key in (_match(h)[0] for h in headers) if key is not None}
 
 
+#: Layouts of the header rows seen (a site's exports share a few); a bad header row is never kept.
+_LAYOUTS: dict[tuple[str, ...], ColumnLayout] = {}
+_MAX_LAYOUTS = 256
+
+
 def resolve_headers(headers: Sequence[str], *, file: Path) -> ColumnLayout:
-    """Map a header row to a ColumnLayout; ParseError for duplicates, missing required columns, bad units."""
+    """Map a header row to a ColumnLayout; ParseError for duplicates, missing required columns, bad units.
+
+    The layout depends on the header cells alone, so it is worked out once per distinct header row.
+    """
+    key = tuple(headers)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        layout = _resolve_headers(key, file=file)
+        if len(_LAYOUTS) >= _MAX_LAYOUTS:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = layout
+    return layout
+
+
+def _resolve_headers(headers: Sequence[str], *, file: Path) -> ColumnLayout:
     known: dict[str, SourceColumn] = {}
     extras: dict[str, SourceColumn] = {}
     seen: dict[str, SourceColumn] = {}
@@ -132,4 +154,5 @@ def resolve_headers(headers: Sequence[str], *, file: Path) -> ColumnLayout:
                 file=file,
                 column=COLUMNS[key][0],
             )
-    return ColumnLayout(known=known, extras=tuple(extras.values()), unnamed=tuple(unnamed))
+    # Read-only: one layout serves every file with this header row.
+    return ColumnLayout(known=MappingProxyType(known), extras=tuple(extras.values()), unnamed=tuple(unnamed))

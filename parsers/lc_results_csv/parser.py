@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -41,7 +40,8 @@ from parsers._common.delimited import choose_delimiter
 from parsers._common.number_columns import column_format
 from parsers._common.numbers import NumberFormat
 from parsers._plugin.contract import NearMiss
-from parsers._plugin.formula_text import screen_formula_text
+from parsers._plugin.formula_text import screen_text_columns
+from parsers._plugin.frame_blocks import frame_of_arrow_columns
 from parsers.lc_results_csv.columns import (
     ColumnLayout,
     SourceColumn,
@@ -72,6 +72,8 @@ class LcResultsCsvParser:
     name: ClassVar[str] = "lc_results_csv"
     version: ClassVar[str] = "1.1"
     extensions: ClassVar[tuple[str, ...]] = (".csv",)
+    #: ``parse`` applies ``hints.formula_text`` itself, naming lines and headers (see the parser contract).
+    screens_formula_text: ClassVar[bool] = True
 
     def sniff(self, head: bytes, path: Path) -> bool:
         """True when the first line names the required columns (Sample ID, RT, Area)."""
@@ -113,12 +115,7 @@ class LcResultsCsvParser:
 
     def _parsed(self, path: Path, hints: ParseHints, read: ColumnsRead) -> ParsedFile:
         table, layout = read.table, read.layout
-        frame = pd.DataFrame(
-            {
-                name: pd.arrays.ArrowExtensionArray(values)
-                for name, values in {**read.columns, **read.extras}.items()
-            }
-        )
+        columns = {**read.columns, **read.extras}
         metadata, date_warnings = run_metadata(table, layout, read.columns, read.extras, hints)
         traces, attachments, trace_warnings = _chromatograms(
             table, layout, read.extras.get("chromatogram"), read.columns
@@ -129,19 +126,32 @@ class LcResultsCsvParser:
                 f"'{path.name}' has no 'Chromatogram' column naming its trace file; the run gets no "
                 "chromatogram (add the column to the export to attach one)."
             )
-        parsed = ParsedFile(
+        warnings.extend(date_warnings)
+        warnings.extend(trace_warnings)
+        # Screened here, once (the registry leaves it to this parser: see ``screens_formula_text``), on the
+        # columns before they make the frame, so a neutralised column is built once.
+        headers = {source.key: source.header for source in (*layout.known.values(), *layout.extras)}
+        screened = screen_text_columns(
+            columns,
+            metadata,
+            policy=hints.formula_text,
+            file=path,
+            lines_of=table.lines_of,
+            headers=headers,
+        )
+        if screened.warning is not None:
+            warnings.append(screened.warning)
+            columns.update(screened.columns)
+            metadata = screened.metadata
+        return ParsedFile(
             metadata=metadata,
-            results=frame,
+            results=frame_of_arrow_columns(columns),
             provenance=Provenance(
                 parser=self.name, parser_version=self.version, source=path, encoding=table.encoding
             ),
             traces=traces,
             attachments=attachments,
-            warnings=(*warnings, *date_warnings, *trace_warnings),
-        )
-        headers = {source.key: source.header for source in (*layout.known.values(), *layout.extras)}
-        return screen_formula_text(
-            parsed, policy=hints.formula_text, file=path, line_of=table.line_of, headers=headers
+            warnings=tuple(warnings),
         )
 
 
@@ -292,8 +302,8 @@ def _check_required_values(
 
 
 def _as_int(table: RawTable, values: pa.ChunkedArray, column: str) -> pa.ChunkedArray:
-    whole = pc.fill_null(pc.equal(pc.floor(values), values), True)
-    if pc.any(pc.invert(whole)).as_py():
+    if pc.all(pc.equal(pc.floor(values), values)).as_py() is False:  # nulls skipped
+        whole = pc.fill_null(pc.equal(pc.floor(values), values), True)
         row = pc.index(whole, False).as_py()
         line = table.line_of(row)
         raise ParseError(

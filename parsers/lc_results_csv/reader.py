@@ -240,9 +240,20 @@ def _first_ragged_line(utf8: bytes, delimiter: str, expected: int) -> int | None
     return None
 
 
+#: Up to this many values, a text column's trimming is judged from its values in Python (see
+#: ``text_column``).
+_FEW_VALUES = 256
+
+
 def text_column(raw: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trimmed text with empty cells as nulls."""
     trimmed = pc.utf8_trim_whitespace(raw)
+    if len(raw) <= _FEW_VALUES:
+        # The same decisions without a compute call each: for a few rows, the calls' fixed cost is most
+        # of the time. Trimming keeps nulls where they are, so equal columns mean nothing was trimmed.
+        if "" not in trimmed.to_pylist():
+            return raw if trimmed.equals(raw) else trimmed
+        return pc.if_else(pc.equal(pc.binary_length(trimmed), 0), pa.scalar(None, pa.string()), trimmed)
     lengths = pc.binary_length(trimmed)
     empty = pc.equal(lengths, 0)
     if pc.any(empty).as_py():
