@@ -93,7 +93,9 @@ def test_a_file_that_stays_empty_is_taken_after_the_empty_file_wait(tmp_path: Pa
     assert [(s.path.name, s.size) for s in w.scan_once()] == [("run1.csv", 0)]
 
 
-def test_the_empty_file_wait_is_never_shorter_than_the_settle_window(tmp_path: Path, clock: FakeClock) -> None:
+def test_the_empty_file_wait_is_never_shorter_than_the_settle_window(
+    tmp_path: Path, clock: FakeClock
+) -> None:
     write(tmp_path / "run1.csv", b"")
     w = watcher(tmp_path, clock, settle_seconds=10.0, empty_settle_seconds=0.0)
     w.scan_once()
