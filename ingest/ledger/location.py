@@ -6,12 +6,14 @@ A PostgreSQL URL may carry a password; :func:`redact_dsn` is the only form of it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 _SECRET_PARAMS = frozenset({"password", "sslpassword"})
 _MASK = "***"
+_SECRET_PARAM_VALUE = re.compile(r"(?i)((?:^|[?&])(?:ssl)?password=)([^&#]*)")
 
 
 def is_postgres_dsn(location: str | Path) -> bool:
@@ -23,34 +25,53 @@ def is_postgres_dsn(location: str | Path) -> bool:
 
 
 def redact_dsn(dsn: str) -> str:
-    """The URL with any password (in the user part or a ``password=`` parameter) replaced by ``***``."""
-    try:
-        parts = urlsplit(dsn.strip())
-        netloc = parts.netloc
-        if "@" in netloc:
-            userinfo, host = netloc.rsplit("@", 1)
-            user, has_password, _ = userinfo.partition(":")
-            netloc = f"{user}:{_MASK}@{host}" if has_password else netloc
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        redacted = [(k, _MASK if k.lower() in _SECRET_PARAMS else v) for k, v in query]
-        text = urlencode(redacted, safe="*", quote_via=quote) if query else parts.query
-        return urlunsplit((parts.scheme, netloc, parts.path, text, parts.fragment))
-    except ValueError:
-        # Unparseable: show nothing that might be the secret.
-        return f"{dsn.partition('://')[0]}://{_MASK}"
+    """The URL with any password (in the user part or a ``password=`` parameter) replaced by ``***``.
+
+    Read loosely on purpose: everything before the last ``@`` after the scheme counts as the user part
+    (libpq itself reads a password holding ``#`` or ``?``, which a URL parser takes for the fragment or
+    the query), and every password libpq would find is masked wherever else it appears."""
+    scheme, sep, rest = dsn.strip().partition("://")
+    if "@" in rest:
+        userinfo, _, after = rest.rpartition("@")
+        user, has_password, _ = userinfo.partition(":")
+        rest = f"{user}:{_MASK}@{after}" if has_password else rest
+    rest = _SECRET_PARAM_VALUE.sub(lambda m: f"{m.group(1)}{_MASK}", rest)
+    for secret in _spellings(_libpq_secrets(dsn)):
+        rest = rest.replace(secret, _MASK)
+    return f"{scheme}{sep}{rest}"
 
 
 def dsn_secrets(location: str | Path | None) -> list[str]:
-    """The password(s) a PostgreSQL URL carries (as written and decoded), for log redaction."""
+    """The password(s) a PostgreSQL URL carries (as written and decoded), for log redaction: what libpq
+    reads, and what :func:`redact_dsn` masks."""
     if location is None or not is_postgres_dsn(location):
         return []
+    found = _libpq_secrets(str(location))
+    rest = str(location).strip().partition("://")[2]
+    if "@" in rest:
+        _user, has_password, password = rest.rpartition("@")[0].partition(":")
+        found += [password] if has_password and password else []
+    found += [m.group(2) for m in _SECRET_PARAM_VALUE.finditer(rest) if m.group(2)]
+    return _spellings(found)
+
+
+def _libpq_secrets(dsn: str) -> list[str]:
+    """The passwords libpq itself would read from ``dsn`` (none when it cannot read it at all)."""
+    from psycopg import Error as PsycopgError  # imported here: only a PostgreSQL ledger needs it
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
-        parts = urlsplit(str(location).strip())
-        found = [parts.password] if parts.password else []
-        found += [v for k, v in parse_qsl(parts.query) if k.lower() in _SECRET_PARAMS and v]
-    except ValueError:
+        params = conninfo_to_dict(dsn.strip())
+    except (PsycopgError, ValueError):
         return []
-    return sorted({*found, *(unquote(f) for f in found)}, key=len, reverse=True)
+    return [str(params[key]) for key in sorted(_SECRET_PARAMS) if params.get(key)]
+
+
+def _spellings(secrets: list[str]) -> list[str]:
+    """Each secret as written and percent-decoded; longest first (so a secret that holds another is
+    masked whole)."""
+    forms = {form for secret in secrets for form in (secret, unquote(secret))}
+    return sorted((form for form in forms if form), key=len, reverse=True)
 
 
 def describe_location(location: str | Path) -> str:
