@@ -62,6 +62,12 @@ def check_folders(context: DoctorContext) -> CheckResult:
             problems.append(f"the {name} folder '{target}' cannot be made: '{base}' is not a folder")
         elif (why := writable(base)) is not None:
             problems.append(f"the {name} folder '{target}' is not writable ('{base}': {why})")
+        for folder in watched.folders:
+            if _same_folder(target, folder):
+                problems.append(
+                    f"the {name} folder '{target}' is the watched folder '{folder}' itself (what is filed "
+                    "there would be found again, without end); give a folder outside it, or one inside it"
+                )
     details = {"folders": [str(f) for f in watched.folders], "problems": problems, "notes": notes}
     if problems:
         return CheckResult(
@@ -77,6 +83,11 @@ def check_folders(context: DoctorContext) -> CheckResult:
     return CheckResult(
         "folders", "ok", f"{len(watched.folders)} folder(s) can be listed{moved}.", details=details
     )
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    """Whether two paths name one folder, as the platform compares them (links followed, case on Windows)."""
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
 def _drop_folder_problem(folder: Path, *, moves: bool) -> str | None:

@@ -42,6 +42,19 @@ def test_a_missing_drop_folder_and_a_filing_folder_under_a_file_fail_naming_both
     assert len(result.details["problems"]) == 2
 
 
+def test_an_archive_or_quarantine_that_is_the_watched_folder_itself_fails(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    # Named another way (through "..") to show the folders are compared, not their spellings.
+    same = tmp_path / "inbox" / ".." / "inbox"
+    result = check_folders(context(tmp_path, WatchedFolders((inbox,), same, inbox)))
+    assert result.status == "fail"
+    assert f"the archive folder '{same}' is the watched folder '{inbox}' itself" in result.summary
+    assert f"the quarantine folder '{inbox}' is the watched folder '{inbox}' itself" in result.summary
+    inside = check_folders(context(tmp_path, WatchedFolders((inbox,), inbox / "archive", inbox / "failed")))
+    assert inside.status == "ok", "folders inside the watched folder are skipped by the watcher"
+
+
 def test_without_folders_the_folder_check_is_skipped(tmp_path: Path) -> None:
     assert check_folders(context(tmp_path, WatchedFolders())).status == "skip"
 
