@@ -130,7 +130,14 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
         return claimed
 
     def register_instance(self, command: str, folders: Sequence[Path] = ()) -> InstanceRecord:
-        return self._instances.register(command, folders)
+        try:
+            return self._instances.register(command, folders)
+        except sqlite3.OperationalError as exc:  # read-only file or folder, a full disk
+            raise LedgerError(
+                f"Ledger '{self.path}' cannot be written ({exc}). Expected a ledger file (and folder) this "
+                "account may write; --ledger or BENCHLING_INGEST_LEDGER names another.",
+                file=str(self.path),
+            ) from exc
 
     def publish_snapshot(self, snapshot: Mapping[str, Any]) -> None:
         self._instances.publish(snapshot)

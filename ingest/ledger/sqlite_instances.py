@@ -92,14 +92,12 @@ class SqliteInstances:
                 )
 
     def read(self, *, include_finished: bool) -> list[InstanceRecord]:
+        """Every instance (only the running ones unless ``include_finished``); one whose heartbeat is too
+        old is shown dead. Writes nothing, so a read-only ledger can be read (``status``)."""
+        stale_before = iso(self._clock() - self._stale_seconds)
         with self._lock:
-            self._db.execute(
-                "UPDATE instances SET state = 'dead' WHERE state = 'running' AND heartbeat_at < ?",
-                (iso(self._clock() - self._stale_seconds),),
-            )
-            query = "SELECT * FROM instances" + ("" if include_finished else " WHERE state = 'running'")
-            rows = self._db.execute(query + " ORDER BY started_at DESC, id").fetchall()
-        return [
+            rows = self._db.execute("SELECT * FROM instances ORDER BY started_at DESC, id").fetchall()
+        records = [
             InstanceRecord(
                 id=row["id"],
                 host=row["host"],
@@ -108,8 +106,13 @@ class SqliteInstances:
                 folders=folders_from_json(row["folders"]),
                 started_at=dt.datetime.fromisoformat(row["started_at"]),
                 heartbeat_at=dt.datetime.fromisoformat(row["heartbeat_at"]),
-                state=cast(InstanceState, row["state"]),
+                state=_shown_state(row["state"], row["heartbeat_at"], stale_before),
                 snapshot=snapshot_from_json(row["snapshot"]),
             )
             for row in rows
         ]
+        return records if include_finished else [r for r in records if r.state == "running"]
+
+
+def _shown_state(state: str, heartbeat_at: str, stale_before: str) -> InstanceState:
+    return "dead" if state == "running" and heartbeat_at < stale_before else cast(InstanceState, state)
