@@ -5,6 +5,11 @@ export that names it is planned. Such a row waits for its export: it ends as ``a
 export is ingested, and fails with the export only when the export has failed for good: an export
 that failed but is back in the drop folder (``retry`` restored it) is waited for, so the attachment
 is not quarantined a second time apart from it.
+
+The grace counts time this process has run, not time since the row's first wait: after a restart
+(a reboot, a service down for longer than the grace) the export that names a waiting file, or the
+attachment an export waits for, may be lying in the drop folder unplanned, and the first scans must
+get to it before the waiting row gives up.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ class AttachmentRows:
         self._ledger = ledger
         self._clock = clock
         self._grace = grace_seconds
+        self._grace_ends_at_the_earliest = clock() + grace_seconds
 
     def settle_if_uploaded(self, record: FileRecord) -> FileRecord:
         """A discovered row whose file is gone because its export, ingested, archived it with itself."""
@@ -61,10 +67,13 @@ class AttachmentRows:
             retry_at = self._clock() + min(OWNER_POLL_SECONDS, self._grace or OWNER_POLL_SECONDS)
             record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
             return Outcome("waiting", record, f"attachment of '{owner.path}', which is still in progress")
-        if self._grace > 0 and record.attempts == 0:
-            retry_at = self._clock() + self._grace
+        now = self._clock()
+        if self._grace > 0 and (record.attempts == 0 or now < self._grace_ends_at_the_earliest):
+            retry_at = now + self._grace if record.attempts == 0 else self._grace_ends_at_the_earliest
             record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
-            return Outcome("waiting", record, f"{exc.message} Waiting {self._grace:.0f} s before giving up.")
+            return Outcome(
+                "waiting", record, f"{exc.message} Waiting {retry_at - now:.0f} s before giving up."
+            )
         return exc.to_dict()
 
     def _offered_again(self, owner: FileRecord) -> bool:

@@ -168,6 +168,7 @@ def open_pipeline(
     on_wait: Callable[[PacingWait], None] | None = None,
     stop: threading.Event | None = None,
     budget: RequestBudget | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit. ``command`` (with
     the ``folders`` it watches) registers this process in the ledger's instances while it runs;
@@ -208,6 +209,7 @@ def open_pipeline(
             render_png=renders.render if renders is not None else render_png,
             archive_superseded=archive_superseded,
             attachment_grace_seconds=attachment_grace_seconds,
+            clock=clock,
         )
 
 

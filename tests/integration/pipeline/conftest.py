@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -58,6 +59,7 @@ def make_pipeline(
         map_path: Path | None = None,
         archive_superseded: bool = False,
         attachment_grace: float = 0.0,
+        clock: Callable[[], float] = time.time,
     ) -> Pipeline:
         client = stack.enter_context(
             BenchlingClient(sandbox.base_url, ApiKey(sandbox.api_key), retry_policy=FAST_RETRIES)
@@ -77,6 +79,7 @@ def make_pipeline(
                 client=client,
                 archive_superseded=archive_superseded,
                 attachment_grace_seconds=attachment_grace,
+                clock=clock,
             )
         )
 

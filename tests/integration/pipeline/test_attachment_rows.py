@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from integration.pipeline.conftest import MakePipeline
@@ -53,18 +54,48 @@ def test_export_waits_for_a_trace_that_is_still_arriving(
     assert len(sandbox.store.runs()) == 1
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_attachment_of_a_failed_export_is_quarantined_with_that_reason(
     sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
 ) -> None:
-    pipeline = make_pipeline(attachment_grace=60)
+    clock = Clock()
+    pipeline = make_pipeline(attachment_grace=60, clock=clock)
     export = inbox / "lc" / EXPORT
     export.write_text(export.read_text(encoding="utf-8").replace("SMP-001", "SMP-999"), encoding="utf-8")
     trace = pipeline.ingest(describe_path(inbox / "lc" / TRACE), root=inbox)
     assert trace.kind == "waiting"
     # a failed export has no plan, so nothing names the trace: it is quarantined when its grace ends
     assert pipeline.ingest(describe_path(export), root=inbox).kind == "failed"
+    clock.now += 61
     [outcome] = pipeline.resume(include_waiting=True)
     assert outcome.kind == "failed"
     report = json.loads((tmp_path / "failed" / "lc" / f"{TRACE}.error.json").read_text(encoding="utf-8"))
     assert "No parser reads" in report["reason"]
     assert sandbox.store.runs() == []
+
+
+def test_a_restart_after_the_grace_gives_the_export_lying_in_the_folder_a_full_grace(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
+) -> None:
+    # The trace arrived and waited; the service stopped; the export arrived while it was down for longer
+    # than the grace. After the restart the waiting trace must not give up before the export is planned.
+    clock = Clock()
+    before = make_pipeline(attachment_grace=60, clock=clock)
+    assert before.ingest(describe_path(inbox / "lc" / TRACE), root=inbox).kind == "waiting"
+    clock.now += 600  # down for ten minutes
+    after = make_pipeline(attachment_grace=60, clock=clock)
+    [trace] = after.resume(include_waiting=True)  # resumed before the first scan plans the export
+    assert trace.kind == "waiting", trace.message
+    assert trace.record.next_attempt_at == clock.now + 60
+    assert after.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
+    assert after.ledger.get(trace.record.id).state == "attachment"
+    assert len(sandbox.store.runs()) == 1
+    clock.now += 61
+    assert after.resume(include_waiting=True) == []
