@@ -34,7 +34,7 @@ from ingest.ledger.migrations import migrate_postgres
 from ingest.ledger.postgres_claims import PostgresClaims
 from ingest.ledger.postgres_reads import Cursor
 from ingest.ledger.postgres_schema import POSTGRES_MIGRATIONS
-from ingest.ledger.records import FileRecord, State, check_transition
+from ingest.ledger.records import TERMINAL, FileRecord, State, check_transition
 from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
 from ingest.ledger.state_changes import StateChanges, error_json
 from ingest.models import SourceFile
@@ -142,7 +142,9 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
                 " ORDER BY id DESC LIMIT 1",
                 (path, source.size, source.mtime_ns, source.sha256),
             ).fetchone()
-            if row is not None and not forced:
+            # A forced version whose row is unfinished (the forcing command was killed) is resumed: a
+            # new generation beside it would leave its run without its results.
+            if row is not None and (not forced or (bool(row["forced"]) and row["state"] not in TERMINAL)):
                 return record_from_row(row)
             previous = cur.execute("SELECT max(id) AS id FROM files WHERE path = %s", (path,)).fetchone()
             row = cur.execute(

@@ -23,7 +23,7 @@ from ingest.ledger.claims import LocalClaims
 from ingest.ledger.instances import InstanceRecord, default_host_id, new_instance_id
 from ingest.ledger.interface import Ledger
 from ingest.ledger.migrations import migrate_sqlite
-from ingest.ledger.records import FileRecord, State, check_transition
+from ingest.ledger.records import TERMINAL, FileRecord, State, check_transition
 from ingest.ledger.sqlite_instances import SqliteInstances
 from ingest.ledger.sqlite_reads import SqliteReads
 from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
@@ -154,7 +154,9 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
                 " ORDER BY id DESC LIMIT 1",
                 (str(source.path), source.size, source.mtime_ns, source.sha256),
             ).fetchone()
-            if row is not None and not forced:
+            # A forced version whose row is unfinished (the forcing command was killed) is resumed: a
+            # new generation beside it would leave its run without its results.
+            if row is not None and (not forced or (bool(row["forced"]) and row["state"] not in TERMINAL)):
                 return record_from_row(row)
             previous = db.execute(
                 "SELECT id FROM files WHERE path = ? ORDER BY id DESC LIMIT 1", (str(source.path),)

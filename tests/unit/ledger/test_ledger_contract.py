@@ -76,6 +76,22 @@ def test_discovered_twice_is_one_row(ledger: Ledger) -> None:
     assert ledger.record_discovered(source(), forced=True).id != first.id
 
 
+def test_an_unfinished_forced_version_is_resumed_and_a_finished_one_forced_again(ledger: Ledger) -> None:
+    plain = ledger.record_discovered(source())
+    ledger.mark_failed(plain.id, {"stage": "parse", "message": "bad"})
+    forced = ledger.record_discovered(source(), forced=True)
+    assert forced.id != plain.id and forced.forced
+    ledger.mark_planned(forced.id, sample_plan(run_id="r1"))
+    # The forcing command was killed here; run again (forced or not), it finds the same row.
+    assert ledger.record_discovered(source(), forced=True).id == forced.id
+    assert ledger.record_discovered(source()).id == forced.id
+    ledger.mark_blobs_uploaded(forced.id)
+    ledger.mark_run_created(forced.id)
+    ledger.mark_done(forced.id, ["x"])
+    again = ledger.record_discovered(source(), forced=True)
+    assert again.id not in (plain.id, forced.id), "a finished forced version is forced again on request"
+
+
 def test_forward_transitions_keep_every_id_and_event(ledger: Ledger) -> None:
     row = ledger.record_discovered(source(), root=Path("/drop"))
     plan = sample_plan(run_id="r1")
