@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.contract import ParserChooser
 from ingest.ledger import FileRecord, Ledger
 from ingest.models import SourceFile
+from ingest.pipeline.content_pins import attachment_copies
 from ingest.pipeline.filing_records import FileMover
 from ingest.pipeline.outcome import Outcome
 
@@ -72,6 +73,11 @@ class Admission:
 
     def _mark_duplicate(self, record: FileRecord, source: SourceFile, original: FileRecord) -> Outcome:
         record = self._ledger.mark_duplicate(record.id, original)
+        # Its trace file (a copy of the original's) goes to the archive with it, as the original's did;
+        # recorded first, so a move a kill interrupts is completed with it.
+        copies = attachment_copies(record.path, original.path, original.plan)
+        if copies:
+            self._ledger.record_attachments(record.id, copies)
         record = self._moves.archive(record, source)
         return Outcome("duplicate", record, f"same content as '{original.path}' (ledger row {original.id})")
 

@@ -21,6 +21,9 @@ from ingest.errors import IngestError, NoParserError
 from ingest.ledger import FileRecord, Ledger
 from ingest.pipeline.outcome import Outcome
 
+#: States of an export whose attachment files are settled with it (a duplicate export's copies are
+#: archived with it, the original's run holding their content).
+SETTLED = frozenset({"done", "duplicate"})
 #: How long an attachment row waits before it looks at its export again.
 OWNER_POLL_SECONDS = 5.0
 
@@ -36,7 +39,7 @@ class AttachmentRows:
         """A discovered row whose file is gone because its export, ingested, archived it with itself."""
         if record.state != "discovered" or record.path.exists():
             return record
-        owner = next((o for o in self._ledger.attachment_owners(record.path) if o.state == "done"), None)
+        owner = next((o for o in self._ledger.attachment_owners(record.path) if o.state in SETTLED), None)
         return self._ledger.mark_attachment(record.id, owner) if owner is not None else record
 
     def settle_rows_of(self, export: FileRecord) -> None:
@@ -54,7 +57,7 @@ class AttachmentRows:
         owners = [o for o in self._ledger.attachment_owners(record.path) if o.id != record.id]
         if isinstance(exc, NoParserError) and owners:
             owner = owners[0]
-            if owner.state == "done":
+            if owner.state in SETTLED:
                 record = self._ledger.mark_attachment(record.id, owner)
                 return Outcome("attachment", record, f"attachment of '{owner.path}'")
             if owner.state == "failed" and not self._offered_again(owner):

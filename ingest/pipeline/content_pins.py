@@ -123,3 +123,23 @@ def check_before_run(plan: RunPlan, export: Path) -> None:
         changed=changed,
         export_changed=False,
     )
+
+
+def attachment_copies(duplicate: Path, original: Path, plan: RunPlan | None) -> list[Path]:
+    """The files beside a duplicate export that are its own copies of the original's attachments: at
+    the same place relative to it as each attachment the original's plan pinned is to the original, with
+    the pinned content (a trace file copied along with its export). The original's own files are not."""
+    if plan is None:
+        return []
+    copies = []
+    for pin in plan.pins:
+        if pin.path == original:
+            continue
+        try:
+            relative = pin.path.relative_to(original.parent)
+        except ValueError:
+            continue  # named from elsewhere (another folder): the copy names the same file
+        copy = duplicate.parent / relative
+        if copy != pin.path and copy.is_file() and content_hash(copy) == pin.sha256:
+            copies.append(copy)
+    return sorted(copies)

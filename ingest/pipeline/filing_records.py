@@ -83,11 +83,17 @@ class FileMover:
         return self.ledger.record_final_path(record.id, target)
 
     def attachments_in_root(self, record: FileRecord) -> list[Path]:
-        """Files in the export's watched folder that its plan uploads besides the export itself."""
-        if record.plan is None or record.root is None:
+        """Files in the export's watched folder that its plan uploads besides the export itself (for a
+        duplicate, which has no plan: its copies of the original's attachments, as recorded)."""
+        if record.root is None:
+            return []
+        if record.plan is not None:
+            paths = {b.path for b in record.plan.blobs if b.path is not None}
+        elif record.state == "duplicate":
+            paths = set(self.ledger.attachment_paths(record.id))
+        else:
             return []
         root = record.root.resolve()
-        paths = {b.path for b in record.plan.blobs if b.path is not None}
         return sorted(
             p
             for p in paths

@@ -99,3 +99,43 @@ def test_a_restart_after_the_grace_gives_the_export_lying_in_the_folder_a_full_g
     assert len(sandbox.store.runs()) == 1
     clock.now += 61
     assert after.resume(include_waiting=True) == []
+
+
+def test_a_duplicate_export_takes_its_copy_of_the_trace_file_to_the_archive_with_it(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
+) -> None:
+    # The same export and its trace file copied into a second folder: the copy is a duplicate, and its
+    # trace file must go to the archive with it (before, it was quarantined: "No parser reads ...").
+    copy_folder = inbox / "copy"
+    copy_folder.mkdir()
+    for name in (EXPORT, TRACE):
+        (copy_folder / name).write_bytes((inbox / "lc" / name).read_bytes())
+    pipeline = make_pipeline(attachment_grace=60)
+    assert pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
+    trace = pipeline.ingest(describe_path(copy_folder / TRACE), root=inbox)  # seen before its export
+    assert trace.kind == "waiting"
+    duplicate = pipeline.ingest(describe_path(copy_folder / EXPORT), root=inbox)
+    assert duplicate.kind == "duplicate"
+    assert not (copy_folder / TRACE).exists(), "the copy's trace file went with it"
+    assert sorted(p.name for p in (tmp_path / "archive").rglob("*.csv")) == sorted(
+        [EXPORT, EXPORT, TRACE, TRACE]
+    )
+    [settled] = pipeline.resume(include_waiting=True)
+    assert settled.kind == "attachment", settled.message
+    assert pipeline.ledger.get(trace.record.id).state == "attachment"
+    failed = tmp_path / "failed"
+    assert not failed.exists() or not list(failed.rglob("*")), "nothing quarantined"
+    assert len(sandbox.store.runs()) == 1
+
+
+def test_a_duplicate_export_leaves_a_trace_file_with_other_content_alone(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, tmp_path: Path
+) -> None:
+    copy_folder = inbox / "copy"
+    copy_folder.mkdir()
+    (copy_folder / EXPORT).write_bytes((inbox / "lc" / EXPORT).read_bytes())
+    (copy_folder / TRACE).write_text("time,signal\n0.0,1.0\n", encoding="utf-8")  # not the original's trace
+    pipeline = make_pipeline(attachment_grace=60)
+    assert pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
+    assert pipeline.ingest(describe_path(copy_folder / EXPORT), root=inbox).kind == "duplicate"
+    assert (copy_folder / TRACE).exists(), "a file whose content Benchling does not hold is not archived"
