@@ -9,14 +9,7 @@ import pytest
 
 from ingest.errors import LedgerError
 from ingest.ledger.sqlite import SqliteLedger
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.watch_fakes import FakeClock
 
 
 def read_only(ledger: SqliteLedger) -> None:
@@ -25,7 +18,7 @@ def read_only(ledger: SqliteLedger) -> None:
 
 
 def test_instances_are_read_from_a_read_only_ledger_and_a_silent_one_is_shown_dead(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock()
     path = tmp_path / "ledger.sqlite"
     writer = SqliteLedger(path, clock=clock, heartbeat_seconds=5)
     writer.register_instance("watch", [tmp_path / "inbox"])
