@@ -23,7 +23,7 @@ import platformdirs
 from ingest.benchling import ClientSettings
 from ingest.errors import ConfigError, shown_setting
 from ingest.ledger.instances import default_host_id
-from ingest.ledger.location import describe_location, dsn_secrets, is_postgres_dsn
+from ingest.ledger.location import describe_location, dsn_secrets, is_keyword_dsn, is_postgres_dsn
 
 SECRET_VARIABLES = ("BENCHLING_API_KEY", "BENCHLING_CLIENT_SECRET")
 APP_NAME = "benchling-ingest"
@@ -103,6 +103,13 @@ def load_settings(
     # A flag wins over the variable, whichever of the two kinds of ledger each names.
     chosen: Path | str = ledger_path if ledger_path is not None else env_ledger
     dsn = str(chosen).strip() if is_postgres_dsn(chosen) else None
+    if dsn is None and is_keyword_dsn(str(chosen)):
+        raise ConfigError(
+            "The ledger is given as a PostgreSQL keyword/value string (host=… password=…), which this tool "
+            "does not read (its value is not shown: it may hold a password). Expected a SQLite file, or a "
+            "URL: postgresql://USER:PASSWORD@HOST:PORT/DBNAME.",
+            field="--ledger" if ledger_path is not None else "BENCHLING_INGEST_LEDGER",
+        )
     if isinstance(ledger_path, str) and dsn is None:
         ledger_path = Path(ledger_path)
     explicit = ledger_path if isinstance(ledger_path, Path) else None

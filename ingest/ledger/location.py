@@ -24,6 +24,17 @@ def is_postgres_dsn(location: str | Path) -> bool:
     return bool(sep) and scheme.lower() in POSTGRES_SCHEMES
 
 
+_KEYWORD_DSN = re.compile(
+    r"(?i)(?:^|\s)(?:host|hostaddr|port|dbname|user|password|sslpassword|sslmode|service)\s*="
+)
+
+
+def is_keyword_dsn(location: str | Path) -> bool:
+    """True for a libpq keyword/value string (``host=db user=… password=…``): not a file name, and not
+    a form this tool reads (it takes a ``postgresql://`` URL)."""
+    return not isinstance(location, Path) and bool(_KEYWORD_DSN.search(location))
+
+
 def redact_dsn(dsn: str) -> str:
     """The URL with any password (in the user part or a ``password=`` parameter) replaced by ``***``.
 

@@ -4,6 +4,8 @@ print the key on the console and in service logs)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest.benchling import ClientSettings
@@ -69,3 +71,24 @@ def test_a_bad_url_shows_its_host_but_not_a_key_or_password_in_it(url: str) -> N
     message = error_for({"BENCHLING_URL": url, "BENCHLING_API_KEY": "k"})
     assert "'htps://tenant.benchling.com'" in message
     assert KEY not in message and "hunter2" not in message
+
+
+@pytest.mark.parametrize("form", ["variable", "flag"])
+def test_a_keyword_connection_string_as_the_ledger_is_refused_without_showing_it(
+    form: str, tmp_path: Path
+) -> None:
+    # libpq's other form, pasted from a DBA's note: before, it became a SQLite file name, printed whole.
+    value = "host=db user=ingest password=S3cretPW dbname=ledger"
+    with pytest.raises(ConfigError) as caught:
+        if form == "variable":
+            load_settings({"BENCHLING_INGEST_LEDGER": value}, home=tmp_path)
+        else:
+            load_settings({}, ledger_path=value, home=tmp_path)
+    assert "S3cretPW" not in str(caught.value)
+    assert "postgresql://" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_name_with_an_equals_sign_is_still_a_file(tmp_path: Path) -> None:
+    settings = load_settings({"BENCHLING_INGEST_LEDGER": str(tmp_path / "run=1.sqlite")}, home=tmp_path)
+    assert settings.ledger_location == tmp_path / "run=1.sqlite"
