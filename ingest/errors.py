@@ -13,9 +13,39 @@ ever carries a credential: callers pass only method, path, status and Benchling'
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
+
+#: The values (API key, client secret, ledger password) no message, report or page may show; the
+#: settings register them as they are read (``hide_secrets``).
+_SECRETS: set[str] = set()
+SECRET_MASK = "[REDACTED]"
+
+
+def hide_secrets(values: Iterable[str]) -> None:
+    """From now on, ``without_secrets`` masks each of ``values`` (those shorter than 4 characters are
+    too common to mask)."""
+    _SECRETS.update(v for v in values if v and len(v) >= 4)
+
+
+def forget_secrets() -> None:
+    """Mask nothing any more (for a process that loads other settings, such as a test run)."""
+    _SECRETS.clear()
+
+
+def without_secrets(value: Any) -> Any:
+    """``value`` (text, or JSON-like lists and dicts of it) with every registered secret masked: for what
+    may carry text from outside (a file's name or content) into an error, a report, the ledger or a page."""
+    if isinstance(value, str):
+        for secret in sorted(_SECRETS, key=len, reverse=True):
+            value = value.replace(secret, SECRET_MASK)
+        return value
+    if isinstance(value, dict):
+        return {without_secrets(k): without_secrets(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_secrets(v) for v in value]
+    return value
 
 
 class IngestError(Exception):
@@ -31,6 +61,7 @@ class IngestError(Exception):
     pauses_ingestion: ClassVar[bool] = False
 
     def __init__(self, message: str, **context: Any) -> None:
+        message = without_secrets(message)
         super().__init__(message)
         self.message = message
         self.context: dict[str, Any] = dict(context)
@@ -43,7 +74,7 @@ class IngestError(Exception):
             "message": self.message,
             "retryable": self.retryable,
             "pauses_ingestion": self.pauses_ingestion,
-            "details": {k: _jsonable(v) for k, v in self.context.items()},
+            "details": without_secrets({k: _jsonable(v) for k, v in self.context.items()}),
         }
 
 
@@ -62,15 +93,16 @@ def shown_setting(value: str) -> str:
         # looks like it carries a key.
         authority, _, path = rest.partition("/")
         shown = f"{scheme}://{authority.rsplit('@', 1)[-1]}"
-        if "@" not in authority and not _looks_secret(path):
+        if "@" not in authority and not looks_secret(path):
             return repr(text)
         return f"{shown!r} followed by {len(text) - len(shown)} characters not shown"
-    if _looks_secret(text):
+    if looks_secret(text):
         return f"a value of {len(text)} characters that looks like a key (not shown)"
     return repr(text)
 
 
-def _looks_secret(text: str) -> bool:
+def looks_secret(text: str) -> bool:
+    """True for text that may be a key or token: never shown in a message."""
     return text.lower().startswith(("sk_", "sk-")) or bool(_TOKEN_RUN.search(text)) or len(text) > 80
 
 

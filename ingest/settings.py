@@ -21,9 +21,15 @@ from pathlib import Path
 import platformdirs
 
 from ingest.benchling import ClientSettings
-from ingest.errors import ConfigError, shown_setting
+from ingest.errors import ConfigError, hide_secrets, shown_setting
 from ingest.ledger.instances import default_host_id
-from ingest.ledger.location import describe_location, dsn_secrets, is_keyword_dsn, is_postgres_dsn
+from ingest.ledger.location import (
+    describe_location,
+    dsn_secrets,
+    is_keyword_dsn,
+    is_postgres_dsn,
+    libpq_reads,
+)
 
 SECRET_VARIABLES = ("BENCHLING_API_KEY", "BENCHLING_CLIENT_SECRET")
 APP_NAME = "benchling-ingest"
@@ -96,8 +102,11 @@ def load_settings(
     files) is ``home``, else ``BENCHLING_INGEST_HOME``, else the folder of an explicitly given ledger
     file, else :func:`default_home`.
     """
+    hide_secrets(secret_values(environ))
     if client is None and environ.get("BENCHLING_URL", "").strip():
         client = ClientSettings.from_env(environ)
+    if client is not None:
+        hide_secrets(client.credentials.secret_values())
     env_home = environ.get("BENCHLING_INGEST_HOME", "").strip()
     env_ledger = environ.get("BENCHLING_INGEST_LEDGER", "").strip()
     # A flag wins over the variable, whichever of the two kinds of ledger each names.
@@ -108,6 +117,14 @@ def load_settings(
             "The ledger is given as a PostgreSQL keyword/value string (host=… password=…), which this tool "
             "does not read (its value is not shown: it may hold a password). Expected a SQLite file, or a "
             "URL: postgresql://USER:PASSWORD@HOST:PORT/DBNAME.",
+            field="--ledger" if ledger_path is not None else "BENCHLING_INGEST_LEDGER",
+        )
+    hide_secrets(dsn_secrets(dsn))
+    if dsn is not None and not libpq_reads(dsn):
+        raise ConfigError(
+            "The ledger's PostgreSQL URL cannot be read (it is not shown: it may hold a password). Expected "
+            "postgresql://USER:PASSWORD@HOST:PORT/DBNAME with any of : / ? # @ % & = or a space in the user "
+            "name or password percent-encoded (# as %23, @ as %40, / as %2F, ? as %3F, % as %25).",
             field="--ledger" if ledger_path is not None else "BENCHLING_INGEST_LEDGER",
         )
     if isinstance(ledger_path, str) and dsn is None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.errors import forget_secrets
 from tests.support.allotropy import allotropy_python  # noqa: F401  (fixture)
 from tests.support.browser import browser_page, chromium_browser  # noqa: F401  (fixtures)
 from tests.support.golden import Golden
@@ -72,6 +73,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
     if sys.platform == "win32":
         monkeypatch.setenv("LOCALAPPDATA", str(data_home))
+
+
+@pytest.fixture(autouse=True)
+def secrets_of_this_test_only() -> Iterator[None]:
+    """Settings register their secrets for masking process-wide; one test's key must not mask another's
+    messages."""
+    yield
+    forget_secrets()
 
 
 @pytest.fixture(autouse=True)

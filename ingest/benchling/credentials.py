@@ -17,6 +17,9 @@ class ApiKey:
     def __init__(self, key: str | SecretStr) -> None:
         object.__setattr__(self, "key", key if isinstance(key, SecretStr) else SecretStr(key))
 
+    def secret_values(self) -> list[str]:
+        return [self.key.get_secret_value()]
+
     def basic_header(self) -> str:
         """The ``Authorization`` header value for this key."""
         raw = f"{self.key.get_secret_value()}:".encode()
@@ -34,6 +37,9 @@ class ClientCredentials:
         object.__setattr__(self, "client_id", client_id)
         secret = client_secret if isinstance(client_secret, SecretStr) else SecretStr(client_secret)
         object.__setattr__(self, "client_secret", secret)
+
+    def secret_values(self) -> list[str]:
+        return [self.client_secret.get_secret_value()]
 
     def basic_header(self) -> str:
         """The ``Authorization`` header for the token request (id and secret as Basic auth)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ingest.benchling.credentials import ApiKey, ClientCredentials, Credentials
-from ingest.errors import ConfigError, shown_setting
+from ingest.errors import ConfigError, looks_secret, shown_setting
 
 _RATE_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*$")
 #: Benchling's documented throughput cap on POST /assay-results.
@@ -84,6 +84,15 @@ class ClientSettings:
         key = environ.get("BENCHLING_API_KEY", "").strip()
         client_id = environ.get("BENCHLING_CLIENT_ID", "").strip()
         client_secret = environ.get("BENCHLING_CLIENT_SECRET", "").strip()
+        beyond_host = re.split(r"[/?#&=;:]", url.split(parts.netloc, 1)[-1])
+        secrets_in_url = any(s and s in url for s in (key, client_secret))
+        if secrets_in_url or any(looks_secret(part) for part in beyond_host):
+            raise ConfigError(
+                f"BENCHLING_URL is '{parts.scheme}://{parts.netloc}' followed by what looks like a key (not "
+                "shown); expected the bare tenant URL, such as https://tenant.benchling.com, with the "
+                "credentials in BENCHLING_API_KEY or BENCHLING_CLIENT_ID and BENCHLING_CLIENT_SECRET.",
+                field="BENCHLING_URL",
+            )
         credentials: Credentials
         if key and (client_id or client_secret):
             raise ConfigError(

@@ -15,7 +15,7 @@ from ingest.commands.options import CommonOptions, common_options, epilog, setti
 from ingest.errors import IngestError
 from ingest.operations.instance_lock import instance_lock
 from ingest.operations.reprocess import Selection, WaitNotice, dry_run, reprocess, select_exports
-from ingest.pipeline import Outcome, Pipeline, log_outcome, summarize
+from ingest.pipeline import Outcome, Pipeline, forcing_command, log_outcome, summarize
 from ingest.pipeline.factory import open_pipeline
 
 
@@ -86,9 +86,13 @@ def reprocess_command(
             paths = select_exports(pipeline, root, selection)
             if dry_run:
                 sys.exit(_print_dry_run(pipeline, root, paths))
-            outcomes = _reprocess_with_progress(
-                pipeline, root, paths, force=force, batch_files=batch_files, notice=notice
-            )
+            command = f"reprocess --force {root}"
+            with forcing_command(pipeline, command) if force else contextlib.nullcontext() as scope:
+                outcomes = _reprocess_with_progress(
+                    pipeline, root, paths, force=force, batch_files=batch_files, notice=notice
+                )
+                if scope is not None and len(outcomes) == len(paths):
+                    scope.went_through_every_file()
             stats = pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -15,7 +16,7 @@ from ingest.errors import IngestError
 from ingest.file_names import display
 from ingest.filing import FilingOptions
 from ingest.operations.instance_lock import instance_lock
-from ingest.pipeline import Outcome, log_outcome, summarize
+from ingest.pipeline import Outcome, Pipeline, forcing_command, log_outcome, summarize
 from ingest.pipeline.factory import open_pipeline
 
 
@@ -67,18 +68,15 @@ def run_command(
             for resumed in pipeline.resume():
                 log_outcome(resumed)
                 outcomes.append(resumed)
-            for path in files:
-                root = Path(os.path.abspath(path)).parent if (archive_dir or failed_dir) else None
-                started, before = time.monotonic(), pipeline.requests_in_this_thread()
-                try:
-                    outcome = pipeline.ingest_path(path, root=root, force=force)
-                except IngestError as exc:
-                    console.print(f"[red]failed[/red]  {display(path)}: {exc.message}", soft_wrap=True)
-                    continue
-                requests = pipeline.requests_in_this_thread() - before
-                log_outcome(outcome, duration_s=time.monotonic() - started, requests=requests)
-                outcomes.append(outcome)
-                console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
+            with forcing_command(pipeline, "run --force") if force else contextlib.nullcontext() as scope:
+                for path in files:
+                    outcome = _ingest_one(
+                        pipeline, console, path, force=force, filing=bool(archive_dir or failed_dir)
+                    )
+                    if outcome is not None:
+                        outcomes.append(outcome)
+                if scope is not None:
+                    scope.went_through_every_file()
             stats = pipeline.save_client_counters()
     except IngestError as exc:
         click.echo(f"Error: {exc.message}", err=True)
@@ -93,6 +91,23 @@ def run_command(
     )
     if len(outcomes) < len(files) or any(o.kind in ("failed", "waiting", "paused") for o in outcomes):
         sys.exit(1)
+
+
+def _ingest_one(
+    pipeline: Pipeline, console: Console, path: Path, *, force: bool, filing: bool
+) -> Outcome | None:
+    """One file named on the command line, its outcome printed and logged (None: it could not be read)."""
+    root = Path(os.path.abspath(path)).parent if filing else None
+    started, before = time.monotonic(), pipeline.requests_in_this_thread()
+    try:
+        outcome = pipeline.ingest_path(path, root=root, force=force)
+    except IngestError as exc:
+        console.print(f"[red]failed[/red]  {display(path)}: {exc.message}", soft_wrap=True)
+        return None
+    requests = pipeline.requests_in_this_thread() - before
+    log_outcome(outcome, duration_s=time.monotonic() - started, requests=requests)
+    console.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
+    return outcome
 
 
 def _outcome_line(outcome: Outcome) -> str:

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ingest.errors import without_secrets
 from ingest.file_names import display, path_is_text, raw_bytes, safe_name, safe_relative
 from ingest.hashing import hash_unit
 from ingest.models import SourceFile
@@ -76,8 +77,10 @@ def quarantine(
     report: dict[str, Any] = {
         "file": PurePosixPath(*restorable.parts).as_posix(),
         "stage": error.get("stage", "ingest"),
-        "reason": error.get("reason") or error.get("message") or "",
-        "details": error.get("details", {}),
+        # The file's own text may reach its error; the name stays as it is (restoring needs it, and the
+        # quarantined file carries it anyway).
+        "reason": without_secrets(error.get("reason") or error.get("message") or ""),
+        "details": without_secrets(json.loads(json.dumps(error.get("details", {}), default=str))),
         "time": now.isoformat(),
         "sha256": sha256,
     }

@@ -8,6 +8,7 @@ the schema history of both; ``plan_codec`` the stored form of a RunPlan.
 
 from __future__ import annotations
 
+from ingest.ledger.forcings import Forcing
 from ingest.ledger.interface import Ledger
 from ingest.ledger.records import (
     INFLIGHT_STEPS,
@@ -24,6 +25,7 @@ __all__ = [
     "STATES",
     "TERMINAL",
     "FileRecord",
+    "Forcing",
     "InflightStep",
     "Ledger",
     "SqliteLedger",

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ingest.errors import without_secrets
+
 InstanceState = Literal["running", "stopped", "dead"]
 
 
@@ -52,7 +54,7 @@ def folders_from_json(text: str) -> tuple[Path, ...]:
 
 
 def snapshot_to_json(snapshot: Mapping[str, Any]) -> str:
-    return json.dumps(snapshot, sort_keys=True, default=str)
+    return json.dumps(without_secrets(json.loads(json.dumps(snapshot, default=str))), sort_keys=True)
 
 
 def snapshot_from_json(text: str | None) -> dict[str, Any] | None:

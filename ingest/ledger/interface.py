@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingest.ledger.forcings import Forcing
 from ingest.ledger.instances import InstanceRecord
 from ingest.ledger.records import FileRecord, InflightStep, State
 from ingest.models import RunPlan, SourceFile
@@ -121,10 +122,29 @@ class Ledger(Protocol):
     # -- state changes ---------------------------------------------------------------------------------
 
     def record_discovered(
-        self, source: SourceFile, *, root: Path | None = None, forced: bool = False
+        self,
+        source: SourceFile,
+        *,
+        root: Path | None = None,
+        forced: bool = False,
+        forcing: Forcing | None = None,
     ) -> FileRecord:
         """Insert a row for this file version, or return the newest existing one (same path, size,
-        mtime and hash). ``forced`` always inserts a new row: the file is ingested again."""
+        mtime and hash). ``forced`` inserts a new row, the file ingested again, unless the newest row is a
+        forced one still unfinished, or one the ``forcing`` command covers (ignored when not forced)."""
+        ...
+
+    def now(self) -> float:
+        """The time now on the clock the ledger's own timestamps use (heartbeats, events): the database
+        server's for a shared ledger, so hosts whose clocks differ agree on an instance's age."""
+        ...
+
+    def begin_forcing(self, command: str) -> Forcing:
+        """Record a forcing command; it covers the forcings still open (``ingest.ledger.forcings``)."""
+        ...
+
+    def finish_forcing(self, forcing: Forcing) -> None:
+        """The forcing went through every file: it and those it covers are closed."""
         ...
 
     def reoffer(self, file_id: int, *, detail: str) -> FileRecord:

@@ -35,6 +35,25 @@ def is_keyword_dsn(location: str | Path) -> bool:
     return not isinstance(location, Path) and bool(_KEYWORD_DSN.search(location))
 
 
+def libpq_reads(dsn: str) -> bool:
+    """True when libpq reads ``dsn`` as written: it can parse it, and the password it finds in the user
+    part is the one written there. An unencoded ``@``, ``/``, ``?`` or space in a password makes libpq
+    read part of it as the host, port, database or query, and its errors then quote that part: such a
+    URL is refused before anything connects with it."""
+    from psycopg import Error as PsycopgError  # imported here: only a PostgreSQL ledger needs it
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params = conninfo_to_dict(dsn.strip())
+    except (PsycopgError, ValueError):
+        return False
+    rest = dsn.strip().partition("://")[2]
+    if "@" not in rest:
+        return True
+    _user, has_password, written = rest.rpartition("@")[0].partition(":")
+    return not has_password or unquote(written) == str(params.get("password", ""))
+
+
 def redact_dsn(dsn: str) -> str:
     """The URL with any password (in the user part or a ``password=`` parameter) replaced by ``***``.
 

@@ -66,6 +66,22 @@ def _sqlite_add_snapshot(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE instances ADD COLUMN snapshot TEXT")
 
 
+_SQLITE_FORCINGS = """
+CREATE TABLE IF NOT EXISTS forcings (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+)
+"""
+
+
+def _sqlite_add_forcing(db: sqlite3.Connection) -> None:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(files)")}
+    if "forcing" not in columns:
+        db.execute("ALTER TABLE files ADD COLUMN forcing INTEGER")
+
+
 SQLITE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "files, events, attachments, counters (the first schema)", _statements(SQLITE_V1)),
     Migration(
@@ -73,6 +89,12 @@ SQLITE_MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(3, "instances: the commands using the ledger, with heartbeats", (_SQLITE_INSTANCES,)),
     Migration(4, "instances.snapshot: a running service's live counters", apply=_sqlite_add_snapshot),
+    Migration(
+        5,
+        "forcings: `--force` commands, open until finished; files.forcing: the one that forced a row",
+        (_SQLITE_FORCINGS,),
+        apply=_sqlite_add_forcing,
+    ),
 )
 
 _SQLITE_VERSIONS = (

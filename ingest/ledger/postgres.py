@@ -21,21 +21,23 @@ from pathlib import Path
 from typing import Any, cast
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from ingest.errors import LeaseLostError, LedgerError, LedgerUnavailableError
 from ingest.ledger.claims import LocalClaims
+from ingest.ledger.forcings import Forcing
 from ingest.ledger.heartbeat import Heartbeat
 from ingest.ledger.instances import default_host_id, new_instance_id
 from ingest.ledger.interface import Ledger
-from ingest.ledger.location import redact_dsn
+from ingest.ledger.location import dsn_secrets, redact_dsn
 from ingest.ledger.migrations import migrate_postgres
 from ingest.ledger.postgres_claims import PostgresClaims
+from ingest.ledger.postgres_connect import first_connection, reason_of
 from ingest.ledger.postgres_reads import Cursor
 from ingest.ledger.postgres_schema import POSTGRES_MIGRATIONS
 from ingest.ledger.records import TERMINAL, FileRecord, State, check_transition
-from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
+from ingest.ledger.server_clock import ServerClockOffset, follows_real_clock
+from ingest.ledger.sqlite_rows import COLUMNS
 from ingest.ledger.state_changes import StateChanges, error_json
 from ingest.models import SourceFile
 
@@ -62,8 +64,9 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
         if lease_seconds <= 0:
             raise LedgerError(f"A lease of {lease_seconds!r} s is invalid; expected more than zero seconds.")
         self._display = redact_dsn(dsn)
-        self._secrets = _secrets_of(dsn)
+        self._secrets = tuple(dsn_secrets(dsn))
         self._clock = clock
+        self._server_clock = ServerClockOffset(clock, follow=follows_real_clock(clock))
         self._host = host_id or default_host_id()
         self._owner = new_instance_id(self._host)
         self._lease_seconds = float(lease_seconds)
@@ -81,13 +84,14 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
             name="ledger",
         )
         try:
-            self._pool.open(wait=True, timeout=connect_timeout)
-            with self._pool.connection() as conn:
+            with first_connection(dsn, timeout=connect_timeout) as conn:
                 migrate_postgres(conn, POSTGRES_MIGRATIONS)
+                self._server_clock.measure(conn.cursor())
+            self._pool.open(wait=True, timeout=connect_timeout)
         except psycopg.Error as exc:
             self._pool.close()
             raise LedgerUnavailableError(
-                f"The PostgreSQL ledger {self._display} could not be opened: {self._scrub(str(exc))}. "
+                f"The PostgreSQL ledger {self._display} could not be opened: {reason_of(exc, dsn)}. "
                 "Expected a reachable server and a database this user may create tables in.",
                 ledger=self._display,
             ) from None
@@ -124,14 +128,29 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
             self._registered = False
             self._pool.close()
 
+    def now(self) -> float:
+        return self._retry_time(self._clock())
+
     def _now(self) -> str:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC).isoformat(timespec="milliseconds")
+        # Rows' and events' times on the server's clock, like heartbeats and leases: one clock for every host.
+        return dt.datetime.fromtimestamp(self.now(), dt.UTC).isoformat(timespec="milliseconds")
+
+    def _retry_time(self, retry_at: float) -> float:
+        stored = self._server_clock.to_server(retry_at)
+        assert stored is not None
+        return stored
 
     # -- state changes ------------------------------------------------------------------------------------
 
     def record_discovered(
-        self, source: SourceFile, *, root: Path | None = None, forced: bool = False
+        self,
+        source: SourceFile,
+        *,
+        root: Path | None = None,
+        forced: bool = False,
+        forcing: Forcing | None = None,
     ) -> FileRecord:
+        forcing = forcing if forced else None
         now = self._now()
         path = str(source.path)
         with self._tx() as cur:
@@ -143,14 +162,19 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
                 (path, source.size, source.mtime_ns, source.sha256),
             ).fetchone()
             # A forced version whose row is unfinished (the forcing command was killed) is resumed: a
-            # new generation beside it would leave its run without its results.
-            if row is not None and (not forced or (bool(row["forced"]) and row["state"] not in TERMINAL)):
-                return record_from_row(row)
+            # new generation beside it would leave its run without its results. One that a forcing this
+            # one covers made (a killed forcing run again) is not forced a second time.
+            if row is not None and (
+                not forced
+                or (bool(row["forced"]) and row["state"] not in TERMINAL)
+                or (forcing is not None and forcing.forced(row["forcing"]))
+            ):
+                return self._record(row)
             previous = cur.execute("SELECT max(id) AS id FROM files WHERE path = %s", (path,)).fetchone()
             row = cur.execute(
-                "INSERT INTO files (path, root, size, mtime_ns, sha256, state, forced, previous_version,"
-                " discovered_host, discovered_by, created_at, updated_at)"
-                " VALUES (%s, %s, %s, %s, %s, 'discovered', %s, %s, %s, %s, %s, %s) RETURNING *",
+                "INSERT INTO files (path, root, size, mtime_ns, sha256, state, forced, forcing,"
+                " previous_version, discovered_host, discovered_by, created_at, updated_at)"
+                " VALUES (%s, %s, %s, %s, %s, 'discovered', %s, %s, %s, %s, %s, %s, %s) RETURNING *",
                 (
                     path,
                     str(root) if root is not None else None,
@@ -158,6 +182,7 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
                     source.mtime_ns,
                     source.sha256,
                     forced,
+                    forcing.id if forcing is not None else None,
                     previous["id"] if previous is not None else None,
                     self._host,
                     self._owner,
@@ -170,7 +195,24 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
                 "INSERT INTO events (file_id, at, from_state, to_state) VALUES (%s, %s, NULL, 'discovered')",
                 (row["id"], now),
             )
-        return record_from_row(row)
+        return self._record(row)
+
+    def begin_forcing(self, command: str) -> Forcing:
+        with self._tx() as cur:
+            still_open = [r["id"] for r in cur.execute("SELECT id FROM forcings WHERE finished_at IS NULL")]
+            row = cur.execute(
+                "INSERT INTO forcings (command) VALUES (%s) RETURNING id", (command,)
+            ).fetchone()
+        assert row is not None
+        return Forcing(int(row["id"]), frozenset([*still_open, int(row["id"])]))
+
+    def finish_forcing(self, forcing: Forcing) -> None:
+        with self._tx() as cur:
+            cur.execute(
+                "UPDATE forcings SET finished_at = clock_timestamp()"
+                " WHERE id = ANY(%s) AND finished_at IS NULL",
+                (sorted(forcing.covers),),
+            )
 
     # -- checkpoints within a state -----------------------------------------------------------------------
 
@@ -191,7 +233,8 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
                 "UPDATE files SET attempts = attempts + 1 WHERE id = %s",
                 (file_id,),
             )
-            record = self._write(cur, file_id, {"last_error": error_json(error), "next_attempt_at": retry_at})
+            values = {"last_error": error_json(error), "next_attempt_at": self._retry_time(retry_at)}
+            record = self._write(cur, file_id, values)
             cur.execute(
                 "INSERT INTO events (file_id, at, from_state, to_state, detail) VALUES (%s, %s, %s, %s, %s)",
                 (file_id, now, state, state, f"transient: {error.get('message', '')}"),
@@ -275,12 +318,4 @@ class PostgresLedger(StateChanges, PostgresClaims, Ledger):
             [*values.values(), self._now(), file_id],
         ).fetchone()
         assert row is not None
-        return record_from_row(row)
-
-
-def _secrets_of(dsn: str) -> tuple[str, ...]:
-    try:
-        password = conninfo_to_dict(dsn).get("password")
-    except psycopg.ProgrammingError:
-        return ()
-    return (str(password),) if password else ()
+        return self._record(row)

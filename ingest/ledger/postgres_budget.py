@@ -39,6 +39,7 @@ from psycopg_pool import ConnectionPool
 from ingest.errors import LedgerError, LedgerUnavailableError
 from ingest.ledger.location import redact_dsn
 from ingest.ledger.migrations import migrate_postgres
+from ingest.ledger.postgres_connect import first_connection, reason_of
 from ingest.ledger.postgres_schema import POSTGRES_MIGRATIONS
 
 log = logging.getLogger("ingest.ledger.budget")
@@ -108,15 +109,15 @@ class PostgresRequestBudget:
             name="request-budget",
         )
         try:
-            self._pool.open(wait=True, timeout=10.0)
-            with self._pool.connection() as conn:
+            with first_connection(dsn, timeout=10.0) as conn:
                 migrate_postgres(conn, POSTGRES_MIGRATIONS)
                 self._set_up(conn)
+            self._pool.open(wait=True, timeout=10.0)
         except psycopg.Error as exc:
             self._pool.close()
             raise LedgerUnavailableError(
-                f"The shared request budget in {self._display} could not be opened "
-                f"({type(exc).__name__}). Expected a reachable PostgreSQL ledger.",
+                f"The shared request budget in {self._display} could not be opened ({reason_of(exc, dsn)}). "
+                "Expected a reachable PostgreSQL ledger.",
                 ledger=self._display,
             ) from None
 

@@ -20,7 +20,6 @@ from ingest.ledger.heartbeat import Heartbeat
 from ingest.ledger.instances import InstanceRecord, folders_to_json, snapshot_to_json
 from ingest.ledger.postgres_reads import TERMINAL_STATES, PostgresReads
 from ingest.ledger.records import FileRecord
-from ingest.ledger.sqlite_rows import record_from_row
 
 log = logging.getLogger("ingest.ledger")
 
@@ -99,7 +98,7 @@ class PostgresClaims(PostgresReads):
             self._claims.drop(file_id)
             return None
         self._heartbeat.start()
-        return record_from_row(row)
+        return self._record(row)
 
     def release(self, file_id: int) -> None:
         self._claims.drop(file_id)
@@ -121,9 +120,10 @@ class PostgresClaims(PostgresReads):
         include_waiting: bool = False,
         now: float | None = None,
     ) -> list[FileRecord]:
+        due_by = None if include_waiting else (self._clock() if now is None else now)
         params = {
             **self._lease_params(),
-            "due_by": None if include_waiting else (self._clock() if now is None else now),
+            "due_by": self._server_clock.to_server(due_by),
             "terminal": TERMINAL_STATES,
             "mine": self._claims.all(),
             "roots": [str(r) for r in roots],
@@ -132,7 +132,7 @@ class PostgresClaims(PostgresReads):
         }
         with self._tx() as cur:
             rows = cur.execute(CLAIM_DUE, params).fetchall()
-        records = sorted((record_from_row(r) for r in rows), key=lambda r: r.id)
+        records = sorted((self._record(r) for r in rows), key=lambda r: r.id)
         self._claims.reserve(r.id for r in records)
         if records:
             self._heartbeat.start()
@@ -162,6 +162,7 @@ class PostgresClaims(PostgresReads):
                     " WHERE id = %s AND state <> 'stopped'",
                     (self._owner,),
                 )
+            self._server_clock.remeasure(cur)
         lost = [i for i in ids if i not in renewed and self._claims.owns(i)]
         if lost:
             log.warning(

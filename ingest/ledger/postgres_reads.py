@@ -7,6 +7,7 @@ Connections come from a psycopg pool; each call is one transaction. A server tha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from psycopg_pool import ConnectionPool
 from ingest.errors import LedgerError, LedgerUnavailableError
 from ingest.ledger.instances import InstanceRecord, InstanceState, folders_from_json, snapshot_from_json
 from ingest.ledger.records import STATES, TERMINAL, FileRecord, State
+from ingest.ledger.server_clock import ServerClockOffset
 from ingest.ledger.sqlite_rows import record_from_row
 
 Cursor = psycopg.Cursor[dict[str, Any]]
@@ -36,6 +38,8 @@ class PostgresReads:
     #: Strings that must never appear in a message (the password).
     _secrets: Sequence[str]
     _lease_seconds: float
+    #: Retry times are stored on the server's clock (``ingest.ledger.server_clock``).
+    _server_clock: ServerClockOffset
 
     @contextmanager
     def _tx(self) -> Iterator[Cursor]:
@@ -59,9 +63,16 @@ class PostgresReads:
             text = text.replace(secret, "***")
         return text.strip().rstrip(".")
 
+    def _record(self, row: dict[str, Any]) -> FileRecord:
+        record = record_from_row(row)
+        if record.next_attempt_at is None:
+            return record
+        local = self._server_clock.to_local(record.next_attempt_at)
+        return dataclasses.replace(record, next_attempt_at=local)
+
     def _records(self, query: str, params: Sequence[Any] = ()) -> list[FileRecord]:
         with self._tx() as cur:
-            return [record_from_row(r) for r in cur.execute(query, params).fetchall()]
+            return [self._record(r) for r in cur.execute(query, params).fetchall()]
 
     def _one(self, query: str, params: Sequence[Any] = ()) -> FileRecord | None:
         records = self._records(query, params)
@@ -101,7 +112,7 @@ class PostgresReads:
         return self._records(
             "SELECT * FROM files WHERE NOT (state = ANY(%s))"
             " AND (next_attempt_at IS NULL OR next_attempt_at <= %s) ORDER BY id",
-            (TERMINAL_STATES, self._clock() if now is None else now),
+            (TERMINAL_STATES, self._server_clock.to_server(self._clock() if now is None else now)),
         )
 
     def in_state(self, *states: State) -> list[FileRecord]:

@@ -102,6 +102,8 @@ class FileRecord:
     forced: bool
     #: Part of the plan's derived ids: 0 unless this content was ingested again on purpose (``--force``).
     generation: int
+    #: The forcing command that made this row (``ingest.ledger.forcings``); None when not forced.
+    forcing: int | None
     created_at: str
     updated_at: str
 

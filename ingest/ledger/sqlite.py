@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from ingest.errors import LedgerError
 from ingest.ledger.claims import LocalClaims
+from ingest.ledger.forcings import Forcing
 from ingest.ledger.instances import InstanceRecord, default_host_id, new_instance_id
 from ingest.ledger.interface import Ledger
 from ingest.ledger.migrations import migrate_sqlite
@@ -94,6 +95,26 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
     def _now(self) -> str:
         return dt.datetime.fromtimestamp(self._clock(), dt.UTC).isoformat(timespec="milliseconds")
 
+    def now(self) -> float:
+        return self._clock()
+
+    def begin_forcing(self, command: str) -> Forcing:
+        with self._tx() as db:
+            still_open = [r[0] for r in db.execute("SELECT id FROM forcings WHERE finished_at IS NULL")]
+            cur = db.execute(
+                "INSERT INTO forcings (command, started_at) VALUES (?, ?)", (command, self._now())
+            )
+            new = cast(int, cur.lastrowid)
+        return Forcing(new, frozenset([*still_open, new]))
+
+    def finish_forcing(self, forcing: Forcing) -> None:
+        now = self._now()
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE forcings SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                [(now, i) for i in sorted(forcing.covers)],
+            )
+
     def instances(self, *, include_finished: bool = False) -> list[InstanceRecord]:
         return self._instances.read(include_finished=include_finished)
 
@@ -145,8 +166,14 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
     # -- state changes ------------------------------------------------------------------------
 
     def record_discovered(
-        self, source: SourceFile, *, root: Path | None = None, forced: bool = False
+        self,
+        source: SourceFile,
+        *,
+        root: Path | None = None,
+        forced: bool = False,
+        forcing: Forcing | None = None,
     ) -> FileRecord:
+        forcing = forcing if forced else None
         now = self._now()
         with self._tx() as db:
             row = db.execute(
@@ -155,15 +182,21 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
                 (str(source.path), source.size, source.mtime_ns, source.sha256),
             ).fetchone()
             # A forced version whose row is unfinished (the forcing command was killed) is resumed: a
-            # new generation beside it would leave its run without its results.
-            if row is not None and (not forced or (bool(row["forced"]) and row["state"] not in TERMINAL)):
+            # new generation beside it would leave its run without its results. One that a forcing this
+            # one covers made (a killed forcing run again) is not forced a second time.
+            if row is not None and (
+                not forced
+                or (bool(row["forced"]) and row["state"] not in TERMINAL)
+                or (forcing is not None and forcing.forced(row["forcing"]))
+            ):
                 return record_from_row(row)
             previous = db.execute(
                 "SELECT id FROM files WHERE path = ? ORDER BY id DESC LIMIT 1", (str(source.path),)
             ).fetchone()
             cur = db.execute(
-                "INSERT INTO files (path, root, size, mtime_ns, sha256, state, forced, previous_version,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'discovered', ?, ?, ?, ?)",
+                "INSERT INTO files (path, root, size, mtime_ns, sha256, state, forced, forcing,"
+                " previous_version, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, 'discovered', ?, ?, ?, ?, ?)",
                 (
                     str(source.path),
                     str(root) if root is not None else None,
@@ -171,6 +204,7 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
                     source.mtime_ns,
                     source.sha256,
                     int(forced),
+                    forcing.id if forcing is not None else None,
                     previous["id"] if previous is not None else None,
                     now,
                     now,

@@ -110,6 +110,7 @@ def record_from_row(row: sqlite3.Row | Mapping[str, Any]) -> FileRecord:
         final_path=Path(row["final_path"]) if row["final_path"] else None,
         forced=bool(row["forced"]),
         generation=row["generation"],
+        forcing=row["forcing"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import without_secrets
 from ingest.ledger.plan_codec import plan_to_json
 from ingest.ledger.records import FileRecord, InflightStep, State
 from ingest.models import RunPlan
@@ -85,7 +86,11 @@ class StateChanges:
         return self._set(file_id, {"transaction_id": transaction_id})
 
     def reschedule(self, file_id: int, *, retry_at: float) -> FileRecord:
-        return self._set(file_id, {"next_attempt_at": retry_at})
+        return self._set(file_id, {"next_attempt_at": self._retry_time(retry_at)})
+
+    def _retry_time(self, retry_at: float) -> float:
+        """``retry_at`` (this process's clock) as the ledger stores it."""
+        return retry_at
 
     def record_problem(self, file_id: int, problem: Mapping[str, Any]) -> FileRecord:
         return self._set(file_id, {"last_error": error_json(problem)})
@@ -98,5 +103,5 @@ class StateChanges:
 
 
 def error_json(value: Mapping[str, Any]) -> str:
-    """An error or problem as the ``last_error`` column holds it."""
-    return json.dumps(dict(value), default=str)
+    """An error or problem as the ``last_error`` column holds it (no secret in it)."""
+    return json.dumps(without_secrets(json.loads(json.dumps(dict(value), default=str))))

@@ -9,11 +9,10 @@ moves while ``watch`` runs. The exit code (see ``EXIT_CODES``) is for monitoring
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, without_secrets
 from ingest.ledger.instances import InstanceRecord
 from ingest.pipeline.factory import describe_ledger, open_ledger
 from ingest.pipeline.ledger_view import instance_entry, last_success, oldest_pending, recent_failures
@@ -47,8 +46,8 @@ def status_report(
         raise ConfigError(
             f"No ledger at '{ledger_path}'. Expected one made by run or watch.", file=ledger_path
         )
-    now = time.time()
     with open_ledger(ledger_path) as ledger:
+        now = ledger.now()  # instances' heartbeats are on the ledger's clock (a shared one: the server's)
         counts = ledger.counts()
         instances = ledger.instances(include_finished=True)
         report: dict[str, Any] = {
@@ -77,7 +76,7 @@ def status_report(
         code |= EXIT_NO_SERVICE
     report["exit_code"] = code
     report["exit_meaning"] = EXIT_CODES[code]
-    return report
+    return cast(dict[str, Any], without_secrets(report))
 
 
 def service_state(services: list[InstanceRecord], *, now: float, stale_after: float) -> ServiceState:

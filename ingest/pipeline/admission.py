@@ -39,6 +39,9 @@ class Admission:
             )
         if record.state == "done":
             record = self._file_left_behind(record, source)
+            if force and record.forced:  # forced already by a forcing command this one covers
+                message = f"already ingested again (generation {record.generation}) by an earlier --force"
+                return Outcome("already_done", record, message + " that did not finish; nothing created")
             return Outcome("already_done", record, "already ingested; nothing created")
         if record.state == "duplicate" and not force:
             record = self._file_left_behind(record, source)

@@ -9,9 +9,8 @@ Errors decide by type: those no file is to blame for (credentials refused, a map
 the tenant) leave the file in place, its row pending (``paused``); retryable ones schedule a later
 attempt; deferrable ones wait once; everything else quarantines the file with its reason.
 
-Public steps (used alike by ``ingest``, the service loop and the backfill): ``admit``, ``prepare``,
-``look_up`` (several rows at once), ``advance`` (as far as a row goes now) and ``finish_many`` (several
-prepared rows looked up together, their creates batched, then each finished as ``advance`` would).
+Public steps, used alike by ``ingest``, the service loop and the backfill (each described where it is
+defined): ``admit``, ``prepare``, ``look_up``, ``advance`` and ``finish_many``.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from ingest.benchling import BenchlingClient, ClientStats
 from ingest.contract import ParserChooser
 from ingest.errors import ContentChangedError, IngestError, LeaseLostError, LedgerUnavailableError
 from ingest.filing import FilingOptions
-from ingest.ledger import FileRecord, Ledger
+from ingest.ledger import FileRecord, Forcing, Ledger
 from ingest.load import ByContentHash, ByPlannedIds, Holding, HoldingsFinder, Loader
 from ingest.models import ParsedFile, RunPlan, SourceFile
 from ingest.pipeline.admission import Admission
@@ -48,10 +47,11 @@ _Through = Literal["planned", "creates", "done"]
 
 
 class Pipeline:
-    """Composes parsers, resolver, load steps, ledger and filing. Thread-safe per file.
+    """Composes parsers, resolver, load steps, ledger and filing. Thread-safe per file. ``tenant_key`` (part
+    of every derived id) defaults to the lower-case host of the client's URL; ``forcing`` is the forcing
+    command that forced admissions belong to (``ingest.pipeline.forcing``)."""
 
-    ``tenant_key`` (part of every derived id) defaults to the lower-case host of the client's URL.
-    """
+    forcing: Forcing | None = None
 
     def __init__(
         self,
@@ -192,7 +192,7 @@ class Pipeline:
     ) -> FileRecord | Outcome:
         """Record this file version. An Outcome when nothing is left to do (already ingested, or the same
         content as another row, or another worker has it); otherwise its row, for ``prepare``/``advance``."""
-        found = self._ledger.record_discovered(source, root=root, forced=force)
+        found = self._ledger.record_discovered(source, root=root, forced=force, forcing=self.forcing)
         record = self._ledger.claim(found.id)
         if record is None:
             return held_elsewhere(found)

@@ -194,6 +194,10 @@ class PlanSteps:
     def _generation(self, record: FileRecord, parsed: ParsedFile, folder: Path) -> int:
         if not record.forced:
             return 0
+        if record.generation > 0:
+            # Planned before (for another tenant, or before it failed): the generation was chosen then,
+            # and whichever tenant already holds a run of it adopts that run instead of making one more.
+            return record.generation
         probe = self.plan(parsed, source=record.path, sha256=record.sha256, folder=folder, render=False)
         known = max(
             (r.generation for r in self._ledger.by_sha(record.sha256) if r.id != record.id and r.plan),

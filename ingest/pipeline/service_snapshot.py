@@ -152,7 +152,7 @@ class SnapshotPublisher:
                 "oldest_pending": oldest_pending(ledger),
                 "failures": recent_failures(ledger, 20),
             }
-            self._hosts = [instance_entry(i, now=self._clock()) for i in ledger.instances()]
+            self._hosts = [instance_entry(i, now=ledger.now()) for i in ledger.instances()]
             self._ledger_problem = None
         except Exception as exc:  # kept from the last read; said on the page and by health
             self._ledger_problem = f"{type(exc).__name__}: {exc}"

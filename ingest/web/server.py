@@ -23,7 +23,7 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, without_secrets
 from ingest.pipeline.service_snapshot import SnapshotPublisher
 from ingest.web.address import HttpAddress
 from ingest.web.health import judge
@@ -192,7 +192,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(status, answer)
 
     def _json(self, status: HTTPStatus, body: dict[str, Any]) -> None:
-        self._send(status, json.dumps(body, default=str).encode("utf-8"), "application/json")
+        text = json.dumps(without_secrets(json.loads(json.dumps(body, default=str))))
+        self._send(status, text.encode("utf-8"), "application/json")
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
         self.send_response(status)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import sys
+import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -137,3 +139,25 @@ def open_test_pipeline(
     )
     with client, open_pipeline(settings, filing_options=filing, client=client) as pipeline:
         yield pipeline
+
+
+POLL_SECONDS = 0.1
+
+
+def kill_when(
+    process: subprocess.Popen[bytes], condition: Callable[[], bool], timeout: float, delay: float = 0.0
+) -> bool:
+    """SIGKILL ``process`` ``delay`` seconds after ``condition`` holds; False when it ended (or timed
+    out) first."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if condition():
+            time.sleep(delay)
+            landed = process.poll() is None
+            process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no chance to clean up
+            process.wait(timeout=30)
+            return landed
+        time.sleep(POLL_SECONDS)
+    process.kill()
+    process.wait(timeout=30)
+    return False

@@ -12,12 +12,11 @@ import sqlite3
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from reliability.harness import CLI, assert_each_once, cli_environment, sandbox_config
+from reliability.harness import CLI, assert_each_once, cli_environment, kill_when, sandbox_config
 
 from ingest.sandbox import FaultSpec, SandboxServer
 from ingest.sandbox.store import linked_run_ids
@@ -106,7 +105,6 @@ LARGE_FILES = 8
 #: Each transaction call waits this long in the sandbox, so the process spends most of its time inside
 #: transactions and a kill lands there.
 TRANSACTION_LATENCY = "POST /result-transactions*: latency=0.1"
-POLL_SECONDS = 0.1
 
 
 def transactions_in_progress(server: SandboxServer, expected: dict[str, int]) -> list[tuple[int, int]]:
@@ -123,25 +121,6 @@ def transactions_in_progress(server: SandboxServer, expected: dict[str, int]) ->
         for run_id in linked_run_ids(record):
             file_of[transaction] = expected.get(runs.get(run_id, ""), 0)
     return [(n, file_of.get(t, 0)) for t, n in appended.items()]
-
-
-def kill_when(
-    process: subprocess.Popen[bytes], condition: Callable[[], bool], timeout: float, delay: float = 0.0
-) -> bool:
-    """SIGKILL ``process`` ``delay`` seconds after ``condition`` holds; False when it ended (or timed
-    out) first."""
-    deadline = time.monotonic() + timeout
-    while process.poll() is None and time.monotonic() < deadline:
-        if condition():
-            time.sleep(delay)
-            landed = process.poll() is None
-            process.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no chance to clean up
-            process.wait(timeout=30)
-            return landed
-        time.sleep(POLL_SECONDS)
-    process.kill()
-    process.wait(timeout=30)
-    return False
 
 
 def unfinished(ledger: Path) -> str:

@@ -92,3 +92,56 @@ def test_a_keyword_connection_string_as_the_ledger_is_refused_without_showing_it
 def test_a_file_name_with_an_equals_sign_is_still_a_file(tmp_path: Path) -> None:
     settings = load_settings({"BENCHLING_INGEST_LEDGER": str(tmp_path / "run=1.sqlite")}, home=tmp_path)
     assert settings.ledger_location == tmp_path / "run=1.sqlite"
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["pw#Rt?u/v@9XyJ", "S3cr@tPW", "S3/crtPW", "S3cr tPW"],
+    ids=["query and slash and at", "at", "slash", "space"],
+)
+def test_a_ledger_url_libpq_would_misread_is_refused_without_showing_it(
+    password: str, tmp_path: Path
+) -> None:
+    """libpq reads such a password partly as the host, port, database or query, and its errors quote
+    that part: the URL is refused before anything connects with it, with how to write it."""
+    url = f"postgresql://ingest:{password}@127.0.0.1:5432/ledger"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"BENCHLING_INGEST_LEDGER": url}, home=tmp_path)
+    message = str(caught.value)
+    assert "percent-encoded" in message and "%40" in message
+    for fragment in (password, *password.replace("@", "?").replace("/", "?").replace(" ", "?").split("?")):
+        assert len(fragment) < 3 or fragment not in message, fragment
+
+
+@pytest.mark.parametrize("password", ["pw%23Rt%3Fu%2Fv%409XyJ", "S3cr#tPW", "S3cr?tPW", "plain"])
+def test_a_ledger_url_libpq_reads_as_written_is_taken(password: str, tmp_path: Path) -> None:
+    url = f"postgresql://ingest:{password}@127.0.0.1:5432/ledger"
+    settings = load_settings({"BENCHLING_INGEST_LEDGER": url}, home=tmp_path)
+    assert settings.ledger_location == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://tenant.benchling.com/{KEY}",
+        f"https://tenant.benchling.com/api?token={KEY}",
+        "https://t.example/#sk_x",
+    ],
+)
+def test_a_url_carrying_a_key_after_its_host_is_refused_without_showing_it(url: str) -> None:
+    # Before: taken, then printed whole by doctor, watch's start checks and the status page.
+    message = error_for({"BENCHLING_URL": url, "BENCHLING_API_KEY": "other"})
+    assert "looks like a key (not shown)" in message
+    assert KEY not in message and "sk_x" not in message
+
+
+def test_the_api_key_inside_the_url_is_refused_even_when_short() -> None:
+    message = error_for({"BENCHLING_URL": "https://tenant.benchling.com/k3y", "BENCHLING_API_KEY": "k3y"})
+    assert "k3y" not in message
+
+
+def test_a_tenant_url_with_a_plain_path_is_taken() -> None:
+    settings = load_settings(
+        {"BENCHLING_URL": "https://tenant.benchling.com/api/v2", "BENCHLING_API_KEY": KEY}
+    )
+    assert settings.client is not None and settings.client.base_url == "https://tenant.benchling.com/api/v2"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -84,3 +86,39 @@ def test_run_reports_a_bad_file_and_exits_non_zero(sandbox: SandboxServer, tmp_p
     assert result.exit_code == 1
     assert "failed" in result.output and "abc" in result.output
     assert sandbox.store.runs() == []
+
+
+def test_each_finished_run_force_makes_one_more_generation(sandbox: SandboxServer, tmp_path: Path) -> None:
+    export = copy_export(tmp_path)
+    for attempt in range(3):
+        command = ["run", str(export), *(["--force"] if attempt else [])]
+        result = CliRunner().invoke(cli, command, env=env(sandbox, tmp_path))
+        assert result.exit_code == 0, result.output
+        assert "1 done" in result.output
+        assert len(sandbox.store.runs()) == attempt + 1
+
+
+def test_a_key_inside_a_bad_file_is_masked_in_its_report_the_ledger_and_status(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A file's own text reaches its error (the cell that is no number); when that text is the API key
+    (pasted into a cell, or into the file's name), the report, the ledger and ``status`` mask it."""
+    export = copy_export(tmp_path)
+    key = sandbox.api_key
+    named = export.with_name(f"{key}.csv")
+    export.rename(named)
+    named.write_text(f"Sample ID,RT (min),Area\nSMP-001,{key},1\n", encoding="utf-8")
+    failed = tmp_path / "failed"
+    result = CliRunner().invoke(cli, ["run", str(named), "--failed", str(failed)], env=env(sandbox, tmp_path))
+    assert result.exit_code == 1
+    reports = list(failed.rglob("*.error.json"))
+    assert len(reports) == 1
+    report = json.loads(reports[0].read_text(encoding="utf-8"))
+    assert "[REDACTED]" in report["reason"] and key not in json.dumps([report["reason"], report["details"]])
+    assert report["file"] == named.name, "the name is kept: restoring the file needs it"
+    ledger = tmp_path / "home" / "ledger.sqlite"
+    with sqlite3.connect(ledger) as db:
+        (last_error,) = db.execute("SELECT last_error FROM files WHERE state = 'failed'").fetchone()
+    assert "[REDACTED]" in last_error and key not in last_error
+    status = CliRunner().invoke(cli, ["status", "--json", "--ignore-service"], env=env(sandbox, tmp_path))
+    assert "[REDACTED]" in status.output and key not in status.output

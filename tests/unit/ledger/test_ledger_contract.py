@@ -92,6 +92,47 @@ def test_an_unfinished_forced_version_is_resumed_and_a_finished_one_forced_again
     assert again.id not in (plain.id, forced.id), "a finished forced version is forced again on request"
 
 
+def finish(ledger: Ledger, file_id: int) -> None:
+    ledger.mark_planned(file_id, sample_plan(run_id=f"r{file_id}"))
+    ledger.mark_blobs_uploaded(file_id)
+    ledger.mark_run_created(file_id)
+    ledger.mark_done(file_id, ["x"])
+
+
+def test_a_killed_forcing_run_again_forces_nothing_it_had_forced(open_ledger: OpenLedger) -> None:
+    """A forcing command killed after forcing a.csv and before b.csv, then run again by the operator:
+    a.csv is not forced a second time, b.csv is; once the second finishes, a third forces both again."""
+    first_process = open_ledger()
+    first = first_process.begin_forcing("reprocess --force /archive")
+    a = first_process.record_discovered(source("/archive/a.csv", sha="a"), forced=True, forcing=first)
+    assert a.forcing == first.id
+    finish(first_process, a.id)
+    first_process.close()  # killed: its forcing stays open
+
+    ledger = open_ledger()
+    second = ledger.begin_forcing("reprocess --force /archive")
+    assert first.id in second.covers
+    again = ledger.record_discovered(source("/archive/a.csv", sha="a"), forced=True, forcing=second)
+    assert (again.id, again.state) == (a.id, "done"), "forced a second time"
+    b = ledger.record_discovered(source("/archive/b.csv", sha="b"), forced=True, forcing=second)
+    assert b.forced and b.forcing == second.id
+    finish(ledger, b.id)
+    assert ledger.record_discovered(source("/archive/a.csv", sha="a")).id == a.id, "an unforced look changed"
+    ledger.finish_forcing(second)
+
+    third = ledger.begin_forcing("reprocess --force /archive")
+    assert third.covers == {third.id}, "finished forcings are covered no more"
+    for path, sha, before in (("/archive/a.csv", "a", a.id), ("/archive/b.csv", "b", b.id)):
+        row = ledger.record_discovered(source(path, sha=sha), forced=True, forcing=third)
+        assert row.id != before and row.forcing == third.id
+
+
+def test_a_forcing_is_ignored_by_an_unforced_look(ledger: Ledger) -> None:
+    forcing = ledger.begin_forcing("run --force")
+    row = ledger.record_discovered(source(), forcing=forcing)
+    assert (row.forced, row.forcing) == (False, None)
+
+
 def test_forward_transitions_keep_every_id_and_event(ledger: Ledger) -> None:
     row = ledger.record_discovered(source(), root=Path("/drop"))
     plan = sample_plan(run_id="r1")

@@ -60,8 +60,9 @@ def test_a_first_version_ledger_opens_upgraded_with_its_rows(tmp_path: Path) -> 
         assert ledger.is_known(Path("/drop/old.csv"), 10, 1)
         assert ledger.instances() == []
     assert versions(path) == [m.version for m in SQLITE_MIGRATIONS]
-    assert "generation" in columns(path, "files")
+    assert {"generation", "forcing"} <= columns(path, "files")
     assert "heartbeat_at" in columns(path, "instances")
+    assert "finished_at" in columns(path, "forcings")
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT generation FROM files").fetchall() == [(0,)]
 
