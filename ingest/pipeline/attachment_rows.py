@@ -69,14 +69,16 @@ class AttachmentRows:
             # The export that names this file is still on its way (or back for a retry): look again soon.
             retry_at = self._clock() + min(OWNER_POLL_SECONDS, self._grace or OWNER_POLL_SECONDS)
             record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
-            return Outcome("waiting", record, f"attachment of '{owner.path}', which is still in progress")
+            message = f"attachment of '{owner.path}', which is still in progress"
+            return Outcome("waiting", record, message, routine=True)
         now = self._clock()
         if self._grace > 0 and (record.attempts == 0 or now < self._grace_ends_at_the_earliest):
             retry_at = now + self._grace if record.attempts == 0 else self._grace_ends_at_the_earliest
             record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
-            return Outcome(
-                "waiting", record, f"{exc.message} Waiting {retry_at - now:.0f} s before giving up."
+            message = (
+                f"{exc.message} Waiting {retry_at - now:.0f} s for an export that names it before giving up."
             )
+            return Outcome("waiting", record, message, routine=True)
         return exc.to_dict()
 
     def _offered_again(self, owner: FileRecord) -> bool:

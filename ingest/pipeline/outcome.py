@@ -26,6 +26,9 @@ class Outcome:
     message: str = ""
     #: ``waiting`` because another worker (thread, process or host) holds the row, or took it over.
     held_elsewhere: bool = False
+    #: A wait that is part of normal operation (a file no parser reads, waiting for the export that names
+    #: it): logged at INFO, not as a warning.
+    routine: bool = False
 
     @property
     def path(self) -> Path:

@@ -1,7 +1,8 @@
 """The one log record per file outcome, with the fields a log file is searched by.
 
-Each outcome is logged once, here: ``failed`` at ERROR, ``waiting`` at WARNING, the rest at INFO. The
-record carries, as ``extra`` attributes (``--log-json`` and ``--log-file`` write them as JSON fields):
+Each outcome is logged once, here: ``failed`` at ERROR, ``waiting`` at WARNING (a routine wait at
+INFO), the rest at INFO. The record carries, as ``extra`` attributes (``--log-json`` and
+``--log-file`` write them as JSON fields):
 ``file``, ``sha256``, ``state``, ``outcome``, ``run_id``, and when the caller measured them
 ``duration_s`` (the time this pass spent on the file) and ``requests`` (the requests it sent for this
 file alone; a lookup batched over several files is not counted for any one of them).
@@ -33,7 +34,7 @@ def log_outcome(outcome: Outcome, *, duration_s: float | None = None, requests: 
         "requests": requests,
     }
     log.log(
-        _LEVELS.get(outcome.kind, logging.INFO),
+        logging.INFO if outcome.routine else _LEVELS.get(outcome.kind, logging.INFO),
         "%s %s: %s",
         outcome.kind,
         outcome.path,

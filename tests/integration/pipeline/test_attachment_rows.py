@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import time
 from pathlib import Path
 
+import pytest
 from integration.pipeline.conftest import MakePipeline
 
 from ingest.models import SourceFile
+from ingest.pipeline import log_outcome
 from ingest.sandbox import SandboxServer
 from ingest.watch import describe_path
 
@@ -34,8 +38,23 @@ def test_trace_waits_for_its_export_then_is_an_attachment(
     pipeline = make_pipeline(attachment_grace=60)
     first = pipeline.ingest(describe_path(inbox / "lc" / TRACE), root=inbox)
     assert first.kind == "waiting" and "Waiting 60 s" in first.message
+    assert first.routine, "a trace file waiting for its export is no warning"
     assert pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
     assert pipeline.ledger.get(first.record.id).state == "attachment"
+
+
+def test_a_routine_wait_is_logged_at_info_and_another_wait_as_a_warning(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    pipeline = make_pipeline(attachment_grace=60)
+    waiting = pipeline.ingest(describe_path(inbox / "lc" / TRACE), root=inbox)
+    with caplog.at_level(logging.INFO, logger="ingest.outcome"):
+        log_outcome(waiting)
+        log_outcome(dataclasses.replace(waiting, routine=False))
+    assert [r.levelno for r in caplog.records if r.name == "ingest.outcome"] == [
+        logging.INFO,
+        logging.WARNING,
+    ]
 
 
 def test_export_waits_for_a_trace_that_is_still_arriving(
