@@ -54,6 +54,13 @@ class AttachmentRows:
         attachment) or an export whose attachments are not there yet. An Outcome when the row waits or
         is settled; otherwise the error to fail it with."""
         record = self._ledger.get(record.id)
+        if self._replaced(record):
+            record = self._ledger.mark_changed(
+                record.id, detail="replaced by another version before it was used"
+            )
+            return Outcome(
+                "waiting", record, "replaced by another version, which goes its own way", routine=True
+            )
         owners = [o for o in self._ledger.attachment_owners(record.path) if o.id != record.id]
         if isinstance(exc, NoParserError) and owners:
             owner = owners[0]
@@ -80,6 +87,15 @@ class AttachmentRows:
             )
             return Outcome("waiting", record, message, routine=True)
         return exc.to_dict()
+
+    @staticmethod
+    def _replaced(record: FileRecord) -> bool:
+        """The file at the row's path is another version now (a trace file rewritten while waiting)."""
+        try:
+            stat = record.path.stat()
+        except OSError:
+            return False  # gone: archived with its export, or moved away; decided below
+        return (stat.st_size, stat.st_mtime_ns) != (record.size, record.mtime_ns)
 
     def _offered_again(self, owner: FileRecord) -> bool:
         """A failed export that is back: a newer row at its path is under way, or a version the ledger

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -158,3 +159,21 @@ def test_a_duplicate_export_leaves_a_trace_file_with_other_content_alone(
     assert pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
     assert pipeline.ingest(describe_path(copy_folder / EXPORT), root=inbox).kind == "duplicate"
     assert (copy_folder / TRACE).exists(), "a file whose content Benchling does not hold is not archived"
+
+
+def test_a_waiting_trace_rewritten_before_its_export_came_is_given_up_as_changed(
+    sandbox: SandboxServer, inbox: Path, make_pipeline: MakePipeline
+) -> None:
+    """The old version's row must not end as an attachment (that content was never uploaded) nor stay a
+    "No parser reads" failure: the new version is a row of its own."""
+    pipeline = make_pipeline(attachment_grace=60)
+    trace = inbox / "lc" / TRACE
+    first = pipeline.ingest(describe_path(trace), root=inbox)
+    assert first.kind == "waiting"
+    trace.write_text(trace.read_text(encoding="utf-8") + "0.5,0.1\n", encoding="utf-8")
+    stat = trace.stat()
+    os.utime(trace, ns=(stat.st_atime_ns, first.record.mtime_ns + 1_000_000_000))
+    again = pipeline.advance(pipeline.ledger.get(first.record.id))
+    assert again.record.state == "changed" and again.routine
+    assert pipeline.ingest(describe_path(inbox / "lc" / EXPORT), root=inbox).kind == "done"
+    assert pipeline.ledger.get(first.record.id).state == "changed"
