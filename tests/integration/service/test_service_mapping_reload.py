@@ -5,14 +5,18 @@ file keep the mapping in use (files are still ingested with it), are logged once
 service's snapshot until a later save fixes them; a pause ends under the same rule.
 
 Each file's mapping is judged by what the sandbox stored: the run's ``method`` field. Only the waits are
-short (settle 0.2 s, pause backoff 0.2 s); waiting is polling with a deadline.
+short (settle 0.2 s, pause backoff 0.2 s); waiting is polling with a deadline. The last test runs the real
+``watch --http`` process and reads ``/api/status`` and ``status``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import re
 import threading
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +25,14 @@ from typing import Any
 
 import pytest
 from integration.service.conftest import sandbox_config
-from integration.service.service_rig import SCHEMAS_MAP, field_value, samples, wait_until, write_lc_export
+from integration.service.service_rig import (
+    SCHEMAS_MAP,
+    ServiceRig,
+    field_value,
+    samples,
+    wait_until,
+    write_lc_export,
+)
 
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
 from ingest.filing import FilingOptions
@@ -265,3 +276,52 @@ def test_a_pause_ends_under_the_same_rule_a_bad_save_meanwhile_keeps_the_mapping
         assert service.paused_reason is None and scene.quarantined() == []
     refusals = [m for m in errors(caplog) if said in m]
     assert len(refusals) == 1, errors(caplog)
+
+
+def test_a_real_watch_shows_the_mapping_and_a_broken_save_on_its_page_api_and_in_status(
+    tmp_path: Path,
+) -> None:
+    """``watch --http`` as a process: ``/api/status`` and ``status`` (another process, reading the
+    snapshot the service publishes in the ledger) show the mapping in use and the problem with its file."""
+    map_path = tmp_path / "maps" / "schemas_map.yaml"
+    map_path.parent.mkdir()
+    map_path.write_text(ORIGINAL, encoding="utf-8")
+    text, said = INVALID["broken-yaml"]
+    with SandboxServer(sandbox_config()) as sandbox:
+        rig = ServiceRig(sandbox, tmp_path / "scene", map_path=map_path)
+        with rig.start_watch("--http", "127.0.0.1:0") as watch:
+            found: list[str] = []
+
+            def address_logged() -> bool:
+                found[:] = re.findall(r"Status page at (http://127\.0\.0\.1:\d+)", watch.log())
+                return bool(found)
+
+            watch.wait_for(address_logged, "the status page's address in the log", timeout=120)
+
+            def api_mapping() -> dict[str, Any]:
+                with urllib.request.urlopen(f"{found[0]}/api/status", timeout=60) as response:
+                    mapping = json.loads(response.read())["mapping"]
+                assert isinstance(mapping, dict)
+                return mapping
+
+            watch.wait_for(
+                lambda: api_mapping()["sha256"] == sha(ORIGINAL)[:12], "the mapping on /api/status"
+            )
+            assert api_mapping()["path"] == str(map_path) and api_mapping()["problem"] is None
+
+            map_path.write_text(text, encoding="utf-8")
+            watch.wait_for(lambda: said in str(api_mapping()["problem"]), "the problem on /api/status")
+            assert api_mapping()["sha256"] == sha(ORIGINAL)[:12]
+
+            def status_mapping() -> Any:
+                report = json.loads(rig.run_cli("status", "--json", "--ledger", rig.ledger_path).stdout)
+                running = report["service"]["running"]
+                return running[0]["mapping"] if running else None
+
+            watch.wait_for(
+                lambda: said in str((status_mapping() or {}).get("problem")), "the problem in status"
+            )
+            printed = rig.run_cli("status", "--ledger", rig.ledger_path).stdout
+            assert f"sha256 {sha(ORIGINAL)[:12]}" in printed and "Mapping file problem" in printed
+            assert watch.stop() == 0
+        assert watch.log().count(said) == 1, watch.log()
