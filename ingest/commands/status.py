@@ -121,6 +121,7 @@ def describe_service(service: dict[str, Any]) -> str:
                 f"heartbeat {entry['heartbeat_age_seconds']:.0f} s ago; "
                 f"{entry['in_flight']} in flight; finished: {finished}{paused}"
             )
+            lines += describe_mapping(entry.get("mapping"))
         return "\n".join(lines)
     latest = service["latest"]
     if service["state"] == "stale" and latest is not None:
@@ -135,6 +136,18 @@ def describe_service(service: dict[str, Any]) -> str:
             f"stopped; its heartbeat ended {latest['heartbeat_age_seconds']:.0f} s ago)."
         )
     return "Service: no watch has used this ledger."
+
+
+def describe_mapping(mapping: dict[str, Any] | None) -> list[str]:
+    """The mapping a running watch uses, and the problem with its file (none from services before
+    snapshot version 2)."""
+    if not mapping:
+        return []
+    loaded = dt.datetime.fromtimestamp(mapping["loaded_at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    lines = [f"  Mapping in use: {escape(mapping['path'])} (sha256 {mapping['sha256']}), loaded {loaded}"]
+    if mapping.get("problem"):
+        lines.append(f"  [red]Mapping file problem: {escape(mapping['problem'])}[/red]")
+    return lines
 
 
 def _when(timestamp: str) -> str:

@@ -22,9 +22,11 @@ from ingest.errors import IngestError
 from ingest.filing import FilingOptions
 from ingest.operations.doctor_context import WatchedFolders
 from ingest.operations.instance_lock import instance_lock
-from ingest.operations.preflight import PauseRecheck, add_check_counters, checked_start
+from ingest.operations.mapping_upkeep import read_mapping
+from ingest.operations.preflight import checked_start
 from ingest.operations.service_monitoring import MonitoringOptions, check_options, monitored
-from ingest.pipeline.factory import open_pipeline, process_budget, watch_service
+from ingest.operations.service_start import started_service
+from ingest.pipeline.factory import open_pipeline, process_budget
 from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 
 
@@ -131,6 +133,7 @@ def watch_command(
     SIGTERM, 130 by Ctrl-C, 143 by SIGTERM forced after the grace period, 2 on a configuration error.
     Checks first (as doctor does): folders, ledger or settings that fail stop it (exit 2); Benchling
     unreachable, credentials refused or a mapping that does not fit the tenant start it paused.
+    A saved mapping file is used once it passes the same checks; one that does not is logged and shown.
     """
     start_logging(common)
     monitoring = MonitoringOptions(http=http_address, token=http_token, probe_seconds=probe_seconds)
@@ -146,6 +149,7 @@ def watch_command(
                 start = checked_start(
                     settings, WatchedFolders(folders, archive_dir, failed_dir), budget, say=_say
                 )
+                mapping_at_start = read_mapping(settings)
                 with (
                     instance_lock(settings, "watch", folders),
                     open_pipeline(
@@ -157,6 +161,7 @@ def watch_command(
                         folders=folders,
                         stop=stop,
                         budget=budget,
+                        schema_map=mapping_at_start.schema_map,
                     ) as pipeline,
                 ):
                     watch_options = WatchOptions(
@@ -167,17 +172,9 @@ def watch_command(
                         exclude=DEFAULT_EXCLUDES + exclude,
                         done_marker=done_marker,
                     )
-                    service = watch_service(
-                        pipeline,
-                        folders,
-                        watch_options,
-                        workers=settings.workers,
-                        stop=stop,
-                        pause_check=PauseRecheck(settings, pipeline),
+                    service = started_service(
+                        settings, pipeline, start, mapping_at_start, folders, watch_options, stop=stop
                     )
-                    add_check_counters(pipeline, start.stats)
-                    if start.pause_reason is not None:
-                        service.pause(start.pause_reason)
                     with monitored(
                         service, monitoring, ledger_location=settings.ledger_location, failed_dir=failed_dir
                     ):

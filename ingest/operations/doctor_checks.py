@@ -4,12 +4,13 @@ unknown ids, and the mapping against the live tenant. Each reads; none writes.""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 from ingest.benchling.probes import ProbeTarget, UnknownIdAnswer
 from ingest.errors import BenchlingAuthError, BenchlingError, BenchlingUnavailableError, ConfigError
 from ingest.operations.doctor_context import CheckResult, DoctorContext
-from ingest.resolve import check_all
+from ingest.resolve import SchemaMap, TenantLookup, check_all
 
 #: Benchling's documented budgets (Limits): user API keys share one per tenant; each app has its own.
 USER_KEY_BUDGET = 60
@@ -237,18 +238,22 @@ def check_mapping(context: DoctorContext) -> CheckResult:
             "fix the mapping file (benchling-ingest validate shows more)",
             {"unreadable": True},
         )
-    problems = check_all(schema_map, context.tenant())
+    return mapping_fit(schema_map, context.tenant(), context.settings.map_path)
+
+
+def mapping_fit(schema_map: SchemaMap, tenant: TenantLookup, map_path: Path) -> CheckResult:
+    """The mapping check of ``schema_map`` (read from ``map_path``) against ``tenant``: also what a
+    running ``watch`` asks of a changed mapping file and of the mapping in use while paused."""
+    problems = check_all(schema_map, tenant)
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         return CheckResult(
             "mapping",
             "fail",
-            f"{len(problems)} problem(s) in {context.settings.map_path} against this tenant: {shown}.",
+            f"{len(problems)} problem(s) in {map_path} against this tenant: {shown}.",
             "fix the mapping (or the tenant's schemas) so that every mapped schema and field exists",
             {"problems": problems},
         )
     return CheckResult(
-        "mapping",
-        "ok",
-        f"All {len(schema_map.mappings)} mapping(s) in {context.settings.map_path} fit the tenant's schemas.",
+        "mapping", "ok", f"All {len(schema_map.mappings)} mapping(s) in {map_path} fit the tenant's schemas."
     )

@@ -9,8 +9,10 @@ settings, a mapping file that cannot be read, a watched folder that does not exi
 out of or into, a ledger that cannot be written. A low disk only warns.
 
 While paused, :class:`PauseRecheck` runs Benchling's checks again (with a client of its own, so a
-refused connection is said at once, drawing on the pipeline's request budget) and, when they pass,
-gives the pipeline the mapping file as it now is and fresh tenant answers.
+refused connection is said at once, drawing on the pipeline's request budget), then checks the mapping
+in use against the tenant afresh. The mapping file is not read here: the service's
+``ingest.pipeline.mapping_reload`` puts a saved change in use (the same rule paused or not), and a new
+mapping in use makes the pause look again at once.
 """
 
 from __future__ import annotations
@@ -18,20 +20,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ingest.benchling import BenchlingClient, ClientStats, RequestBudget, RetryPolicy
 from ingest.errors import ConfigError
 from ingest.operations.doctor import checks_named, doctor_context, run_checks
+from ingest.operations.doctor_checks import mapping_fit
 from ingest.operations.doctor_context import CheckResult, DoctorContext, WatchedFolders
 from ingest.pipeline import Pipeline
-from ingest.pipeline.factory import load_mapping
+from ingest.pipeline.mapping_reload import MappingReload
 from ingest.settings import Settings
 
 #: Checked at the start of ``watch``: ``doctor``'s checks less those that only inform or write.
 START_CHECKS = checks_named("settings", "reachability", "credentials", "mapping", "folders", "ledger", "disk")
-#: Looked at again while paused.
-RECHECKS = checks_named("settings", "reachability", "credentials", "mapping")
+#: Looked at again while paused (then the mapping in use: :class:`PauseRecheck`).
+RECHECKS = checks_named("settings", "reachability", "credentials")
 #: A failure of one of these pauses ingestion instead of stopping ``watch``.
 PAUSING = frozenset({"reachability", "credentials", "mapping"})
 #: The checks' own client gives up quickly (no waiting out a maintenance window, a few seconds of 5xx at
@@ -88,7 +90,7 @@ def preflight(
     the pipeline draws on next, so that the checks' requests count against the tenant's limit too)."""
     with checking(settings, folders, budget=budget) as context:
         results = tuple(run_checks(context, START_CHECKS))
-        return Preflight(results, _stats_of(context))
+        return Preflight(results, check_stats(context))
 
 
 def checked_start(
@@ -111,7 +113,8 @@ def add_check_counters(pipeline: Pipeline, stats: ClientStats) -> None:
     pipeline.ledger.add_counter("rate_limited", stats.rate_limited)
 
 
-def _stats_of(context: DoctorContext) -> ClientStats:
+def check_stats(context: DoctorContext) -> ClientStats:
+    """What the checks' own client sent (nothing when Benchling is not configured)."""
     return context.client.stats if context.settings.client is not None else ClientStats()
 
 
@@ -134,35 +137,30 @@ def checking(
 
 class PauseRecheck:
     """The service's pause check (``ingest.pipeline.pause.PauseCheck``) for a pipeline made from
-    ``settings``."""
+    ``settings`` whose mapping ``mapping`` keeps in step with its file."""
 
-    def __init__(self, settings: Settings, pipeline: Pipeline) -> None:
+    def __init__(self, settings: Settings, pipeline: Pipeline, mapping: MappingReload) -> None:
         self._settings = settings
         self._pipeline = pipeline
-        self._seen = _stamp(settings.map_path)
+        self._mapping = mapping
 
     def changed(self) -> bool:
-        stamp = _stamp(self._settings.map_path)
-        if stamp == self._seen:
-            return False
-        self._seen = stamp
-        return True
+        return self._mapping.take_applied()
 
     def reason(self) -> str | None:
-        """Benchling's checks again; when they pass, the pipeline plans with the mapping file as it is
-        now (ConfigError when that takes a restart)."""
+        """Benchling's checks again, then the mapping in use against the tenant (a saved change that
+        waited for Benchling is checked first); when they pass, the pipeline reads the tenant afresh."""
         with checking(self._settings, budget=self._pipeline.client.budget) as context:
-            reason = reason_of(run_checks(context, RECHECKS))
-            add_check_counters(self._pipeline, _stats_of(context))
+            try:
+                reason = reason_of(run_checks(context, RECHECKS))
+                if reason is None:
+                    self._mapping.recheck()
+                    reason = reason_of(
+                        [mapping_fit(self._mapping.schema_map, context.tenant(), self._settings.map_path)]
+                    )
+            finally:
+                add_check_counters(self._pipeline, check_stats(context))
         if reason is not None:
             return reason
-        self._pipeline.use_mapping(load_mapping(self._settings))
+        self._pipeline.use_mapping(self._mapping.schema_map)
         return None
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size

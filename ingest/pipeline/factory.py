@@ -31,6 +31,7 @@ from ingest.ledger import Ledger, SqliteLedger
 from ingest.ledger.location import describe_location, is_postgres_dsn
 from ingest.load import RenderPool, render_chromatogram_png
 from ingest.models import Trace
+from ingest.pipeline.mapping_reload import MappingReload
 from ingest.pipeline.pause import PauseCheck
 from ingest.pipeline.pipeline import Pipeline
 from ingest.pipeline.rejected_files import RejectedFiles
@@ -43,6 +44,7 @@ from ingest.resolve import (
     ClientTenant,
     SchemaMap,
     load_schema_map,
+    parse_schema_map,
 )
 from ingest.settings import Settings
 from ingest.watch import FolderWatcher, WatchOptions
@@ -118,11 +120,19 @@ def open_client(
 
 
 def load_mapping(settings: Settings) -> SchemaMap:
-    """The mapping file as :func:`open_pipeline` loads it, checked against the installed parsers (read
-    again when a paused service looks at a fixed mapping)."""
+    """The mapping file as :func:`open_pipeline` loads it, checked against the installed parsers."""
     registry = discover_parsers(settings.parsers_dir)
     return load_schema_map(
         settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
+    )
+
+
+def parse_mapping(settings: Settings, text: str) -> SchemaMap:
+    """:func:`load_mapping` for the mapping file's text already read (a running service reads the file
+    once per change, and uses what it read)."""
+    registry = discover_parsers(settings.parsers_dir)
+    return parse_schema_map(
+        text, settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
     )
 
 
@@ -169,15 +179,18 @@ def open_pipeline(
     stop: threading.Event | None = None,
     budget: RequestBudget | None = None,
     clock: Callable[[], float] = time.time,
+    schema_map: SchemaMap | None = None,
 ) -> Iterator[Pipeline]:
     """A ready pipeline; closes the client (if it made it) and the ledger on exit. ``command`` (with
     the ``folders`` it watches) registers this process in the ledger's instances while it runs;
     ``on_wait`` and ``stop`` go to the client it makes (see :func:`open_client`), which draws on
-    ``budget`` (the process's, :func:`open_budget`) or else on a budget of its own."""
+    ``budget`` (the process's, :func:`open_budget`) or else on a budget of its own. ``schema_map``:
+    the mapping already read (None: the mapping file is read here)."""
     registry = discover_parsers(settings.parsers_dir)
-    schema_map = load_schema_map(
-        settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
-    )
+    if schema_map is None:
+        schema_map = load_schema_map(
+            settings.map_path, known_parsers=registry.names, parser_techniques=registry.techniques
+        )
     location = ledger_path if ledger_path is not None else settings.ledger_location
     with ExitStack() as stack:
         api = client
@@ -221,11 +234,12 @@ def watch_service(
     workers: int,
     stop: threading.Event | None = None,
     pause_check: PauseCheck | None = None,
+    mapping: MappingReload | None = None,
 ) -> IngestService:
     """The service loop over ``folders``: a watcher that skips what the ledger has finished and
     quarantines what the watch stage refuses, with the pipeline's own folder-unit suffixes. ``stop``:
     the event given to ``open_pipeline`` too, so that stopping the service ends the client's waits;
-    ``pause_check`` tells when a pause can end."""
+    ``pause_check`` tells when a pause can end; ``mapping`` keeps the mapping in step with its file."""
     filing = pipeline.filing_options
     roots = [f.absolute() for f in folders]
     # The archive and the quarantine may sit inside a watched folder: what is filed there must not be
@@ -242,4 +256,6 @@ def watch_service(
         is_known=known_unless_unreachable(pipeline),
         on_reject=rejected,
     )
-    return IngestService(pipeline, watcher, workers=workers, stop=stop, pause_check=pause_check)
+    return IngestService(
+        pipeline, watcher, workers=workers, stop=stop, pause_check=pause_check, mapping=mapping
+    )

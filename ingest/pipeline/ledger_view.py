@@ -70,6 +70,7 @@ def instance_entry(instance: InstanceRecord, *, now: float) -> dict[str, Any]:
         "outcomes": snapshot.get("outcomes", {}),
         "in_flight": len(snapshot.get("in_flight", [])),
         "paused_reason": snapshot.get("paused_reason"),
+        "mapping": snapshot.get("mapping"),
         "requests": snapshot.get("requests"),
         "folder_scans": snapshot.get("folders", []),
     }

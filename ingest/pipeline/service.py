@@ -18,6 +18,10 @@ An error no file is to blame for (``IngestError.pauses_ingestion``: credentials 
 unreachable, a mapping that does not fit the tenant) pauses ingestion (``ingest.pipeline.pause``): no
 row is claimed and new files are only recorded, so every file stays where it is with its row pending,
 until the cause is gone; ``paused_reason`` says why meanwhile.
+
+The mapping file is looked at on every pass (``ingest.pipeline.mapping_reload``): a saved change that
+passes the start checks is used for the files planned from then on; one that does not is said and shown,
+and the mapping in use stays.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import TypeVar
 from ingest.errors import IngestError
 from ingest.ledger import FileRecord
 from ingest.models import SourceFile
+from ingest.pipeline.mapping_reload import MappingReload
 from ingest.pipeline.outcome import Outcome
 from ingest.pipeline.outcome_log import log_outcome
 from ingest.pipeline.pause import PAUSE_BACKOFF, Pause, PauseCheck
@@ -96,8 +101,11 @@ class IngestService:
         stop: threading.Event | None = None,
         pause_check: PauseCheck | None = None,
         pause_backoff: tuple[float, float] = PAUSE_BACKOFF,
+        mapping: MappingReload | None = None,
     ) -> None:
         self.pipeline = pipeline
+        #: The mapping in use and its file, looked at on every pass (None: the start's mapping throughout).
+        self.mapping = mapping
         self.watcher = watcher
         self.workers = workers
         self.poll_seconds = poll_seconds
@@ -138,6 +146,8 @@ class IngestService:
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ingest-worker") as pool:
                 while not self._stop.is_set():
+                    if self.mapping is not None:
+                        self.mapping.poll()
                     due = self._due(limit) if self._pause.resume_if_fixed() else []
                     self.pipeline.look_up(due)
                     self._collect(

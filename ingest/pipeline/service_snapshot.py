@@ -23,8 +23,9 @@ from ingest.pipeline.service import IngestService
 
 log = logging.getLogger("ingest.service")
 
-#: Snapshot format; ``status`` shows what it knows of newer ones.
-SNAPSHOT_VERSION = 1
+#: Snapshot format; ``status`` shows what it knows of newer ones. 2 added ``mapping`` (the mapping in
+#: use: path, short sha256, when it was loaded, the problem with its file; None when not kept in step).
+SNAPSHOT_VERSION = 2
 
 
 def run_url(base_url: str, run_id: str) -> str:
@@ -173,6 +174,7 @@ class SnapshotPublisher:
             "updated_at": self._clock(),
             "running": service.running,
             "paused_reason": service.paused_reason,
+            "mapping": service.mapping.status.as_json() if service.mapping is not None else None,
             "benchling": {
                 "url": base_url,
                 "last_answer_at": stats.last_answer_at,

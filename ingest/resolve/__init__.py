@@ -5,7 +5,7 @@ from __future__ import annotations
 from ingest.resolve.blob_plan import RenderPng
 from ingest.resolve.identity import Identity, tenant_key
 from ingest.resolve.mapping_check import check_all
-from ingest.resolve.mapping_file import SchemaMap, TenantSettings, load_schema_map
+from ingest.resolve.mapping_file import SchemaMap, TenantSettings, load_schema_map, parse_schema_map
 from ingest.resolve.resolver import resolve
 from ingest.resolve.tenant import (
     CachedEntities,
@@ -31,6 +31,7 @@ __all__ = [
     "TenantSettings",
     "check_all",
     "load_schema_map",
+    "parse_schema_map",
     "resolve",
     "tenant_key",
 ]

@@ -263,6 +263,17 @@ def load_schema_map(
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"Mapping file '{path}' could not be read: {exc.strerror}.", file=path) from exc
+    return parse_schema_map(text, path, known_parsers=known_parsers, parser_techniques=parser_techniques)
+
+
+def parse_schema_map(
+    text: str,
+    path: Path,
+    *,
+    known_parsers: Iterable[str] | None = None,
+    parser_techniques: Mapping[str, Sequence[str]] | None = None,
+) -> SchemaMap:
+    """:func:`load_schema_map` for the text already read from ``path`` (named in the errors)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

@@ -84,6 +84,12 @@ function render(s) {
   const problems = [];
   if (s.benchling && s.benchling.problem) problems.push(`Benchling: ${s.benchling.problem}`);
   if (s.ledger_problem) problems.push(`Ledger: ${s.ledger_problem}`);
+  const mapping = s.mapping;
+  if (mapping && mapping.problem) problems.push(`Mapping file: ${mapping.problem}`);
+  document.getElementById("mapping").textContent = mapping
+    ? `Mapping in use: ${mapping.path} (sha256 ${mapping.sha256}), loaded ` +
+      `${new Date(mapping.loaded_at * 1000).toLocaleString()}.`
+    : "";
   const problemBox = document.getElementById("problems");
   problemBox.hidden = problems.length === 0;
   problemBox.textContent = problems.join(" — ");

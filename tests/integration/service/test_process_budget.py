@@ -16,6 +16,7 @@ from integration.service.service_rig import SCHEMAS_MAP, samples, write_lc_expor
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
 from ingest.filing import FilingOptions
 from ingest.operations.doctor_context import WatchedFolders
+from ingest.operations.mapping_upkeep import kept_in_step, read_mapping
 from ingest.operations.preflight import PauseRecheck, preflight
 from ingest.pipeline.factory import open_pipeline, process_budget
 from ingest.sandbox import SandboxConfig, SandboxServer
@@ -51,6 +52,7 @@ def test_the_checks_and_the_pipeline_draw_on_one_budget_and_stay_within_the_tena
                     list(burst.map(lambda _: pipeline.client.list_projects(), range(LIMIT)))
                 outcome = pipeline.ingest(describe_path(export), root=inbox)
                 assert outcome.kind == "done", outcome
-                assert PauseRecheck(settings, pipeline).reason() is None
+                mapping = kept_in_step(settings, pipeline, read_mapping(settings))
+                assert PauseRecheck(settings, pipeline, mapping).reason() is None
         assert sandbox.request_log.count(status=429) == 0, "the process went over the tenant's limit"
         assert len(sandbox.store.runs()) == 1

@@ -25,6 +25,7 @@ from ingest.benchling import ApiKey, ClientSettings, RateLimit
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord
 from ingest.operations.doctor_context import WatchedFolders
+from ingest.operations.mapping_upkeep import kept_in_step, read_mapping
 from ingest.operations.preflight import PauseRecheck, preflight
 from ingest.pipeline import IngestService, Pipeline
 from ingest.pipeline.factory import open_pipeline
@@ -72,7 +73,9 @@ def scenario(base: Path, url: str, api_key: str, map_path: Path = SCHEMAS_MAP) -
 def running(scene: Scenario, *, start_paused: str | None = None) -> Iterator[tuple[IngestService, Pipeline]]:
     """The service as ``watch`` makes it (pause check included), in a thread, with short waits."""
     filing = FilingOptions(scene.archive, scene.failed)
-    with open_pipeline(scene.settings, filing_options=filing) as pipeline:
+    start = read_mapping(scene.settings)
+    with open_pipeline(scene.settings, filing_options=filing, schema_map=start.schema_map) as pipeline:
+        mapping = kept_in_step(scene.settings, pipeline, start, settle_seconds=0.2, poll_seconds=0.05)
         options = WatchOptions(
             settle_seconds=0.3, rescan_seconds=0.5, exclude=(*DEFAULT_EXCLUDES, "*_trace.csv")
         )
@@ -82,8 +85,9 @@ def running(scene: Scenario, *, start_paused: str | None = None) -> Iterator[tup
             watcher,
             workers=2,
             poll_seconds=0.1,
-            pause_check=PauseRecheck(scene.settings, pipeline),
+            pause_check=PauseRecheck(scene.settings, pipeline, mapping),
             pause_backoff=(0.2, 1.0),
+            mapping=mapping,
         )
         if start_paused is not None:
             service.pause(start_paused)
