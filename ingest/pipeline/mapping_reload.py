@@ -111,6 +111,8 @@ class MappingReload:
         self._waiting: tuple[str, SchemaMap] | None = None
         self._retry_at = math.inf
         self._applied = False
+        #: Since when the service holds new work for a change not yet acted on.
+        self._hold_started: float | None = None
 
     def poll(self) -> None:
         """Look at the file when due; act on a content that has settled (never raises)."""
@@ -130,6 +132,19 @@ class MappingReload:
         except Exception as exc:  # a bug here must not stop the service: said once, the file kept
             log.exception("Looking at the mapping file '%s' failed unexpectedly.", self._path)
             self._say(logging.ERROR, f"Looking at the mapping file failed: {type(exc).__name__}: {exc}")
+
+    def holds_new_work(self) -> bool:
+        """True while a change of the file has been seen but not yet acted on (its save settling): the
+        service plans nothing new meanwhile, so a file that arrives after a save is planned with it. At
+        most ``settle`` plus two looks and a second from the first change not acted on, so a file that
+        keeps changing holds no one back for long."""
+        if self._seen == self._handled:
+            self._hold_started = None
+            return False
+        now = self._clock()
+        if self._hold_started is None:
+            self._hold_started = now
+        return now - self._hold_started < self._settle + 2 * self._poll + 1.0
 
     def recheck(self) -> None:
         """Check a content that waits for the tenant at once (a pause ends: Benchling answers again)."""

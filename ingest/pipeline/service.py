@@ -54,6 +54,9 @@ _R = TypeVar("_R")
 #: A worker's result with the seconds and the requests it took.
 _Measured = tuple[_R, float, int]
 
+#: How often a service holding new work for a mapping save looks at the file again.
+MAPPING_HOLD_POLL_SECONDS = 0.1
+
 log = logging.getLogger("ingest.service")
 
 #: Due rows claimed per worker and cycle.
@@ -148,6 +151,9 @@ class IngestService:
                 while not self._stop.is_set():
                     if self.mapping is not None:
                         self.mapping.poll()
+                        if self.mapping.holds_new_work():
+                            self._stop.wait(MAPPING_HOLD_POLL_SECONDS)
+                            continue
                     due = self._due(limit) if self._pause.resume_if_fixed() else []
                     self.pipeline.look_up(due)
                     self._collect(

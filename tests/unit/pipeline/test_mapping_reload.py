@@ -223,3 +223,25 @@ def test_a_change_only_a_restart_applies_keeps_the_mapping_in_use(
         rig.settle()
     assert rig.reload.status.problem == rig.refuse_apply and rig.reload.status.sha256 == rig.start_sha
     assert len(records(caplog, logging.ERROR)) == 1 and not rig.reload.take_applied()
+
+
+def test_new_work_waits_while_a_save_settles_so_files_after_a_save_use_it(rig: Rig) -> None:
+    assert not rig.reload.holds_new_work()
+    rig.save(EDITED)
+    rig.reload.poll()  # the change is seen
+    assert rig.reload.holds_new_work(), "a file planned now would use the mapping the save replaces"
+    rig.time.advance(SETTLE)
+    rig.reload.poll()  # settled and put in use
+    assert len(rig.applied) == 1
+    assert not rig.reload.holds_new_work()
+
+
+def test_a_file_that_keeps_changing_holds_new_work_back_only_briefly(rig: Rig) -> None:
+    for step in range(12):
+        rig.save(EDITED + f"# save {step}\n".encode())
+        rig.reload.poll()
+        if step == 0:
+            assert rig.reload.holds_new_work()
+        rig.time.advance(SETTLE / 4)
+    assert not rig.reload.holds_new_work(), "held back for as long as the file keeps changing"
+    assert rig.applied == []
