@@ -114,10 +114,11 @@ class MappingReload:
         #: Since when the service holds new work for a change not yet acted on.
         self._hold_started: float | None = None
 
-    def poll(self) -> None:
-        """Look at the file when due; act on a content that has settled (never raises)."""
+    def poll(self, *, look_now: bool = False) -> None:
+        """Look at the file when due (``look_now``: at once); act on a content that has settled (never
+        raises)."""
         now = self._clock()
-        if now < self._next_look:
+        if now < self._next_look and not look_now:
             return
         self._next_look = now + self._poll
         try:
@@ -136,15 +137,15 @@ class MappingReload:
     def holds_new_work(self) -> bool:
         """True while a change of the file has been seen but not yet acted on (its save settling): the
         service plans nothing new meanwhile, so a file that arrives after a save is planned with it. At
-        most ``settle`` plus two looks and a second from the first change not acted on, so a file that
-        keeps changing holds no one back for long."""
+        most twice ``settle`` and a second from the first change not acted on, so a file that keeps
+        changing holds no one back for long."""
         if self._seen == self._handled:
             self._hold_started = None
             return False
         now = self._clock()
         if self._hold_started is None:
             self._hold_started = now
-        return now - self._hold_started < self._settle + 2 * self._poll + 1.0
+        return now - self._hold_started < 2 * self._settle + 1.0
 
     def recheck(self) -> None:
         """Check a content that waits for the tenant at once (a pause ends: Benchling answers again)."""

@@ -126,6 +126,15 @@ class IngestService:
         self._spent: dict[int, tuple[float, int]] = {}
         self._pause = Pause(pause_check, backoff=pause_backoff)
 
+    def _mapping_settled(self) -> None:
+        """New files in hand: look at the mapping file now and wait while a save of it settles, so that
+        a file that arrived after a save is planned with it (``MappingReload.holds_new_work``)."""
+        if self.mapping is None:
+            return
+        self.mapping.poll(look_now=True)
+        while self.mapping.holds_new_work() and not self._stop.wait(MAPPING_HOLD_POLL_SECONDS):
+            self.mapping.poll(look_now=True)
+
     @property
     def paused_reason(self) -> str | None:
         """Why ingestion is paused (None while it runs); safe to read from any thread."""
@@ -152,8 +161,7 @@ class IngestService:
                     if self.mapping is not None:
                         self.mapping.poll()
                         if self.mapping.holds_new_work():
-                            self._stop.wait(MAPPING_HOLD_POLL_SECONDS)
-                            continue
+                            self._mapping_settled()
                     due = self._due(limit) if self._pause.resume_if_fixed() else []
                     self.pipeline.look_up(due)
                     self._collect(
@@ -164,6 +172,8 @@ class IngestService:
                     # A full batch means more rows may be due: look at the folders without waiting.
                     timeout = 0.0 if len(due) >= limit else self.poll_seconds
                     ready = self.watcher.poll_ready(timeout=timeout) + self._retries.due()
+                    if ready:
+                        self._mapping_settled()
                     prepared = self._prepare_all(pool, ready)
                     if self._pause.reason is not None:
                         for source, _ in prepared:

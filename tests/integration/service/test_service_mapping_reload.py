@@ -137,12 +137,15 @@ def scene(tmp_path: Path) -> Iterator[Scene]:
 
 
 @contextmanager
-def running(scene: Scene, *, start_paused: str | None = None) -> Iterator[IngestService]:
-    """The service as ``watch`` makes it, in a thread, with short waits."""
+def running(
+    scene: Scene, *, start_paused: str | None = None, look_every: float = 0.05
+) -> Iterator[IngestService]:
+    """The service as ``watch`` makes it, in a thread, with short waits (``look_every``: how often the
+    mapping file is looked at on its own)."""
     start = read_mapping(scene.settings)
     filing = FilingOptions(scene.base / "archive", scene.failed)
     with open_pipeline(scene.settings, filing_options=filing, schema_map=start.schema_map) as pipeline:
-        mapping = kept_in_step(scene.settings, pipeline, start, settle_seconds=0.2, poll_seconds=0.05)
+        mapping = kept_in_step(scene.settings, pipeline, start, settle_seconds=0.2, poll_seconds=look_every)
         options = WatchOptions(
             settle_seconds=0.3, rescan_seconds=0.5, exclude=(*DEFAULT_EXCLUDES, "*_trace.csv")
         )
@@ -213,6 +216,14 @@ def test_a_valid_edit_applies_to_the_files_dropped_after_it(
         "use it."
     ]
     assert errors(caplog) == [] and scene.quarantined() == []
+
+
+def test_a_file_dropped_right_after_a_save_is_planned_with_it(scene: Scene) -> None:
+    """The file is dropped at once, while the service would not look at the mapping for a minute on its
+    own: new files in hand make it look, and wait for the save to settle."""
+    with running(scene, look_every=60.0) as service:
+        scene.save(edited("EDITED-METHOD"))
+        assert scene.method_of(scene.drop(), service) == "EDITED-METHOD"
 
 
 @pytest.mark.parametrize("case", sorted(INVALID))
