@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,33 @@ import pyarrow as pa
 from ingest.errors import ParseError
 from ingest.models import Trace
 from parsers._common.json_fields import Fields
+
+
+def _block_builder() -> Callable[..., pd.DataFrame] | None:
+    try:
+        internals = importlib.import_module("pandas.api.internals")
+    except ImportError:
+        return None
+    builder: Callable[..., pd.DataFrame] | None = getattr(internals, "create_dataframe_from_blocks", None)
+    return builder
+
+
+_FROM_BLOCKS = _block_builder()
+
+
+def _points_frame(points: np.ndarray[Any, Any]) -> pd.DataFrame:
+    """``pd.DataFrame(points, columns=_TRACE_COLUMNS)`` as one float block, without the constructor's
+    checks where pandas offers the block-level constructor (pandas 3)."""
+    if _FROM_BLOCKS is None:
+        return pd.DataFrame(points, columns=_TRACE_COLUMNS)
+    frame: pd.DataFrame = _FROM_BLOCKS([(points.T, np.arange(2))], pd.RangeIndex(len(points)), _TRACE_COLUMNS)
+    return frame
+
+
+#: Up to this many points, a trace's values are converted by numpy (see ``_floats``).
+_FEW_POINTS = 256
+#: Integers pyarrow converts beside floats: those a double holds exactly.
+_EXACT_MIN, _EXACT_MAX = -(2**53), 2**53
 
 #: One Index for every trace's columns: immutable, so shared, and making it costs more than a small trace.
 _TRACE_COLUMNS = pd.Index(["time_min", "signal"])
@@ -49,10 +77,17 @@ def trace_from_json_arrays(
         )
     )
     # One 2-D block: far cheaper than a frame built from two columns when a file holds many traces.
-    return Trace(channel=channel, data=pd.DataFrame(points, columns=_TRACE_COLUMNS), signal_unit=signal_unit)
+    return Trace(channel=channel, data=_points_frame(points), signal_unit=signal_unit)
 
 
 def _floats(owner: Fields, values: Sequence[Any], *, field: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+    if len(values) <= _FEW_POINTS and all(
+        value is None or type(value) is float or (type(value) is int and _EXACT_MIN <= value <= _EXACT_MAX)
+        for value in values
+    ):
+        # What pyarrow gives for such values (None as NaN), without its fixed cost: a short list is read
+        # faster by numpy, element by element.
+        return np.array(values, dtype=np.float64)
     # pyarrow converts and type-checks a long list in C; the per-value scan runs only to name a bad value.
     try:
         array = pa.array(values)

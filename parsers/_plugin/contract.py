@@ -39,6 +39,7 @@ import pandas as pd
 from ingest.contract import CONTRACTS, LIQUID_CHROMATOGRAPHY
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
+from parsers._plugin.frame_blocks import column_dtypes
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALAR_TYPES = (str, int, float, bool, dt.date, dt.datetime, type(None))
@@ -102,7 +103,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             "contract)" + (f"; missing: {missing}" if missing else "") + ".",
             file=file,
         )
-    dtypes = dict(zip(columns, frame.dtypes.tolist(), strict=True))  # one lookup, not a Series per column
+    dtypes = dict(zip(columns, column_dtypes(frame), strict=True))  # one lookup, not a Series per column
     for col, dtype in contract.dtypes.items():
         if dtypes[col] != dtype:
             raise ParseError(

@@ -94,6 +94,6 @@ class ResultColumns:
 def _arrow(values: list[Any], type_: pa.DataType) -> pa.Array:
     # A column nothing filled is common in small files (a format's optional fields) and costs a fraction
     # of converting its Nones.
-    if all(value is None for value in values):
+    if values.count(None) == len(values):
         return pa.nulls(len(values), type_)
     return pa.array(values, type=type_)

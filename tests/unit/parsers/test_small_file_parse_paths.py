@@ -17,6 +17,7 @@ import pytest
 
 import parsers._plugin.registry as registry_module
 import parsers.lc_results_csv.parser as lc_module
+import parsers.lc_results_csv.small_path as small_module
 from ingest.errors import ParseError
 from ingest.models import ParseHints
 from parsers import discover_parsers
@@ -77,6 +78,7 @@ def screens(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return call
 
     monkeypatch.setattr(lc_module, "screen_text_columns", counting("parser", lc_module.screen_text_columns))
+    monkeypatch.setattr(small_module, "screen_text_lists", counting("parser", small_module.screen_text_lists))
     monkeypatch.setattr(
         registry_module, "screen_formula_text", counting("registry", registry_module.screen_formula_text)
     )
