@@ -141,6 +141,11 @@ def screen_text_columns(
     return ScreenedText({c: pa.array(t, pa.string()) for c, t in texts.items()}, screened, warning)
 
 
+#: Up to this many values, a column's values are matched one by one (the pattern fails at the first
+#: character of most text) rather than first searched together for a formula's first character.
+_FEW_TEXTS = 8
+
+
 def screen_text_lists(
     columns: Mapping[str, list[str | None]],
     metadata: Mapping[str, Scalar],
@@ -156,9 +161,11 @@ def screen_text_lists(
         return {}, dict(metadata), None
     found: list[tuple[str, list[tuple[int, str]]]] = []
     for column, values in columns.items():
-        present = [text for text in values if text is not None]
-        if not present or _FORMULA_START_TEXT.search("".join(present)) is None:
-            continue
+        if len(values) > _FEW_TEXTS:
+            # Most columns hold no character a formula starts with: one search rules them out.
+            present = [text for text in values if text is not None]
+            if not present or _FORMULA_START_TEXT.search("".join(present)) is None:
+                continue
         rows = [
             (row, text) for row, text in enumerate(values) if text is not None and looks_like_formula(text)
         ]
