@@ -26,7 +26,9 @@ from ingest.errors import ParseError
 from ingest.models import FormulaTextPolicy, ParsedFile, Scalar
 from parsers._plugin.frame_blocks import arrow_columns, column_dtypes
 
-_STARTS_LIKE_FORMULA = r"^\s*[=+\-@]"
+#: The vectorised pre-check (RE2): any leading space Python's ``\s`` takes (RE2's ``\s`` is ASCII's
+#: [\t\n\f\r ] alone), so that it rules out only what :data:`_FORMULA` would not match.
+_STARTS_LIKE_FORMULA = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]*[=+\-@]"
 _FORMULA_START_BYTE = re.compile(rb"[=+\-@]")
 _FORMULA_START_TEXT = re.compile(r"[=+\-@]")
 _FORMULA = re.compile(

@@ -75,7 +75,7 @@ class ResultColumns:
 
     def append(self, values: Mapping[str, Any]) -> None:
         """Add one row; columns not in ``values`` get a null. Unknown names are a programming error."""
-        unknown = set(values) - set(self._dtypes)
+        unknown = values.keys() - self._dtypes.keys()
         if unknown:
             raise KeyError(f"unknown result columns {sorted(unknown)}")
         for name, column in self._columns.items():
@@ -130,18 +130,20 @@ def _few_rows_frame(
     names = tuple(dtypes)
     arrays: list[Any] = [None] * len(names)
     for dtype, positions in _positions_by_dtype(names, tuple(dtypes.values())):
-        filled: list[int] = []
-        for position in positions:
-            if columns[names[position]].count(None) == rows:
-                arrays[position] = extension_array(_nulls(rows, dtype), dtype)
+        lists = [columns[names[position]] for position in positions]
+        filled = [values.count(None) != rows for values in lists]
+        # A column nothing filled is common in small files (a format's optional fields): it shares one
+        # column of nulls; the others are slices of one conversion of all their values.
+        nulls = None if all(filled) else _nulls(rows, dtype)
+        values = [value for column, kept in zip(lists, filled, strict=True) if kept for value in column]
+        converted = pa.chunked_array([pa.array(values, dtype.pyarrow_dtype)]) if values else None
+        start = 0
+        for position, kept in zip(positions, filled, strict=True):
+            if kept and converted is not None:
+                arrays[position] = extension_array(converted.slice(start, rows), dtype)
+                start += rows
             else:
-                filled.append(position)
-        if not filled:
-            continue
-        values = [value for position in filled for value in columns[names[position]]]
-        converted = pa.chunked_array([pa.array(values, dtype.pyarrow_dtype)])
-        for start, position in enumerate(filled):
-            arrays[position] = extension_array(converted.slice(start * rows, rows), dtype)
+                arrays[position] = extension_array(nulls, dtype)
     return frame_of_extension_arrays(arrays, names)
 
 
