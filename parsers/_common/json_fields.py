@@ -47,7 +47,9 @@ def _key_index(keys: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
         else:
             by_key[norm] = key
     index = (by_key, frozenset(ambiguous))
-    if len(keys) <= 64 and len(_KEY_INDEXES) < 512:  # bounded, whatever a hostile file holds
+    if len(keys) <= 64:  # bounded, whatever a hostile file holds
+        if len(_KEY_INDEXES) >= 512:
+            _KEY_INDEXES.clear()
         _KEY_INDEXES[keys] = index
     return index
 

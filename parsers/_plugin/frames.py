@@ -157,8 +157,9 @@ def _nulls(rows: int, dtype: pd.ArrowDtype) -> pa.ChunkedArray:
     if found is not None:
         return found[1]
     nulls = pa.chunked_array([pa.nulls(rows, dtype.pyarrow_dtype)])
-    if len(_NULLS) < 1024:
-        _NULLS[(rows, id(dtype))] = (dtype, nulls)
+    if len(_NULLS) >= 1024:  # bounded, whatever dtype objects callers make
+        _NULLS.clear()
+    _NULLS[(rows, id(dtype))] = (dtype, nulls)
     return nulls
 
 
@@ -182,8 +183,9 @@ def _positions_by_dtype(
     for position, dtype in enumerate(dtypes):
         grouped.setdefault(dtype, []).append(position)
     layout = tuple((dtype, tuple(positions)) for dtype, positions in grouped.items())
-    if len(_LAYOUTS) < 256:
-        _LAYOUTS[key] = layout
+    if len(_LAYOUTS) >= 256:
+        _LAYOUTS.clear()
+    _LAYOUTS[key] = layout
     return layout
 
 
