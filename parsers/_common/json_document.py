@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,13 @@ class _DuplicateKeyError(ValueError):
 
 
 def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise _DuplicateKeyError(key)
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # rare: then find the first key seen twice, as a check key by key would
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
     return obj
 
 
@@ -96,6 +99,7 @@ def json_type(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+@lru_cache(maxsize=2)  # the registry hands one head to every JSON parser's sniff: decoded once
 def json_head_text(head: bytes) -> str:
     """Best-effort text of a JSON file's first bytes, for sniffing (UTF-8 unless a BOM says otherwise)."""
     encoding = detect_encoding(head) or "utf-8"
@@ -105,20 +109,43 @@ def json_head_text(head: bytes) -> str:
     return head.decode(encoding, errors="ignore")
 
 
+_OPENS_OBJECT = re.compile("[\ufeff \t\r\n]*\\{")
+
+
 def starts_json_object(text: str) -> bool:
     """Whether ``text`` (a file's head) opens a JSON object, after any BOM and whitespace."""
-    return text.lstrip("\ufeff \t\r\n").startswith("{")
+    return _OPENS_OBJECT.match(text) is not None  # no stripped copy of the head
 
 
 def has_json_keys(text: str, keys: tuple[str, ...], *, at_least: int) -> bool:
     """Whether at least ``at_least`` of ``keys`` occur in ``text`` as JSON object keys (any case)."""
+    lowered = _ascii_lowered(text)
     found = 0
-    for key in keys:
-        if re.search(r'"' + re.escape(key) + r'"\s*:', text, flags=re.IGNORECASE):
+    for key, quoted, pattern in _key_patterns(keys):
+        # ASCII text and key: matching any case is matching the lowered key in the lowered text, and the
+        # quoted key's absence (a plain substring test) spares most of the pattern searches.
+        if lowered is not None and key.isascii():
+            present = quoted in lowered and pattern.search(lowered) is not None
+        else:
+            present = re.search(r'"' + re.escape(key) + r'"\s*:', text, flags=re.IGNORECASE) is not None
+        if present:
             found += 1
             if found >= at_least:
                 return True
     return False
+
+
+@lru_cache(maxsize=2)  # the same head's text is asked about by several sniffs
+def _ascii_lowered(text: str) -> str | None:
+    return text.lower() if text.isascii() else None
+
+
+@lru_cache(maxsize=32)
+def _key_patterns(keys: tuple[str, ...]) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """Each key, its lowered form in quotes, and the pattern of that as a JSON key (quotes and colon)."""
+    return tuple(
+        (key, f'"{key.lower()}"', re.compile(r'"' + re.escape(key.lower()) + r'"\s*:')) for key in keys
+    )
 
 
 _ASM_MANIFEST = re.compile(r'"\$asm\.manifest"\s*:')

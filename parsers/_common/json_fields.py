@@ -29,6 +29,31 @@ def normalize_key(key: str) -> str:
     return _NOT_ALNUM.sub("", key.lower())
 
 
+#: Key sets seen -> their index (normalized key -> key, and the normalized keys given twice): an export
+#: repeats the same objects (every peak, every signal), and each index is only read.
+_KEY_INDEXES: dict[tuple[str, ...], tuple[dict[str, str], frozenset[str]]] = {}
+
+
+def _key_index(keys: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    found = _KEY_INDEXES.get(keys)
+    if found is not None:
+        return found
+    by_key: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for key in keys:
+        norm = normalize_key(key)
+        if norm in by_key:
+            ambiguous.add(norm)
+        else:
+            by_key[norm] = key
+    index = (by_key, frozenset(ambiguous))
+    if len(keys) <= 64:  # bounded, whatever a hostile file holds
+        if len(_KEY_INDEXES) >= 512:
+            _KEY_INDEXES.clear()
+        _KEY_INDEXES[keys] = index
+    return index
+
+
 class Fields:
     """One JSON object of the export, read through normalized keys.
 
@@ -42,18 +67,15 @@ class Fields:
         self.file = file
         self.where = where
         self._obj = obj
-        self._by_key: dict[str, str] = {}
-        self._ambiguous: set[str] = set()
-        for key in obj:
-            norm = normalize_key(key)
-            if norm in self._by_key:
-                self._ambiguous.add(norm)
-            else:
-                self._by_key[norm] = key
+        self._by_key, self._ambiguous = _key_index(tuple(obj))
 
     def _key(self, name: str) -> str | None:
         if name in self._obj:
             return name
+        return self._key_by_norm(name)
+
+    def _key_by_norm(self, name: str) -> str | None:
+        """The key spelt otherwise than ``name`` with its normalized form (ParseError when two are)."""
         norm = normalize_key(name)
         if norm in self._ambiguous:
             spellings = sorted(k for k in self._obj if normalize_key(k) == norm)
@@ -72,10 +94,16 @@ class Fields:
 
     def raw(self, *names: str) -> tuple[str, Any]:
         """The first of ``names`` present with a non-null value, as (key, value); else (names[0], None)."""
+        obj = self._obj
         for name in names:
-            key = self._key(name)
-            if key is not None and self._obj[key] is not None:
-                return key, self._obj[key]
+            if name in obj:  # spelt as asked: the common case, looked up once
+                value = obj[name]
+                if value is not None:
+                    return name, value
+                continue
+            key = self._key_by_norm(name)
+            if key is not None and obj[key] is not None:
+                return key, obj[key]
         return names[0], None
 
     def text(self, *names: str) -> str | None:
@@ -113,7 +141,10 @@ class Fields:
         if isinstance(value, bool):
             raise self._error(key, value, "a number")
         if isinstance(value, (int, float)):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # a JSON integer beyond a double
+                raise self._error(key, value, "a number up to about 1.8e308") from None
             return None if math.isnan(number) else number
         if isinstance(value, str):
             try:

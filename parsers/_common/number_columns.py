@@ -65,7 +65,8 @@ def _batched(columns: list[pa.ChunkedArray | pa.Array]) -> list[pa.ChunkedArray 
     return [pa.chunked_array(chunks, columns[0].type)]
 
 
-def _pattern(mark: str | None) -> str:
+def number_pattern(mark: str | None) -> str:
+    """The regular expression of one number under ``mark`` (RE2, or Python ``re`` with ASCII digits)."""
     if mark is None:
         return r"^[+-]?\d+(?:[eE][+-]?\d+)?$"
     group = "," if mark == "." else "."
@@ -78,14 +79,16 @@ def fits(values: pa.ChunkedArray | pa.Array, fmt: NumberFormat) -> bool:
     present = present_texts(values)
     if present.null_count == len(present):
         return False
-    return bool(pc.all(pc.fill_null(pc.match_substring_regex(present, _pattern(fmt.decimal)), True)).as_py())
+    return bool(
+        pc.all(pc.fill_null(pc.match_substring_regex(present, number_pattern(fmt.decimal)), True)).as_py()
+    )
 
 
 def to_floats(values: pa.ChunkedArray, fmt: NumberFormat) -> tuple[pa.ChunkedArray, int | None]:
     """``values`` as float64 (missing markers -> null) and the 0-based row of the first value that is not
     a finite number under ``fmt`` (None when all are)."""
     present = present_texts(values)
-    valid = pc.fill_null(pc.match_substring_regex(present, _pattern(fmt.decimal)), True)
+    valid = pc.fill_null(pc.match_substring_regex(present, number_pattern(fmt.decimal)), True)
     if not pc.all(valid).as_py():
         return pa.chunked_array([pa.nulls(len(values), pa.float64())]), pc.index(valid, False).as_py()
     cleaned = (

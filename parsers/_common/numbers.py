@@ -78,10 +78,27 @@ def _grouped(whole: str, group: str) -> bool:
     return bool(re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+", whole))
 
 
+#: A value with one mark and nothing else but digits and a sign: most values, decided without the
+#: general reading below (which gives the same answer for them).
+_ONE_MARK = re.compile(r"[+-]?(\d*)([.,])(\d*)")
+
+
 def decimal_mark_of(value: str) -> Literal[".", ","] | None:
     """The decimal mark a single value shows by itself, or None (no mark, ``1,052``-like ambiguity, or a
     text that is not a number such as the date ``21.2.2012``)."""
     text = value.strip()
+    if "." not in text and "," not in text:
+        return None  # no mark at all
+    simple = _ONE_MARK.fullmatch(text)
+    if simple is not None:
+        whole, mark, decimals = simple.groups()
+        ambiguous = len(decimals) == 3 and whole and not whole.startswith("0") and len(whole) <= 3
+        return None if ambiguous else mark  # type: ignore[return-value]  # the pattern's '.' or ','
+    return _decimal_mark_of_any(text)
+
+
+def _decimal_mark_of_any(text: str) -> Literal[".", ","] | None:
+    """``decimal_mark_of`` of a trimmed text, by the general reading."""
     if not text or not _LOCALE_NUMBER.match(text):
         return None
     mantissa = _SPACES.sub("", _mantissa(text))

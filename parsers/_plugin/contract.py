@@ -36,9 +36,10 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 import pandas as pd
 
-from ingest.contract import CONTRACTS, LIQUID_CHROMATOGRAPHY
+from ingest.contract import CONTRACTS, LIQUID_CHROMATOGRAPHY, ResultContract
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
+from parsers._plugin.frame_blocks import column_dtypes, column_names
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALAR_TYPES = (str, int, float, bool, dt.date, dt.datetime, type(None))
@@ -79,20 +80,65 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             f"for '{file}'. Expected a pandas DataFrame.",
             file=file,
         )
-    columns = frame.columns.tolist()  # iterating an Index of text goes value by value
-    if len(set(columns)) != len(columns):
-        dupes = sorted({c for c in columns if columns.count(c) > 1})
-        raise ParseError(
-            f"Parser '{parsed.provenance.parser}' returned duplicated columns {dupes} for '{file}'.",
-            file=file,
-        )
+    columns = column_names(frame)
     contract = CONTRACTS.get(parsed.technique)
     if contract is None:
+        _check_unique(parsed, columns, file)
         raise ParseError(
             f"Parser '{parsed.provenance.parser}' returned technique {parsed.technique!r} for '{file}'. "
             f"Expected one of {sorted(CONTRACTS)}.",
             file=file,
         )
+    dtypes = column_dtypes(frame)
+    # A format's frames repeat one layout (names and dtype objects): checked once, then recognised.
+    layout = (contract.technique, tuple(columns), tuple(map(id, dtypes)))
+    if layout not in _CHECKED_LAYOUTS:
+        _check_layout(parsed, columns, dtypes, contract, file)
+        if len(_CHECKED_LAYOUTS) >= 256:
+            _CHECKED_LAYOUTS.clear()
+        _CHECKED_LAYOUTS[layout] = tuple(dtypes)  # the dtypes kept alive, so their ids stay theirs
+    _check_column_units(parsed, contract.fixed_units, file)
+    for key, value in parsed.metadata.items():
+        if not _SNAKE.match(key):
+            raise ParseError(
+                f"Parser '{parsed.provenance.parser}' returned metadata key {key!r} for '{file}'. "
+                "Expected a snake_case name.",
+                file=file,
+            )
+        if not isinstance(value, _SCALAR_TYPES):
+            raise ParseError(
+                f"Parser '{parsed.provenance.parser}' returned metadata '{key}' of type "
+                f"{type(value).__name__} for '{file}'. Expected a scalar (text, number, bool, date).",
+                file=file,
+            )
+    for trace in parsed.traces:
+        if _TRACE_INDEXES.get(id(trace.data.columns)) is trace.data.columns:
+            continue  # an Index (immutable) already found to be ["time_min", "signal"]
+        if list(trace.data.columns) != ["time_min", "signal"]:
+            raise ParseError(
+                f"Parser '{parsed.provenance.parser}' returned trace '{trace.channel}' with columns "
+                f"{list(trace.data.columns)} for '{file}'. Expected ['time_min', 'signal'].",
+                file=file,
+            )
+        if len(_TRACE_INDEXES) >= 64:
+            _TRACE_INDEXES.clear()
+        _TRACE_INDEXES[id(trace.data.columns)] = trace.data.columns  # kept alive: its id stays its own
+    return parsed
+
+
+#: Trace column indexes found right, by id (parsers share one Index between their traces).
+_TRACE_INDEXES: dict[int, pd.Index] = {}
+
+
+#: Result layouts (technique, column names, ids of the dtype objects) that passed the check.
+_CHECKED_LAYOUTS: dict[tuple[str, tuple[str, ...], tuple[int, ...]], tuple[object, ...]] = {}
+
+
+def _check_layout(
+    parsed: ParsedFile, columns: list[str], column_types: list[object], contract: ResultContract, file: Path
+) -> None:
+    """The results' columns: unique, the contract's first with its dtypes, extras snake_case and pyarrow."""
+    _check_unique(parsed, columns, file)
     expected = list(contract.names)
     if columns[: len(expected)] != expected:
         missing = [c for c in expected if c not in columns]
@@ -102,7 +148,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             "contract)" + (f"; missing: {missing}" if missing else "") + ".",
             file=file,
         )
-    dtypes = dict(zip(columns, frame.dtypes.tolist(), strict=True))  # one lookup, not a Series per column
+    dtypes = dict(zip(columns, column_types, strict=True))
     for col, dtype in contract.dtypes.items():
         if dtypes[col] != dtype:
             raise ParseError(
@@ -126,28 +172,15 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
                 file=file,
                 column=col,
             )
-    _check_column_units(parsed, contract.fixed_units, file)
-    for key, value in parsed.metadata.items():
-        if not _SNAKE.match(key):
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned metadata key {key!r} for '{file}'. "
-                "Expected a snake_case name.",
-                file=file,
-            )
-        if not isinstance(value, _SCALAR_TYPES):
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned metadata '{key}' of type "
-                f"{type(value).__name__} for '{file}'. Expected a scalar (text, number, bool, date).",
-                file=file,
-            )
-    for trace in parsed.traces:
-        if list(trace.data.columns) != ["time_min", "signal"]:
-            raise ParseError(
-                f"Parser '{parsed.provenance.parser}' returned trace '{trace.channel}' with columns "
-                f"{list(trace.data.columns)} for '{file}'. Expected ['time_min', 'signal'].",
-                file=file,
-            )
-    return parsed
+
+
+def _check_unique(parsed: ParsedFile, columns: list[str], file: Path) -> None:
+    if len(set(columns)) != len(columns):
+        dupes = sorted({c for c in columns if columns.count(c) > 1})
+        raise ParseError(
+            f"Parser '{parsed.provenance.parser}' returned duplicated columns {dupes} for '{file}'.",
+            file=file,
+        )
 
 
 def _check_column_units(parsed: ParsedFile, fixed: dict[str, str], file: Path) -> None:

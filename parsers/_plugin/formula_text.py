@@ -24,10 +24,13 @@ import pyarrow.compute as pc
 
 from ingest.errors import ParseError
 from ingest.models import FormulaTextPolicy, ParsedFile, Scalar
-from parsers._plugin.frame_blocks import arrow_columns
+from parsers._plugin.frame_blocks import arrow_columns, column_dtypes
 
-_STARTS_LIKE_FORMULA = r"^\s*[=+\-@]"
+#: The vectorised pre-check (RE2): any leading space Python's ``\s`` takes (RE2's ``\s`` is ASCII's
+#: [\t\n\f\r ] alone), so that it rules out only what :data:`_FORMULA` would not match.
+_STARTS_LIKE_FORMULA = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]*[=+\-@]"
 _FORMULA_START_BYTE = re.compile(rb"[=+\-@]")
+_FORMULA_START_TEXT = re.compile(r"[=+\-@]")
 _FORMULA = re.compile(
     r"""^\s*(?:
         =\s*\S
@@ -127,16 +130,84 @@ def screen_text_columns(
         rows = _formula_rows(values)
         if rows:
             found.append((column, rows))
+    texts, screened, warning = _handled(
+        found,
+        lambda column: columns[column].to_pylist(),
+        metadata,
+        policy=policy,
+        file=file,
+        line_of=line_of,
+        lines_of=lines_of,
+        headers=headers,
+    )
+    return ScreenedText({c: pa.array(t, pa.string()) for c, t in texts.items()}, screened, warning)
+
+
+#: Up to this many values, a column's values are matched one by one (the pattern fails at the first
+#: character of most text) rather than first searched together for a formula's first character.
+_FEW_TEXTS = 8
+
+
+def screen_text_lists(
+    columns: Mapping[str, list[str | None]],
+    metadata: Mapping[str, Scalar],
+    *,
+    policy: FormulaTextPolicy,
+    file: Path,
+    lines_of: Callable[[list[int]], Mapping[int, int]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[dict[str, list[str | None]], dict[str, Scalar], str | None]:
+    """:func:`screen_text_columns` for text columns held as Python lists (a small file's, before any
+    array is made): the same findings, warning and refusal; the changed columns as new lists."""
+    if policy == "keep":
+        return {}, dict(metadata), None
+    found: list[tuple[str, list[tuple[int, str]]]] = []
+    for column, values in columns.items():
+        if len(values) > _FEW_TEXTS:
+            # Most columns hold no character a formula starts with: one search rules them out.
+            present = [text for text in values if text is not None]
+            if not present or _FORMULA_START_TEXT.search("".join(present)) is None:
+                continue
+        rows = [
+            (row, text) for row, text in enumerate(values) if text is not None and looks_like_formula(text)
+        ]
+        if rows:
+            found.append((column, rows))
+    return _handled(
+        found,
+        lambda column: list(columns[column]),
+        metadata,
+        policy=policy,
+        file=file,
+        line_of=None,
+        lines_of=lines_of,
+        headers=headers,
+    )
+
+
+def _handled(
+    found: list[tuple[str, list[tuple[int, str]]]],
+    texts_of: Callable[[str], list[str | None]],
+    metadata: Mapping[str, Scalar],
+    *,
+    policy: FormulaTextPolicy,
+    file: Path,
+    line_of: Callable[[int], int | None] | None,
+    lines_of: Callable[[list[int]], Mapping[int, int]] | None,
+    headers: Mapping[str, str] | None,
+) -> tuple[dict[str, list[str | None]], dict[str, Scalar], str | None]:
+    """The columns' and metadata's formula-like values (``found``: the columns' rows) handled by
+    ``policy``: the changed columns' texts, the metadata and the warning; ParseError under ``refuse``."""
     lines: Mapping[int, int | None] = {}
     if found and lines_of is not None:
         lines = lines_of(sorted({row for _, rows in found for row, _ in rows}))
     elif found and line_of is not None:
         lines = {row: line_of(row) for _, rows in found for row, _ in rows}
     findings: list[_Finding] = []
-    replaced: dict[str, pa.Array] = {}
+    replaced: dict[str, list[str | None]] = {}
     for column, rows in found:
         label = (headers or {}).get(column, column)
-        texts = columns[column].to_pylist()
+        texts = texts_of(column)
         for row, text in rows:
             line = lines.get(row)
             where = (
@@ -146,14 +217,14 @@ def screen_text_columns(
             )
             findings.append(_Finding(where, text))
             texts[row] = neutralised(text)
-        replaced[column] = pa.array(texts, pa.string())
+        replaced[column] = texts
     screened: dict[str, Scalar] = dict(metadata)
     for key, value in metadata.items():
         if isinstance(value, str) and looks_like_formula(value):
             findings.append(_Finding(f"metadata '{key}'", value))
             screened[key] = neutralised(value)
     if not findings:
-        return ScreenedText({}, screened, None)
+        return {}, screened, None
     shown = "; ".join(f"{f.value!r} ({f.where})" for f in findings[:_SHOWN])
     more = f" and {len(findings) - _SHOWN} more" if len(findings) > _SHOWN else ""
     if policy == "refuse":
@@ -169,7 +240,7 @@ def screen_text_columns(
         f"'{file}' holds text a spreadsheet would run as a formula: {shown}{more}. It is stored prefixed "
         "with an apostrophe (') so that spreadsheets show it as text (formula_text: neutralise)."
     )
-    return ScreenedText(replaced, screened, warning)
+    return replaced, screened, warning
 
 
 def screen_formula_text(
@@ -191,7 +262,7 @@ def screen_formula_text(
     texts = [
         (position, str(column), dtype)
         for position, (column, dtype) in enumerate(
-            zip(frame.columns.tolist(), frame.dtypes.tolist(), strict=True)
+            zip(frame.columns.tolist(), column_dtypes(frame), strict=True)
         )
         if isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
     ]

@@ -9,13 +9,16 @@ given file fills (so mappings onto Benchling schemas stay stable).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
 from ingest.contract import CONTRACTS, FLOAT, LIQUID_CHROMATOGRAPHY, STRING
-from parsers._plugin.frame_blocks import frame_of_arrow_columns
+from ingest.models import FormulaTextPolicy, Scalar
+from parsers._plugin.formula_text import screen_text_lists
+from parsers._plugin.frame_blocks import extension_array, frame_of_arrow_columns, frame_of_extension_arrays
 
 
 def _contract_dtypes(technique: str) -> dict[str, pd.ArrowDtype]:
@@ -72,7 +75,7 @@ class ResultColumns:
 
     def append(self, values: Mapping[str, Any]) -> None:
         """Add one row; columns not in ``values`` get a null. Unknown names are a programming error."""
-        unknown = set(values) - set(self._dtypes)
+        unknown = values.keys() - self._dtypes.keys()
         if unknown:
             raise KeyError(f"unknown result columns {sorted(unknown)}")
         for name, column in self._columns.items():
@@ -82,8 +85,31 @@ class ResultColumns:
     def __len__(self) -> int:
         return self._rows
 
+    def screen_formula_text(
+        self, metadata: Mapping[str, Scalar], *, policy: FormulaTextPolicy, file: Path
+    ) -> tuple[dict[str, Scalar], str | None]:
+        """Screen the text columns so far and ``metadata`` for formula text by ``policy``, as the registry
+        would screen the frame (:func:`parsers._plugin.formula_text.screen_formula_text`), before any array
+        is made: neutralised values replace the columns' own; the metadata and the warning are returned.
+        ParseError under ``refuse``. For parsers that declare ``screens_formula_text``."""
+        names = tuple(self._dtypes)
+        texts = {
+            names[position]: self._columns[names[position]]
+            for dtype, positions in _positions_by_dtype(names, tuple(self._dtypes.values()))
+            if dtype == STRING
+            for position in positions
+        }
+        replaced, screened, warning = screen_text_lists(texts, metadata, policy=policy, file=file)
+        self._columns.update(replaced)
+        return screened, warning
+
     def frame(self) -> pd.DataFrame:
         """The accumulated rows as a DataFrame with pyarrow-backed dtypes."""
+        if self._rows <= _FEW_ROWS:
+            try:
+                return _few_rows_frame(self._columns, self._dtypes, self._rows)
+            except (pa.ArrowException, OverflowError, TypeError, ValueError):
+                pass  # the per-column conversion below raises it, for the column at fault
         # Arrays wrapped as they are: several times faster than a Series per column, and than a pyarrow
         # table's to_pandas, whose fixed cost is most of a small file's parse.
         return frame_of_arrow_columns(
@@ -91,9 +117,81 @@ class ResultColumns:
         )
 
 
+#: Up to this many rows, the values of all columns of one dtype are converted by one ``pa.array`` call and
+#: each column is a slice of it: converting a handful of values costs little beside a call's fixed cost
+#: (several microseconds), which a one-row frame of forty columns would otherwise pay forty times.
+_FEW_ROWS = 16
+
+
+def _few_rows_frame(
+    columns: dict[str, list[Any]], dtypes: dict[str, pd.ArrowDtype], rows: int
+) -> pd.DataFrame:
+    """What :meth:`ResultColumns.frame` builds, with one conversion per dtype (see :data:`_FEW_ROWS`)."""
+    names = tuple(dtypes)
+    arrays: list[Any] = [None] * len(names)
+    for dtype, positions in _positions_by_dtype(names, tuple(dtypes.values())):
+        lists = [columns[names[position]] for position in positions]
+        filled = [values.count(None) != rows for values in lists]
+        # A column nothing filled is common in small files (a format's optional fields): it shares one
+        # column of nulls; the others are slices of one conversion of all their values.
+        nulls = None if all(filled) else _nulls(rows, dtype)
+        values = [value for column, kept in zip(lists, filled, strict=True) if kept for value in column]
+        converted = pa.chunked_array([pa.array(values, dtype.pyarrow_dtype)]) if values else None
+        start = 0
+        for position, kept in zip(positions, filled, strict=True):
+            if kept and converted is not None:
+                arrays[position] = extension_array(converted.slice(start, rows), dtype)
+                start += rows
+            else:
+                arrays[position] = extension_array(nulls, dtype)
+    return frame_of_extension_arrays(arrays, names)
+
+
+#: (rows, id of a dtype) -> the dtype and a column of that many nulls: pyarrow arrays are immutable, so
+#: every frame may share one (a frame's column is replaced, never written into).
+_NULLS: dict[tuple[int, int], tuple[pd.ArrowDtype, pa.ChunkedArray]] = {}
+
+
+def _nulls(rows: int, dtype: pd.ArrowDtype) -> pa.ChunkedArray:
+    found = _NULLS.get((rows, id(dtype)))
+    if found is not None:
+        return found[1]
+    nulls = pa.chunked_array([pa.nulls(rows, dtype.pyarrow_dtype)])
+    if len(_NULLS) >= 1024:  # bounded, whatever dtype objects callers make
+        _NULLS.clear()
+    _NULLS[(rows, id(dtype))] = (dtype, nulls)
+    return nulls
+
+
+#: Layouts seen (column names and the ids of their dtype objects) -> each dtype with its columns' positions.
+#: Keyed by id because hashing forty ArrowDtypes costs more than the grouping saves; the value holds the
+#: dtypes themselves, so no id is reused while its layout is kept.
+_LAYOUTS: dict[
+    tuple[tuple[str, ...], tuple[int, ...]], tuple[tuple[pd.ArrowDtype, tuple[int, ...]], ...]
+] = {}
+
+
+def _positions_by_dtype(
+    names: tuple[str, ...], dtypes: tuple[pd.ArrowDtype, ...]
+) -> tuple[tuple[pd.ArrowDtype, tuple[int, ...]], ...]:
+    """Each dtype with the positions of its columns (a layout is the same for every file of a format)."""
+    key = (names, tuple(map(id, dtypes)))
+    found = _LAYOUTS.get(key)
+    if found is not None:
+        return found
+    grouped: dict[pd.ArrowDtype, list[int]] = {}
+    for position, dtype in enumerate(dtypes):
+        grouped.setdefault(dtype, []).append(position)
+    layout = tuple((dtype, tuple(positions)) for dtype, positions in grouped.items())
+    if len(_LAYOUTS) >= 256:
+        _LAYOUTS.clear()
+    _LAYOUTS[key] = layout
+    return layout
+
+
 def _arrow(values: list[Any], type_: pa.DataType) -> pa.Array:
     # A column nothing filled is common in small files (a format's optional fields) and costs a fraction
     # of converting its Nones.
-    if all(value is None for value in values):
+    if values.count(None) == len(values):
         return pa.nulls(len(values), type_)
     return pa.array(values, type=type_)

@@ -129,6 +129,8 @@ class ParserRegistry:
                 )
             by_name.setdefault(entry.name, entry)
         self._entries: tuple[ParserEntry, ...] = tuple(by_name.values())
+        # Each entry with its extensions lowered: one endswith() of a file's name rules most entries out.
+        self._extensions = tuple((e, tuple(x.lower() for x in e.extensions)) for e in self._entries)
 
     def __iter__(self) -> Iterator[ParserEntry]:
         return iter(self._entries)
@@ -182,7 +184,10 @@ class ParserRegistry:
         return True
 
     def _choose_entry(self, path: Path) -> ParserEntry:
-        by_extension = [e for e in self._entries if e.matches_extension(path)]
+        lowered = path.name.lower()
+        by_extension = [
+            e for e, exts in self._extensions if lowered.endswith(exts) and e.matches_extension(path)
+        ]
         if not by_extension:
             known = sorted({ext for e in self._entries for ext in e.extensions})
             raise NoParserError(
@@ -190,8 +195,9 @@ class ParserRegistry:
                 f"Expected one of the extensions {known}.",
                 file=path,
             )
-        head = _read_head(path)
-        problem = _content_problem(path, head)
+        folder = path.is_dir()
+        head = b"" if folder else _read_head(path)
+        problem = None if folder else _content_problem(head)
         if problem is not None:
             raise NoParserError(
                 f"No parser reads '{path}': {problem}.", file=path, candidates=[e.name for e in by_extension]
@@ -280,10 +286,8 @@ class ParserRegistry:
         return screen_formula_text(unset, policy=chosen.formula_text, file=path)
 
 
-def _content_problem(path: Path, head: bytes) -> str | None:
-    """Why no parser can read a file, whatever its format (empty or blank); else None."""
-    if path.is_dir():
-        return None
+def _content_problem(head: bytes) -> str | None:
+    """Why no parser can read a file (not a folder), whatever its format (empty or blank); else None."""
     if not head:
         return (
             "it is empty (an empty file, 0 bytes). Expected an instrument export "
@@ -333,8 +337,7 @@ def _closest(entries: Sequence[ParserEntry], head: bytes, path: Path, reasons: l
 
 
 def _read_head(path: Path) -> bytes:
-    if path.is_dir():
-        return b""
+    """The first :data:`SNIFF_BYTES` of a file (not a folder)."""
     try:
         with path.open("rb") as handle:
             return handle.read(SNIFF_BYTES)

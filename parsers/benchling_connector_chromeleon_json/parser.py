@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from ingest.models import ParsedFile, Provenance, Scalar, Trace
+from ingest.models import FormulaTextPolicy, ParsedFile, ParseHints, Provenance, Scalar, Trace
 from parsers._common.json_fields import Fields, normalize_key
 from parsers._common.json_traces import trace_from_json_arrays
 from parsers._common.run_metadata import shared_values
@@ -30,16 +30,28 @@ class ChromeleonConnectorJsonParser:
     name: ClassVar[str] = "benchling_connector_chromeleon_json"
     version: ClassVar[str] = "1.0.0"
     extensions: ClassVar[tuple[str, ...]] = (".json",)
+    #: ``parse`` applies ``hints.formula_text`` itself, before the frame is built (see the parser contract).
+    screens_formula_text: ClassVar[bool] = True
 
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_chromeleon_connector(head)
 
-    def parse(self, path: Path) -> ParsedFile:
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        """Read ``path``; of ``hints``, only ``formula_text`` applies (JSON states its numbers and text)."""
         root, encoding = read_document(path)
-        return _parsed_file(root, file=path, parser=self.name, version=self.version, encoding=encoding)
+        # The registry screens the output of a registration that turns ``screens_formula_text`` off.
+        policy = (hints or _NO_HINTS).formula_text if type(self).screens_formula_text else "keep"
+        return _parsed_file(
+            root, file=path, parser=self.name, version=self.version, encoding=encoding, policy=policy
+        )
 
 
-def _parsed_file(root: Fields, *, file: Path, parser: str, version: str, encoding: str) -> ParsedFile:
+_NO_HINTS = ParseHints()
+
+
+def _parsed_file(
+    root: Fields, *, file: Path, parser: str, version: str, encoding: str, policy: FormulaTextPolicy
+) -> ParsedFile:
     """Map the export's top-level object onto a ParsedFile (results, traces, metadata)."""
     columns = ResultColumns(c.EXTRA_COLUMNS)
     traces: list[Trace] = []
@@ -73,6 +85,9 @@ def _parsed_file(root: Fields, *, file: Path, parser: str, version: str, encodin
     metadata["injection_count"] = len(injection_records)
     if "instrument_method" in metadata:
         metadata["method"] = metadata.pop("instrument_method")
+    metadata, formula_warning = columns.screen_formula_text(metadata, policy=policy, file=file)
+    if formula_warning is not None:
+        warnings.append(formula_warning)
     return ParsedFile(
         metadata=metadata,
         results=columns.frame(),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ingest.errors import ParseError
-from ingest.models import ParsedFile, Provenance, Scalar, Trace
+from ingest.models import FormulaTextPolicy, ParsedFile, ParseHints, Provenance, Scalar, Trace
 from parsers._common.json_fields import Fields
 from parsers._common.json_traces import trace_from_json_arrays
 from parsers._common.run_metadata import shared_values
@@ -33,19 +33,34 @@ class EmpowerConnectorJsonParser:
     name: ClassVar[str] = "benchling_connector_empower_json"
     version: ClassVar[str] = "1.0.0"
     extensions: ClassVar[tuple[str, ...]] = (".json",)
+    #: ``parse`` applies ``hints.formula_text`` itself, before the frame is built (see the parser contract).
+    screens_formula_text: ClassVar[bool] = True
 
     def sniff(self, head: bytes, path: Path) -> bool:
         return looks_like_empower_connector(head)
 
-    def parse(self, path: Path) -> ParsedFile:
+    def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
+        """Read ``path``; of ``hints``, only ``formula_text`` applies (JSON states its numbers and text)."""
         root, values, encoding = read_document(path)
+        # The registry screens the output of a registration that turns ``screens_formula_text`` off.
+        policy = (hints or _NO_HINTS).formula_text if type(self).screens_formula_text else "keep"
         return _parsed_file(
-            root, values, file=path, parser=self.name, version=self.version, encoding=encoding
+            root, values, file=path, parser=self.name, version=self.version, encoding=encoding, policy=policy
         )
 
 
+_NO_HINTS = ParseHints()
+
+
 def _parsed_file(
-    root: Fields, values: Fields, *, file: Path, parser: str, version: str, encoding: str
+    root: Fields,
+    values: Fields,
+    *,
+    file: Path,
+    parser: str,
+    version: str,
+    encoding: str,
+    policy: FormulaTextPolicy,
 ) -> ParsedFile:
     """Map the export's top-level and ``values`` objects onto a ParsedFile (results, traces, metadata)."""
     injections = {_id(inj, "InjectionId"): _injection_record(inj) for inj in _fields_of(values, "injections")}
@@ -73,11 +88,15 @@ def _parsed_file(
     if "acquired_by" in metadata:
         metadata.setdefault("operator", metadata.pop("acquired_by"))
     metadata["injection_count"] = len(records)
+    traces = tuple(t for t in map(_trace, values.children("channels")) if t is not None)
+    # Screened after the traces are read, so that a bad trace is refused as before, whatever the policy.
+    metadata, formula_warning = columns.screen_formula_text(metadata, policy=policy, file=file)
     return ParsedFile(
         metadata=metadata,
         results=columns.frame(),
         provenance=Provenance(parser=parser, parser_version=version, source=file, encoding=encoding),
-        traces=tuple(t for t in map(_trace, values.children("channels")) if t is not None),
+        traces=traces,
+        warnings=() if formula_warning is None else (formula_warning,),
     )
 
 

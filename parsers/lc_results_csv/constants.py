@@ -50,3 +50,6 @@ RT_UNITS: dict[str, float] = {"min": 1.0, "minutes": 1.0, "s": 1 / 60, "sec": 1 
 
 #: Trace files: the first column is time in minutes, the second the detector signal.
 TRACE_TIME_HEADERS: tuple[str, ...] = ("time_min", "time (min)", "time [min]", "time", "rt (min)")
+
+#: Chromatogram files read as trace CSVs (others, such as a PNG, are only attached).
+TRACE_SUFFIXES: tuple[str, ...] = (".csv", ".txt")

@@ -49,7 +49,15 @@ from parsers.lc_results_csv.columns import (
     resolve_headers,
     snake_case,
 )
-from parsers.lc_results_csv.constants import COLUMNS, NUMERIC, REQUIRED, REQUIRED_VALUES, UNIT_COLUMNS
+from parsers.lc_results_csv.constants import (
+    COLUMNS,
+    NUMERIC,
+    REQUIRED,
+    REQUIRED_VALUES,
+    TRACE_SUFFIXES,
+    UNIT_COLUMNS,
+)
+from parsers.lc_results_csv.notes import no_chromatogram_column, trace_not_found, unnamed_column
 from parsers.lc_results_csv.plain_reader import PlainTable, read_plain_table
 from parsers.lc_results_csv.reader import (
     RawTable,
@@ -61,9 +69,9 @@ from parsers.lc_results_csv.reader import (
     text_column,
 )
 from parsers.lc_results_csv.run_metadata import run_metadata
+from parsers.lc_results_csv.small_path import parse_small
+from parsers.lc_results_csv.small_table import SMALL_FILE_BYTES
 from parsers.lc_results_csv.trace import read_trace
-
-_TRACE_SUFFIXES = (".csv", ".txt")
 
 
 class LcResultsCsvParser:
@@ -97,13 +105,19 @@ class LcResultsCsvParser:
             lacks=f"its header row has no {missing} column (found {[h for h in headers if h][:12]})",
         )
 
-    def __init__(self, *, fast_path: bool = True) -> None:
-        """``fast_path=False`` reads every file the general way (to check the fast path against it)."""
+    def __init__(self, *, fast_path: bool = True, small_bytes: int = SMALL_FILE_BYTES) -> None:
+        """``fast_path=False`` reads every file the general way (to check the fast paths against it);
+        ``small_bytes`` is the size up to which a file is read by the small path (0: never)."""
         self._fast_path = fast_path
+        self._small_bytes = small_bytes if fast_path else 0
 
     def parse(self, path: Path, *, hints: ParseHints | None = None) -> ParsedFile:
         hints = hints or ParseHints()
-        # The fast path reads UTF-8 only; a site that names its code page is read by the general path.
+        # The fast paths read UTF-8 only; a site that names its code page is read by the general path.
+        if self._small_bytes > 0 and hints.encoding is None:
+            small = parse_small(path, hints, parser=self.name, version=self.version, limit=self._small_bytes)
+            if small is not None:
+                return small
         if self._fast_path and hints.encoding is None:
             try:
                 read = read_plain_columns(path, hints)
@@ -122,10 +136,7 @@ class LcResultsCsvParser:
         )
         warnings = list(read.warnings)
         if "chromatogram" not in layout.known:
-            warnings.append(
-                f"'{path.name}' has no 'Chromatogram' column naming its trace file; the run gets no "
-                "chromatogram (add the column to the export to attach one)."
-            )
+            warnings.append(no_chromatogram_column(path))
         warnings.extend(date_warnings)
         warnings.extend(trace_warnings)
         # Screened here, once (the registry leaves it to this parser: see ``screens_formula_text``), on the
@@ -335,10 +346,7 @@ def _extra_columns(
         while name in taken:
             name = snake_case(f"{name} x")
         taken.add(name)
-        warnings.append(
-            f"Column {index + 1} of '{table.file.name}' has values but a blank header cell; it is kept as "
-            f"'{name}'. Expected a name in every header cell."
-        )
+        warnings.append(unnamed_column(index, table.file, name))
         sources.append((name, index, f"column {index + 1}"))
     for key, index, header in sources:
         out[key] = read(index, header)
@@ -409,13 +417,10 @@ def _chromatograms(
             )
         path = folder / candidate
         if not path.is_file():
-            warnings.append(
-                f"Chromatogram file '{value}' named in '{table.file.name}' was not found beside it; "
-                "no trace was read and nothing is attached for it."
-            )
+            warnings.append(trace_not_found(value, table.file))
             continue
         attachments.append(path)
-        if path.suffix.lower() in _TRACE_SUFFIXES:
+        if path.suffix.lower() in TRACE_SUFFIXES:
             channel = signals[0].as_py() if len(signals) == 1 else path.stem
             traces.append(_read_named_trace(table, header, names, value, path, channel))
     return tuple(traces), tuple(attachments), tuple(warnings)

@@ -19,7 +19,7 @@ def outcome(path: Path, hints: ParseHints, *, fast_path: bool) -> ParsedFile | P
         return exc
 
 
-def _view(parsed: ParsedFile) -> dict[str, Any]:
+def view(parsed: ParsedFile) -> dict[str, Any]:
     return {
         "metadata": parsed.metadata,
         "traces": [(t.channel, t.signal_unit, t.data.to_dict("list")) for t in parsed.traces],
@@ -41,5 +41,5 @@ def assert_paths_agree(path: Path, hints: ParseHints | None = None) -> bool:
         return False
     assert isinstance(fast, ParsedFile), f"{path.name}: the fast path refused: {fast}"
     pd.testing.assert_frame_equal(fast.results, general.results, check_exact=True)
-    assert _view(fast) == _view(general)
+    assert view(fast) == view(general)
     return read_plain_columns(path, hints) is not None

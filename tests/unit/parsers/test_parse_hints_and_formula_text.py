@@ -7,12 +7,18 @@ import textwrap
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from ingest.errors import ParseError
 from ingest.models import ParsedFile, ParseHints, Provenance
 from parsers import discover_parsers, results_frame
-from parsers._plugin.formula_text import looks_like_formula, screen_formula_text
+from parsers._plugin.formula_text import (
+    looks_like_formula,
+    screen_formula_text,
+    screen_text_columns,
+    screen_text_lists,
+)
 
 FILE = Path("run42.csv")
 
@@ -156,3 +162,17 @@ def test_neutralised_values_name_their_line_and_header_when_the_parser_knows_the
     assert names.isna().tolist() == [True, False] and names.iloc[1] == "'=A1"
     assert screened.results["peak_name"].dtype == pd.ArrowDtype(__import__("pyarrow").string())
     assert "'=A1' (line 3 column 'Peak Name')" in screened.warnings[0]
+
+
+@pytest.mark.parametrize("space", [chr(c) for c in range(0x3001) if chr(c).isspace()])
+def test_formula_text_after_any_leading_space_is_found_in_long_columns_as_in_short_ones(space: str) -> None:
+    # Over 64 values a column is pre-checked by pyarrow (RE2), whose \s is ASCII only.
+    texts: list[str | None] = [*(f"name {i}" for i in range(80)), f"{space}=SUM(A1)"]
+    screened = screen_text_columns(
+        {"peak_name": pa.array(texts)}, {}, policy="neutralise", file=Path("r.csv")
+    )
+    replaced, _, warning = screen_text_lists(
+        {"peak_name": texts}, {}, policy="neutralise", file=Path("r.csv")
+    )
+    assert screened.columns["peak_name"].to_pylist()[-1] == f"'{space}=SUM(A1)" == replaced["peak_name"][-1]
+    assert screened.warning == warning

@@ -1,7 +1,7 @@
 """What makes a small file's parse cheap changes nothing it gives: formula text is screened once per
-parse (by the LC parser itself, by the registry for the others) and still neutralised or refused; header
-rows are resolved once each and never mixed up; columns looked at as one decide what they decided one by
-one; frames built from their blocks equal pandas' own."""
+parse (by the LC and connector JSON parsers themselves, by the registry for the others) and still
+neutralised or refused; header rows are resolved once each and never mixed up; columns looked at as one
+decide what they decided one by one; frames built from their blocks equal pandas' own."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+import parsers._plugin.frames as frames_module
 import parsers._plugin.registry as registry_module
 import parsers.lc_results_csv.parser as lc_module
+import parsers.lc_results_csv.small_path as small_module
 from ingest.errors import ParseError
 from ingest.models import ParseHints
 from parsers import discover_parsers
@@ -67,7 +69,7 @@ def exports(tmp_path: Path) -> dict[str, Path]:
 @pytest.fixture
 def screens(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How often each place screened formula text (the real screening runs; the calls are counted)."""
-    counted = {"parser": 0, "registry": 0}
+    counted = {"parser": 0, "connector": 0, "registry": 0}
 
     def counting(place: str, real: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -77,6 +79,10 @@ def screens(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return call
 
     monkeypatch.setattr(lc_module, "screen_text_columns", counting("parser", lc_module.screen_text_columns))
+    monkeypatch.setattr(small_module, "screen_text_lists", counting("parser", small_module.screen_text_lists))
+    monkeypatch.setattr(
+        frames_module, "screen_text_lists", counting("connector", frames_module.screen_text_lists)
+    )
     monkeypatch.setattr(
         registry_module, "screen_formula_text", counting("registry", registry_module.screen_formula_text)
     )
@@ -87,18 +93,18 @@ def test_the_lc_parser_screens_once_and_the_registry_leaves_it_the_screening(
     exports: dict[str, Path], screens: dict[str, int]
 ) -> None:
     parsed = discover_parsers(third_party=False).parse(exports["lc_results_csv"])
-    assert screens == {"parser": 1, "registry": 0}
+    assert screens == {"parser": 1, "connector": 0, "registry": 0}
     assert parsed.results["peak_name"].tolist() == ["Caffeine", "'=HYPERLINK(1)"]
     formula_warnings = [w for w in parsed.warnings if "would run as a formula" in w]
     assert len(formula_warnings) == 1
     assert "'=HYPERLINK(1)' (line 3 column 'Peak Name')" in formula_warnings[0]
 
 
-def test_the_registry_screens_the_connector_jsons_output_once(
+def test_the_connector_json_parser_screens_its_columns_once_and_the_registry_leaves_it_the_screening(
     exports: dict[str, Path], screens: dict[str, int]
 ) -> None:
     parsed = discover_parsers(third_party=False).parse(exports["benchling_connector_chromeleon_json"])
-    assert screens == {"parser": 0, "registry": 1}
+    assert screens == {"parser": 0, "connector": 1, "registry": 0}
     assert parsed.results["peak_name"].tolist() == ["'@SUM(A1:A9)"]
     (warning,) = [w for w in parsed.warnings if "would run as a formula" in w]
     assert "'@SUM(A1:A9)' (result row 1 column 'peak_name')" in warning
