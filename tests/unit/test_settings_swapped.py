@@ -4,12 +4,13 @@ print the key on the console and in service logs)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from ingest.benchling import ClientSettings
-from ingest.errors import ConfigError, shown_setting
+from ingest.errors import ConfigError, ParseError, shown_setting
 from ingest.settings import load_settings
 
 KEY = "sk_Abc123Def456Ghi789Jkl0"
@@ -145,3 +146,23 @@ def test_a_tenant_url_with_a_plain_path_is_taken() -> None:
         {"BENCHLING_URL": "https://tenant.benchling.com/api/v2", "BENCHLING_API_KEY": KEY}
     )
     assert settings.client is not None and settings.client.base_url == "https://tenant.benchling.com/api/v2"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"BENCHLING_API_KEY": "sk_PastedIntoACell123"},
+        {"BENCHLING_CLIENT_ID": "app-id", "BENCHLING_CLIENT_SECRET": "cs_PastedIntoACell123"},
+    ],
+    ids=["api key", "oauth client secret"],
+)
+def test_the_settings_secrets_are_masked_in_every_error_made_after(
+    environ: dict[str, str], tmp_path: Path
+) -> None:
+    """A file's text reaches its error (a cell that is no number): the key or client secret in it is
+    masked there, and so in the ledger, the report and the status page that show that error."""
+    load_settings({"BENCHLING_URL": "https://tenant.benchling.com", **environ}, home=tmp_path)
+    secret = next(v for k, v in environ.items() if k != "BENCHLING_CLIENT_ID")
+    error = ParseError(f"Unable to read '{secret}' as a number.", file=f"/drop/{secret}.csv", line=2)
+    assert secret not in error.message and "[REDACTED]" in error.message
+    assert secret not in json.dumps(error.to_dict())
