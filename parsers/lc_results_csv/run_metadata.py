@@ -16,21 +16,9 @@ from ingest.errors import ParseError
 from ingest.models import ParseHints, Scalar
 from parsers._common.dates import DateReader
 from parsers.lc_results_csv.columns import ColumnLayout
+from parsers.lc_results_csv.constant_columns import add_constant_columns, constant_array
 from parsers.lc_results_csv.constants import RUN_LEVEL
 from parsers.lc_results_csv.reader import RawTable, text_column
-
-
-def _constant(values: pa.ChunkedArray) -> tuple[bool, Scalar]:
-    """(whether the column holds one value on every row, that value)."""
-    if len(values) == 0 or values.null_count:
-        return False, None
-    extremes = pc.min_max(values)  # one pass without hashing: different ends, several values
-    if extremes["min"] != extremes["max"]:
-        return False, None
-    if pa.types.is_floating(values.type) and len(pc.unique(values)) != 1:
-        return False, None  # -0.0 and 0.0 are equal ends but two values
-    value: Scalar = values[0].as_py()
-    return True, value
 
 
 def _distinct(values: pa.ChunkedArray) -> pa.Array:
@@ -71,17 +59,7 @@ def run_metadata(
                 metadata[key] = _injection_time(table, source.header, text, values, hints, warnings)
             else:
                 metadata[key] = text
-    for key in ("sample_id", "sample_name", "injection", "signal"):
-        constant, value = _constant(columns[key])
-        if constant:
-            metadata[key] = value
-    for name, values in extras.items():
-        constant, value = _constant(values)
-        if constant and name not in metadata:
-            metadata[name] = value
-    for source in layout.extras:
-        if source.unit and source.key in metadata:
-            metadata[f"{source.key}_unit"] = source.unit
+    add_constant_columns(metadata, layout, columns, extras, constant_array)
     return metadata, warnings
 
 

@@ -38,6 +38,7 @@ from parsers._common.numbers import MISSING_MARKERS, NumberFormat, decide_number
 from parsers._plugin.formula_text import screen_text_lists
 from parsers._plugin.frame_blocks import frame_of_arrow_columns
 from parsers.lc_results_csv.columns import ColumnLayout, resolve_headers, snake_case
+from parsers.lc_results_csv.constant_columns import add_constant_columns, constant_list
 from parsers.lc_results_csv.constants import NUMERIC, REQUIRED_VALUES, RUN_LEVEL, TRACE_SUFFIXES, UNIT_COLUMNS
 from parsers.lc_results_csv.notes import no_chromatogram_column, trace_not_found, unnamed_column
 from parsers.lc_results_csv.small_table import SMALL_FILE_BYTES, SmallTable, read_small_table
@@ -320,21 +321,6 @@ def _distinct(values: Values) -> list[str]:
     return list(dict.fromkeys(value for value in values if value is not None))
 
 
-def _constant(values: Column) -> tuple[bool, Scalar]:
-    """(whether the column holds one value on every row, that value), as the ordinary path decides it:
-    0.0 and -0.0 are two values."""
-    if not values or None in values:
-        return False, None
-    first = values[0]
-    if isinstance(first, float):
-        sign = math.copysign(1.0, first)
-        if any(value != first or math.copysign(1.0, value) != sign for value in values):
-            return False, None
-    elif any(value != first for value in values):
-        return False, None
-    return True, first
-
-
 def _run_metadata(
     table: SmallTable,
     layout: ColumnLayout,
@@ -360,17 +346,7 @@ def _run_metadata(
                 metadata[key] = _injection_time(table, source.header, text, values, hints, warnings)
             else:
                 metadata[key] = text
-    for key in ("sample_id", "sample_name", "injection", "signal"):
-        constant, value = _constant(columns[key])
-        if constant:
-            metadata[key] = value
-    for name, values in extras.items():
-        constant, value = _constant(values)
-        if constant and name not in metadata:
-            metadata[name] = value
-    for source in layout.extras:
-        if source.unit and source.key in metadata:
-            metadata[f"{source.key}_unit"] = source.unit
+    add_constant_columns(metadata, layout, columns, extras, constant_list)
     return metadata
 
 
