@@ -19,10 +19,18 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from ingest.ledger.postgres import PostgresLedger
+
+#: Opens one more ledger ("process") on a test's database, with test-only options (clock, lease...): the
+#: ``open_ledger`` fixture of ``tests/integration/ledger``.
+Open = Callable[..., "PostgresLedger"]
 
 HOW_TO_ENABLE = (
     "PostgreSQL is not installed: run `apt-get install postgresql` (make test does it when run as root), "

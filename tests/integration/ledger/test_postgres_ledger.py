@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -20,9 +20,7 @@ from ingest.ledger.postgres import PostgresLedger
 from ingest.ledger.postgres_schema import POSTGRES_MIGRATIONS
 from ingest.models import SourceFile
 from tests.support.plans import sample_plan
-from tests.support.postgres import PostgresServer, free_port
-
-Open = Callable[..., PostgresLedger]
+from tests.support.postgres import Open, PostgresServer, free_port
 
 
 def source(path: str = "/drop/a.csv", sha: str = "aa", size: int = 10, mtime: int = 1) -> SourceFile:
@@ -35,20 +33,6 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(0.05)
-
-
-@pytest.fixture
-def open_ledger(postgres_dsn: str) -> Iterator[Open]:
-    opened: list[PostgresLedger] = []
-
-    def make(**options: object) -> PostgresLedger:
-        ledger = PostgresLedger(postgres_dsn, **options)  # type: ignore[arg-type]  # test options only
-        opened.append(ledger)
-        return ledger
-
-    yield make
-    for ledger in opened:
-        ledger.close()
 
 
 def expire_leases(dsn: str) -> None:

@@ -8,31 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from ingest.ledger.postgres import PostgresLedger
 from ingest.models import SourceFile
+from tests.support.postgres import Open
 
-Open = Callable[..., PostgresLedger]
 SHARE = Path("/share")
 HOUR = 3600.0
-
-
-@pytest.fixture
-def open_ledger(postgres_dsn: str) -> Iterator[Open]:
-    opened: list[PostgresLedger] = []
-
-    def make(**options: object) -> PostgresLedger:
-        ledger = PostgresLedger(postgres_dsn, **options)  # type: ignore[arg-type]  # test options only
-        opened.append(ledger)
-        return ledger
-
-    yield make
-    for ledger in opened:
-        ledger.close()
 
 
 def skewed(seconds: float) -> Callable[[], float]:
