@@ -11,14 +11,13 @@ short (settle 0.2 s, pause backoff 0.2 s); waiting is polling with a deadline. T
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import re
-import threading
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,18 +32,14 @@ from integration.service.service_rig import (
     wait_until,
     write_lc_export,
 )
+from integration.service.service_thread import service_in_thread
 
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
 from ingest.filing import FilingOptions
-from ingest.operations.mapping_upkeep import kept_in_step, read_mapping
-from ingest.operations.preflight import PauseRecheck
 from ingest.pipeline import IngestService
-from ingest.pipeline.factory import open_pipeline
-from ingest.pipeline.service import known_unless_unreachable
 from ingest.pipeline.service_snapshot import SnapshotPublisher
 from ingest.sandbox import SandboxServer
 from ingest.settings import Settings, load_settings
-from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions
 
 TIMEOUT = 60.0
 ORIGINAL = SCHEMAS_MAP.read_text(encoding="utf-8")
@@ -136,39 +131,13 @@ def scene(tmp_path: Path) -> Iterator[Scene]:
         yield Scene(tmp_path, map_path, settings, sandbox)
 
 
-@contextmanager
 def running(
     scene: Scene, *, start_paused: str | None = None, look_every: float = 0.05
-) -> Iterator[IngestService]:
-    """The service as ``watch`` makes it, in a thread, with short waits (``look_every``: how often the
-    mapping file is looked at on its own)."""
-    start = read_mapping(scene.settings)
+) -> contextlib.AbstractContextManager[IngestService]:
     filing = FilingOptions(scene.base / "archive", scene.failed)
-    with open_pipeline(scene.settings, filing_options=filing, schema_map=start.schema_map) as pipeline:
-        mapping = kept_in_step(scene.settings, pipeline, start, settle_seconds=0.2, poll_seconds=look_every)
-        options = WatchOptions(
-            settle_seconds=0.3, rescan_seconds=0.5, exclude=(*DEFAULT_EXCLUDES, "*_trace.csv")
-        )
-        watcher = FolderWatcher([scene.inbox], options, is_known=known_unless_unreachable(pipeline))
-        service = IngestService(
-            pipeline,
-            watcher,
-            workers=2,
-            poll_seconds=0.1,
-            pause_check=PauseRecheck(scene.settings, pipeline, mapping),
-            pause_backoff=(0.2, 1.0),
-            mapping=mapping,
-        )
-        if start_paused is not None:
-            service.pause(start_paused)
-        thread = threading.Thread(target=service.run, name="ingest-service")
-        thread.start()
-        try:
-            yield service
-        finally:
-            service.stop()
-            thread.join(timeout=30)
-        assert not thread.is_alive(), "the service did not stop within 30 s"
+    return service_in_thread(
+        scene.settings, scene.inbox, filing, start_paused=start_paused, look_every=look_every
+    )
 
 
 def shown(service: IngestService) -> dict[str, Any]:

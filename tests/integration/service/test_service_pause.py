@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,19 +19,16 @@ from pathlib import Path
 import pytest
 from integration.service.conftest import sandbox_config
 from integration.service.service_rig import SCHEMAS_MAP, samples, wait_until, write_lc_export
+from integration.service.service_thread import service_in_thread
 
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord
 from ingest.operations.doctor_context import WatchedFolders
-from ingest.operations.mapping_upkeep import kept_in_step, read_mapping
-from ingest.operations.preflight import PauseRecheck, preflight
+from ingest.operations.preflight import preflight
 from ingest.pipeline import IngestService, Pipeline
-from ingest.pipeline.factory import open_pipeline
-from ingest.pipeline.service import known_unless_unreachable
 from ingest.sandbox import FaultSpec, SandboxServer
 from ingest.settings import Settings, load_settings
-from ingest.watch import DEFAULT_EXCLUDES, FolderWatcher, WatchOptions
 
 TIMEOUT = 60.0
 
@@ -71,34 +67,9 @@ def scenario(base: Path, url: str, api_key: str, map_path: Path = SCHEMAS_MAP) -
 
 @contextmanager
 def running(scene: Scenario, *, start_paused: str | None = None) -> Iterator[tuple[IngestService, Pipeline]]:
-    """The service as ``watch`` makes it (pause check included), in a thread, with short waits."""
     filing = FilingOptions(scene.archive, scene.failed)
-    start = read_mapping(scene.settings)
-    with open_pipeline(scene.settings, filing_options=filing, schema_map=start.schema_map) as pipeline:
-        mapping = kept_in_step(scene.settings, pipeline, start, settle_seconds=0.2, poll_seconds=0.05)
-        options = WatchOptions(
-            settle_seconds=0.3, rescan_seconds=0.5, exclude=(*DEFAULT_EXCLUDES, "*_trace.csv")
-        )
-        watcher = FolderWatcher([scene.inbox], options, is_known=known_unless_unreachable(pipeline))
-        service = IngestService(
-            pipeline,
-            watcher,
-            workers=2,
-            poll_seconds=0.1,
-            pause_check=PauseRecheck(scene.settings, pipeline, mapping),
-            pause_backoff=(0.2, 1.0),
-            mapping=mapping,
-        )
-        if start_paused is not None:
-            service.pause(start_paused)
-        thread = threading.Thread(target=service.run, name="ingest-service")
-        thread.start()
-        try:
-            yield service, pipeline
-        finally:
-            service.stop()
-            thread.join(timeout=30)
-        assert not thread.is_alive(), "the service did not stop within 30 s"
+    with service_in_thread(scene.settings, scene.inbox, filing, start_paused=start_paused) as service:
+        yield service, service.pipeline
 
 
 def rows(pipeline: Pipeline) -> list[FileRecord]:
