@@ -12,8 +12,8 @@ Each ``Signal N:`` table becomes result rows whose ``signal`` is the printed des
 peaks' areas and heights within the printed rounding, and a disagreement is a warning. Peak numbers
 must run 1..n in each table (otherwise a warning). In calibrated reports (External Standard, ISTD) a
 compound the method expects but did not find prints its expected retention time with ``-`` for area and
-amount: it is not a peak, so it is left out with a warning naming it. The ``.ch`` files of the ``.D`` folder are attached
-and, with ``rainbow-api`` installed, decoded into traces.
+amount: it is not a peak, so it is left out with a warning naming it. The ``.ch`` files of the ``.D``
+folder are attached and, with ``rainbow-api`` installed, decoded into traces.
 """
 
 from __future__ import annotations

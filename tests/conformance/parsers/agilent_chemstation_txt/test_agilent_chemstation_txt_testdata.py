@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-
 from parsers import discover_parsers
 from tests.support.golden import Golden
 from tests.support.testdata import check_pair, pair_inputs, pytest_params
