@@ -6,7 +6,7 @@ turn them into traces; a file that does not decode adds a warning after the repo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +23,10 @@ def report_parsed_file(
     signal_files: tuple[Path, ...],
     report_signals: Sequence[str],
     warnings: Sequence[str],
+    column_units: Mapping[str, str] | None = None,
 ) -> ParsedFile:
-    """The ParsedFile of one report; ``report_signals`` name the traces as the report prints them."""
+    """The ParsedFile of one report; ``report_signals`` name the traces as the report prints them, and
+    ``column_units`` the units of extra columns (an amount's ``ng/ul``)."""
     traces, trace_warnings = read_signal_traces(signal_files, report_signals=report_signals)
     return ParsedFile(
         metadata=metadata,
@@ -33,4 +35,5 @@ def report_parsed_file(
         traces=traces,
         attachments=signal_files,
         warnings=(*warnings, *trace_warnings),
+        column_units=dict(column_units or {}),
     )

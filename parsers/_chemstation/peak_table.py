@@ -53,6 +53,12 @@ class PeakLayout:
     def unit(self, key: str) -> str | None:
         return next((col.unit for col in self.columns if col.key == key), None)
 
+    @property
+    def extra_units(self) -> dict[str, str]:
+        """The printed unit of each extra column that has one (``Amount [ng/ul]``), for ``column_units``."""
+        known = set(c.PEAK_COLUMNS.values()) - {"amount", "amount_per_area"}
+        return {col.key: col.unit for col in self.columns if col.key not in known and col.unit}
+
 
 def resolve_columns(
     headers: Sequence[tuple[str, str | None]], *, file: Path, line: int | None = None

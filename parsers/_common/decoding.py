@@ -100,12 +100,12 @@ def decode_bytes(
         )
     bom = detect_encoding(data)
     if bom:
-        return _decoded(data.decode(bom), bom.replace("-sig", ""), file)
+        return _decode_unicode(data, bom, file)
     if hint:
         return _decoded(_decode_as_hinted(data, hint, file), hint, file)
     if "utf-8" in encodings:
         try:
-            return _decoded(data.decode("utf-8"), "utf-8", file)
+            return _decode_unicode(data, "utf-8", file)
         except UnicodeDecodeError:
             pass
     legacy = [e for e in encodings if e != "utf-8" and e != "latin-1"]
@@ -129,6 +129,35 @@ def decode_bytes(
     )
     decoded = _decoded(text, encoding, file)
     return DecodedText(text=decoded.text, encoding=encoding, warnings=(warning,))
+
+
+def _decode_unicode(data: bytes, encoding: str, file: Path) -> DecodedText:
+    """Decode UTF-8/16/32; a file cut inside its last character keeps the whole characters, with a warning.
+
+    Any other invalid byte raises: UnicodeDecodeError for UTF-8 (the caller then tries code pages),
+    ParseError for a file whose BOM names the encoding.
+    """
+    name = encoding.replace("-sig", "")
+    try:
+        return _decoded(data.decode(encoding), name, file)
+    except UnicodeDecodeError as exc:
+        if exc.end < len(data) or exc.reason not in ("unexpected end of data", "truncated data"):
+            if encoding == "utf-8":
+                raise
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ParseError(
+                f"File '{file}' starts with a {name} byte order mark but the bytes "
+                f"{data[exc.start : exc.start + 4].hex(' ')} at byte offset {exc.start} are not valid "
+                f"{name}. Expected {name} text throughout.",
+                file=file,
+                line=line,
+            ) from exc
+        decoded = _decoded(data[: exc.start].decode(encoding), name, file)
+        warning = (
+            f"File '{file}' ends in the middle of a {name} character (its last {len(data) - exc.start} "
+            f"byte(s) at offset {exc.start}): the file looks truncated. The text before them was read."
+        )
+        return DecodedText(text=decoded.text, encoding=name, warnings=(warning,))
 
 
 def _decode_as_hinted(data: bytes, hint: str, file: Path) -> str:

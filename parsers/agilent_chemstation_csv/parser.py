@@ -132,6 +132,7 @@ class ChemStationCsvReportParser:
             signal_files=signal_files,
             report_signals=signals,
             warnings=warnings,
+            column_units=layout.extra_units,
         )
 
 

@@ -10,8 +10,10 @@ CSV report wins (full-precision numbers, declared signal count). This parser the
 Each ``Signal N:`` table becomes result rows whose ``signal`` is the printed description
 ("DAD1 A, Sig=254,8 Ref=off"). ``Totals :`` rows are not peaks: they are checked against the sum of the
 peaks' areas and heights within the printed rounding, and a disagreement is a warning. Peak numbers
-must run 1..n in each table (otherwise a warning). The ``.ch`` files of the ``.D`` folder are attached
-and, with ``rainbow-api`` installed, decoded into traces.
+must run 1..n in each table (otherwise a warning). In calibrated reports (External Standard, ISTD) a
+compound the method expects but did not find prints its expected retention time with ``-`` for area and
+amount: it is not a peak, so it is left out with a warning naming it. The ``.ch`` files of the ``.D``
+folder are attached and, with ``rainbow-api`` installed, decoded into traces.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from parsers._chemstation.parsed_report import report_parsed_file
 from parsers._chemstation.peak_table import PeakLayout, peak_row, resolve_columns, typed_results
 from parsers._chemstation.report_fields import normalize_metadata
 from parsers._common.dates import DateReader
-from parsers._common.numbers import decide_number_format
+from parsers._common.numbers import MISSING_MARKERS, decide_number_format
 from parsers._plugin.contract import NearMiss
 from parsers.agilent_chemstation_txt import constants as c
 from parsers.agilent_chemstation_txt.reader import (
@@ -121,6 +123,8 @@ class ChemStationTextReportParser:
                 line=table.header_line,
             )
             layouts.append(layout)
+            found, not_found = _split_not_found(table, layout, report_path)
+            warnings.extend(not_found)
             table_rows = [
                 peak_row(
                     values,
@@ -132,7 +136,7 @@ class ChemStationTextReportParser:
                     run=metadata,
                     number_format=number_format,
                 )
-                for pos, (line, values) in enumerate(table.rows, start=1)
+                for pos, (line, values) in enumerate(found, start=1)
             ]
             warnings.extend(_table_warnings(report_path, table, layout, table_rows))
             rows.extend(table_rows)
@@ -145,6 +149,7 @@ class ChemStationTextReportParser:
             signal_files=signal_files,
             report_signals=signals,
             warnings=warnings,
+            column_units=layout.extra_units,
         )
 
 
@@ -153,6 +158,28 @@ def _text_report(folder: DataFolder) -> Path | None:
     return next(
         (p for p in folder.text_candidates if looks_like_text_report(read_head(p, c.REPORT_HEAD_BYTES))), None
     )
+
+
+def _split_not_found(
+    table: SignalTable, layout: PeakLayout, file: Path
+) -> tuple[list[tuple[int, tuple[str, ...]]], list[str]]:
+    """The table's peak rows, and a warning for each named compound printed with no area (not found)."""
+    keys = [col.key for col in layout.columns]
+    if "peak_name" not in keys:
+        return list(table.rows), []
+    area, name = keys.index("area"), keys.index("peak_name")
+    found: list[tuple[int, tuple[str, ...]]] = []
+    warnings: list[str] = []
+    for line, values in table.rows:
+        if len(values) == len(keys) and values[area].strip().lower() in MISSING_MARKERS and values[name]:
+            warnings.append(
+                f"Compound '{values[name]}' of Signal {table.number} in '{file}' line {line} has no area "
+                f"({values[area]!r}): a compound the method expected but did not find. It is not stored as "
+                "a result."
+            )
+            continue
+        found.append((line, values))
+    return found, warnings
 
 
 def _common_layout(layouts: list[PeakLayout], file: Path) -> PeakLayout:

@@ -7,9 +7,17 @@ and a separator such as ``----|-------|----|`` whose ``|`` marks end each column
 at those marks, never at fixed offsets, so other report templates and widths read the same way.
 A ``Totals :`` row closes each table.
 
-GC reports may add a "Summed Peaks" section after the signal tables, which prints the ``Signal N:``
-headings again over sums of the peaks above: those repeated headings belong to that section and are
-not read as signal tables (the section is named in ``skipped_sections``).
+GC reports may add a "Summed Peaks" section after the signal tables (titled "Summed Peaks Report" or
+"Final Summed Peaks Report"), which prints the ``Signal N:`` headings again over sums of the peaks
+above: those repeated headings belong to that section and are not read as signal tables (the section
+is named in ``skipped_sections``).
+
+Column captions are assigned to the columns the separator marks. Some templates (the External Standard
+Report's ``Amt/Area``, ``Grp``, ``Name``) print a caption across a mark; such a header line is read word
+by word: in order when it has one word per column, otherwise each word to the column holding its middle.
+
+A report printed for a whole sequence (a "GLP" or sequence summary report: one block per injection, each
+opening with its own ``Data File`` line) is refused with the number of injections it holds.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ _END = re.compile(r"^\s*\*+\s*End of Report\s*\*+\s*$", re.IGNORECASE)
 _PAGE = re.compile(r"\bPage\s+\d+\s+of\s+\d+\b", re.IGNORECASE)
 _TOTALS = re.compile(r"^\s*Totals?\s*:", re.IGNORECASE)
 # A report section after the signal tables whose "Signal N:" lines are not signal tables of their own.
-_DERIVED_SECTION = re.compile(r"^\s*(?P<title>Summed\s+Peaks(?:\s+\w+)*)\s*$", re.IGNORECASE)
+_DERIVED_SECTION = re.compile(r"^\s*(?P<title>(?:Final\s+)?Summed\s+Peaks(?:\s+\w+)*)\s*$", re.IGNORECASE)
 _DATA_FILE = re.compile(r"^\s*Data File\s+(?P<path>\S.*?)\s*$", re.IGNORECASE)
 # A key starts a line or follows two spaces; its colon is followed by a space or the line end, which
 # keeps "C:\Chem32" and "12:43:30" out.
@@ -170,22 +178,38 @@ def _cut(line: str, columns: tuple[Column, ...]) -> tuple[str, ...]:
 
 def _misaligned(line: str, columns: tuple[Column, ...]) -> bool:
     # A value running across a column mark means the spans do not fit this line.
-    for column in columns[:-1]:
-        end = column.end
-        if (
-            end is not None
-            and 0 < end < len(line)
-            and not line[end - 1].isspace()
-            and not line[end].isspace()
-        ):
-            return True
-    return False
+    return _crosses_a_mark(line, [(column.start, column.end) for column in columns])
+
+
+def _crosses_a_mark(line: str, spans: list[tuple[int, int | None]]) -> bool:
+    return any(
+        end is not None and 0 < end < len(line) and not line[end - 1].isspace() and not line[end].isspace()
+        for _, end in spans[:-1]
+    )
+
+
+def _header_cells(line: str, spans: list[tuple[int, int | None]]) -> list[str]:
+    """The caption text of each column in one header line."""
+    if not _crosses_a_mark(line, spans):
+        return [line[start:end].strip() for start, end in spans]
+    words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    if len(words) == len(spans):
+        return [word for word, _, _ in words]
+    cells: list[list[str]] = [[] for _ in spans]
+    for word, start, end in words:
+        middle = (start + end - 1) / 2
+        index = next(
+            (i for i, (first, last) in enumerate(spans) if last is None or middle < last), len(spans) - 1
+        )
+        cells[index].append(word)
+    return [" ".join(cell) for cell in cells]
 
 
 def _columns(header: list[str], spans: list[tuple[int, int | None]]) -> tuple[Column, ...]:
+    cells = [_header_cells(line, spans) for line in header]
     columns: list[Column] = []
-    for start, end in spans:
-        parts = [line[start:end].strip() for line in header]
+    for index, (start, end) in enumerate(spans):
+        parts = [line_cells[index] for line_cells in cells]
         unit = next((bracketed_unit(p) for p in parts if p.startswith("[")), None)
         name = " ".join(p for p in parts if p and not p.startswith("["))
         columns.append(Column(start=start, end=end, name=name, unit=unit))
@@ -241,11 +265,31 @@ def _table(lines: list[str], first: int, last: int, file: Path, page_lines: froz
     return SignalTable(number, description, first + 1, columns, separator_at, tuple(rows), totals)
 
 
+def _refuse_sequence_reports(lines: list[str], *, file: Path) -> None:
+    """A report of several injections (one block per data file) is not one injection's report."""
+    # Every printed page repeats its own "Data File" line, so only different data files count.
+    starts: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        match = _DATA_FILE.match(line)
+        if match and not line.lstrip("\f")[:1].isspace():
+            starts.setdefault(match["path"].strip().lower(), number)
+    if len(starts) > 1:
+        shown = ", ".join(str(n) for n in list(starts.values())[:10]) + (" ..." if len(starts) > 10 else "")
+        raise ParseError(
+            f"'{file}' is a sequence report with {len(starts)} injections ('Data File' blocks of different "
+            f"data files at lines {shown}). Expected one injection per report: let ChemStation write each "
+            "injection's report into its own .D folder (Report.TXT), or export one report per data file.",
+            file=file,
+            line=list(starts.values())[1],
+        )
+
+
 def read_text_report(path: Path, *, encoding: str | None = None) -> TextReport:
     """Read ``Report.TXT`` (in the site's ``encoding``, if set); ParseError when it has no signal table or
     one is broken."""
     decoded: DecodedText = read_text(path, hint=encoding)
     lines = decoded.lines
+    _refuse_sequence_reports(lines, file=path)
     derived = next((i for i, line in enumerate(lines) if _DERIVED_SECTION.match(line)), None)
     headings = [i for i, line in enumerate(lines) if _SIGNAL.match(line) and (derived is None or i < derived)]
     if not headings:

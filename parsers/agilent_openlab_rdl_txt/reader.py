@@ -1,8 +1,9 @@
 """OpenLab RDL text report -> boxes, each a list of logical rows of cells split into their line pieces.
 
-A box opens with a ``┌`` line and closes with a ``└`` line (or the page's ``═`` rule); inside, ``│``
-separates cells and ``├`` lines separate logical rows. A logical row may span several physical lines
-when a cell's text wrapped; each cell keeps its pieces, line by line, for :mod:`cells` to join.
+A box opens with a ``┌`` line and closes with a ``└`` line (or the page's ``═`` rule); a file ending
+inside a box was cut short and is refused. Inside, ``│`` separates cells and ``├`` lines separate
+logical rows. A logical row may span several physical lines when a cell's text wrapped; each cell
+keeps its pieces, line by line, for :mod:`cells` to join.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def read_boxes(decoded: DecodedText, *, file: Path) -> list[Box]:
     boxes: list[Box] = []
     current: Box | None = None
     row: LogicalRow | None = None
+    last = max((n for n, text in enumerate(decoded.lines, start=1) if text.strip()), default=0)
     for number, text in enumerate(decoded.lines, start=1):
         stripped = text.strip().lstrip("\ufeff")
         if not stripped:
@@ -88,6 +90,15 @@ def read_boxes(decoded: DecodedText, *, file: Path) -> list[Box]:
             row = None
             continue
         cells = _cells(stripped)
+        cut_row = cells is None or (current is not None and len(cells) != current.width)
+        if cut_row and current is not None and number == last and stripped.startswith(c.VERTICAL):
+            raise ParseError(
+                f"'{file}' ends in the middle of a row (line {number}: {stripped[:40]!r}) of the box opened "
+                f"on line {current.line}. Expected the box to close with its bottom border: was the file "
+                "truncated?",
+                file=file,
+                line=number,
+            )
         if cells is None or current is None:
             raise ParseError(
                 f"Line {number} of '{file}' is {stripped[:60]!r}, outside any box of the report. Expected "
@@ -106,4 +117,11 @@ def read_boxes(decoded: DecodedText, *, file: Path) -> list[Box]:
             row = LogicalRow(number)
             current.rows.append(row)
         row.add(number, cells)
+    if current is not None:
+        raise ParseError(
+            f"'{file}' ends inside the box opened on line {current.line}, without its bottom border. "
+            "Expected every box to close (a report ends with its page footer): was the file truncated?",
+            file=file,
+            line=current.line,
+        )
     return boxes

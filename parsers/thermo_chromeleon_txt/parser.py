@@ -119,6 +119,23 @@ class ChromeleonTextParser:
         warnings[:0] = decoded.warnings
         trace = self._trace(text, info, path, number_format)
         peak_section = text.get(*c.PEAK_SECTIONS)
+        if trace is None and peak_section is None:
+            # Only the header blocks: an export cut short (or saved with no data) is not an empty run.
+            last = max((row.line for section in text.sections for row in section.rows), default=0)
+            raise ParseError(
+                f"'{path}' holds neither chromatogram data (a 'Chromatogram Data:' or 'Raw Data:' section) "
+                f"nor a peak table ('Integration Results'), only header information up to line {last}. "
+                "Expected at least one of them: is the file truncated?",
+                file=path,
+                line=last or None,
+            )
+        announced = info.get("data points")
+        if trace is None and announced and announced[1].strip() not in ("", "0"):
+            warnings.append(
+                f"'{path}' line {announced[2]} announces {announced[1].strip()} data points but has no "
+                "'Chromatogram Data:' section: no chromatogram was read (was the file truncated, or exported "
+                "without its data?)."
+            )
         rows: list[dict[str, Any]] = []
         if peak_section is not None:
             channel = trace.channel if trace else _channel(info)

@@ -6,7 +6,9 @@ heights in exponent notation, a ``Totals :`` row under each signal's table) in a
 report given as a file whose table runs over a page break, with a signal printed without a peak table
 and no ``*** End of Report ***`` line; and a GC report (FID and TCD signals, dotted day-first dates)
 saved under a site's own name, ``Gasmix7_Report.txt``, with a "Summed Peaks Report" section that
-repeats the signal headings.
+repeats the signal headings; and a GC "External Standard Report" (no peak-number column, captions
+printed across the column marks, an amount unit, a calibrated compound not found printed with ``-``,
+and a "Final Summed Peaks Report" repeating the signal heading).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.errors import ParseError
 from parsers import discover_parsers
 from tests.support.golden import Golden
 from tests.support.testdata import check_pair, pair_inputs, pytest_params
@@ -24,7 +27,7 @@ INPUTS = pair_inputs(TESTDATA)
 
 
 def test_every_quirk_has_an_input() -> None:
-    assert [p.name for p in INPUTS] == ["GASMIX07.D", "IMP_B12_T0_Report.TXT", "QUERCETIN_4.D"]
+    assert [p.name for p in INPUTS] == ["GASMIX07.D", "IMP_B12_T0_Report.TXT", "PEST_R14.D", "QUERCETIN_4.D"]
 
 
 @pytest.mark.parametrize("path", pytest_params(INPUTS))
@@ -72,3 +75,35 @@ def test_gc_report_under_its_own_name_with_a_summed_peaks_section() -> None:
     assert parsed.metadata["injection_time"] == "2023-11-14T08:31:12"
     assert parsed.metadata["report_sections_not_read"] == "Summed Peaks Report (line 40)"
     assert parsed.warnings == ()
+
+
+def test_external_standard_report_with_a_compound_not_found_and_final_summed_peaks() -> None:
+    path = TESTDATA / "PEST_R14.D"
+    parsed = discover_parsers().parse(path)
+    results = parsed.results
+    # "Amt/Area", "Grp" and "Name" are printed across the column marks: read word by word.
+    assert results["peak_name"].tolist() == ["Pyrimethanil", "Imazalil", "Tebuconazol"]
+    assert results["area"].tolist() == [48.20117, 211.90442, 17.0883]  # not the summed section's rounding
+    assert results["amount"].tolist() == [0.395263, 1.64107, 0.171291]
+    assert results["amount_per_area"].iloc[0] == pytest.approx(4.10022e-3)
+    assert parsed.column_units["amount"] == "mg/kg"  # the amount's unit is kept, not dropped
+    assert results["area_unit"].unique().tolist() == ["pA*s"]
+    meta = parsed.metadata
+    assert meta["report_title"] == "External Standard Report"
+    assert meta["report_sections_not_read"] == "Final Summed Peaks Report (line 40)"
+    assert meta["dilution"] == "2.0000"
+    (warning,) = parsed.warnings
+    assert warning.startswith("Compound 'Fludioxonil' of Signal 1 in ")
+    assert "line 30 has no area ('-'): a compound the method expected but did not find" in warning
+
+
+def test_a_sequence_report_of_several_injections_is_refused_naming_them(tmp_path: Path) -> None:
+    one = (TESTDATA / "PEST_R14.D" / "Report.TXT").read_bytes().decode("utf-16")
+    other = one.replace("PEST_R14", "PEST_R15").replace("Apfel R14", "Apfel R15")
+    path = tmp_path / "Sequence_Report.txt"
+    path.write_bytes(b"\xff\xfe" + (one + "\f" + other).encode("utf-16-le"))
+    with pytest.raises(ParseError) as refused:
+        discover_parsers().parse(path)
+    message = str(refused.value)
+    assert f"'{path}' is a sequence report with 2 injections" in message
+    assert "at lines 1, 54)" in message and "one report per data file" in message
