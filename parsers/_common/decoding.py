@@ -132,7 +132,8 @@ def decode_bytes(
 
 
 def _decode_unicode(data: bytes, encoding: str, file: Path) -> DecodedText:
-    """Decode UTF-8/16/32; a file cut inside its last character keeps the whole characters, with a warning.
+    """Decode UTF-8/16/32. A file cut inside its last character is refused as truncated (a copy or an
+    export interrupted: what is missing after the cut cannot be known, so nothing of it is read).
 
     Any other invalid byte raises: UnicodeDecodeError for UTF-8 (the caller then tries code pages),
     ParseError for a file whose BOM names the encoding.
@@ -141,23 +142,27 @@ def _decode_unicode(data: bytes, encoding: str, file: Path) -> DecodedText:
     try:
         return _decoded(data.decode(encoding), name, file)
     except UnicodeDecodeError as exc:
-        if exc.end < len(data) or exc.reason not in ("unexpected end of data", "truncated data"):
-            if encoding == "utf-8":
-                raise
-            line = data.count(b"\n", 0, exc.start) + 1
+        cut_short = exc.end >= len(data) and exc.reason in ("unexpected end of data", "truncated data")
+        if encoding == "utf-8" and (not cut_short or data[: exc.start].isascii()):
+            # Only text that is UTF-8 before the cut shows the file is UTF-8; a code page's file may
+            # end in a byte UTF-8 would begin a character with (cp1252's "ß").
+            raise
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        if cut_short:
             raise ParseError(
-                f"File '{file}' starts with a {name} byte order mark but the bytes "
-                f"{data[exc.start : exc.start + 4].hex(' ')} at byte offset {exc.start} are not valid "
-                f"{name}. Expected {name} text throughout.",
+                f"File '{file}' ends in the middle of a {name} character (its last {len(data) - exc.start} "
+                f"byte(s), at byte offset {exc.start}, line {line}): the file looks truncated. Expected "
+                f"whole {name} text; copy or export the file again.",
                 file=file,
                 line=line,
             ) from exc
-        decoded = _decoded(data[: exc.start].decode(encoding), name, file)
-        warning = (
-            f"File '{file}' ends in the middle of a {name} character (its last {len(data) - exc.start} "
-            f"byte(s) at offset {exc.start}): the file looks truncated. The text before them was read."
-        )
-        return DecodedText(text=decoded.text, encoding=name, warnings=(warning,))
+        raise ParseError(
+            f"File '{file}' starts with a {name} byte order mark but the bytes "
+            f"{data[exc.start : exc.start + 4].hex(' ')} at byte offset {exc.start} (line {line}) are not "
+            f"valid {name}. Expected {name} text throughout.",
+            file=file,
+            line=line,
+        ) from exc
 
 
 def _decode_as_hinted(data: bytes, hint: str, file: Path) -> str:
