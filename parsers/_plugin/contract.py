@@ -98,7 +98,8 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
         if len(_CHECKED_LAYOUTS) >= 256:
             _CHECKED_LAYOUTS.clear()
         _CHECKED_LAYOUTS[layout] = tuple(dtypes)  # the dtypes kept alive, so their ids stay theirs
-    _check_column_units(parsed, contract.fixed_units, file)
+    if parsed.column_units:
+        _check_column_units(parsed, contract.fixed_units, file)
     for key, value in parsed.metadata.items():
         if key not in _SNAKE_KEYS and not _snake_key(key):
             raise ParseError(

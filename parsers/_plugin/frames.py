@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,17 @@ from parsers._plugin.frame_blocks import frame_of_arrow_columns, frame_of_chunke
 
 
 def _contract_dtypes(technique: str) -> dict[str, pd.ArrowDtype]:
-    contract = CONTRACTS.get(technique)
-    if contract is None:
-        raise ValueError(f"unknown technique {technique!r}; known: {sorted(CONTRACTS)}")
-    return contract.dtypes
+    """The technique's contract columns and dtypes (one dict per technique: read, never changed)."""
+    dtypes = _CONTRACT_DTYPES.get(technique)
+    if dtypes is None:
+        contract = CONTRACTS.get(technique)
+        if contract is None:
+            raise ValueError(f"unknown technique {technique!r}; known: {sorted(CONTRACTS)}")
+        dtypes = _CONTRACT_DTYPES[technique] = contract.dtypes  # the contracts are fixed at import
+    return dtypes
+
+
+_CONTRACT_DTYPES: dict[str, dict[str, pd.ArrowDtype]] = {}
 
 
 def empty_results(technique: str = LIQUID_CHROMATOGRAPHY) -> pd.DataFrame:
@@ -66,14 +74,10 @@ class ResultColumns:
     """Accumulates result rows into typed columns: the technique's contract columns first, then ``extra``."""
 
     def __init__(self, extra: Mapping[str, pd.ArrowDtype], *, technique: str = LIQUID_CHROMATOGRAPHY) -> None:
-        contract = _contract_dtypes(technique)
-        clash = set(extra) & set(contract)
-        if clash:
-            raise ValueError(f"extra columns {sorted(clash)} repeat normalized ones")
-        self._dtypes: dict[str, pd.ArrowDtype] = {**contract, **extra}
-        self._columns: dict[str, list[Any]] = {name: [] for name in self._dtypes}
+        self._layout = _columns_layout(technique, extra)
+        self._dtypes: Mapping[str, pd.ArrowDtype] = self._layout.dtype_of
+        self._columns: dict[str, list[Any]] = {name: [] for name in self._layout.names}
         self._rows = 0
-        self._layout = _layout(self._dtypes)
 
     def append(self, values: Mapping[str, Any]) -> None:
         """Add one row; columns not in ``values`` get a null. Unknown names are a programming error."""
@@ -170,11 +174,35 @@ def _nulls(rows: int, dtype: pd.ArrowDtype) -> pa.ChunkedArray:
 
 @dataclass(frozen=True)
 class _Layout:
-    """A format's columns: their names and dtype objects in order, and each dtype with its positions."""
+    """A format's columns: their names and dtype objects in order, each dtype with its positions, and
+    each name's dtype (read only: shared by every ResultColumns of the layout)."""
 
     names: tuple[str, ...]
     dtypes: tuple[pd.ArrowDtype, ...]
     groups: tuple[tuple[pd.ArrowDtype, tuple[int, ...]], ...]
+    dtype_of: Mapping[str, pd.ArrowDtype]
+
+
+#: (technique, extra column names, ids of their dtypes) -> the layout of the contract's columns and
+#: those (the extra dtypes kept alive by the layout, so their ids stay theirs); emptied when full.
+_COLUMNS_LAYOUTS: dict[tuple[str, tuple[str, ...], tuple[int, ...]], _Layout] = {}
+
+
+def _columns_layout(technique: str, extra: Mapping[str, pd.ArrowDtype]) -> _Layout:
+    """The layout of a technique's contract columns followed by ``extra`` (ValueError when they clash)."""
+    key = (technique, tuple(extra), tuple(map(id, extra.values())))
+    found = _COLUMNS_LAYOUTS.get(key)
+    if found is not None:
+        return found
+    contract = _contract_dtypes(technique)
+    clash = set(extra) & set(contract)
+    if clash:
+        raise ValueError(f"extra columns {sorted(clash)} repeat normalized ones")
+    layout = _layout({**contract, **extra})
+    if len(_COLUMNS_LAYOUTS) >= 256:
+        _COLUMNS_LAYOUTS.clear()
+    _COLUMNS_LAYOUTS[key] = layout
+    return layout
 
 
 #: Layouts seen, by their column names and the ids of their dtype objects (a format's frames repeat one).
@@ -193,7 +221,12 @@ def _layout(dtypes: Mapping[str, pd.ArrowDtype]) -> _Layout:
     grouped: dict[pd.ArrowDtype, list[int]] = {}
     for position, dtype in enumerate(types):
         grouped.setdefault(dtype, []).append(position)
-    layout = _Layout(names, types, tuple((dtype, tuple(positions)) for dtype, positions in grouped.items()))
+    layout = _Layout(
+        names,
+        types,
+        tuple((dtype, tuple(positions)) for dtype, positions in grouped.items()),
+        MappingProxyType(dict(dtypes)),
+    )
     if len(_LAYOUTS) >= 256:
         _LAYOUTS.clear()
     _LAYOUTS[key] = layout

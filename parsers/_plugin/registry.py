@@ -59,6 +59,8 @@ SNIFF_BYTES = 64 * 1024
 #: (:mod:`parsers._common.handed_bytes`) rather than read again.
 _HAND_OVER_WHOLE_FILES = True
 
+_DEFAULT_HINTS = ParseHints()
+
 #: The site's hints for one parser's files in one folder (``SchemaMap.parse_hints`` is one).
 HintsProvider = Callable[[str, Path | None], ParseHints]
 
@@ -261,7 +263,12 @@ class ParserRegistry:
         in a ParseError naming the parser and the file, so one bad plugin cannot stop the service.
         """
         entry, data = (self.get(parser_name), None) if parser_name else self._choose(path)
-        chosen = hints or self.hints_for(entry.name, folder or path.parent)
+        if hints is not None:
+            chosen = hints
+        elif self._hints is not None:
+            chosen = self._hints(entry.name, folder or path.parent)
+        else:
+            chosen = _DEFAULT_HINTS  # what hints_for gives without a provider (frozen: one serves all)
         # A small file's bytes, read to choose its parser, are what the parser reads (this call only).
         handed = hand_over(path, data) if data is not None and _HAND_OVER_WHOLE_FILES else None
         try:
