@@ -21,7 +21,10 @@ CSV and on the smallest connector JSON of the shared exports (when present), the
 over many calls after a warm-up, timed in alternating blocks with the floor (so both see the same
 load), and split into choosing the parser, parsing, and the registry's checks. The figure each is held
 to (under 1 ms): the CSV's registry parse minus its floor (medians), the JSON's whole registry parse.
-The machine's load average is recorded before and after. ``--small-only`` runs this part alone:
+The machine's load average is recorded before and after, and a fixed pure-Python loop of about 0.5 ms
+(:func:`reference_workload`) is timed in the same alternating blocks: this machine's speed moves by up to
+1.7x between stretches, and the reference's median and fastest show which a run fell in.
+``--small-only`` runs this part alone:
 
     .venv/bin/python -m bench.parse --small-only --calls 1000
 
@@ -212,24 +215,41 @@ def _timed_on_fresh(make: Callable[[], Any], call: Callable[[Any], object], call
     return _summary(seconds)
 
 
+#: Iterations of the reference workload: a fixed pure-Python loop of about 0.5 ms on this machine at full
+#: speed. Fixed, not calibrated, so that its time in two runs says how fast the machine ran in each.
+REFERENCE_ITERATIONS = 15_000
+
+
+def reference_workload() -> int:
+    """A fixed pure-Python loop: what the interpreter alone costs, to tell a slow phase of the machine
+    (its speed moves by up to 1.7x from one stretch to the next) from a change in the parse."""
+    total = 0
+    for number in range(REFERENCE_ITERATIONS):
+        total += number
+    return total
+
+
 def _timed_against_floor(
     call: Callable[[], object], floor: Callable[[], object], calls: int, *, block: int = 25
-) -> tuple[dict[str, float], dict[str, float]]:
-    """``call`` and ``floor`` timed in alternating blocks of ``block`` calls, so a change in the machine's
-    load falls on both, while neither runs straight after the other (the floor's reader threads would
-    otherwise still be winding down when ours starts)."""
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """``call``, ``floor`` and :func:`reference_workload` timed in alternating blocks of ``block`` calls,
+    so a change in the machine's load or speed falls on all three, while ours never runs straight after
+    the floor (the floor's reader threads would otherwise still be winding down when ours starts)."""
     for _ in range(20):
         call()
         floor()
+        reference_workload()
     ours: list[float] = []
     floors: list[float] = []
+    references: list[float] = []
     while len(ours) < calls:
-        for timed, seconds in ((floor, floors), (call, ours)):
-            for _ in range(min(block, calls - len(ours))):
+        count = min(block, calls - len(ours))
+        for timed, seconds in ((floor, floors), (reference_workload, references), (call, ours)):
+            for _ in range(count):
                 start = time.perf_counter()
                 timed()
                 seconds.append(time.perf_counter() - start)
-    return _summary(ours), _summary(floors)
+    return _summary(ours), _summary(floors), _summary(references)
 
 
 #: What each small file's figure is held to (ms): the LC CSV's registry parse over its floor, the connector
@@ -284,7 +304,9 @@ def _small_file(registry: ParserRegistry, path: Path, calls: int) -> dict[str, A
             return checked
         return screen_formula_text(checked, policy=hints.formula_text, file=path)
 
-    registry_parse, floor_figures = _timed_against_floor(lambda: registry.parse(path), floor, calls)
+    registry_parse, floor_figures, reference = _timed_against_floor(
+        lambda: registry.parse(path), floor, calls
+    )
     overhead = round(registry_parse["median_ms"] - floor_figures["median_ms"], 3)
     value = overhead if figure == "overhead_ms" else registry_parse["median_ms"]
     return {
@@ -300,6 +322,11 @@ def _small_file(registry: ParserRegistry, path: Path, calls: int) -> dict[str, A
         "floor_name": floor_name,
         "floor": floor_figures,
         "overhead_ms": overhead,
+        # The machine's phase: the reference loop's time in the same blocks (about 0.5 ms at full speed,
+        # up to 1.7x that in a slow stretch), and the registry parse in units of it (medians).
+        "reference_name": f"for number in range({REFERENCE_ITERATIONS}): total += number",
+        "reference": reference,
+        "registry_over_reference": round(registry_parse["median_ms"] / reference["median_ms"], 3),
         "held": held,
         "target_ms": TARGET_MS,
         "target_met": value < TARGET_MS,

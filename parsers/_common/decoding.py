@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ingest.errors import ParseError
 from parsers._common.code_pages import OTHER_CODE_PAGES, guess_code_page
+from parsers._common.handed_bytes import file_bytes
 
 # Tried in order after BOM detection; cp1252 before cp1250 would mis-read Central European letters
 # only in text fields, never in numbers, so the order matters only for names.
@@ -49,6 +50,8 @@ def detect_encoding(data: bytes) -> str | None:
         return "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if data.find(b"\x00", 0, 400) < 0:
+        return None  # each pattern below needs zero bytes in the first 400 (most of one kind of them)
     head = data[: len(data[:400]) - len(data[:400]) % 4]
     if len(head) >= 8:
         # Mostly-ASCII text without a BOM: the zero bytes of each code unit sit in fixed places.
@@ -211,7 +214,7 @@ def read_text(
     """Read and decode a text export (``encodings`` and ``hint`` as for ``decode_bytes``); an unreadable
     file is a ParseError naming it."""
     try:
-        data = path.read_bytes()
+        data = file_bytes(path)  # the registry's read of a small file, when it handed that over
     except OSError as exc:
         raise ParseError(f"File '{path}' could not be read: {exc.strerror}.", file=path) from exc
     return decode_bytes(data, file=path, encodings=encodings, hint=hint)

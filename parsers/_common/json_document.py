@@ -42,6 +42,17 @@ def _constant(name: str) -> float:
     raise ValueError(name)
 
 
+#: One decoder for every document: ``json.loads`` given hooks makes a new one (and its scanner) per call.
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_object, parse_constant=_constant)
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text, object_pairs_hook=_unique_object, parse_constant=_constant)``."""
+    if text.startswith("\ufeff"):  # what json.loads refuses before decoding
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
+
+
 #: Encodings tried, after a BOM, for JSON written without one.
 JSON_ENCODINGS: tuple[str, ...] = ("utf-8", "cp1252", "latin-1")
 
@@ -56,7 +67,7 @@ def load_json_object(path: Path, *, source: str) -> tuple[dict[str, Any], str]:
     decoded = read_text(path, encodings=JSON_ENCODINGS)
     text = decoded.text
     try:
-        document = json.loads(text, object_pairs_hook=_unique_object, parse_constant=_constant)
+        document = _loads(text)
     except _DuplicateKeyError as exc:
         raise ParseError(
             f"Key {exc.key!r} appears twice in one object in '{path}'. "
@@ -154,4 +165,5 @@ _ASM_MANIFEST = re.compile(r'"\$asm\.manifest"\s*:')
 def names_asm_manifest(text: str) -> bool:
     """Whether ``text`` (a JSON file's head) holds an ``$asm.manifest`` key: an Allotrope Simple Model
     document, which may use the same words as a vendor's own JSON but is read by the ASM parser."""
-    return _ASM_MANIFEST.search(text) is not None
+    # The pattern's quoted key is plain text: its absence (one substring test) spares the pattern's search.
+    return '"$asm.manifest"' in text and _ASM_MANIFEST.search(text) is not None

@@ -29,6 +29,9 @@ def normalize_key(key: str) -> str:
     return _NOT_ALNUM.sub("", key.lower())
 
 
+#: What ``dict.get`` gives for a key that is absent (a JSON value can be null, so None cannot say it).
+_ABSENT: Any = object()
+
 #: Key sets seen -> their index (normalized key -> key, and the normalized keys given twice): an export
 #: repeats the same objects (every peak, every signal), and each index is only read.
 _KEY_INDEXES: dict[tuple[str, ...], tuple[dict[str, str], frozenset[str]]] = {}
@@ -67,7 +70,8 @@ class Fields:
         self.file = file
         self.where = where
         self._obj = obj
-        self._by_key, self._ambiguous = _key_index(tuple(obj))
+        # Made when a name is not spelt as in the export: most objects are read by their own spellings.
+        self._index: tuple[dict[str, str], frozenset[str]] | None = None
 
     def _key(self, name: str) -> str | None:
         if name in self._obj:
@@ -76,8 +80,12 @@ class Fields:
 
     def _key_by_norm(self, name: str) -> str | None:
         """The key spelt otherwise than ``name`` with its normalized form (ParseError when two are)."""
+        index = self._index
+        if index is None:
+            index = self._index = _key_index(tuple(self._obj))
+        by_key, ambiguous = index
         norm = normalize_key(name)
-        if norm in self._ambiguous:
+        if norm in ambiguous:
             spellings = sorted(k for k in self._obj if normalize_key(k) == norm)
             raise ParseError(
                 f"Field '{name}' at {self.where} in '{self.file}' is given more than once, as {spellings}. "
@@ -86,7 +94,7 @@ class Fields:
                 column=name,
                 json_path=self.where,
             )
-        return self._by_key.get(norm)
+        return by_key.get(norm)
 
     def has(self, *names: str) -> bool:
         """Whether any of ``names`` is present (even with a null value)."""
@@ -94,21 +102,26 @@ class Fields:
 
     def raw(self, *names: str) -> tuple[str, Any]:
         """The first of ``names`` present with a non-null value, as (key, value); else (names[0], None)."""
+        return self._found(names)
+
+    def _found(self, names: tuple[str, ...]) -> tuple[str, Any]:
         obj = self._obj
         for name in names:
-            if name in obj:  # spelt as asked: the common case, looked up once
-                value = obj[name]
-                if value is not None:
-                    return name, value
-                continue
-            key = self._key_by_norm(name)
-            if key is not None and obj[key] is not None:
-                return key, obj[key]
+            value = obj.get(name, _ABSENT)  # spelt as asked: the common case, looked up once
+            if value is _ABSENT:
+                key = self._key_by_norm(name)
+                if key is None:
+                    continue
+                name, value = key, obj[key]
+            if value is not None:
+                return name, value
         return names[0], None
 
     def text(self, *names: str) -> str | None:
         """A text field; numbers are written as text, blank text is None."""
-        key, value = self.raw(*names)
+        key, value = self._found(names)
+        if type(value) is str:  # the common case first; what the general branch below does for text
+            return value.strip() or None
         if value is None:
             return None
         if isinstance(value, bool):
@@ -135,7 +148,9 @@ class Fields:
 
     def number(self, *names: str) -> float | None:
         """A numeric field; numeric text (decimal point or comma) is accepted, missing markers are None."""
-        key, value = self.raw(*names)
+        key, value = self._found(names)
+        if type(value) is float:  # the common case first: float() of a float is itself
+            return None if value != value else value  # only NaN differs from itself
         if value is None:
             return None
         if isinstance(value, bool):
@@ -165,7 +180,7 @@ class Fields:
 
     def child(self, name: str) -> Fields | None:
         """A nested object, or None when absent or null."""
-        key, value = self.raw(name)
+        key, value = self._found((name,))
         if value is None:
             return None
         if not isinstance(value, Mapping):
@@ -174,7 +189,7 @@ class Fields:
 
     def children(self, name: str) -> list[Fields]:
         """A list of objects; absent or null is an empty list."""
-        key, value = self.raw(name)
+        key, value = self._found((name,))
         if value is None:
             return []
         if not isinstance(value, list):
@@ -194,7 +209,7 @@ class Fields:
 
     def array(self, name: str) -> list[Any] | None:
         """A raw JSON array, or None when absent or null."""
-        key, value = self.raw(name)
+        key, value = self._found((name,))
         if value is None:
             return None
         if not isinstance(value, list):

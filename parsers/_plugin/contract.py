@@ -39,7 +39,7 @@ import pandas as pd
 from ingest.contract import CONTRACTS, LIQUID_CHROMATOGRAPHY, ResultContract
 from ingest.errors import ParseError
 from ingest.models import ParsedFile
-from parsers._plugin.frame_blocks import column_dtypes, column_names
+from parsers._plugin.frame_blocks import built_layout, column_dtypes, column_names
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALAR_TYPES = (str, int, float, bool, dt.date, dt.datetime, type(None))
@@ -80,7 +80,8 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             f"for '{file}'. Expected a pandas DataFrame.",
             file=file,
         )
-    columns = column_names(frame)
+    built = built_layout(frame)  # a frame our builders made and nothing changed since: its names and dtypes
+    columns = list(built[0]) if built is not None else column_names(frame)
     contract = CONTRACTS.get(parsed.technique)
     if contract is None:
         _check_unique(parsed, columns, file)
@@ -89,7 +90,7 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             f"Expected one of {sorted(CONTRACTS)}.",
             file=file,
         )
-    dtypes = column_dtypes(frame)
+    dtypes = list(built[1]) if built is not None else column_dtypes(frame)
     # A format's frames repeat one layout (names and dtype objects): checked once, then recognised.
     layout = (contract.technique, tuple(columns), tuple(map(id, dtypes)))
     if layout not in _CHECKED_LAYOUTS:
@@ -97,9 +98,10 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
         if len(_CHECKED_LAYOUTS) >= 256:
             _CHECKED_LAYOUTS.clear()
         _CHECKED_LAYOUTS[layout] = tuple(dtypes)  # the dtypes kept alive, so their ids stay theirs
-    _check_column_units(parsed, contract.fixed_units, file)
+    if parsed.column_units:
+        _check_column_units(parsed, contract.fixed_units, file)
     for key, value in parsed.metadata.items():
-        if not _SNAKE.match(key):
+        if key not in _SNAKE_KEYS and not _snake_key(key):
             raise ParseError(
                 f"Parser '{parsed.provenance.parser}' returned metadata key {key!r} for '{file}'. "
                 "Expected a snake_case name.",
@@ -124,6 +126,20 @@ def validate_parsed(parsed: ParsedFile, *, file: Path) -> ParsedFile:
             _TRACE_INDEXES.clear()
         _TRACE_INDEXES[id(trace.data.columns)] = trace.data.columns  # kept alive: its id stays its own
     return parsed
+
+
+#: Metadata keys found snake_case (a format's files repeat the same keys); emptied when full.
+_SNAKE_KEYS: set[str] = set()
+
+
+def _snake_key(key: str) -> bool:
+    """Whether ``key`` is a snake_case name (remembered when it is)."""
+    if not _SNAKE.match(key):
+        return False
+    if len(_SNAKE_KEYS) >= 4096:
+        _SNAKE_KEYS.clear()
+    _SNAKE_KEYS.add(key)
+    return True
 
 
 #: Trace column indexes found right, by id (parsers share one Index between their traces).

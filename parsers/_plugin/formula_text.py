@@ -83,6 +83,18 @@ def looks_like_formula(text: str) -> bool:
     return bool(_FORMULA.match(text))
 
 
+def _may_look_like_formula(text: str) -> bool:
+    """False when ``text`` cannot look like a formula: its first character is neither space (what the
+    pattern's ``\\s`` takes, as ``str.isspace``) nor one a formula starts with. A test a few times cheaper
+    than the pattern, which most text (names, numbers, times) need not meet."""
+    first = text[:1]
+    return first in _FORMULA_FIRST or first.isspace()
+
+
+#: What a formula starts with after any space (an empty text is in it too, and goes to the pattern).
+_FORMULA_FIRST = "=+-@"
+
+
 def neutralised(text: str) -> str:
     """``text`` as a spreadsheet shows it as text: with a leading apostrophe."""
     return "'" + text
@@ -169,7 +181,9 @@ def screen_text_lists(
             if not present or _FORMULA_START_TEXT.search("".join(present)) is None:
                 continue
         rows = [
-            (row, text) for row, text in enumerate(values) if text is not None and looks_like_formula(text)
+            (row, text)
+            for row, text in enumerate(values)
+            if text is not None and _may_look_like_formula(text) and looks_like_formula(text)
         ]
         if rows:
             found.append((column, rows))
@@ -220,7 +234,7 @@ def _handled(
         replaced[column] = texts
     screened: dict[str, Scalar] = dict(metadata)
     for key, value in metadata.items():
-        if isinstance(value, str) and looks_like_formula(value):
+        if isinstance(value, str) and _may_look_like_formula(value) and looks_like_formula(value):
             findings.append(_Finding(f"metadata '{key}'", value))
             screened[key] = neutralised(value)
     if not findings:

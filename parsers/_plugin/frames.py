@@ -9,7 +9,9 @@ given file fills (so mappings onto Benchling schemas stay stable).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -18,14 +20,21 @@ import pyarrow as pa
 from ingest.contract import CONTRACTS, FLOAT, LIQUID_CHROMATOGRAPHY, STRING
 from ingest.models import FormulaTextPolicy, Scalar
 from parsers._plugin.formula_text import screen_text_lists
-from parsers._plugin.frame_blocks import extension_array, frame_of_arrow_columns, frame_of_extension_arrays
+from parsers._plugin.frame_blocks import frame_of_arrow_columns, frame_of_chunked_arrays
 
 
 def _contract_dtypes(technique: str) -> dict[str, pd.ArrowDtype]:
-    contract = CONTRACTS.get(technique)
-    if contract is None:
-        raise ValueError(f"unknown technique {technique!r}; known: {sorted(CONTRACTS)}")
-    return contract.dtypes
+    """The technique's contract columns and dtypes (one dict per technique: read, never changed)."""
+    dtypes = _CONTRACT_DTYPES.get(technique)
+    if dtypes is None:
+        contract = CONTRACTS.get(technique)
+        if contract is None:
+            raise ValueError(f"unknown technique {technique!r}; known: {sorted(CONTRACTS)}")
+        dtypes = _CONTRACT_DTYPES[technique] = contract.dtypes  # the contracts are fixed at import
+    return dtypes
+
+
+_CONTRACT_DTYPES: dict[str, dict[str, pd.ArrowDtype]] = {}
 
 
 def empty_results(technique: str = LIQUID_CHROMATOGRAPHY) -> pd.DataFrame:
@@ -65,12 +74,9 @@ class ResultColumns:
     """Accumulates result rows into typed columns: the technique's contract columns first, then ``extra``."""
 
     def __init__(self, extra: Mapping[str, pd.ArrowDtype], *, technique: str = LIQUID_CHROMATOGRAPHY) -> None:
-        contract = _contract_dtypes(technique)
-        clash = set(extra) & set(contract)
-        if clash:
-            raise ValueError(f"extra columns {sorted(clash)} repeat normalized ones")
-        self._dtypes: dict[str, pd.ArrowDtype] = {**contract, **extra}
-        self._columns: dict[str, list[Any]] = {name: [] for name in self._dtypes}
+        self._layout = _columns_layout(technique, extra)
+        self._dtypes: Mapping[str, pd.ArrowDtype] = self._layout.dtype_of
+        self._columns: dict[str, list[Any]] = {name: [] for name in self._layout.names}
         self._rows = 0
 
     def append(self, values: Mapping[str, Any]) -> None:
@@ -92,10 +98,10 @@ class ResultColumns:
         would screen the frame (:func:`parsers._plugin.formula_text.screen_formula_text`), before any array
         is made: neutralised values replace the columns' own; the metadata and the warning are returned.
         ParseError under ``refuse``. For parsers that declare ``screens_formula_text``."""
-        names = tuple(self._dtypes)
+        names = self._layout.names
         texts = {
             names[position]: self._columns[names[position]]
-            for dtype, positions in _positions_by_dtype(names, tuple(self._dtypes.values()))
+            for dtype, positions in self._layout.groups
             if dtype == STRING
             for position in positions
         }
@@ -107,7 +113,7 @@ class ResultColumns:
         """The accumulated rows as a DataFrame with pyarrow-backed dtypes."""
         if self._rows <= _FEW_ROWS:
             try:
-                return _few_rows_frame(self._columns, self._dtypes, self._rows)
+                return _few_rows_frame(list(self._columns.values()), self._layout, self._rows)
             except (pa.ArrowException, OverflowError, TypeError, ValueError):
                 pass  # the per-column conversion below raises it, for the column at fault
         # Arrays wrapped as they are: several times faster than a Series per column, and than a pyarrow
@@ -123,28 +129,31 @@ class ResultColumns:
 _FEW_ROWS = 16
 
 
-def _few_rows_frame(
-    columns: dict[str, list[Any]], dtypes: dict[str, pd.ArrowDtype], rows: int
-) -> pd.DataFrame:
-    """What :meth:`ResultColumns.frame` builds, with one conversion per dtype (see :data:`_FEW_ROWS`)."""
-    names = tuple(dtypes)
-    arrays: list[Any] = [None] * len(names)
-    for dtype, positions in _positions_by_dtype(names, tuple(dtypes.values())):
-        lists = [columns[names[position]] for position in positions]
-        filled = [values.count(None) != rows for values in lists]
+def _few_rows_frame(lists: list[list[Any]], layout: _Layout, rows: int) -> pd.DataFrame:
+    """What :meth:`ResultColumns.frame` builds, with one conversion per dtype (see :data:`_FEW_ROWS`);
+    ``lists`` holds the columns' values in the layout's order."""
+    chunks: list[Any] = [None] * len(lists)
+    for dtype, positions in layout.groups:
         # A column nothing filled is common in small files (a format's optional fields): it shares one
         # column of nulls; the others are slices of one conversion of all their values.
-        nulls = None if all(filled) else _nulls(rows, dtype)
-        values = [value for column, kept in zip(lists, filled, strict=True) if kept for value in column]
-        converted = pa.chunked_array([pa.array(values, dtype.pyarrow_dtype)]) if values else None
-        start = 0
-        for position, kept in zip(positions, filled, strict=True):
-            if kept and converted is not None:
-                arrays[position] = extension_array(converted.slice(start, rows), dtype)
+        if rows == 1:
+            kept = [position for position in positions if lists[position][0] is not None]
+            values = [lists[position][0] for position in kept]
+        else:
+            kept = [position for position in positions if lists[position].count(None) != rows]
+            values = [value for position in kept for value in lists[position]]
+        if values:
+            converted = pa.chunked_array([pa.array(values, dtype.pyarrow_dtype)])
+            start = 0
+            for position in kept:
+                chunks[position] = converted.slice(start, rows)
                 start += rows
-            else:
-                arrays[position] = extension_array(nulls, dtype)
-    return frame_of_extension_arrays(arrays, names)
+        if len(kept) != len(positions):
+            nulls = _nulls(rows, dtype)
+            for position in positions:
+                if chunks[position] is None:
+                    chunks[position] = nulls
+    return frame_of_chunked_arrays(chunks, layout.dtypes, layout.names)
 
 
 #: (rows, id of a dtype) -> the dtype and a column of that many nulls: pyarrow arrays are immutable, so
@@ -163,26 +172,61 @@ def _nulls(rows: int, dtype: pd.ArrowDtype) -> pa.ChunkedArray:
     return nulls
 
 
-#: Layouts seen (column names and the ids of their dtype objects) -> each dtype with its columns' positions.
+@dataclass(frozen=True)
+class _Layout:
+    """A format's columns: their names and dtype objects in order, each dtype with its positions, and
+    each name's dtype (read only: shared by every ResultColumns of the layout)."""
+
+    names: tuple[str, ...]
+    dtypes: tuple[pd.ArrowDtype, ...]
+    groups: tuple[tuple[pd.ArrowDtype, tuple[int, ...]], ...]
+    dtype_of: Mapping[str, pd.ArrowDtype]
+
+
+#: (technique, extra column names, ids of their dtypes) -> the layout of the contract's columns and
+#: those (the extra dtypes kept alive by the layout, so their ids stay theirs); emptied when full.
+_COLUMNS_LAYOUTS: dict[tuple[str, tuple[str, ...], tuple[int, ...]], _Layout] = {}
+
+
+def _columns_layout(technique: str, extra: Mapping[str, pd.ArrowDtype]) -> _Layout:
+    """The layout of a technique's contract columns followed by ``extra`` (ValueError when they clash)."""
+    key = (technique, tuple(extra), tuple(map(id, extra.values())))
+    found = _COLUMNS_LAYOUTS.get(key)
+    if found is not None:
+        return found
+    contract = _contract_dtypes(technique)
+    clash = set(extra) & set(contract)
+    if clash:
+        raise ValueError(f"extra columns {sorted(clash)} repeat normalized ones")
+    layout = _layout({**contract, **extra})
+    if len(_COLUMNS_LAYOUTS) >= 256:
+        _COLUMNS_LAYOUTS.clear()
+    _COLUMNS_LAYOUTS[key] = layout
+    return layout
+
+
+#: Layouts seen, by their column names and the ids of their dtype objects (a format's frames repeat one).
 #: Keyed by id because hashing forty ArrowDtypes costs more than the grouping saves; the value holds the
 #: dtypes themselves, so no id is reused while its layout is kept.
-_LAYOUTS: dict[
-    tuple[tuple[str, ...], tuple[int, ...]], tuple[tuple[pd.ArrowDtype, tuple[int, ...]], ...]
-] = {}
+_LAYOUTS: dict[tuple[tuple[str, ...], tuple[int, ...]], _Layout] = {}
 
 
-def _positions_by_dtype(
-    names: tuple[str, ...], dtypes: tuple[pd.ArrowDtype, ...]
-) -> tuple[tuple[pd.ArrowDtype, tuple[int, ...]], ...]:
-    """Each dtype with the positions of its columns (a layout is the same for every file of a format)."""
-    key = (names, tuple(map(id, dtypes)))
+def _layout(dtypes: Mapping[str, pd.ArrowDtype]) -> _Layout:
+    """The layout of columns named and typed as ``dtypes`` (the same for every file of a format)."""
+    names, types = tuple(dtypes), tuple(dtypes.values())
+    key = (names, tuple(map(id, types)))
     found = _LAYOUTS.get(key)
     if found is not None:
         return found
     grouped: dict[pd.ArrowDtype, list[int]] = {}
-    for position, dtype in enumerate(dtypes):
+    for position, dtype in enumerate(types):
         grouped.setdefault(dtype, []).append(position)
-    layout = tuple((dtype, tuple(positions)) for dtype, positions in grouped.items())
+    layout = _Layout(
+        names,
+        types,
+        tuple((dtype, tuple(positions)) for dtype, positions in grouped.items()),
+        MappingProxyType(dict(dtypes)),
+    )
     if len(_LAYOUTS) >= 256:
         _LAYOUTS.clear()
     _LAYOUTS[key] = layout

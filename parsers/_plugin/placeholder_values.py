@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.models import ParsedFile, Scalar
@@ -53,6 +54,18 @@ def screen_placeholders(parsed: ParsedFile, *, file: Path) -> ParsedFile:
     return dataclasses.replace(parsed, metadata=metadata, warnings=(*parsed.warnings, *warnings))
 
 
+@lru_cache(maxsize=1024)  # a format's files repeat the same keys
+def _kinds(key: str) -> tuple[bool, bool, bool, bool]:
+    """Whether ``key`` names a volume, a time, a count, and a value that may be signed (by its words)."""
+    words = set(key.lower().split("_"))
+    return (
+        bool(words & _VOLUME_WORDS),
+        bool(words & _TIME_WORDS),
+        bool(words & _COUNT_WORDS),
+        bool(words & _SIGNED_WORDS),
+    )
+
+
 def placeholder_reason(key: str, value: Scalar) -> str | None:
     """Why ``value`` of metadata ``key`` stands for "not set" (a phrase), else None."""
     if isinstance(value, str):
@@ -63,9 +76,8 @@ def placeholder_reason(key: str, value: Scalar) -> str | None:
         )
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    words = set(key.lower().split("_"))
-    volume, time, count = bool(words & _VOLUME_WORDS), bool(words & _TIME_WORDS), bool(words & _COUNT_WORDS)
-    if not (volume or time or count) or words & _SIGNED_WORDS or math.isnan(value):
+    volume, time, count, signed = _kinds(key)
+    if not (volume or time or count) or signed or math.isnan(value):
         return None
     if value != 0 and abs(value) < _TINY:
         return "a near-zero (denormal) number that vendor software writes for a value that is not set"

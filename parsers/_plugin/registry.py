@@ -44,6 +44,7 @@ from pathlib import Path
 
 from ingest.errors import ConfigError, NoParserError, ParseError
 from ingest.models import ParsedFile, ParseHints
+from parsers._common.handed_bytes import hand_over, take_back
 from parsers._plugin.contract import NearMiss, Parser, techniques_of, validate_parsed
 from parsers._plugin.dropin import load_dropin_folder
 from parsers._plugin.entry_points import Distributions, load_entry_points
@@ -53,6 +54,12 @@ from parsers._plugin.placeholder_values import screen_placeholders
 
 #: How much of a file ``sniff`` sees.
 SNIFF_BYTES = 64 * 1024
+
+#: Whether a file whose first :data:`SNIFF_BYTES` held all of it is handed to its parser as read
+#: (:mod:`parsers._common.handed_bytes`) rather than read again.
+_HAND_OVER_WHOLE_FILES = True
+
+_DEFAULT_HINTS = ParseHints()
 
 #: The site's hints for one parser's files in one folder (``SchemaMap.parse_hints`` is one).
 HintsProvider = Callable[[str, Path | None], ParseHints]
@@ -129,8 +136,7 @@ class ParserRegistry:
                 )
             by_name.setdefault(entry.name, entry)
         self._entries: tuple[ParserEntry, ...] = tuple(by_name.values())
-        # Each entry with its extensions lowered: one endswith() of a file's name rules most entries out.
-        self._extensions = tuple((e, tuple(x.lower() for x in e.extensions)) for e in self._entries)
+        self._by_suffix, self._any_suffix = _suffix_index(self._entries)
 
     def __iter__(self) -> Iterator[ParserEntry]:
         return iter(self._entries)
@@ -184,10 +190,23 @@ class ParserRegistry:
         return True
 
     def _choose_entry(self, path: Path) -> ParserEntry:
+        return self._choose(path)[0]
+
+    def _by_extension(self, path: Path) -> list[ParserEntry]:
+        """The entries whose extensions ``path``'s name (lowered) ends with, beyond the extension itself."""
         lowered = path.name.lower()
-        by_extension = [
-            e for e, exts in self._extensions if lowered.endswith(exts) and e.matches_extension(path)
+        dot = lowered.rfind(".")
+        # Only entries with an extension ending in the name's last suffix can match (see _suffix_index).
+        candidates = self._by_suffix.get(lowered[dot:], self._any_suffix) if dot >= 0 else self._any_suffix
+        return [
+            entry
+            for entry, extensions in candidates
+            if any(lowered.endswith(ext) and len(lowered) > len(ext) for ext in extensions)
         ]
+
+    def _choose(self, path: Path) -> tuple[ParserEntry, bytes | None]:
+        """The one entry that reads ``path``, and the file's bytes when the sniffs' read held all of them."""
+        by_extension = self._by_extension(path)
         if not by_extension:
             known = sorted({ext for e in self._entries for ext in e.extensions})
             raise NoParserError(
@@ -196,7 +215,7 @@ class ParserRegistry:
                 file=path,
             )
         folder = path.is_dir()
-        head = b"" if folder else _read_head(path)
+        head, whole = (b"", False) if folder else _read_head(path)
         problem = None if folder else _content_problem(head)
         if problem is not None:
             raise NoParserError(
@@ -213,7 +232,7 @@ class ParserRegistry:
             if verdict:
                 accepted.append(entry)
         if len(accepted) == 1:
-            return accepted[0]
+            return accepted[0], head if whole else None
         candidates = [e.name for e in by_extension]
         if not accepted:
             raise NoParserError(
@@ -243,8 +262,15 @@ class ParserRegistry:
         to formula-like text. Raises only ParseError: a plugin's own bug (any other exception) is wrapped
         in a ParseError naming the parser and the file, so one bad plugin cannot stop the service.
         """
-        entry = self.get(parser_name) if parser_name else self._choose_entry(path)
-        chosen = hints or self.hints_for(entry.name, folder or path.parent)
+        entry, data = (self.get(parser_name), None) if parser_name else self._choose(path)
+        if hints is not None:
+            chosen = hints
+        elif self._hints is not None:
+            chosen = self._hints(entry.name, folder or path.parent)
+        else:
+            chosen = _DEFAULT_HINTS  # what hints_for gives without a provider (frozen: one serves all)
+        # A small file's bytes, read to choose its parser, are what the parser reads (this call only).
+        handed = hand_over(path, data) if data is not None and _HAND_OVER_WHOLE_FILES else None
         try:
             parser = entry.create()
             if takes_hints(entry.parser_class):
@@ -261,6 +287,9 @@ class ParserRegistry:
                 file=path,
                 parser=entry.name,
             ) from exc
+        finally:
+            if handed is not None:
+                take_back(handed)
         if not isinstance(parsed, ParsedFile):
             raise ParseError(
                 f"Parser '{entry.name}' ({entry.origin}) returned {type(parsed).__name__} for '{path}'. "
@@ -336,13 +365,43 @@ def _closest(entries: Sequence[ParserEntry], head: bytes, path: Path, reasons: l
     return " ".join(parts)
 
 
-def _read_head(path: Path) -> bytes:
-    """The first :data:`SNIFF_BYTES` of a file (not a folder)."""
+def _read_head(path: Path) -> tuple[bytes, bool]:
+    """The first :data:`SNIFF_BYTES` of a file (not a folder), and whether they are all of it (the read
+    reached the file's end)."""
+    head = b""
     try:
-        with path.open("rb") as handle:
-            return handle.read(SNIFF_BYTES)
+        # Unbuffered: one read of the size asked for, with no buffer of its own to fill first.
+        with open(path, "rb", buffering=0) as handle:
+            while len(head) < SNIFF_BYTES:
+                part = handle.read(SNIFF_BYTES - len(head))
+                if not part:
+                    return head, True
+                head += part
     except OSError as exc:
         raise ParseError(f"File '{path}' could not be read: {exc.strerror}.", file=path) from exc
+    return head, False
+
+
+#: Entries, in the registry's order, each with its extensions.
+_Candidates = tuple[tuple[ParserEntry, tuple[str, ...]], ...]
+
+
+def _suffix_index(entries: Sequence[ParserEntry]) -> tuple[dict[str, _Candidates], _Candidates]:
+    """Entries (in order, each with its extensions) by the last suffix (from the last dot) of any of their
+    extensions, and the entries with an extension without a dot, which any name may match: a name ending
+    in an extension ends in that extension's last suffix, so its own last suffix finds every candidate."""
+    undotted = tuple((e, e.extensions) for e in entries if any("." not in ext for ext in e.extensions))
+    suffixes = {ext[ext.rfind(".") :] for e in entries for ext in e.extensions if "." in ext}
+    by_suffix = {
+        suffix: tuple(
+            (e, e.extensions)
+            for e in entries
+            if any(ext[ext.rfind(".") :] == suffix for ext in e.extensions if "." in ext)
+            or any("." not in ext for ext in e.extensions)
+        )
+        for suffix in suffixes
+    }
+    return by_suffix, undotted
 
 
 def discover_parsers(

@@ -8,6 +8,7 @@ widths are in minutes and areas in signal-unit x minutes, as Chromeleon reports 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -176,6 +177,7 @@ def _trace(signal: Fields, record: dict[str, Scalar], signal_name: str, unit: st
     )
 
 
+@lru_cache(maxsize=1024)  # an export's device fields repeat from file to file
 def _snake(key: str) -> str:
     snake = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")
     return snake if snake and snake[0].isalpha() else f"field_{normalize_key(key)}"

@@ -11,28 +11,37 @@ holds exactly are numbers (the nearest double), not a parser crash."""
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import parsers._common.decoding as decoding
 import parsers._common.json_document as json_document
 import parsers._common.json_traces as json_traces
 import parsers._plugin.contract as contract_module
+import parsers._plugin.formula_text as formula_text
 import parsers._plugin.frame_blocks as frame_blocks
 import parsers._plugin.frames as frames_module
+import parsers._plugin.placeholder_values as placeholder_values
+import parsers._plugin.registry as registry_module
 from ingest.contract import FLOAT, INT, STRING
 from ingest.errors import ParseError
-from ingest.models import FormulaTextPolicy, ParseHints
-from parsers import ResultColumns, discover_parsers
+from ingest.models import FormulaTextPolicy, ParsedFile, ParseHints, Provenance
+from parsers import ResultColumns, discover_parsers, empty_results, read_text
+from parsers._common.handed_bytes import file_bytes
 from parsers._common.json_fields import Fields
+from parsers._common.numbers import parse_number
+from parsers._plugin.registry import SNIFF_BYTES, ParserEntry, ParserRegistry
 from parsers.benchling_connector_chromeleon_json.parser import ChromeleonConnectorJsonParser
 from parsers.benchling_connector_empower_json.parser import EmpowerConnectorJsonParser
 from tests.conftest import exports_root
@@ -140,6 +149,13 @@ class _Forgetful(dict[Any, Any]):
         pass
 
 
+class _ForgetfulSet(set[Any]):
+    """A set of things found right that keeps none of them: every key is matched again."""
+
+    def add(self, element: Any) -> None:
+        pass
+
+
 def _ordinary_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every shortcut off: per-column conversion, pandas' constructors, pyarrow for every trace, the
     registry screening the output, the full contract check each time, the sniffs' own searches."""
@@ -156,6 +172,15 @@ def _ordinary_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(json_document, "_ascii_lowered", lambda text: None)
     monkeypatch.setattr(ChromeleonConnectorJsonParser, "screens_formula_text", False)
     monkeypatch.setattr(EmpowerConnectorJsonParser, "screens_formula_text", False)
+    # This round's: the file read again by its parser, frames made from their columns' arrays in two
+    # steps, the contract check reading names and dtypes from every frame, every metadata key matched,
+    # every text matched by the formula pattern, placeholder words found for each key again.
+    monkeypatch.setattr(registry_module, "_HAND_OVER_WHOLE_FILES", False)
+    monkeypatch.setattr(frame_blocks, "_DIRECT_COLUMNS", None)
+    monkeypatch.setattr(frame_blocks, "_BUILT", _Forgetful())
+    monkeypatch.setattr(contract_module, "_SNAKE_KEYS", _ForgetfulSet())
+    monkeypatch.setattr(formula_text, "_may_look_like_formula", lambda text: True)
+    monkeypatch.setattr(placeholder_values, "_kinds", placeholder_values._kinds.__wrapped__)
 
 
 def _outcome(path: Path, policy: FormulaTextPolicy) -> Any:
@@ -359,3 +384,286 @@ def test_result_columns_of_a_few_rows_equal_the_frame_built_column_by_column(
         assert quick.dtypes.tolist() == general.dtypes.tolist()
     else:
         assert quick == general
+
+
+class _Rewriter:
+    """A parser that rewrites its file on disk before reading it: what it reads shows which bytes it got."""
+
+    name: ClassVar[str] = "rewriter_rec"
+    version: ClassVar[str] = "1.0"
+    extensions: ClassVar[tuple[str, ...]] = (".rec",)
+    fail: ClassVar[bool] = False
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return head.startswith(b"REC")
+
+    def parse(self, path: Path) -> ParsedFile:
+        path.write_bytes(b"REC rewritten")
+        if self.fail:
+            raise ParseError(f"'{path}' is refused on purpose.", file=path)
+        text = read_text(path).text
+        return ParsedFile(
+            metadata={"text": text},
+            results=empty_results(),
+            provenance=Provenance(self.name, self.version, path),
+        )
+
+
+def _rewriter_registry() -> ParserRegistry:
+    return ParserRegistry([ParserEntry(_Rewriter, "this test")])
+
+
+@pytest.mark.parametrize("hand_over", [True, False])
+def test_a_small_file_is_parsed_from_the_bytes_its_parser_was_chosen_by_and_only_in_that_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hand_over: bool
+) -> None:
+    monkeypatch.setattr(registry_module, "_HAND_OVER_WHOLE_FILES", hand_over)
+    path = tmp_path / "small.rec"
+    path.write_bytes(b"REC original")
+    parsed = _rewriter_registry().parse(path)
+    # Handed over, the parser reads what the registry read (the rewrite comes after); else the file again.
+    assert parsed.metadata["text"] == ("REC original" if hand_over else "REC rewritten")
+    assert file_bytes(path) == b"REC rewritten"  # after the call, the file itself
+    assert read_text(path).text == "REC rewritten"
+
+
+def test_a_file_larger_than_the_sniffs_read_is_read_again_by_its_parser(tmp_path: Path) -> None:
+    path = tmp_path / "large.rec"
+    path.write_bytes(b"REC " + b"x" * SNIFF_BYTES)
+    parsed = _rewriter_registry().parse(path)
+    assert parsed.metadata["text"] == "REC rewritten"
+
+
+def test_a_connector_json_rewritten_between_two_calls_is_read_again(tmp_path: Path) -> None:
+    registry = discover_parsers(third_party=False)
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(_chromeleon(peaks=[_peak(0, "A")], sequence_name="First")), encoding="utf-8")
+    assert registry.parse(path).metadata["sequence"] == "First"
+    # The same size: nothing but the content tells the two apart.
+    path.write_text(json.dumps(_chromeleon(peaks=[_peak(0, "A")], sequence_name="Other")), encoding="utf-8")
+    assert registry.parse(path).metadata["sequence"] == "Other"
+
+
+def test_the_hand_over_ends_with_its_call_when_the_parser_refuses_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_Rewriter, "fail", True)
+    path = tmp_path / "refused.rec"
+    path.write_bytes(b"REC original")
+    with pytest.raises(ParseError, match="refused on purpose"):
+        _rewriter_registry().parse(path)
+    assert file_bytes(path) == b"REC rewritten"
+
+
+def _built_parsed() -> tuple[ParsedFile, pd.DataFrame]:
+    columns = ResultColumns({"note": STRING})
+    columns.append({"sample_id": "S1", "area": 12.5, "note": "n"})
+    frame = columns.frame()
+    provenance = Provenance("test_parser", "1.0", Path("run.json"))
+    return ParsedFile(metadata={}, results=frame, provenance=provenance), frame
+
+
+def _insert(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.insert(0, "first", pd.Series(["x"], dtype=STRING))
+    return frame
+
+
+def _astype(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["area"] = frame["area"].astype(STRING)
+    return frame
+
+
+def _rename(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={"area": "Area"})
+
+
+def _relabel(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = pd.Index([("Area" if name == "area" else name) for name in frame.columns])
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        (_insert, "Expected the normalized columns first"),
+        (_astype, "returned column 'area' with dtype string"),
+        (_rename, "Expected the normalized columns first"),
+        (_relabel, "Expected the normalized columns first"),
+    ],
+    ids=["insert", "astype", "rename", "columns set"],
+)
+def test_the_contract_check_trusts_a_built_frame_only_while_nothing_changed_it(
+    change: Callable[[pd.DataFrame], pd.DataFrame], refusal: str
+) -> None:
+    parsed, frame = _built_parsed()
+    assert frame_blocks.built_layout(frame) is not None
+    assert contract_module.validate_parsed(parsed, file=Path("run.json")) is parsed
+    changed = change(frame)
+    assert frame_blocks.built_layout(changed) is None
+    with pytest.raises(ParseError, match=re.escape(refusal)):
+        contract_module.validate_parsed(dataclasses.replace(parsed, results=changed), file=Path("run.json"))
+
+
+def test_values_written_into_a_built_frame_keep_its_layout_trusted_and_right() -> None:
+    parsed, frame = _built_parsed()
+    frame.loc[0, "area"] = 99.0  # same dtype: written into the block, which pandas keeps
+    known = frame_blocks.built_layout(frame)
+    assert known is not None
+    assert list(known[0]) == frame.columns.tolist() and list(known[1]) == frame.dtypes.tolist()
+    assert contract_module.validate_parsed(parsed, file=Path("run.json")) is parsed
+
+
+def test_a_built_frames_record_goes_with_the_frame() -> None:
+    parsed, frame = _built_parsed()
+    key = id(frame._mgr)
+    assert key in frame_blocks._BUILT
+    del parsed, frame
+    gc.collect()
+    assert key not in frame_blocks._BUILT
+
+
+def _reference_candidates(extensions: list[tuple[str, ...]], name: str) -> list[int]:
+    """The registry's choice by extension as first written: lowered endswith, then the declared one."""
+    lowered = name.lower()
+    return [
+        index
+        for index, exts in enumerate(extensions)
+        if lowered.endswith(tuple(x.lower() for x in exts))
+        and any(lowered.endswith(ext) and len(lowered) > len(ext) for ext in exts)
+    ]
+
+
+_EXTENSION = st.sampled_from(
+    [".json", ".JSON", ".txt", ".tar.gz", ".gz", "gz", ".d", "d", ".", "x.csv", ".csv"]
+)
+_NAME = st.lists(
+    st.sampled_from(["run", ".", "json", "JSON", "tar", "gz", "d", "csv", "x", "Ç", "İ"]), max_size=6
+)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(
+    extensions=st.lists(st.lists(_EXTENSION, min_size=1, max_size=3).map(tuple), min_size=1, max_size=5),
+    parts=_NAME,
+)
+def test_the_registry_finds_by_extension_the_parsers_it_found_by_every_extension(
+    extensions: list[tuple[str, ...]], parts: list[str]
+) -> None:
+    classes = [
+        type(f"P{index}", (_Rewriter,), {"name": f"p{index}", "extensions": exts})
+        for index, exts in enumerate(extensions)
+    ]
+    registry = ParserRegistry([ParserEntry(cls, "this test") for cls in classes])
+    name = "".join(parts)
+    found = [classes.index(entry.parser_class) for entry in registry._by_extension(Path("folder") / name)]
+    assert found == _reference_candidates(extensions, name)
+
+
+_SPACES = ["", " ", "\t", "\u00a0", "\u2003", "\x1c", "\x85", "\u3000", "\u200b"]
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(
+    text=st.tuples(
+        st.sampled_from(_SPACES), st.sampled_from(["", "=", "+", "-", "@", "A", "1"]), st.text(max_size=8)
+    ).map("".join)
+)
+def test_text_the_quick_test_rules_out_never_looks_like_a_formula(text: str) -> None:
+    if formula_text.looks_like_formula(text):
+        assert formula_text._may_look_like_formula(text)
+
+
+def _reference_detect_encoding(data: bytes) -> str | None:
+    """The zero-byte patterns of ``detect_encoding`` as first written (after its BOM checks)."""
+    head = data[: len(data[:400]) - len(data[:400]) % 4]
+    if len(head) >= 8:
+        quads = [head[i::4] for i in range(4)]
+        zeros = [q.count(0) / len(q) for q in quads]
+        if zeros[1] > 0.8 and zeros[2] > 0.8 and zeros[3] > 0.8 and zeros[0] < 0.2:
+            return decoding._if_text(head, "utf-32-le")
+        if zeros[0] > 0.8 and zeros[1] > 0.8 and zeros[2] > 0.8 and zeros[3] < 0.2:
+            return decoding._if_text(head, "utf-32-be")
+    head = data[: len(data[:200]) - len(data[:200]) % 2]
+    odd, even = head[1::2], head[0::2]
+    if len(head) >= 4 and odd.count(0) > len(odd) * 0.8 and even.count(0) == 0:
+        return decoding._if_text(head, "utf-16-le")
+    if len(head) >= 4 and even.count(0) > len(even) * 0.8 and odd.count(0) == 0:
+        return decoding._if_text(head, "utf-16-be")
+    return None
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=600),
+        st.text(max_size=120).map(lambda t: t.encode("utf-16-le")),
+        st.text(max_size=120).map(lambda t: t.encode("utf-32-be")),
+        st.tuples(st.binary(min_size=400, max_size=420), st.binary(max_size=20)).map(
+            lambda parts: parts[0].replace(b"\x00", b"a") + b"\x00" + parts[1]
+        ),
+    )
+)
+def test_the_encoding_a_head_without_a_bom_shows_is_what_its_zero_bytes_showed(data: bytes) -> None:
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return
+    assert decoding.detect_encoding(data) == _reference_detect_encoding(data)
+
+
+def _reference_field(value: Any, kind: str) -> Any:
+    """What ``Fields.text`` and ``Fields.number`` gave for a value before their quick branches."""
+    if value is None:
+        return None
+    if kind == "text":
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            return None if math.isnan(value) else repr(value)
+        if isinstance(value, str):
+            return value.strip() or None
+        return ParseError
+    if isinstance(value, bool):
+        return ParseError
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:
+            return ParseError
+        return None if math.isnan(number) else number
+    if isinstance(value, str):
+        try:
+            return parse_number(value, file=Path("run.json"), column="Area")
+        except ParseError:
+            return ParseError
+    return ParseError
+
+
+_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([10**400, -(10**400)]),
+    st.floats(),
+    st.text(max_size=6),
+    st.sampled_from([" 1,5 ", "n/a", "", "  "]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(
+    value=_VALUE,
+    spelling=st.sampled_from(["Area", "area", "AREA", "a r e a"]),
+    kind=st.sampled_from(["text", "number"]),
+)
+def test_a_field_reads_as_it_did_before_its_quick_branches(value: Any, spelling: str, kind: str) -> None:
+    fields = Fields({spelling: value, "other": 1}, file=Path("run.json"), where="$")
+    read = fields.text if kind == "text" else fields.number
+    try:
+        found: Any = read("Area", "AREA")
+    except ParseError:
+        found = ParseError
+    expected = _reference_field(value, kind)
+    assert repr(found) == repr(expected) and type(found) is type(expected)
