@@ -1,7 +1,8 @@
 """Blob uploads: one request up to ~10 MB, multipart above, streamed from disk part by part.
 
-Blob ids are made by the server, so "never store twice" cannot hold: an ambiguous upload is simply
-sent again, and an orphan blob (uploaded, never linked) is harmless. The caller records the returned
+Blob ids are made by the server, so "never store twice" cannot hold: an upload whose answer was lost is
+sent again (``send_unkeyed_create``: counted as a possible orphan, and logged), and an orphan blob
+(uploaded, never linked) costs only storage. The caller records the returned
 id (in the ledger) before linking it, because an unlinked blob cannot be found again.
 """
 
@@ -18,6 +19,7 @@ from typing import BinaryIO
 from ingest.benchling.id_lookup import ChunkSize, KeyLookup, Lookup
 from ingest.benchling.models import Blob, BlobPart, BlobType
 from ingest.benchling.transport import ApiTransport
+from ingest.benchling.unkeyed_create import send_unkeyed_create
 from ingest.errors import AmbiguousWriteError, BenchlingError
 
 log = logging.getLogger("ingest.benchling")
@@ -77,8 +79,9 @@ class BlobEndpoints:
         meta: dict[str, object] = {"name": name, "type": blob_type}
         if mime_type:
             meta["mimeType"] = mime_type
-        # Not a verified create: a re-sent blob after an ambiguous failure at worst leaves an orphan.
-        response = self._t.request("POST", "/blobs", content=_body_with_data(meta, data))
+        response = send_unkeyed_create(
+            self._t, "POST", "/blobs", orphan="an unlinked blob", content=_body_with_data(meta, data)
+        )
         self._t.stats.blob_bytes(len(data))
         return Blob.model_validate(response.json())
 
@@ -101,7 +104,14 @@ class BlobEndpoints:
         meta: dict[str, object] = {"name": name, "type": blob_type}
         if mime_type:
             meta["mimeType"] = mime_type
-        blob = Blob.model_validate(self._t.request("POST", "/blobs:start-multipart-upload", json=meta).json())
+        started = send_unkeyed_create(
+            self._t,
+            "POST",
+            "/blobs:start-multipart-upload",
+            orphan="an unfinished multipart upload",
+            json=meta,
+        )
+        blob = Blob.model_validate(started.json())
         try:
             parts: list[dict[str, object]] = []
             number = 0

@@ -327,7 +327,8 @@ class BenchlingClient:
         mime_type: str | None = None,
     ) -> Blob:
         """Upload a file (multipart above 10 MB, streamed from disk); record the returned id before
-        linking it. An ambiguous failure is re-uploaded, which at worst leaves an orphan blob."""
+        linking it. An upload whose answer was lost is sent again (at most ``max_attempts`` times), which
+        may leave an orphan blob: counted in ``stats.possible_orphans``."""
         return self._blobs.upload_file(path, name=name, blob_type=blob_type, mime_type=mime_type)
 
     def get_blob(self, blob_id: str) -> Blob:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from ingest.benchling.retry_after import retry_after_seconds
 from ingest.errors import (
     AmbiguousWriteError,
     BenchlingAuthError,
@@ -85,11 +86,14 @@ def error_from_response(response: httpx.Response, *, method: str, path: str, wri
         "benchling_message": message,
         **extra,
     }
+    retry_after = retry_after_seconds(response.headers)
+    if retry_after is not None:
+        common["retry_after_seconds"] = retry_after
     if status == 429:
         reset = response.headers.get("x-rate-limit-reset") or response.headers.get("x-ratelimit-reset")
+        wait = _rate_limit_wait(reset, retry_after)
         return RateLimitedError(
-            f"Benchling rate limit exceeded on {method} {path} (429){said}; expected to wait "
-            f"{reset or 'a backoff'} seconds before the next request.",
+            f"Benchling rate limit exceeded on {method} {path} (429){said}; {wait}",
             reset_seconds=reset,
             **common,
         )
@@ -118,6 +122,21 @@ def error_from_response(response: httpx.Response, *, method: str, path: str, wri
         f"Benchling rejected {method} {path} with {status}{kind}{said}.",
         **common,
     )
+
+
+def _rate_limit_wait(reset: str | None, retry_after: float | None) -> str:
+    """What the client waits after a 429, as the end of a sentence."""
+    waits = []
+    if reset:
+        waits.append(f"{reset} seconds (x-rate-limit-reset)")
+    if retry_after is not None:
+        waits.append(f"{retry_after:g} seconds (Retry-After)")
+    if not waits:
+        return (
+            "Benchling said neither when the limit resets nor when to retry, so the client waits one "
+            "rate-limit window before the next request."
+        )
+    return f"the client waits at least {' and '.join(waits)} before the next request."
 
 
 def error_from_exception(

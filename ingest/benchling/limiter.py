@@ -6,7 +6,7 @@ window after the first one did and draw a 429. Here each of the N slots is held 
 in flight and becomes free one window after the *response* arrived, which is never earlier than the
 server saw the request. The limiter also obeys ``x-rate-limit-remaining``/``x-rate-limit-reset``
 (other clients of the same tenant spend from the same budget) and a 429 blocks every thread until
-the reset. No library offers both; the piece is small.
+the reset, or until ``Retry-After`` when that is later. No library offers both; the piece is small.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ingest.benchling.hourly_pacer import PacingWait
+from ingest.benchling.retry_after import retry_after_seconds
 from ingest.benchling.settings import RateLimit
 
 Clock = Callable[[], float]
@@ -130,7 +131,9 @@ class RequestLimiter:
                 # Waiting a little past the reset keeps clock skew from costing a 429.
                 self._server_reset_at = now + reset + 0.05
             if rate_limited:
-                pause = reset if reset is not None else self._limit.window_seconds
+                # Retry-After, when given, is a lower bound as well (RFC 9110); neither: one window.
+                told = [t for t in (reset, retry_after_seconds(headers)) if t is not None]
+                pause = max(told) if told else self._limit.window_seconds
                 self._blocked_until = max(self._blocked_until, now + pause + 0.05)
             self._cond.notify_all()
 

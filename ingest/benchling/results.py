@@ -10,6 +10,7 @@ from ingest.benchling.id_lookup import ChunkSize, KeyLookup, Lookup
 from ingest.benchling.models import AssayResult, AssayResultCreate
 from ingest.benchling.pages import iterate_pages
 from ingest.benchling.transport import ApiTransport
+from ingest.benchling.unkeyed_create import send_unkeyed_create
 
 ArchiveReason = Literal["Archived", "Made in error", "Other"]
 
@@ -37,8 +38,11 @@ class ResultEndpoints:
         return str(response.json()["taskId"])
 
     def start_transaction(self) -> str:
-        # An ambiguous start only leaves an empty transaction that is never committed: retry freely.
-        return str(self._t.request("POST", "/result-transactions").json()["id"])
+        # An ambiguous start may leave an empty transaction open: it stores nothing and expires.
+        response = send_unkeyed_create(
+            self._t, "POST", "/result-transactions", orphan="an empty open result transaction"
+        )
+        return str(response.json()["id"])
 
     def append_to_transaction(self, transaction_id: str, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
         body = self._t.request(

@@ -90,7 +90,10 @@ class RetryBudget:
 
     def wait_seconds(self, state: tenacity.RetryCallState) -> float:
         exc = self._observe(state)
+        # Retry-After (on a 429 or 503) is a lower bound of the wait, whatever the budget does.
+        told = getattr(exc, "context", {}).get("retry_after_seconds") if exc is not None else None
+        floor = float(told) if isinstance(told, (int, float)) else 0.0
         if isinstance(exc, RateLimitedError):
             # The limiter already blocks until the server's reset; only spread the threads a little.
-            return random.uniform(0, min(self._policy.jitter, 0.25))
-        return self._policy.backoff(self._failures)
+            return max(floor, random.uniform(0, min(self._policy.jitter, 0.25)))
+        return max(floor, self._policy.backoff(self._failures))

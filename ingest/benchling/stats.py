@@ -15,7 +15,10 @@ class ClientStats:
     ``requests`` counts every HTTP request sent, keyed by method and path template
     (``"GET /assay-runs/{run_id}"``); ``retries`` every re-send after a retryable failure;
     ``rate_limited`` the 429 answers received; ``ambiguous_writes`` creates whose outcome had to be
-    checked; ``bytes_sent`` request body bytes; ``blob_bytes`` raw file bytes uploaded as blobs.
+    checked; ``possible_orphans`` creates without a client id (a blob upload, the start of a multipart
+    upload or of a result transaction) whose answer was lost, each of which may have left an orphan
+    behind (an unlinked blob, an empty open transaction); ``bytes_sent`` request body
+    bytes; ``blob_bytes`` raw file bytes uploaded as blobs.
     ``responses`` counts answers by (endpoint, status code), ``"network"`` for requests that got no
     answer; ``last_answer_at`` is the wall-clock time of the latest answer below 500 (Benchling is up).
     """
@@ -24,6 +27,7 @@ class ClientStats:
     retries: int = 0
     rate_limited: int = 0
     ambiguous_writes: int = 0
+    possible_orphans: int = 0
     bytes_sent: int = 0
     blob_bytes: int = 0
     responses: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -43,6 +47,7 @@ class StatsRecorder:
         self._retries = 0
         self._rate_limited = 0
         self._ambiguous = 0
+        self._possible_orphans = 0
         self._bytes_sent = 0
         self._blob_bytes = 0
         self._responses: Counter[tuple[str, str]] = Counter()
@@ -79,6 +84,10 @@ class StatsRecorder:
         with self._lock:
             self._ambiguous += 1
 
+    def possible_orphan(self) -> None:
+        with self._lock:
+            self._possible_orphans += 1
+
     def blob_bytes(self, count: int) -> None:
         with self._lock:
             self._blob_bytes += count
@@ -90,6 +99,7 @@ class StatsRecorder:
                 retries=self._retries,
                 rate_limited=self._rate_limited,
                 ambiguous_writes=self._ambiguous,
+                possible_orphans=self._possible_orphans,
                 bytes_sent=self._bytes_sent,
                 blob_bytes=self._blob_bytes,
                 responses=dict(self._responses),

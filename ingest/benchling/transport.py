@@ -85,6 +85,10 @@ class ApiTransport:
     def stats(self) -> StatsRecorder:
         return self._stats
 
+    def sleep(self, seconds: float) -> None:
+        """Wait through the injected sleep (a caller's own backoff between sends)."""
+        self._sleep(seconds)
+
     @property
     def rate_limit_seen(self) -> RateLimitHeaders | None:
         """The rate-limit headers of the latest answer that carried them (None before any)."""

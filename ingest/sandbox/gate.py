@@ -3,8 +3,8 @@
 Order per request: maintenance window and fault rules (as infrastructure would fail, before anything
 else), then authentication (``/token`` excepted), then the rate limit (budgets per ``rate_limit_scope``;
 failed authentications count against an anonymous budget), then the hourly cap on result writes
-(``results_cap_covers``), then the route. Rate-limit headers go on every ``/api/v2`` response, errors
-included.
+(``results_cap_covers``), then the ``page_token_expiry`` refusal of a listing's ``nextToken``, then the
+route. Rate-limit headers go on every ``/api/v2`` response, errors included.
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ class Gate:
 
         decision = self._fault_for(method, path)
         if decision.latency > 0:
+            # A slow answer, not a slow upload: the request is received whole first, so a client that
+            # gives up waiting still leaves it processed, as a slow server would.
+            receive = await _received_whole(receive)
             await state.clock.sleep(decision.latency)
         if decision.outcome == "drop":
             state.request_log.record(method, path, 0, arrived_at=arrived_at)
@@ -94,6 +97,7 @@ class Gate:
                 raise auth_error
             if _counts_against_results_cap(state, method, path) and not state.results_cap.hit():
                 raise rate_limited()
+            state.page_tokens.check(method, scope.get("query_string", b""))
         except ApiError as exc:
             headers = (rate or state.rate_limiter.peek()).headers()
             # Logged before the answer leaves: a client that has its answer finds its request logged.
@@ -173,6 +177,23 @@ async def _send_error(send: Send, error: ApiError, headers: dict[str, str], stat
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _received_whole(receive: Receive) -> Receive:
+    """Read the request body now; the returned ``receive`` replays it, then defers to the original."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return replay
 
 
 async def _discard(message: Message) -> None:

@@ -16,6 +16,7 @@ from ingest.sandbox.auth import TokenIssuer
 from ingest.sandbox.blob_storage import BlobStorage
 from ingest.sandbox.config import SandboxConfig
 from ingest.sandbox.faults import FaultInjector, FaultSpec
+from ingest.sandbox.page_tokens import PageTokenExpirer
 from ingest.sandbox.rate_limit import HourlyCap, RateLimiter
 from ingest.sandbox.store import Store
 from ingest.sandbox.variants import Variants
@@ -86,6 +87,7 @@ class SandboxState:
             app_limit=config.app_rate_limit,
             all_apps_limit=config.all_apps_rate_limit,
         )
+        self.page_tokens = PageTokenExpirer(config.variants.page_token_expiry)
         self.results_cap = HourlyCap(config.variants.results_hourly_cap, config.clock)
         self.request_log = RequestLog()
         self.download_secret = secrets.token_bytes(32)

@@ -30,6 +30,7 @@ DatetimeForm = Literal["rfc3339", "display_12h"]
 RateLimitScope = Literal["tenant", "credential"]
 ResultsCapCovers = Literal["assay_results", "all_result_writes"]
 RateHeaders = Literal["every_response", "list_endpoints"]
+PageTokenExpiry = Literal["never", "first_use_400", "first_use_404"]
 
 #: What each value of the enumerated variants means (``--variant help``).
 VALUE_MEANINGS: dict[str, str] = {
@@ -51,6 +52,10 @@ VALUE_MEANINGS: dict[str, str] = {
     "all_result_writes": "POST /assay-results, transaction result appends and :bulk-create all count",
     "every_response": "x-rate-limit-* headers on every answer (Benchling's docs)",
     "list_endpoints": "x-rate-limit-* headers only on list GETs and 429s (the OpenAPI spec's responses)",
+    "never": "a nextToken is accepted whenever it is presented",
+    "first_use_400": "each nextToken is refused the first time it is presented: 400 'Invalid or expired "
+    "nextToken.'",
+    "first_use_404": "each nextToken is refused the first time it is presented: 404 NotFoundError",
 }
 
 
@@ -96,6 +101,13 @@ class Variants(BaseModel):
     )
     rate_headers: RateHeaders = Field(
         default="every_response", description="Which answers carry the x-rate-limit-* headers."
+    )
+    page_token_expiry: PageTokenExpiry = Field(
+        default="never",
+        description=(
+            "Whether a listing's nextToken can expire (the first presentation of each token is refused, "
+            "as a token that expired before it was used)."
+        ),
     )
     results_hourly_cap: int = Field(
         default=10_000, ge=1, description="POST /assay-results requests allowed per rolling hour (429 above)."

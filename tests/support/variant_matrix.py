@@ -53,7 +53,8 @@ class VariantCase:
 
 DEFAULT = VariantCase("default", Variants())
 #: Two cases that between them set every bulk-get answer variant to two other values, the other
-#: duplicate-id answers, the 12-hour datetime form and a bulk-get limit far below the client's chunks.
+#: duplicate-id answers, the 12-hour datetime form, a bulk-get limit far below the client's chunks and
+#: both forms of an expiring page token.
 COMBINED = (
     VariantCase(
         "combined-a",
@@ -65,6 +66,7 @@ COMBINED = (
             inventory_missing="bad_request_400",
             duplicate_id="conflict_409",
             datetime="display_12h",
+            page_token_expiry="first_use_400",
         ),
     ),
     VariantCase(
@@ -77,6 +79,7 @@ COMBINED = (
             inventory_missing="invalid_id_404",
             duplicate_id="existing_200",
             bulk_get_max_ids=5,
+            page_token_expiry="first_use_404",
         ),
     ),
 )
