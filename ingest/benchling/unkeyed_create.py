@@ -5,7 +5,8 @@ connection, a 5xx) nothing can be asked by id: the object may exist with an id t
 These creates are sent again, but knowingly: each lost answer is counted (``possible_orphans``) and
 logged with what it may leave behind, and the create is sent at most ``RetryPolicy.max_attempts`` times.
 What an orphan costs: an unlinked blob takes storage and is never shown; an empty result transaction
-holds nothing and is never committed, so it stores nothing and only expires.
+holds nothing and is never committed, so it stores nothing (whether Benchling ever closes it is not
+documented).
 """
 
 from __future__ import annotations
