@@ -84,3 +84,13 @@ def test_the_steady_clock_follows_the_monotonic_clock_not_the_wall_clock() -> No
     monotonic.now += 5
     assert steady() == 1_005.0
     assert steady.from_wall(wall() + 60) == 1_065.0
+
+
+def test_without_a_step_the_steady_clock_reads_the_wall_clock_drift_included() -> None:
+    wall, monotonic = Clock(1_000.0), Clock(7.0)
+    steady = SteadyClock(wall, monotonic)
+    for _ in range(10):  # the wall clock slews ahead of the monotonic clock, never by a second at once
+        wall.now += 10.5
+        monotonic.now += 10
+        assert steady() == wall.now
+        assert steady.from_wall(wall.now + 60) == wall.now + 60
