@@ -39,7 +39,9 @@ def retry_command(
 
     FILES (or --all) go back to their watched folder so they are ingested again. Name each by its
     name (as it was in the drop folder, or as quarantined), its quarantined path or its original path;
-    a name that fits several quarantined files is refused with the list of them.
+    a name that fits several quarantined files is refused with the list of them. When the quarantine
+    folder was moved, give --failed its new place: files are found there by their .error.json. Exit 1
+    when quarantined files the ledger names are found nowhere (each is listed).
     """
     if not files and not retry_all:
         raise click.UsageError("name quarantined files, or pass --all")
@@ -57,6 +59,16 @@ def retry_command(
     click.echo(
         f"{len(result.restored)} file(s) put back in line; a running 'watch' takes them within one rescan."
     )
+    if result.missing:
+        listed = "\n".join(f"  {display(path)}" for path in result.missing)
+        click.echo(
+            f"Error: {len(result.missing)} quarantined file(s) the ledger names are neither where it "
+            f"recorded them nor under {display(failed_dir)} (no .error.json there names them):\n{listed}\n"
+            "If the quarantine folder was moved, run retry again with --failed set to the folder they "
+            "are in now; a file that was deleted must be dropped again.",
+            err=True,
+        )
+        sys.exit(1)
 
 
 COMMAND = retry_command

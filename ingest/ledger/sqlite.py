@@ -29,6 +29,7 @@ from ingest.ledger.sqlite_instances import SqliteInstances
 from ingest.ledger.sqlite_reads import SqliteReads
 from ingest.ledger.sqlite_rows import COLUMNS, record_from_row
 from ingest.ledger.state_changes import StateChanges, error_json
+from ingest.ledger.steady_clock import SteadyClock
 from ingest.models import SourceFile
 
 
@@ -43,11 +44,15 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
         clock: Callable[[], float] = time.time,
         host_id: str | None = None,
         heartbeat_seconds: float = 20.0,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
+        # Next-attempt times are stored and compared on a clock that does not step (see steady_clock);
+        # ``monotonic``: what moves it on (by default the monotonic clock beside the wall clock).
+        self._steady = SteadyClock(clock, monotonic)
         self._lock = threading.RLock()
         host = host_id or default_host_id()
         self._owner = new_instance_id(host)
@@ -97,6 +102,9 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
 
     def now(self) -> float:
         return self._clock()
+
+    def _retry_time(self, retry_at: float) -> float:
+        return self._steady.from_wall(retry_at)
 
     def begin_forcing(self, command: str) -> Forcing:
         with self._tx() as db:
@@ -237,7 +245,7 @@ class SqliteLedger(StateChanges, SqliteReads, Ledger):
             db.execute(
                 "UPDATE files SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
                 " updated_at = ? WHERE id = ?",
-                (error_json(error), retry_at, now, file_id),
+                (error_json(error), self._retry_time(retry_at), now, file_id),
             )
             state = db.execute("SELECT state FROM files WHERE id = ?", (file_id,)).fetchone()["state"]
             db.execute(

@@ -12,6 +12,7 @@ from typing import Any
 from ingest.errors import LedgerError
 from ingest.ledger.records import STATES, TERMINAL, FileRecord, State
 from ingest.ledger.sqlite_rows import record_from_row
+from ingest.ledger.steady_clock import LONGEST_WAIT_SECONDS, SteadyClock
 
 
 class SqliteReads:
@@ -20,6 +21,7 @@ class SqliteReads:
     _db: sqlite3.Connection
     _lock: threading.RLock
     _clock: Callable[[], float]
+    _steady: SteadyClock
 
     def get(self, file_id: int) -> FileRecord:
         with self._lock:
@@ -56,8 +58,11 @@ class SqliteReads:
         query = f"SELECT * FROM files WHERE state NOT IN ({placeholders})"
         args: list[Any] = list(TERMINAL)
         if not include_waiting:
-            query += " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-            args.append(self._clock() if now is None else now)
+            # Stored on the steady clock; one further ahead than any planned wait was stored before the
+            # wall clock stepped back in another process, and is due (ingest.ledger.steady_clock).
+            steady_now = self._steady() if now is None else self._steady.from_wall(now)
+            query += " AND (next_attempt_at IS NULL OR next_attempt_at <= ? OR next_attempt_at > ?)"
+            args += [steady_now, steady_now + LONGEST_WAIT_SECONDS]
         with self._lock:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         return [record_from_row(r) for r in rows]

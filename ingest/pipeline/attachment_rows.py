@@ -9,7 +9,8 @@ is not quarantined a second time apart from it.
 The grace counts time this process has run, not time since the row's first wait: after a restart
 (a reboot, a service down for longer than the grace) the export that names a waiting file, or the
 attachment an export waits for, may be lying in the drop folder unplanned, and the first scans must
-get to it before the waiting row gives up.
+get to it before the waiting row gives up. It is measured on the monotonic clock (beside the wall
+clock), so stepping the wall clock neither stretches nor cuts it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from ingest.errors import IngestError, NoParserError
 from ingest.ledger import FileRecord, Ledger
+from ingest.ledger.steady_clock import elapsed_clock
 from ingest.pipeline.outcome import Outcome
 
 #: States of an export whose attachment files are settled with it (a duplicate export's copies are
@@ -29,11 +31,19 @@ OWNER_POLL_SECONDS = 5.0
 
 
 class AttachmentRows:
-    def __init__(self, ledger: Ledger, *, clock: Callable[[], float], grace_seconds: float) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        *,
+        clock: Callable[[], float],
+        grace_seconds: float,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
         self._ledger = ledger
         self._clock = clock
         self._grace = grace_seconds
-        self._grace_ends_at_the_earliest = clock() + grace_seconds
+        self._elapsed = elapsed_clock(clock, monotonic)
+        self._grace_ends_at_the_earliest = self._elapsed() + grace_seconds
 
     def settle_if_uploaded(self, record: FileRecord) -> FileRecord:
         """A discovered row whose file is gone because its export, ingested, archived it with itself."""
@@ -79,8 +89,9 @@ class AttachmentRows:
             message = f"attachment of '{owner.path}', which is still in progress"
             return Outcome("waiting", record, message, routine=True)
         now = self._clock()
-        if self._grace > 0 and (record.attempts == 0 or now < self._grace_ends_at_the_earliest):
-            retry_at = now + self._grace if record.attempts == 0 else self._grace_ends_at_the_earliest
+        grace_left = self._grace_ends_at_the_earliest - self._elapsed()
+        if self._grace > 0 and (record.attempts == 0 or grace_left > 0):
+            retry_at = now + (self._grace if record.attempts == 0 else grace_left)
             record = self._ledger.record_transient_failure(record.id, exc.to_dict(), retry_at=retry_at)
             message = (
                 f"{exc.message} Waiting {retry_at - now:.0f} s for an export that names it before giving up."

@@ -28,6 +28,7 @@ from ingest.contract import ParserChooser
 from ingest.errors import ContentChangedError, IngestError, LeaseLostError, LedgerUnavailableError
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord, Forcing, Ledger
+from ingest.ledger.steady_clock import LONGEST_WAIT_SECONDS
 from ingest.load import ByContentHash, ByPlannedIds, Holding, HoldingsFinder, Loader
 from ingest.models import ParsedFile, RunPlan, SourceFile
 from ingest.pipeline.admission import Admission
@@ -71,6 +72,7 @@ class Pipeline:
         retry_max_seconds: float = 3600.0,
         clock: Callable[[], float] = time.time,
         tenant_key: str | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self._parsers = parsers
         self._client = client
@@ -95,14 +97,20 @@ class Pipeline:
         self._load = LoadSteps(ledger, self._loader, finder, plans=self._plans)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
         self._admission = Admission(ledger, parsers, self._moves, planned_here=self._plans.planned_here)
-        self._attachments = AttachmentRows(ledger, clock=clock, grace_seconds=attachment_grace_seconds)
+        # No wait is planned longer than a SQLite ledger believes (ingest.ledger.steady_clock).
+        self._attachments = AttachmentRows(
+            ledger,
+            clock=clock,
+            grace_seconds=min(attachment_grace_seconds, LONGEST_WAIT_SECONDS),
+            monotonic=monotonic,
+        )
         self._endings = RowEndings(
             ledger,
             self._moves,
             clock=clock,
-            retry_base_seconds=retry_base_seconds,
-            retry_max_seconds=retry_max_seconds,
-            settle_seconds=attachment_grace_seconds,
+            retry_base_seconds=min(retry_base_seconds, LONGEST_WAIT_SECONDS),
+            retry_max_seconds=min(retry_max_seconds, LONGEST_WAIT_SECONDS),
+            settle_seconds=min(attachment_grace_seconds, LONGEST_WAIT_SECONDS),
         )
 
     # -- what callers may read ----------------------------------------------------------------------

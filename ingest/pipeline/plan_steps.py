@@ -10,7 +10,6 @@ and aborts the result transaction it left open, so the run is completed rather t
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import uuid
 from dataclasses import replace
@@ -20,8 +19,9 @@ from ingest.contract import ParserChooser
 from ingest.errors import ConfigError, OtherTenantError
 from ingest.ledger import FileRecord, Ledger
 from ingest.load import ByPlannedIds, HoldingsFinder, Loader, RenderStore
-from ingest.models import ParsedFile, ParseHints, RunPlan, SourceFile
+from ingest.models import ParsedFile, RunPlan, SourceFile
 from ingest.pipeline.content_pins import pin_plan
+from ingest.pipeline.effective_hints import hint_changes
 from ingest.resolve import (
     CachedTenant,
     EntityLookup,
@@ -69,21 +69,21 @@ class PlanSteps:
     def use_mapping(self, schema_map: SchemaMap) -> None:
         """Plan with ``schema_map`` from now on, reading the tenant's schemas afresh. ConfigError when it
         changes what only a restart applies: ``tenant.ids`` (how runs are found) or the reading hints
-        (the parsers were made with the old ones)."""
+        some parser's files get (the parsers were made with the old ones); mappings added, removed or
+        changed without changing any file's hints are used at once."""
         old = self._schema_map
-        changed = [
-            what
-            for what, before, after in (
-                ("tenant.ids", old.tenant.ids, schema_map.tenant.ids),
-                ("the reading hints", _reading_hints(old), _reading_hints(schema_map)),
-            )
-            if before != after
-        ]
+        changed: dict[str, str] = {}
+        if old.tenant.ids != schema_map.tenant.ids:
+            changed["tenant.ids"] = "tenant.ids"
+        hinted = hint_changes(old, schema_map)
+        if hinted:
+            whose = ", ".join("the top level" if name == "*" else repr(name) for name in hinted)
+            changed["reading hints"] = f"the reading hints (of {whose})"
         if changed:
             raise ConfigError(
-                f"The mapping file changes {' and '.join(changed)}, which apply only at start: restart "
-                "the service to use them.",
-                field=changed[0],
+                f"The mapping file changes {' and '.join(changed.values())}, which apply only at start: "
+                "restart the service to use them.",
+                field=next(iter(changed)),
             )
         self._schema_map = schema_map
         if isinstance(self._tenant, CachedTenant):
@@ -248,14 +248,3 @@ class PlanSteps:
         while rows[-1].previous_version is not None and len(rows) < MAX_EARLIER_VERSIONS:
             rows.append(self._ledger.get(rows[-1].previous_version))
         return rows
-
-
-def _reading_hints(schema_map: SchemaMap) -> tuple[object, ...]:
-    """What the parsers were given at start (``ParserRegistry.with_hints``) from the mapping file: every
-    ``ParseHints`` field, at the top level and per mapping (a field added later is compared too)."""
-    names = [f.name for f in dataclasses.fields(ParseHints)]
-    top = tuple(getattr(schema_map, name) for name in names)
-    mapped = tuple(
-        (m.parser, m.folder, m.technique, *(getattr(m, name) for name in names)) for m in schema_map.mappings
-    )
-    return (top, mapped)

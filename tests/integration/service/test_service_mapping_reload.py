@@ -36,6 +36,7 @@ from integration.service.service_thread import service_in_thread
 
 from ingest.benchling import ApiKey, ClientSettings, RateLimit
 from ingest.filing import FilingOptions
+from ingest.operations.retry import retry_with_lock
 from ingest.pipeline import IngestService
 from ingest.pipeline.service_snapshot import SnapshotPublisher
 from ingest.sandbox import SandboxServer
@@ -305,3 +306,48 @@ def test_a_real_watch_shows_the_mapping_and_a_broken_save_on_its_page_api_and_in
             assert f"sha256 {sha(ORIGINAL)[:12]}" in printed and "Mapping file problem" in printed
             assert watch.stop() == 0
         assert watch.log().count(said) == 1, watch.log()
+
+
+def without_the_lc_mapping() -> str:
+    start = ORIGINAL.index("  # The LC results CSV")
+    end = ORIGINAL.index("  - parser: shimadzu_labsolutions_ascii")
+    return ORIGINAL[:start] + ORIGINAL[end:]
+
+
+def test_a_mapping_added_while_watch_runs_is_used_and_retry_ingests_the_files_it_lacked(
+    scene: Scene, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Files quarantined for 'No mapping for parser'; the mapping is added (no reading hint changes, so no
+    restart is asked for); ``retry --all`` puts them back and the running service ingests them."""
+    scene.save(without_the_lc_mapping())
+    with caplog.at_level(logging.INFO, logger="ingest"), running(scene) as service:
+        exports = [scene.drop(), scene.drop()]
+        wait_until(
+            lambda: len([p for p in scene.quarantined() if p.suffix == ".csv" and "run-" in p.name]) == 2,
+            timeout=TIMEOUT,
+            what="both exports quarantined",
+        )
+        reports = [p for p in scene.quarantined() if p.name.endswith(".error.json")]
+        assert reports and all("No mapping for parser" in p.read_text(encoding="utf-8") for p in reports)
+
+        scene.save(ORIGINAL)
+        added = wait_shown(service, "the added mapping in use", lambda m: m["sha256"] == sha(ORIGINAL)[:12])
+        assert added["problem"] is None
+        restored = retry_with_lock(scene.settings, scene.failed, everything=True).restored
+        assert {r.restored_to for r in restored} >= set(exports)
+        assert [scene.method_of(e, service) for e in exports] == ["CAFF_ISO_10MIN-1", "CAFF_ISO_10MIN-2"]
+    assert not [m for m in errors(caplog) if "restart" in m], errors(caplog)
+
+
+def test_a_reading_hint_changed_while_watch_runs_still_asks_for_a_restart(
+    scene: Scene, caplog: pytest.LogCaptureFixture
+) -> None:
+    lc = "  - parser: lc_results_csv\n"
+    hinted = ORIGINAL.replace(lc, f"{lc}    decimal: comma\n")
+    assert hinted != ORIGINAL
+    with caplog.at_level(logging.INFO, logger="ingest"), running(scene) as service:
+        scene.save(hinted)
+        problem = wait_shown(service, "the refusal shown", lambda m: m["problem"] is not None)
+        assert "reading hints" in problem["problem"] and "restart" in problem["problem"]
+        assert "'lc_results_csv'" in problem["problem"] and problem["sha256"] == sha(ORIGINAL)[:12]
+        assert scene.method_of(scene.drop(), service) == "CAFF_ISO_10MIN-1"
