@@ -84,10 +84,11 @@ from ingest.watch import DEFAULT_EXCLUDES, WatchOptions
 @click.option(
     "--attachment-grace",
     "attachment_grace",
-    type=float,
+    type=click.FloatRange(0, 3600),
     default=60.0,
     show_default=True,
-    help="Seconds a file no parser reads is kept waiting for an export that names it as an attachment.",
+    help="Seconds (0-3600) a file no parser reads is kept waiting for an export that names it as an "
+    "attachment.",
 )
 @click.option("--done-marker", default=None, help="Take a file only once '<name><MARKER>' exists beside it.")
 @click.option(
