@@ -34,9 +34,13 @@ class FileMover:
             return record
         now = self._now()
         try:
-            target = filing.archive(source or record.path, record.root, self.options.archive_dir, now=now)
-            for attachment in self.attachments_in_root(record):
-                filing.archive(attachment, record.root, self.options.archive_dir, now=now)
+            target = filing.archive_group(
+                source or record.path,
+                self.attachments_in_root(record),
+                record.root,
+                self.options.archive_dir,
+                now=now,
+            )
         except (OSError, ValueError) as exc:
             # The file is in Benchling already; failing to move it must not fail it. It stays where it
             # is (the ledger knows this version) and the reason is kept for `status`.
@@ -158,10 +162,9 @@ class FileMover:
                     if changed:
                         self._keep_changed(record, changed)
                         return 0
-                now = self._now()
-                target = filing.archive(source, record.root, self.options.archive_dir, now=now)
-                for attachment in attachments:
-                    filing.archive(attachment, record.root, self.options.archive_dir, now=now)
+                target = filing.archive_group(
+                    source, attachments, record.root, self.options.archive_dir, now=self._now()
+                )
             else:
                 return 0
         except (OSError, ValueError) as exc:
