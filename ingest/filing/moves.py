@@ -152,7 +152,7 @@ def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
     relative = _restore_relative_path(quarantined, failed_dir, report)
     wanted = root / relative
     if _exists(quarantined):
-        target = _move_without_overwrite(quarantined, wanted)
+        target = _move_without_overwrite(quarantined, wanted, as_named=True)
         _touch(target)
     else:
         if not report_path.exists():
@@ -244,9 +244,10 @@ def _find_moved_in_group(
     return existing[-1]
 
 
-def _move_without_overwrite(source: Path, wanted: Path, *, reserve: int = 0) -> Path:
+def _move_without_overwrite(source: Path, wanted: Path, *, reserve: int = 0, as_named: bool = False) -> Path:
+    """``as_named``: ``wanted`` as it is when free (a restore to the name the drop folder held)."""
     wanted.parent.mkdir(parents=True, exist_ok=True)
-    target = _free_name(wanted, reserve)
+    target = wanted if as_named and not _exists(wanted) else _free_name(wanted, reserve)
     try:
         os.rename(source, target)
     except OSError as exc:

@@ -97,7 +97,10 @@ class Admission:
             return True
         if record.state == "failed":
             return (
-                record.final_path is not None or record.root is None or self._moves.options.failed_dir is None
+                record.final_path is not None
+                or record.root is None
+                or self._moves.options.failed_dir is None
+                or self._moves.quarantine_given_up(record)
             )
         if record.state == "changed":
             return False  # this very version is back: it is offered again
