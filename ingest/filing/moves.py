@@ -78,7 +78,8 @@ def archive_group(
             outside.append(attachment)  # named from elsewhere: no name of it is kept by the export
     export_name = safe_name(relative.name)
     if _exists(path):
-        names = [PurePath(export_name), *(name for _, name in inside)]
+        # An attachment already gone (another export that names it took it along) has no name to keep.
+        names = [PurePath(export_name), *(name for attachment, name in inside if _exists(attachment))]
         folder = _free_group_folder(place, relative.name, names)
         target = _move_without_overwrite(path, folder / export_name)
     else:
