@@ -1,5 +1,6 @@
 """File names as the operating system hands them over: which ones the pipeline can carry, how to show
-any of them in one printable line, and how to shorten a name to fit the file system's limit.
+any of them in one printable line, and how to make a name fit any file system the archive may be on
+(the 255 limit; what a Windows share refuses: ``<>:"|?*\\``, device names, trailing dots and spaces).
 
 On Linux a name is bytes; Python turns bytes that are not UTF-8 into lone surrogates (``\\udcff``), and
 Windows can hold unpaired UTF-16 surrogates too. Such a string cannot be stored as text (SQLite,
@@ -21,6 +22,13 @@ MAX_NAME_LENGTH = 255
 #: What marks a shortened or renamed name: ``<stem>~<hash><suffix>``.
 HASH_MARK = "~"
 _HASH_CHARS = 10
+#: Characters no Windows file name may hold (``/`` cannot reach a name on any system).
+_WINDOWS_FORBIDDEN = frozenset('<>:"/\\|?*')
+#: Names Windows keeps for devices, with any extension (``NUL.csv`` is the device too).
+_RESERVED_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"{device}{n}" for device in ("COM", "LPT") for n in "123456789\u00b9\u00b2\u00b3"}
+)
 
 
 def is_text(name: str) -> bool:
@@ -64,9 +72,10 @@ def name_length(name: str) -> int:
 
 
 def safe_name(name: str, *, reserve: int = 0, limit: int = MAX_NAME_LENGTH) -> str:
-    """``name`` itself when it is printable text that fits in ``limit - reserve``; otherwise a printable
-    name that does: characters that are not text (or are control characters) become ``_``, the stem is
-    cut to fit, and ``~<hash of the original bytes>`` keeps different originals apart. The suffix
+    """``name`` itself when it is printable text a Windows share can hold that fits in ``limit - reserve``;
+    otherwise a name that does: characters that are not text, control characters and characters Windows
+    refuses become ``_`` (as do trailing dots and spaces; a device name like ``NUL.csv`` gets one), the
+    stem is cut to fit, and ``~<hash of the original bytes>`` keeps different originals apart. The suffix
     (``.csv``, ``.D``) is kept when it is short and printable."""
     budget = limit - reserve
     if budget < _HASH_CHARS + 8:
@@ -90,9 +99,20 @@ def safe_relative(relative: PurePath, *, reserve: int = 0) -> PurePath:
 
 
 def _printable(name: str) -> str:
-    if is_text(name) and not any(_is_control(ch) for ch in name):
-        return name
-    return "".join("_" if _is_surrogate(ch) or _is_control(ch) else ch for ch in name)
+    """``name`` with what a Windows share cannot hold made ``_``: characters that are not text, control
+    characters, ``<>:"/\\|?*``, trailing dots and spaces; a reserved device name (``CON``, ``NUL.csv``,
+    ``com1.txt``) gets a ``_`` after its device part."""
+    fitted = "".join("_" if _unfit(ch) else ch for ch in name)
+    kept = fitted.rstrip(". ")
+    fitted = kept + "_" * (len(fitted) - len(kept))
+    device, dot, rest = fitted.partition(".")
+    if device.rstrip(" ").upper() in _RESERVED_DEVICE_NAMES:
+        fitted = device + "_" + dot + rest
+    return fitted
+
+
+def _unfit(ch: str) -> bool:
+    return _is_surrogate(ch) or _is_control(ch) or ch in _WINDOWS_FORBIDDEN
 
 
 def _split_suffix(name: str) -> tuple[str, str]:

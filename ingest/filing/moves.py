@@ -1,7 +1,8 @@
 """Moving processed files out of the watched folder: archive on success, quarantine on failure, restore.
 
 Every move keeps the file's path relative to its watched root, never overwrites (a taken name becomes
-``name (1).ext``, ``name (2).ext``, ...) and never deletes anything but our own half-written copies.
+``name (1).ext``, ``name (2).ext``, ...; an export and its attachment files go together to a numbered
+folder instead, see ``archive_group``) and never deletes anything but our own half-written copies.
 Within one volume a move is a single rename. Across volumes (archive on another drive) the data is
 copied to a hidden ``.<name>.partial`` beside the target, renamed into place, and only then removed
 from the source, so a crash at any point loses nothing; calling again finishes the job: when the
@@ -20,9 +21,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from ingest.errors import without_secrets
@@ -39,10 +40,57 @@ def archive(source: SourceFile | Path, root: Path, archive_dir: Path, *, now: da
     """Move a file or unit folder to ``archive_dir/YYYY/MM/DD/<path relative to root>``; return where."""
     path = _source_path(source)
     relative = _relative_to_root(path, root)
-    wanted = archive_dir / f"{now:%Y}" / f"{now:%m}" / f"{now:%d}" / safe_relative(relative)
+    wanted = _day_folder(archive_dir, now) / safe_relative(relative)
     if not _exists(path):
         return _find_moved(path, wanted, _sha_of(source), _member_names(source))
     return _move_without_overwrite(path, wanted)
+
+
+def archive_group(
+    source: SourceFile | Path,
+    attachments: Sequence[Path],
+    root: Path,
+    archive_dir: Path,
+    *,
+    now: datetime,
+) -> Path:
+    """``archive`` for an export and the attachment files it uploaded, under names that still pair.
+
+    The export names its attachments by their place relative to its folder (they never leave it), so
+    the group keeps those names: beside each other in the day's folder when every name is free there,
+    otherwise all together in a fresh numbered folder ``<export stem> (N)`` in that place. Numbering
+    each file on its own would leave a renamed export naming another file's trace. Returns the
+    export's target. Idempotent like ``archive``: a kill between the moves is completed into the
+    folder where the export went.
+    """
+    if not attachments:
+        return archive(source, root, archive_dir, now=now)
+    path = _source_path(source)
+    relative = _relative_to_root(path, root)
+    place = _day_folder(archive_dir, now) / safe_relative(relative.parent)
+    inside: list[tuple[Path, PurePath]] = []
+    outside: list[Path] = []
+    for attachment in attachments:
+        attachment_relative = _relative_to_root(attachment, root)
+        if attachment_relative.is_relative_to(relative.parent):
+            inside.append((attachment, safe_relative(attachment_relative.relative_to(relative.parent))))
+        else:
+            outside.append(attachment)  # named from elsewhere: no name of it is kept by the export
+    export_name = safe_name(relative.name)
+    if _exists(path):
+        # An attachment already gone (another export that names it took it along) has no name to keep.
+        names = [PurePath(export_name), *(name for attachment, name in inside if _exists(attachment))]
+        folder = _free_group_folder(place, relative.name, names)
+        target = _move_without_overwrite(path, folder / export_name)
+    else:
+        target = _find_moved_in_group(path, place, relative.name, _sha_of(source), _member_names(source))
+        folder = target.parent
+    for attachment, name in inside:
+        if _exists(attachment):
+            _move_without_overwrite(attachment, folder / name)
+    for attachment in outside:
+        archive(attachment, root, archive_dir, now=now)
+    return target
 
 
 def quarantine(
@@ -105,7 +153,7 @@ def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
     relative = _restore_relative_path(quarantined, failed_dir, report)
     wanted = root / relative
     if _exists(quarantined):
-        target = _move_without_overwrite(quarantined, wanted)
+        target = _move_without_overwrite(quarantined, wanted, as_named=True)
         _touch(target)
     else:
         if not report_path.exists():
@@ -147,12 +195,60 @@ def fitted_name(wanted: Path, number: int, *, reserve: int = 0) -> Path:
     return numbered.with_name(safe_name(numbered.name, reserve=reserve))
 
 
+def group_folder_name(export_name: str, number: int) -> str:
+    """The numbered folder an export's group goes to when a name of it is taken: ``run (1)``."""
+    return safe_name(f"{PurePath(export_name).stem} ({number})")
+
+
 # -- moving ------------------------------------------------------------------------------------------------
 
 
-def _move_without_overwrite(source: Path, wanted: Path, *, reserve: int = 0) -> Path:
+def _day_folder(archive_dir: Path, now: datetime) -> Path:
+    return archive_dir / f"{now:%Y}" / f"{now:%m}" / f"{now:%d}"
+
+
+def _free_group_folder(place: Path, export_name: str, names: Sequence[PurePath]) -> Path:
+    """``place`` when every name of the group is free there, else the first numbered group folder that
+    does not exist yet (in which every name is free)."""
+    if not any(_exists(place / name) for name in names):
+        return place
+    number = 1
+    while _exists(folder := place / group_folder_name(export_name, number)):
+        number += 1
+    return folder
+
+
+def _find_moved_in_group(
+    source: Path, place: Path, export_name: str, sha256: str | None, member_names: list[str] | None
+) -> Path:
+    """Where an earlier ``archive_group`` put the export: beside the others or in a group folder."""
+    name = safe_name(export_name)
+    existing = []
+    number = 0
+    while _exists(candidate := fitted_name(place / name, number)):
+        existing.append(candidate)
+        number += 1
+    number = 1
+    while _exists(folder := place / group_folder_name(export_name, number)):
+        if _exists(folder / name):
+            existing.append(folder / name)
+        number += 1
+    if not existing:
+        raise FileNotFoundError(
+            f"Cannot move {display(source)}: it does not exist, and no earlier move left it in "
+            f"{display(place)}."
+        )
+    if sha256 is not None:
+        for candidate in existing:
+            if _content_hash(candidate, member_names) == sha256:
+                return candidate
+    return existing[-1]
+
+
+def _move_without_overwrite(source: Path, wanted: Path, *, reserve: int = 0, as_named: bool = False) -> Path:
+    """``as_named``: ``wanted`` as it is when free (a restore to the name the drop folder held)."""
     wanted.parent.mkdir(parents=True, exist_ok=True)
-    target = _free_name(wanted, reserve)
+    target = wanted if as_named and not _exists(wanted) else _free_name(wanted, reserve)
     try:
         os.rename(source, target)
     except OSError as exc:

@@ -84,6 +84,30 @@ class Admission:
         record = self._moves.archive(record, source)
         return Outcome("duplicate", record, f"same content as '{original.path}' (ledger row {original.id})")
 
+    def file_copies_of_duplicates(self, original: FileRecord) -> None:
+        """Now that ``original`` has a plan: duplicates marked while it had none (both copies arrived
+        together) get their copies of its attachment files recorded and archived with them, so a trace
+        file that came along with a duplicate export is not left to be quarantined as unread."""
+        if original.plan is None:
+            return
+        for other in self._ledger.by_sha(original.sha256):
+            if other.state != "duplicate" or other.duplicate_of != original.id:
+                continue
+            if self._ledger.attachment_paths(other.id):
+                continue  # recorded when it was marked (the original was planned then)
+            copies = attachment_copies(other.path, original.path, original.plan)
+            if not copies:
+                continue
+            claimed = self._ledger.claim(other.id)
+            if claimed is None:
+                continue  # another worker has it; the copies wait for their own rows' turn
+            try:
+                self._ledger.record_attachments(other.id, copies)
+                source = SourceFile(other.path, other.sha256, other.size, other.mtime_ns)
+                self._moves.archive(claimed, source)
+            finally:
+                self._ledger.release(other.id)
+
     def _file_left_behind(self, record: FileRecord, source: SourceFile) -> FileRecord:
         """Archive a finished file that is still where it was found (see ``is_finished``)."""
         return self._moves.archive(record, source) if self._moves.left_behind(record) else record
@@ -97,7 +121,10 @@ class Admission:
             return True
         if record.state == "failed":
             return (
-                record.final_path is not None or record.root is None or self._moves.options.failed_dir is None
+                record.final_path is not None
+                or record.root is None
+                or self._moves.options.failed_dir is None
+                or self._moves.quarantine_given_up(record)
             )
         if record.state == "changed":
             return False  # this very version is back: it is offered again

@@ -12,6 +12,7 @@ from typing import Any
 
 from ingest import filing
 from ingest.filing import FilingOptions
+from ingest.filing.move_errors import LASTING_FAILURE_ATTEMPTS, is_lasting
 from ingest.ledger import FileRecord, Ledger
 from ingest.models import SourceFile
 from ingest.pipeline.content_pins import changed_pins, export_unchanged
@@ -34,16 +35,49 @@ class FileMover:
             return record
         now = self._now()
         try:
-            target = filing.archive(source or record.path, record.root, self.options.archive_dir, now=now)
-            for attachment in self.attachments_in_root(record):
-                filing.archive(attachment, record.root, self.options.archive_dir, now=now)
+            target = filing.archive_group(
+                source or record.path,
+                self.attachments_in_root(record),
+                record.root,
+                self.options.archive_dir,
+                now=now,
+            )
         except (OSError, ValueError) as exc:
             # The file is in Benchling already; failing to move it must not fail it. It stays where it
             # is (the ledger knows this version) and the reason is kept for `status`.
-            log.error("%s was ingested but could not be archived: %s", record.path, exc)
-            problem = {"stage": "archive", "message": f"ingested, but not archived: {exc}", "details": {}}
-            return self.ledger.record_problem(record.id, problem)
+            return self._not_archived(record, exc)
         return self.ledger.record_final_path(record.id, target)
+
+    def _not_archived(self, record: FileRecord, exc: OSError | ValueError) -> FileRecord:
+        """Record a failed archive move. One that fails for a lasting reason (a name or a permission the
+        archive refuses) is tried a few times, at the watcher's next looks, then given up for good: the
+        file stays in the drop folder, and the row says so and is not offered again."""
+        earlier = record.last_error or {}
+        details = earlier.get("details") if earlier.get("stage") == "archive" else None
+        attempts = (details.get("attempts", 0) if isinstance(details, dict) else 0) + 1
+        lasting = is_lasting(exc)
+        if lasting and attempts >= LASTING_FAILURE_ATTEMPTS:
+            log.error(
+                "%s was ingested but could not be archived (%d attempts; given up, it stays where it is: "
+                "move it by hand): %s",
+                record.path,
+                attempts,
+                exc,
+            )
+            message = (
+                f"ingested, but not archived after {attempts} attempts, given up: {exc}; the file stays "
+                "where it is (move it by hand)"
+            )
+        else:
+            log.error("%s was ingested but could not be archived: %s", record.path, exc)
+            message = f"ingested, but not archived: {exc}"
+        given_up = lasting and attempts >= LASTING_FAILURE_ATTEMPTS
+        problem = {
+            "stage": "archive",
+            "message": message,
+            "details": {"attempts": attempts, "lasting": lasting, "given_up": given_up},
+        }
+        return self.ledger.record_problem(record.id, problem)
 
     def archive_unless_changed(self, record: FileRecord, source: SourceFile | None) -> FileRecord:
         """``archive``, unless the export or an attachment changed after it was read: a changed file
@@ -79,8 +113,18 @@ class FileMover:
             )
         except (OSError, ValueError) as exc:
             log.error("%s failed and could not be quarantined either: %s", record.path, exc)
-            return record
+            if not is_lasting(exc):
+                return record  # offered again, and quarantined once the folder takes it
+            # Offering it again would only fail the same move again: it stays, failed, where it is.
+            failure = dict(record.last_error or error)
+            failure["not_quarantined"] = f"could not be quarantined, given up (it stays where it is): {exc}"
+            return self.ledger.record_problem(record.id, failure)
         return self.ledger.record_final_path(record.id, target)
+
+    @staticmethod
+    def quarantine_given_up(record: FileRecord) -> bool:
+        """A failed row whose quarantine move failed for a lasting reason: it stays in the drop folder."""
+        return record.state == "failed" and "not_quarantined" in (record.last_error or {})
 
     def attachments_in_root(self, record: FileRecord) -> list[Path]:
         """Files in the export's watched folder that its plan uploads besides the export itself (for a
@@ -104,12 +148,14 @@ class FileMover:
         )
 
     def left_behind(self, record: FileRecord) -> bool:
-        """A finished row whose file is still in the drop folder (a kill came before its move)."""
+        """A finished row whose file is still in the drop folder (a kill came before its move, or the
+        move failed and is not given up yet)."""
         return (
             record.state in ("done", "duplicate")
             and record.final_path is None
             and record.root is not None
             and self.options.archive_dir is not None
+            and not _archive_given_up(record)
             and record.path.exists()
         )
 
@@ -158,10 +204,9 @@ class FileMover:
                     if changed:
                         self._keep_changed(record, changed)
                         return 0
-                now = self._now()
-                target = filing.archive(source, record.root, self.options.archive_dir, now=now)
-                for attachment in attachments:
-                    filing.archive(attachment, record.root, self.options.archive_dir, now=now)
+                target = filing.archive_group(
+                    source, attachments, record.root, self.options.archive_dir, now=self._now()
+                )
             else:
                 return 0
         except (OSError, ValueError) as exc:
@@ -169,3 +214,9 @@ class FileMover:
             return 0
         self.ledger.record_final_path(record.id, target)
         return 1
+
+
+def _archive_given_up(record: FileRecord) -> bool:
+    problem = record.last_error or {}
+    details = problem.get("details")
+    return problem.get("stage") == "archive" and isinstance(details, dict) and details.get("given_up") is True

@@ -361,6 +361,7 @@ class Pipeline:
             if record.state == "discovered":
                 record = self._plans.plan_row(record, source)
                 self._ledger.record_attachments(record.id, self._moves.attachments_in_root(record))
+                self._admission.file_copies_of_duplicates(record)
             if through == "planned" or record.state not in LOADING:
                 return record if record.state in LOADING else self._settled(record, source, adopted)
             self._plans.check_tenant(record)

@@ -92,3 +92,41 @@ def test_safe_relative_makes_every_part_safe_and_reserves_room_only_for_the_last
     assert all(name_length(part) <= MAX_NAME_LENGTH for part in safe.parts)
     assert name_length(safe.name) <= MAX_NAME_LENGTH - 11
     assert safe_relative(PurePath("LC1", "run.csv"), reserve=11) == PurePath("LC1", "run.csv")
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "end"),
+    [
+        ('win<>:"|?*.csv', "win_______~", ".csv"),
+        ("back\\slash.csv", "back_slash~", ".csv"),
+        ("CON.csv", "CON_~", ".csv"),
+        ("nul.csv", "nul_~", ".csv"),
+        ("AUX", "AUX_~", ""),
+        ("com1.tar.gz", "com1_.tar~", ".gz"),
+        ("LPT9.txt", "LPT9_~", ".txt"),
+        ("endsdot.csv.", "endsdot~", ".csv_"),
+        ("endsspace.csv ", "endsspace~", ".csv_"),
+    ],
+)
+def test_names_a_windows_share_refuses_are_made_fit_with_a_hash(name: str, start: str, end: str) -> None:
+    fitted = safe_name(name)
+    assert fitted.startswith(start) and fitted.endswith(end), fitted
+    assert not set('<>:"|?*\\') & set(fitted)
+    assert fitted[-1] not in ". "
+
+
+def test_names_windows_holds_are_kept_even_when_they_resemble_device_names() -> None:
+    for name in (
+        "console.csv",
+        "CONTROL.csv",
+        "com10.csv",
+        "nul_run.csv",
+        "a.b.csv",
+        ".hidden",
+        "run (1).csv",
+    ):
+        assert safe_name(name) == name
+
+
+def test_two_unfit_names_that_fit_alike_stay_apart() -> None:
+    assert safe_name("a:b.csv") != safe_name("a?b.csv")

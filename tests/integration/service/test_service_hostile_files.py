@@ -110,7 +110,7 @@ def test_hostile_names_and_links_are_quarantined_or_ingested_and_the_service_kee
     assert not os.path.lexists(os.fsencode(inbox) + b"/bad-\xff\xfe-name.csv")
 
 
-def test_a_name_near_the_limit_archived_twice_gets_a_shortened_second_name(rig: ServiceRig) -> None:
+def test_a_name_near_the_limit_archived_twice_goes_to_a_group_folder_that_fits(rig: ServiceRig) -> None:
     name = "N" * 249 + ".csv"  # 253 bytes: "<stem> (1).csv" would be 257
     with rig.start_watch() as watch:
         watch.wait_watching()
@@ -123,5 +123,10 @@ def test_a_name_near_the_limit_archived_twice_gets_a_shortened_second_name(rig: 
     assert first.state == second.state == "done", rig.describe()
     assert first.final_path is not None and second.final_path is not None
     assert first.final_path.name == name
-    assert second.final_path.name != name and len(os.fsencode(second.final_path.name)) <= MAX_NAME_LENGTH
+    # The second export and its trace keep their names in a numbered folder (the export still names
+    # its trace); the folder's name fits.
+    assert second.final_path.name == name
+    assert second.final_path.parent == first.final_path.parent / ("N" * 249 + " (1)")
+    assert len(os.fsencode(second.final_path.parent.name)) <= MAX_NAME_LENGTH
+    assert (second.final_path.parent / "near-limit-2_trace.csv").is_file()
     assert second.final_path.read_bytes() != first.final_path.read_bytes()

@@ -32,13 +32,21 @@ IMPATIENT = RetryPolicy(
 class RendezvousLedger(SqliteLedger):
     """A real ledger where two workers' duplicate look-ups meet twice: both copies are recorded before
     either reads, and both have read before either acts on it (the interleaving that used to mark each
-    copy a duplicate of the other, so the content was never ingested)."""
+    copy a duplicate of the other, so the content was never ingested). Only the two admissions' look-ups
+    meet; later ones (the original, once planned, looking for duplicates to file) pass."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.rendezvous = threading.Barrier(2)
+        self._lookups = 0
+        self._counting = threading.Lock()
 
     def by_sha(self, sha256: str) -> list[FileRecord]:
+        with self._counting:
+            self._lookups += 1
+            admission = self._lookups <= 2
+        if not admission:
+            return super().by_sha(sha256)
         self.rendezvous.wait(timeout=10)
         rows = super().by_sha(sha256)
         self.rendezvous.wait(timeout=10)

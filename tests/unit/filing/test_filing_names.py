@@ -165,3 +165,17 @@ def test_a_link_crossing_volumes_is_copied_as_a_link(root: Path, tmp_path: Path,
     target = quarantine(root / "link.csv", root, other_volume, error={}, now=NOW, read_content=False)
     assert target.is_symlink() and Path(os.readlink(target)) == outside
     assert not os.path.lexists(root / "link.csv")
+
+
+@posix_only
+def test_names_a_windows_share_refuses_are_archived_and_quarantined_fit(root: Path, tmp_path: Path) -> None:
+    archived = archive(write(root / "LC1" / 'win<>:"|?*.csv', b"ok"), root, tmp_path / "archive", now=NOW)
+    assert archived.name.startswith("win_______~") and archived.read_bytes() == b"ok"
+    device = archive(write(root / "LC1" / "NUL.csv", b"ok"), root, tmp_path / "archive", now=NOW)
+    assert device.name.startswith("NUL_~") and device.suffix == ".csv"
+    path = write(root / "LC1" / "endsdot.csv.", b"bad")
+    target = quarantine(path, root, tmp_path / "failed", error={"reason": "no parser"}, now=NOW)
+    assert target.name.startswith("endsdot~") and target.name.endswith(".csv_")
+    report = report_of(target)
+    assert (report["file"], report["original_name"]) == ("LC1/endsdot.csv.", "endsdot.csv.")
+    assert restore(target, tmp_path / "failed", root) == path, "restore brings back the original name"
