@@ -7,7 +7,9 @@ names, so a later ``reprocess --force`` of the archive uploads the export's own 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -66,8 +68,12 @@ def test_a_group_whose_names_are_taken_is_archived_together_and_reprocessed_with
         cli, ["run", str(drop / "taken.csv"), "--archive", str(archive)], env=env(sandbox, tmp_path / "a")
     )
     assert first.exit_code == 0, first.output
-    (day,) = [p for p in archive.glob("*/*/*") if p.is_dir()]
-    assert sorted(p.name for p in day.iterdir()) == ["taken.csv", "taken_trace.csv"]
+    (first_day,) = [p for p in archive.glob("*/*/*") if p.is_dir()]
+    assert sorted(p.name for p in first_day.iterdir()) == ["taken.csv", "taken_trace.csv"]
+    # The next run may fall on the next day (a run at midnight): the same names wait there too.
+    next_date = dt.date(*(int(part) for part in first_day.relative_to(archive).parts)) + dt.timedelta(days=1)
+    next_day = archive / f"{next_date:%Y}" / f"{next_date:%m}" / f"{next_date:%d}"
+    shutil.copytree(first_day, next_day)
 
     # The same names again, other content (another instrument, another home, the same archive).
     second_trace = drop_taken(drop, area="317.9", trace_signal="9.999")
@@ -76,7 +82,8 @@ def test_a_group_whose_names_are_taken_is_archived_together_and_reprocessed_with
         cli, ["run", str(drop / "taken.csv"), "--archive", str(archive)], env=env(sandbox, tmp_path / "b")
     )
     assert second.exit_code == 0, second.output
-    group = day / "taken (1)"
+    (group,) = archive.glob("*/*/*/taken (1)")
+    day = group.parent
     assert sorted(p.name for p in group.iterdir()) == ["taken.csv", "taken_trace.csv"]
     assert (group / "taken_trace.csv").read_bytes() == second_trace
     assert (day / "taken_trace.csv").read_bytes() == first_trace
