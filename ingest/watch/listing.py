@@ -152,6 +152,11 @@ class _Walker:
                 single = self._single(entry, entry_relative, marker_present)
                 if single is not None:
                     found.append(single)
+            elif _leads_nowhere(entry) and self.filter.is_candidate(entry_relative):
+                # Listed as the link itself, to be refused with its reason rather than left unseen.
+                single = self._single(entry, entry_relative, marker_present, follow_symlinks=False)
+                if single is not None:
+                    found.append(single)
         return found
 
     def _descend(self, folder: Path, relative: PurePath) -> list[Candidate]:
@@ -165,9 +170,16 @@ class _Walker:
             return []
         return self.walk(folder, relative, entries)
 
-    def _single(self, entry: os.DirEntry[str], relative: PurePath, marker_present: bool) -> Candidate | None:
+    def _single(
+        self,
+        entry: os.DirEntry[str],
+        relative: PurePath,
+        marker_present: bool,
+        *,
+        follow_symlinks: bool = True,
+    ) -> Candidate | None:
         try:
-            stat = entry.stat()
+            stat = entry.stat(follow_symlinks=follow_symlinks)
         except FileNotFoundError:
             return None
         except OSError:
@@ -235,6 +247,14 @@ def _scan_dir(folder: Path) -> list[os.DirEntry[str]]:
 def _is_file(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_file()
+    except OSError:
+        return False
+
+
+def _leads_nowhere(entry: os.DirEntry[str]) -> bool:
+    """A symbolic link whose target does not exist or that links back to itself (a loop)."""
+    try:
+        return entry.is_symlink() and not os.path.exists(entry.path)
     except OSError:
         return False
 

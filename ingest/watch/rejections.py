@@ -1,6 +1,7 @@
-"""Candidates the watch stage will not hand on, and why: names that are not text, and exports that
-resolve (symlink, junction, ``..``) to somewhere outside the folder they were dropped in. And links that
-are only a second name for a file the watcher takes under its own name (skipped, not rejected).
+"""Candidates the watch stage will not hand on, and why: names that are not text, exports that resolve
+(symlink, junction, ``..``) to somewhere outside the folder they were dropped in, and links that lead
+nowhere (a loop, a target gone). And links that are only a second name for a file the watcher takes under
+its own name (skipped, not rejected).
 
 A name that is not valid text cannot be stored in the ledger or a report, so it is refused before the
 ledger is even asked about it. A file that resolves outside its watched folder is refused without being
@@ -21,7 +22,7 @@ from ingest.file_names import display, path_is_text
 if TYPE_CHECKING:  # the listing imports this module to filter its exports
     from ingest.watch.listing import Candidate
 
-RejectionKind = Literal["name", "outside"]
+RejectionKind = Literal["name", "outside", "broken_link"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,14 @@ def location_rejection(candidate: Candidate) -> Rejection | None:
     """A Rejection when the candidate (or any member of a unit) resolves outside its watched folder."""
     root = Path(os.path.realpath(candidate.root))
     for member in (candidate.path, *candidate.members):
+        if os.path.islink(member) and not os.path.exists(member):
+            what = "It" if member == candidate.path else f"Its member '{display(member.name)}'"
+            reason = (
+                f"'{display(candidate.relative)}' is a symbolic link that leads nowhere: {what} points to "
+                f"'{display(Path(os.readlink(member)))}', which does not exist or links back to itself. "
+                "Expected a file; replace the link by the export it should name and drop it again."
+            )
+            return Rejection(candidate.root, candidate.path, candidate.relative, "broken_link", reason)
         resolved = Path(os.path.realpath(member))
         if resolved == root or root in resolved.parents:
             continue

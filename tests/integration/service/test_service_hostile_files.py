@@ -53,14 +53,17 @@ def test_hostile_names_and_links_are_quarantined_or_ingested_and_the_service_kee
     long_bad = "B" * 246 + ".csv"  # fails to resolve: SMP-902 is not registered
     write_export_named(inbox, long_bad, "longbad", [902], tag="-longbad")
     real, real_rows = write_lc_export(inbox, "real", samples(3), tag="-real")
-    (inbox / "alias.csv").symlink_to(real)  # a second name for real.csv, which is taken itself: skipped
+    (inbox / "alias.csv").symlink_to(real)  # a second name for real.csv: skipped while real.csv is there
     secret, _ = write_lc_export(rig.base / "elsewhere", "secret", samples(4), tag="-secret")
     (inbox / "outside.csv").symlink_to(secret)  # a link out of the folder: never read
+    (inbox / "loopa.csv").symlink_to(inbox / "loopb.csv")  # links that lead nowhere: quarantined as links
+    (inbox / "loopb.csv").symlink_to(inbox / "loopa.csv")
 
     with rig.start_watch() as watch:
         # Rows: the long good one, the long bad one and real. None for the link and the hostile name.
         watch.wait_settled(3, timeout=60)
-        watch.wait_for(lambda: len(reports_under(rig.failed)) == 3, "three quarantine reports")
+        # Once real.csv is archived, alias.csv leads nowhere: quarantined as a link, like the two loops.
+        watch.wait_for(lambda: len(reports_under(rig.failed)) == 6, "six quarantine reports")
         reports = reports_under(rig.failed)
         # The service is still taking files afterwards.
         _, later_rows = write_lc_export(inbox, "later", samples(5), tag="-later")
@@ -88,7 +91,7 @@ def test_hostile_names_and_links_are_quarantined_or_ingested_and_the_service_kee
     assert len(rig.sandbox.store.results(rows["later.csv"].run_id)) == later_rows
     assert len(rig.sandbox.store.results(rows["real.csv"].run_id)) == real_rows
     assert rows[printable].sha256 == renamed["sha256"], "the content read at quarantine is what came back"
-    assert (inbox / "alias.csv").is_symlink(), "the link is left where it is, never quarantined"
+    assert not os.path.lexists(inbox / "alias.csv"), "a second name for real.csv, dangling once archived"
 
     assert all(len(os.fsencode(name)) <= MAX_NAME_LENGTH for name in reports)
     [bad_report] = [r for r in reports.values() if r["stage"] == "resolve"]
@@ -105,6 +108,11 @@ def test_hostile_names_and_links_are_quarantined_or_ingested_and_the_service_kee
     assert "resolves outside its watched folder" in str(link_report["reason"])
     assert link_report["sha256"] is None, "what a link to elsewhere holds is never read"
     assert (rig.failed / "outside.csv").is_symlink()
+    loops = [r for r in reports.values() if r["stage"] == "watch" and r["details"]["kind"] == "broken_link"]
+    assert sorted(str(r["file"]).rsplit("/", 1)[-1] for r in loops) == ["alias.csv", "loopa.csv", "loopb.csv"]
+    assert all("leads nowhere" in str(r["reason"]) and r["sha256"] is None for r in loops)
+    assert all((rig.failed / name).is_symlink() for name in ("alias.csv", "loopa.csv", "loopb.csv"))
+    assert not os.path.lexists(inbox / "loopa.csv") and not os.path.lexists(inbox / "loopb.csv")
     assert secret.is_file(), "what the link pointed to is left alone"
     assert all(os.fsencode(p.name).decode("utf-8", "strict") for p in rig.failed.rglob("*"))
     assert not os.path.lexists(os.fsencode(inbox) + b"/bad-\xff\xfe-name.csv")

@@ -118,6 +118,28 @@ def test_a_link_to_outside_the_folder_is_rejected_unread(tmp_path: Path, clock: 
 
 
 @posix_only
+def test_links_that_lead_nowhere_are_rejected_with_their_reason_not_left_unseen(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    root = tmp_path / "inbox"
+    write(root / "plain.csv", b"a,b\n1,2\n")
+    (root / "loopa.csv").symlink_to(root / "loopb.csv")
+    (root / "loopb.csv").symlink_to(root / "loopa.csv")
+    (root / "self.csv").symlink_to(root / "self.csv")
+    (root / "gone.csv").symlink_to(root / "sub" / "removed.csv")  # inside the folder, target gone
+    (root / "gone.txt.tmp").symlink_to(root / "nothing")  # a name the watch ignores: still ignored
+    consumer, rejected = Consumer(), []
+
+    ready = make_watcher(root, clock, consumer, rejected).scan_once()
+
+    assert names(ready) == ["plain.csv"]
+    assert sorted(r.path.name for r in rejected) == ["gone.csv", "loopa.csv", "loopb.csv", "self.csv"]
+    assert all(r.kind == "broken_link" and "symbolic link that leads nowhere" in r.reason for r in rejected)
+    [gone] = [r for r in rejected if r.path.name == "gone.csv"]
+    assert "removed.csv" in gone.reason
+
+
+@posix_only
 def test_a_link_inside_the_folder_is_taken_unless_its_target_is_taken_itself(
     tmp_path: Path, clock: FakeClock
 ) -> None:
