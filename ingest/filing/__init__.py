@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.filing.moves import (
-    archive,
-    archive_group,
-    error_report_path,
-    quarantine,
-    quarantine_reports,
-    restore,
-)
+from ingest.filing.error_reports import error_report_path, quarantine_reports
+from ingest.filing.moves import archive, archive_group, quarantine, restore
 from ingest.filing.options import FilingOptions
 
 __all__ = [

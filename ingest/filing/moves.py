@@ -20,18 +20,22 @@ import errno
 import json
 import os
 import shutil
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from ingest.errors import without_secrets
 from ingest.file_names import display, path_is_text, raw_bytes, safe_name, safe_relative
+from ingest.filing.error_reports import (
+    ERROR_REPORT_SUFFIX,
+    error_report_path,
+    read_report,
+    write_report_atomically,
+)
 from ingest.hashing import hash_unit
 from ingest.models import SourceFile
 
-ERROR_REPORT_SUFFIX = ".error.json"
 # Windows reports a rename across drives as ERROR_NOT_SAME_DEVICE rather than EXDEV.
 _WINDOWS_NOT_SAME_DEVICE = 17
 
@@ -137,7 +141,7 @@ def quarantine(
         report["quarantined_as"] = target.name
     if not path_is_text(relative):
         report["original_name_hex"] = raw_bytes(relative.name).hex()
-    _write_json_atomically(error_report_path(target), report)
+    write_report_atomically(error_report_path(target), report)
     return target
 
 
@@ -149,7 +153,7 @@ def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
     is set to now so a running watcher sees a new version and offers it again.
     """
     report_path = error_report_path(quarantined)
-    report = _read_report(report_path)
+    report = read_report(report_path)
     relative = _restore_relative_path(quarantined, failed_dir, report)
     wanted = root / relative
     if _exists(quarantined):
@@ -165,21 +169,6 @@ def restore(quarantined: Path, failed_dir: Path, root: Path) -> Path:
         target = _find_moved(quarantined, wanted, sha256, None)
     report_path.unlink(missing_ok=True)
     return target
-
-
-def quarantine_reports(failed_dir: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Every ``(quarantined path, report)`` under ``failed_dir`` whose report can be read."""
-    for report_path in sorted(failed_dir.rglob(f"*{ERROR_REPORT_SUFFIX}")):
-        try:
-            report = _read_report(report_path)
-        except ValueError:
-            continue
-        yield report_path.with_name(report_path.name.removesuffix(ERROR_REPORT_SUFFIX)), report
-
-
-def error_report_path(target: Path) -> Path:
-    """Where the failure report of a quarantined file or unit lives: ``<name>.error.json`` beside it."""
-    return target.with_name(target.name + ERROR_REPORT_SUFFIX)
 
 
 def numbered_name(path: Path, number: int) -> Path:
@@ -233,16 +222,7 @@ def _find_moved_in_group(
         if _exists(folder / name):
             existing.append(folder / name)
         number += 1
-    if not existing:
-        raise FileNotFoundError(
-            f"Cannot move {display(source)}: it does not exist, and no earlier move left it in "
-            f"{display(place)}."
-        )
-    if sha256 is not None:
-        for candidate in existing:
-            if _content_hash(candidate, member_names) == sha256:
-                return candidate
-    return existing[-1]
+    return _earlier_move(source, existing, f"in {display(place)}", sha256, member_names)
 
 
 def _move_without_overwrite(source: Path, wanted: Path, *, reserve: int = 0, as_named: bool = False) -> Path:
@@ -299,16 +279,22 @@ def _find_moved(
     while _exists(candidate := fitted_name(wanted, number, reserve=reserve)):
         existing.append(candidate)
         number += 1
+    return _earlier_move(source, existing, f"at {display(wanted)}", sha256, member_names)
+
+
+def _earlier_move(
+    source: Path, existing: list[Path], where: str, sha256: str | None, member_names: list[str] | None
+) -> Path:
+    """Of the places an earlier move may have left ``source`` (``where`` says where they were looked
+    for), the one holding its content when the hash is known, else the most recent (the last)."""
     if not existing:
         raise FileNotFoundError(
-            f"Cannot move {display(source)}: it does not exist, and no earlier move left it at "
-            f"{display(wanted)}."
+            f"Cannot move {display(source)}: it does not exist, and no earlier move left it {where}."
         )
     if sha256 is not None:
         for candidate in existing:
             if _content_hash(candidate, member_names) == sha256:
                 return candidate
-    # Unknown content: the highest number is the most recent move.
     return existing[-1]
 
 
@@ -329,32 +315,6 @@ def _touch(target: Path) -> None:
 
 
 # -- reports and paths -----------------------------------------------------------------------------------
-
-
-def _write_json_atomically(path: Path, value: Mapping[str, Any]) -> None:
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
-    # A fixed short prefix: the report's own name may already be close to the file-name limit.
-    handle, temp_name = tempfile.mkstemp(prefix=".error-report-", suffix=".tmp", dir=path.parent)
-    try:
-        # A value that is not text (a lone surrogate) is written escaped rather than failing the report.
-        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def _read_report(report_path: Path) -> dict[str, Any]:
-    try:
-        loaded = json.loads(report_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"Cannot read the quarantine report {report_path}: {exc}.") from exc
-    return loaded if isinstance(loaded, dict) else {}
 
 
 def _restore_relative_path(quarantined: Path, failed_dir: Path, report: Mapping[str, Any]) -> Path:

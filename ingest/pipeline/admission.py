@@ -113,7 +113,12 @@ class Admission:
         return self._moves.archive(record, source) if self._moves.left_behind(record) else record
 
     def is_finished(self, path: Path, size: int, mtime_ns: int) -> bool:
-        """See ``Pipeline.is_finished``."""
+        """For the watcher: the ledger has this version and nothing is left to do for it.
+
+        A process killed between saving ``done``/``duplicate``/``failed`` and moving the file leaves a
+        finished row whose file is still in the drop folder; such a version is offered again so that
+        ``ingest`` can move it (and a failed one is tried again, then quarantined with its report).
+        """
         if not self._ledger.is_known(path, size, mtime_ns):
             return False
         record = self._ledger.latest_at_path(path)

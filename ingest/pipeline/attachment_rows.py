@@ -20,7 +20,7 @@ from typing import Any
 
 from ingest.errors import IngestError, NoParserError
 from ingest.ledger import FileRecord, Ledger
-from ingest.ledger.steady_clock import elapsed_clock
+from ingest.ledger.steady_clock import LONGEST_WAIT_SECONDS, elapsed_clock
 from ingest.pipeline.outcome import Outcome
 
 #: States of an export whose attachment files are settled with it (a duplicate export's copies are
@@ -41,9 +41,10 @@ class AttachmentRows:
     ) -> None:
         self._ledger = ledger
         self._clock = clock
-        self._grace = grace_seconds
+        # No wait is planned longer than a SQLite ledger believes (ingest.ledger.steady_clock).
+        self._grace = min(grace_seconds, LONGEST_WAIT_SECONDS)
         self._elapsed = elapsed_clock(clock, monotonic)
-        self._grace_ends_at_the_earliest = self._elapsed() + grace_seconds
+        self._grace_ends_at_the_earliest = self._elapsed() + self._grace
 
     def settle_if_uploaded(self, record: FileRecord) -> FileRecord:
         """A discovered row whose file is gone because its export, ingested, archived it with itself."""

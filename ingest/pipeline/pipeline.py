@@ -28,7 +28,6 @@ from ingest.contract import ParserChooser
 from ingest.errors import ContentChangedError, IngestError, LeaseLostError, LedgerUnavailableError
 from ingest.filing import FilingOptions
 from ingest.ledger import FileRecord, Forcing, Ledger
-from ingest.ledger.steady_clock import LONGEST_WAIT_SECONDS
 from ingest.load import ByContentHash, ByPlannedIds, Holding, HoldingsFinder, Loader
 from ingest.models import ParsedFile, RunPlan, SourceFile
 from ingest.pipeline.admission import Admission
@@ -97,20 +96,15 @@ class Pipeline:
         self._load = LoadSteps(ledger, self._loader, finder, plans=self._plans)
         self._moves = FileMover(ledger, filing_options or FilingOptions(), work_dir=work_dir, now=self._now)
         self._admission = Admission(ledger, parsers, self._moves, planned_here=self._plans.planned_here)
-        # No wait is planned longer than a SQLite ledger believes (ingest.ledger.steady_clock).
-        self._attachments = AttachmentRows(
-            ledger,
-            clock=clock,
-            grace_seconds=min(attachment_grace_seconds, LONGEST_WAIT_SECONDS),
-            monotonic=monotonic,
-        )
+        grace = attachment_grace_seconds
+        self._attachments = AttachmentRows(ledger, clock=clock, grace_seconds=grace, monotonic=monotonic)
         self._endings = RowEndings(
             ledger,
             self._moves,
             clock=clock,
-            retry_base_seconds=min(retry_base_seconds, LONGEST_WAIT_SECONDS),
-            retry_max_seconds=min(retry_max_seconds, LONGEST_WAIT_SECONDS),
-            settle_seconds=min(attachment_grace_seconds, LONGEST_WAIT_SECONDS),
+            retry_base_seconds=retry_base_seconds,
+            retry_max_seconds=retry_max_seconds,
+            settle_seconds=grace,
         )
 
     # -- what callers may read ----------------------------------------------------------------------
@@ -308,12 +302,8 @@ class Pipeline:
         return self._moves.finish_interrupted(roots)
 
     def is_finished(self, path: Path, size: int, mtime_ns: int) -> bool:
-        """For the watcher: the ledger has this version and nothing is left to do for it.
-
-        A process killed between saving ``done``/``duplicate``/``failed`` and moving the file leaves a
-        finished row whose file is still in the drop folder; such a version is offered again so that
-        ``ingest`` can move it (and a failed one is tried again, then quarantined with its report).
-        """
+        """For the watcher: the ledger has this version and nothing is left to do for it (a finished row
+        whose file a kill left in the drop folder is not: ``Admission.is_finished``)."""
         return self._admission.is_finished(path, size, mtime_ns)
 
     # -- one row's way -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 from ingest.errors import ContentChangedError
 from ingest.ledger import FileRecord, Ledger
+from ingest.ledger.steady_clock import LONGEST_WAIT_SECONDS
 from ingest.models import SourceFile
 from ingest.pipeline.filing_records import FileMover
 from ingest.pipeline.outcome import Outcome
@@ -40,9 +41,10 @@ class RowEndings:
         self._ledger = ledger
         self._moves = moves
         self._clock = clock
-        self._retry_base = retry_base_seconds
-        self._retry_max = retry_max_seconds
-        self._settle = max(settle_seconds, CHANGED_ATTACHMENT_WAIT_SECONDS)
+        # No wait is planned longer than a SQLite ledger believes (ingest.ledger.steady_clock).
+        self._retry_base = min(retry_base_seconds, LONGEST_WAIT_SECONDS)
+        self._retry_max = min(retry_max_seconds, LONGEST_WAIT_SECONDS)
+        self._settle = max(min(settle_seconds, LONGEST_WAIT_SECONDS), CHANGED_ATTACHMENT_WAIT_SECONDS)
 
     def failure(
         self, record: FileRecord, source: SourceFile | None, error: dict[str, Any], *, retryable: bool

@@ -8,10 +8,10 @@ from pathlib import Path
 
 
 class FakeClock:
-    """A monotonic clock that only moves when the test says so."""
+    """A clock (monotonic or wall) that only moves, or steps, when the test says so."""
 
-    def __init__(self) -> None:
-        self.now = 1000.0
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
 
     def __call__(self) -> float:
         return self.now

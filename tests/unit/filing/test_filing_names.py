@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingest.file_names import MAX_NAME_LENGTH, is_text, name_length
-from ingest.filing.moves import archive, error_report_path, quarantine, restore
+from ingest.filing import archive, error_report_path, quarantine, restore
 from ingest.watch import describe_path
 from tests.support.watch_fakes import write
 

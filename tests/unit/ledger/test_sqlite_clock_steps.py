@@ -9,19 +9,12 @@ from pathlib import Path
 from ingest.ledger import SqliteLedger
 from ingest.ledger.steady_clock import LONGEST_WAIT_SECONDS, SteadyClock
 from ingest.models import SourceFile
+from tests.support.watch_fakes import FakeClock
 
 HOUR = 3600.0
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def waiting_row(ledger: SqliteLedger, wall: Clock, seconds: float) -> int:
+def waiting_row(ledger: SqliteLedger, wall: FakeClock, seconds: float) -> int:
     path = Path("/drop/a.csv")
     row = ledger.record_discovered(SourceFile(path, "aa", 10, 1, (path,)))
     ledger.record_transient_failure(row.id, {"message": "Benchling said 503"}, retry_at=wall() + seconds)
@@ -33,7 +26,7 @@ def due(ledger: SqliteLedger) -> list[int]:
 
 
 def test_a_wait_lasts_its_seconds_when_the_clock_steps_back(tmp_path: Path) -> None:
-    wall, monotonic = Clock(1_700_000_000.0), Clock(500.0)
+    wall, monotonic = FakeClock(1_700_000_000.0), FakeClock(500.0)
     with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=monotonic) as ledger:
         row = waiting_row(ledger, wall, 60)
         wall.now -= HOUR
@@ -44,7 +37,7 @@ def test_a_wait_lasts_its_seconds_when_the_clock_steps_back(tmp_path: Path) -> N
 
 
 def test_a_wait_is_not_cut_short_when_the_clock_steps_forward(tmp_path: Path) -> None:
-    wall, monotonic = Clock(1_700_000_000.0), Clock(500.0)
+    wall, monotonic = FakeClock(1_700_000_000.0), FakeClock(500.0)
     with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=monotonic) as ledger:
         row = waiting_row(ledger, wall, 60)
         wall.now += HOUR
@@ -57,20 +50,20 @@ def test_a_wait_is_not_cut_short_when_the_clock_steps_forward(tmp_path: Path) ->
 def test_a_wait_stored_before_the_clock_stepped_back_in_another_process_is_due(tmp_path: Path) -> None:
     """The service stopped, the clock was stepped back two hours, the service started again: the stored
     time lies further ahead than any wait the pipeline plans, so it is due now (not in two hours)."""
-    wall = Clock(1_700_000_000.0)
-    with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=Clock(500.0)) as before:
+    wall = FakeClock(1_700_000_000.0)
+    with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=FakeClock(500.0)) as before:
         row = waiting_row(before, wall, 60)
     wall.now -= 2 * HOUR
-    with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=Clock(9.0)) as after:
+    with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=FakeClock(9.0)) as after:
         assert due(after) == [row]
 
 
 def test_a_wait_stored_by_another_process_lasts_its_seconds_without_a_step(tmp_path: Path) -> None:
-    wall = Clock(1_700_000_000.0)
-    with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=Clock(500.0)) as before:
+    wall = FakeClock(1_700_000_000.0)
+    with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=FakeClock(500.0)) as before:
         row = waiting_row(before, wall, LONGEST_WAIT_SECONDS)
     wall.now += 10
-    monotonic = Clock(9.0)
+    monotonic = FakeClock(9.0)
     with SqliteLedger(tmp_path / "ledger.sqlite", clock=wall, monotonic=monotonic) as after:
         assert due(after) == []
         monotonic.now += LONGEST_WAIT_SECONDS - 10
@@ -78,7 +71,7 @@ def test_a_wait_stored_by_another_process_lasts_its_seconds_without_a_step(tmp_p
 
 
 def test_the_steady_clock_follows_the_monotonic_clock_not_the_wall_clock() -> None:
-    wall, monotonic = Clock(1_000.0), Clock(7.0)
+    wall, monotonic = FakeClock(1_000.0), FakeClock(7.0)
     steady = SteadyClock(wall, monotonic)
     wall.now -= HOUR
     monotonic.now += 5
@@ -87,7 +80,7 @@ def test_the_steady_clock_follows_the_monotonic_clock_not_the_wall_clock() -> No
 
 
 def test_without_a_step_the_steady_clock_reads_the_wall_clock_drift_included() -> None:
-    wall, monotonic = Clock(1_000.0), Clock(7.0)
+    wall, monotonic = FakeClock(1_000.0), FakeClock(7.0)
     steady = SteadyClock(wall, monotonic)
     for _ in range(10):  # the wall clock slews ahead of the monotonic clock, never by a second at once
         wall.now += 10.5

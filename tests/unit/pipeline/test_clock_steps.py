@@ -18,22 +18,15 @@ from ingest.watch.source_file import describe_path
 from parsers import discover_parsers
 from tests.support.inprocess_pipeline import inprocess_sandbox
 from tests.support.paths import REPO, SCHEMAS_MAP
+from tests.support.watch_fakes import FakeClock
 
 TRACE = REPO / "sample_data" / "exports" / "lc" / "2026-11-02_caffeine_std_trace.csv"
 GRACE = 8.0
 HOUR = 3600.0
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @contextmanager
-def stepping_pipeline(work: Path, wall: Clock, monotonic: Clock) -> Iterator[Pipeline]:
+def stepping_pipeline(work: Path, wall: FakeClock, monotonic: FakeClock) -> Iterator[Pipeline]:
     """A pipeline and its SQLite ledger on a wall clock the test steps and a monotonic clock it moves."""
     registry = discover_parsers()
     with inprocess_sandbox() as sandbox:
@@ -65,7 +58,7 @@ def waiting_trace(pipeline: Pipeline, inbox: Path) -> None:
 
 
 def test_the_grace_ends_after_its_seconds_when_the_clock_steps_back(tmp_path: Path) -> None:
-    wall, monotonic = Clock(1_700_000_000.0), Clock(100.0)
+    wall, monotonic = FakeClock(1_700_000_000.0), FakeClock(100.0)
     with stepping_pipeline(tmp_path, wall, monotonic) as pipeline:
         waiting_trace(pipeline, tmp_path / "inbox")
         wall.now -= HOUR
@@ -78,7 +71,7 @@ def test_the_grace_ends_after_its_seconds_when_the_clock_steps_back(tmp_path: Pa
 
 
 def test_the_grace_is_not_cut_short_when_the_clock_steps_forward(tmp_path: Path) -> None:
-    wall, monotonic = Clock(1_700_000_000.0), Clock(100.0)
+    wall, monotonic = FakeClock(1_700_000_000.0), FakeClock(100.0)
     with stepping_pipeline(tmp_path, wall, monotonic) as pipeline:
         waiting_trace(pipeline, tmp_path / "inbox")
         wall.now += HOUR
