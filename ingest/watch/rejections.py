@@ -67,28 +67,37 @@ def rejection_of(candidate: Candidate) -> Rejection | None:
 
 
 def location_rejection(candidate: Candidate) -> Rejection | None:
-    """A Rejection when the candidate (or any member of a unit) resolves outside its watched folder."""
+    """A Rejection when the candidate (or any member of a unit) resolves outside its watched folder, or is
+    a link that leads nowhere."""
     root = Path(os.path.realpath(candidate.root))
     for member in (candidate.path, *candidate.members):
+        what = "It" if member == candidate.path else f"Its member '{display(member.name)}'"
         if os.path.islink(member) and not os.path.exists(member):
-            what = "It" if member == candidate.path else f"Its member '{display(member.name)}'"
+            kind: RejectionKind = "broken_link"
             reason = (
                 f"'{display(candidate.relative)}' is a symbolic link that leads nowhere: {what} points to "
-                f"'{display(Path(os.readlink(member)))}', which does not exist or links back to itself. "
+                f"'{display(_link_target(member))}', which does not exist or links back to itself. "
                 "Expected a file; replace the link by the export it should name and drop it again."
             )
-            return Rejection(candidate.root, candidate.path, candidate.relative, "broken_link", reason)
-        resolved = Path(os.path.realpath(member))
-        if resolved == root or root in resolved.parents:
-            continue
-        what = "It" if member == candidate.path else f"Its member '{display(member.name)}'"
-        reason = (
-            f"'{display(candidate.relative)}' resolves outside its watched folder '{display(root)}': "
-            f"{what} points to '{display(resolved)}'. Expected exports that lie inside the folder they "
-            "are dropped in (symbolic links and junctions to other places are not followed)."
-        )
-        return Rejection(candidate.root, candidate.path, candidate.relative, "outside", reason)
+        else:
+            resolved = Path(os.path.realpath(member))
+            if resolved == root or root in resolved.parents:
+                continue
+            kind = "outside"
+            reason = (
+                f"'{display(candidate.relative)}' resolves outside its watched folder '{display(root)}': "
+                f"{what} points to '{display(resolved)}'. Expected exports that lie inside the folder they "
+                "are dropped in (symbolic links and junctions to other places are not followed)."
+            )
+        return Rejection(candidate.root, candidate.path, candidate.relative, kind, reason)
     return None
+
+
+def _link_target(link: Path) -> Path:
+    try:
+        return Path(os.readlink(link))
+    except OSError:  # gone or replaced since it was looked at
+        return link
 
 
 def link_target_taken(candidate: Candidate, listed: Collection[PurePath]) -> PurePath | None:
